@@ -1,0 +1,68 @@
+import { type AccessTokens, createAccessTokens } from "./access-token.js";
+import { type CookiePolicy, createSessionCookies, type SameSite, type SessionCookies } from "./cookies.js";
+import { type CsrfTokens, createCsrfTokens } from "./csrf.js";
+import { createKeyring } from "./keyring.js";
+import { type Argon2Params, createPasswordHasher, type PasswordHasher } from "./password.js";
+import { createSessions, type Sessions } from "./sessions.js";
+import type { SessionStore } from "./store.js";
+
+export interface AuthOptions {
+  /** At least 32 bytes. Signs access tokens and CSRF tokens. */
+  readonly secret: string | Uint8Array;
+  /** Retired secrets still accepted for verification. */
+  readonly previousSecrets?: readonly (string | Uint8Array)[];
+  readonly issuer: string;
+  readonly audience: string;
+  readonly store: SessionStore;
+  /** Seconds. */
+  readonly accessTokenTtl: number;
+  readonly refreshTokenTtl: number;
+  readonly sessionIdleTimeout: number;
+  readonly refreshReuseGrace: number;
+  readonly cookies: {
+    readonly secure: boolean;
+    readonly domain?: string | undefined;
+    readonly sameSite: SameSite;
+    readonly refreshPath: string;
+  };
+  readonly argon2?: Argon2Params;
+  readonly now?: () => number;
+}
+
+/** Everything the auth core offers, built once from validated options. */
+export interface Auth {
+  readonly accessTokens: AccessTokens;
+  readonly csrf: CsrfTokens;
+  readonly cookies: SessionCookies;
+  readonly sessions: Sessions;
+  readonly passwords: PasswordHasher;
+}
+
+export async function createAuth(options: AuthOptions): Promise<Auth> {
+  const keyring = await createKeyring(options.secret, options.previousSecrets);
+  const policy: CookiePolicy = {
+    ...options.cookies,
+    accessTokenTtl: options.accessTokenTtl,
+    refreshTokenTtl: options.refreshTokenTtl,
+  };
+  const now = options.now ?? Date.now;
+  return {
+    accessTokens: createAccessTokens({
+      keyring,
+      issuer: options.issuer,
+      audience: options.audience,
+      ttl: options.accessTokenTtl,
+      now,
+    }),
+    csrf: createCsrfTokens(keyring),
+    cookies: createSessionCookies(policy),
+    sessions: createSessions({
+      store: options.store,
+      refreshTokenTtl: options.refreshTokenTtl,
+      idleTimeout: options.sessionIdleTimeout,
+      reuseGrace: options.refreshReuseGrace,
+      now,
+    }),
+    passwords: createPasswordHasher(options.argon2),
+  };
+}

@@ -1,0 +1,55 @@
+import { hkdfSync, webcrypto } from "node:crypto";
+import type { CryptoKey } from "jose";
+
+/** Purpose labels for HKDF: one root secret, independent keys per use, so a CSRF MAC can never verify as a JWT signature. */
+const ACCESS_TOKEN_INFO = "tollgate/access-token/v1";
+const CSRF_INFO = "tollgate/csrf/v1";
+
+export const MIN_SECRET_BYTES = 32;
+
+export interface SigningKeys {
+  /** HS256 key for access tokens, imported once (jose would otherwise re-import raw bytes per call). */
+  readonly accessToken: CryptoKey;
+  /** Raw HMAC-SHA256 key for CSRF tokens. */
+  readonly csrf: Buffer;
+}
+
+/** The current key set signs; every set (current first) verifies. */
+export interface Keyring {
+  readonly current: SigningKeys;
+  readonly all: readonly SigningKeys[];
+}
+
+export function secretBytes(secret: string | Uint8Array, label: string): Uint8Array {
+  const bytes = typeof secret === "string" ? new TextEncoder().encode(secret) : secret;
+  if (bytes.byteLength < MIN_SECRET_BYTES) {
+    throw new TypeError(`${label} must be at least ${MIN_SECRET_BYTES} bytes`);
+  }
+  return bytes;
+}
+
+function derive(root: Uint8Array, info: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", root, new Uint8Array(0), info, 32));
+}
+
+async function deriveKeys(root: Uint8Array): Promise<SigningKeys> {
+  const accessToken = await webcrypto.subtle.importKey(
+    "raw",
+    derive(root, ACCESS_TOKEN_INFO),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  );
+  return { accessToken: accessToken as CryptoKey, csrf: derive(root, CSRF_INFO) };
+}
+
+export async function createKeyring(
+  secret: string | Uint8Array,
+  previousSecrets: readonly (string | Uint8Array)[] = [],
+): Promise<Keyring> {
+  const current = await deriveKeys(secretBytes(secret, "secret"));
+  const previous = await Promise.all(
+    previousSecrets.map((s, i) => deriveKeys(secretBytes(s, `previousSecrets[${i}]`))),
+  );
+  return { current, all: [current, ...previous] };
+}

@@ -1,0 +1,72 @@
+import type { NewSession, RevokeReason, RotateInput, SessionStore, StoredSession } from "./store.js";
+
+/** A SessionStore kept in process memory: for tests and single-process tools. */
+export function createMemorySessionStore(): SessionStore {
+  const byId = new Map<string, StoredSession>();
+  const idByLookup = new Map<string, string>();
+
+  function update(id: string, patch: Partial<StoredSession>): void {
+    const current = byId.get(id);
+    if (current) byId.set(id, { ...current, ...patch });
+  }
+
+  return {
+    async insert(session: NewSession) {
+      if (byId.has(session.id) || idByLookup.has(session.lookupHash)) {
+        throw new Error("Duplicate session");
+      }
+      byId.set(session.id, {
+        ...session,
+        previousHash: null,
+        rotationSalt: null,
+        rotatedAt: session.createdAt,
+        lastUsedAt: session.createdAt,
+        revokedAt: null,
+        revokedReason: null,
+      });
+      idByLookup.set(session.lookupHash, session.id);
+    },
+    async findByLookupHash(lookupHash) {
+      const id = idByLookup.get(lookupHash);
+      return id === undefined ? undefined : byId.get(id);
+    },
+    async findById(id) {
+      return byId.get(id);
+    },
+    async rotate(input: RotateInput) {
+      // No await between read and write: atomic within one event loop.
+      const session = byId.get(input.id);
+      if (!session || session.revokedAt !== null || session.currentHash !== input.expectedHash) return false;
+      update(input.id, {
+        previousHash: session.currentHash,
+        currentHash: input.nextHash,
+        rotationSalt: input.rotationSalt,
+        rotatedAt: input.now,
+        lastUsedAt: input.now,
+      });
+      return true;
+    },
+    async revoke(id: string, reason: RevokeReason, now: Date) {
+      const session = byId.get(id);
+      if (!session || session.revokedAt !== null) return false;
+      update(id, { revokedAt: now, revokedReason: reason });
+      return true;
+    },
+    async revokeAllForUser(userId, reason, now, exceptId) {
+      let count = 0;
+      for (const session of byId.values()) {
+        if (session.userId === userId && session.revokedAt === null && session.id !== exceptId) {
+          update(session.id, { revokedAt: now, revokedReason: reason });
+          count++;
+        }
+      }
+      return count;
+    },
+    async listForUser(userId, since) {
+      return [...byId.values()]
+        .filter((s) => s.userId === userId)
+        .filter((s) => (s.revokedAt ?? s.expiresAt).getTime() > since.getTime())
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    },
+  };
+}

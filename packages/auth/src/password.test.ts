@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { createPasswordHasher, verifyDjangoPbkdf2 } from "./password.js";
+
+// Computed with Python's hashlib.pbkdf2_hmac("sha256", password, salt, iterations),
+// base64-encoded: the algorithm Django documents for PBKDF2PasswordHasher.
+const DJANGO_1000 = "pbkdf2_sha256$1000$Xc7qLq1YSzTB$PTw0dofUp1LcnCfn21boHIQroOEtLOfjfLUNOgNujco=";
+const DJANGO_870000 = "pbkdf2_sha256$870000$abcDEF123456$WqN4rVf+Y5lCKqdSfut0PAu1rvCdQppWDknPikVR2EA=";
+
+describe("argon2id passwords", () => {
+  const hasher = createPasswordHasher();
+
+  it("hashes with argon2id at the configured parameters and verifies", async () => {
+    const stored = await hasher.hash("hunter2 hunter2");
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await hasher.verify("hunter2 hunter2", stored)).toEqual({ valid: true, needsRehash: false });
+    expect(await hasher.verify("hunter3", stored)).toEqual({ valid: false, needsRehash: false });
+  });
+
+  it("asks for a rehash when parameters were raised", async () => {
+    const stored = await hasher.hash("pw");
+    const stronger = createPasswordHasher({ memoryCost: 32768, timeCost: 3, parallelism: 1 });
+    expect(await stronger.verify("pw", stored)).toEqual({ valid: true, needsRehash: true });
+    expect(stronger.needsRehash("$2b$10$bcrypt")).toBe(true);
+  });
+
+  it("refuses weak parameters and out-of-range passwords", async () => {
+    expect(() => createPasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 })).toThrow(TypeError);
+    await expect(hasher.hash("")).rejects.toThrow(TypeError);
+    await expect(hasher.hash("x".repeat(1025))).rejects.toThrow(TypeError);
+    const stored = await hasher.hash("x".repeat(1024));
+    expect((await hasher.verify("x".repeat(1025), stored)).valid).toBe(false);
+  });
+
+  it("treats corrupt or unknown stored hashes as a failed login", async () => {
+    expect((await hasher.verify("pw", "$argon2id$v=19$m=19456,t=2,p=1$garbage")).valid).toBe(false);
+    expect((await hasher.verify("pw", "plaintext")).valid).toBe(false);
+    expect((await hasher.verify("pw", "")).valid).toBe(false);
+  });
+
+  it("spends a real verification on the dummy hash", async () => {
+    await expect(hasher.verifyDummy("anything")).resolves.toBeUndefined();
+    await expect(hasher.verifyDummy("x".repeat(5000))).resolves.toBeUndefined();
+  });
+});
+
+describe("Django pbkdf2_sha256 hashes", () => {
+  const hasher = createPasswordHasher();
+
+  it("verifies hashes computed with Django's documented algorithm and asks for a rehash", async () => {
+    expect(await hasher.verify("correct horse battery staple", DJANGO_1000)).toEqual({
+      valid: true,
+      needsRehash: true,
+    });
+    expect(await hasher.verify("pässwörd", DJANGO_870000)).toEqual({ valid: true, needsRehash: true });
+    expect(await hasher.verify("wrong", DJANGO_1000)).toEqual({ valid: false, needsRehash: false });
+  });
+
+  it("refuses malformed Django hashes", async () => {
+    for (const bad of [
+      "pbkdf2_sha256$1000$salt",
+      "pbkdf2_sha256$abc$salt$AAAA",
+      "pbkdf2_sha256$0$salt$AAAA",
+      "pbkdf2_sha256$99999999999$salt$AAAA",
+      "pbkdf2_sha256$1000$$AAAA",
+      "pbkdf2_sha256$1000$salt$",
+      "pbkdf2_sha1$1000$salt$AAAA",
+    ]) {
+      expect(await verifyDjangoPbkdf2("pw", bad)).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,165 @@
+import { createHmac } from "node:crypto";
+import { isBase64Url, randomToken, safeEqual, sha256 } from "./encoding.js";
+import { AuthError } from "./errors.js";
+import type { RevokeReason, SessionStore, StoredSession } from "./store.js";
+
+/**
+ * Sessions and their refresh tokens.
+ *
+ * A refresh token is `lookup.secret`: `lookup` (128 random bits) finds the
+ * session and never changes; `secret` (256 bits) rotates on every refresh.
+ * Only SHA-256 hashes of both are stored. The next secret is
+ * HMAC(previous secret, random salt), so within the reuse grace the server can
+ * hand a racing duplicate the very same successor without ever storing a
+ * secret, while nobody without the salt (kept in the store) can predict it.
+ * Because the lookup part only ever leaves the server inside a token, a
+ * request carrying it with a stale secret proves an old token was replayed.
+ */
+
+export interface SessionOptions {
+  readonly store: SessionStore;
+  /** Absolute session lifetime, seconds; rotation never extends it. */
+  readonly refreshTokenTtl: number;
+  /** Seconds without a refresh after which the session ends. */
+  readonly idleTimeout: number;
+  /** Seconds during which the just-rotated token may be presented again. */
+  readonly reuseGrace: number;
+  readonly now?: () => number;
+}
+
+export interface SessionMeta {
+  readonly userAgent?: string | null | undefined;
+  readonly ip?: string | null | undefined;
+}
+
+export interface RefreshResult {
+  readonly session: StoredSession;
+  readonly refreshToken: string;
+  /** True when this was a replay inside the grace that got the existing successor. */
+  readonly replayed: boolean;
+}
+
+export interface Sessions {
+  create(userId: string, meta?: SessionMeta): Promise<{ session: StoredSession; refreshToken: string }>;
+  refresh(refreshToken: string): Promise<RefreshResult>;
+  revoke(sessionId: string, reason: RevokeReason): Promise<boolean>;
+  revokeAllForUser(userId: string, reason: RevokeReason, exceptSessionId?: string): Promise<number>;
+}
+
+const LOOKUP_BYTES = 16;
+const SECRET_BYTES = 32;
+const MAX_TOKEN_LENGTH = 256;
+const MAX_META_LENGTH = 512;
+
+function deriveSecret(previousSecret: string, salt: string): string {
+  return createHmac("sha256", previousSecret).update(salt).digest("base64url");
+}
+
+function parseRefreshToken(token: string): { lookup: string; secret: string } {
+  if (typeof token !== "string" || token.length === 0) {
+    throw new AuthError("TOKEN_MISSING", "No refresh token");
+  }
+  const [lookup, secret, extra] = token.length > MAX_TOKEN_LENGTH ? [] : token.split(".");
+  if (!lookup || !secret || extra !== undefined || !isBase64Url(lookup) || !isBase64Url(secret)) {
+    throw new AuthError("TOKEN_INVALID", "Refresh token is malformed");
+  }
+  return { lookup, secret };
+}
+
+function positiveSeconds(value: number, name: string): void {
+  if (!Number.isInteger(value) || value < 0) throw new TypeError(`${name} must be a whole number of seconds`);
+}
+
+function clip(value: string | null | undefined): string | null {
+  return value ? value.slice(0, MAX_META_LENGTH) : null;
+}
+
+export function createSessions(options: SessionOptions): Sessions {
+  positiveSeconds(options.refreshTokenTtl, "refreshTokenTtl");
+  positiveSeconds(options.idleTimeout, "idleTimeout");
+  positiveSeconds(options.reuseGrace, "reuseGrace");
+  const { store } = options;
+  const clock = options.now ?? Date.now;
+
+  function assertUsable(session: StoredSession, now: number): void {
+    if (session.revokedAt !== null) throw new AuthError("SESSION_REVOKED", "Session has been revoked");
+    if (now >= session.expiresAt.getTime()) throw new AuthError("SESSION_EXPIRED", "Session has expired");
+    if (now - session.lastUsedAt.getTime() > options.idleTimeout * 1000) {
+      throw new AuthError("SESSION_EXPIRED", "Session has been idle too long");
+    }
+  }
+
+  async function refreshOnce(lookup: string, secret: string, attempt: number): Promise<RefreshResult> {
+    const session = await store.findByLookupHash(sha256(lookup));
+    if (!session) throw new AuthError("TOKEN_INVALID", "Unknown refresh token");
+    const now = clock();
+    assertUsable(session, now);
+    const presented = sha256(secret);
+
+    if (safeEqual(presented, session.currentHash)) {
+      const salt = randomToken(16);
+      const next = deriveSecret(secret, salt);
+      const swapped = await store.rotate({
+        id: session.id,
+        expectedHash: session.currentHash,
+        nextHash: sha256(next),
+        rotationSalt: salt,
+        now: new Date(now),
+      });
+      if (swapped) {
+        const rotated = await store.findById(session.id);
+        return { session: rotated ?? session, refreshToken: `${lookup}.${next}`, replayed: false };
+      }
+      // Another request rotated this token first: re-read, and this request
+      // becomes a replay of the predecessor (served inside the grace).
+      if (attempt === 0) return refreshOnce(lookup, secret, 1);
+    }
+
+    const inGrace = now - session.rotatedAt.getTime() <= options.reuseGrace * 1000;
+    if (session.previousHash && session.rotationSalt && safeEqual(presented, session.previousHash) && inGrace) {
+      return {
+        session,
+        refreshToken: `${lookup}.${deriveSecret(secret, session.rotationSalt)}`,
+        replayed: true,
+      };
+    }
+
+    // An older secret of this session, or the predecessor after the grace:
+    // a copy of the token is in someone else's hands. End the whole session.
+    await store.revoke(session.id, "refresh_token_reused", new Date(now));
+    throw new AuthError("REFRESH_REUSED", "Refresh token was already used; the session has been revoked");
+  }
+
+  return {
+    async create(userId, meta = {}) {
+      const lookup = randomToken(LOOKUP_BYTES);
+      const secret = randomToken(SECRET_BYTES);
+      const now = clock();
+      const session: StoredSession = {
+        id: randomToken(16),
+        userId,
+        lookupHash: sha256(lookup),
+        currentHash: sha256(secret),
+        previousHash: null,
+        rotationSalt: null,
+        createdAt: new Date(now),
+        rotatedAt: new Date(now),
+        lastUsedAt: new Date(now),
+        expiresAt: new Date(now + options.refreshTokenTtl * 1000),
+        revokedAt: null,
+        revokedReason: null,
+        userAgent: clip(meta.userAgent),
+        ip: clip(meta.ip),
+      };
+      await store.insert(session);
+      return { session, refreshToken: `${lookup}.${secret}` };
+    },
+    async refresh(refreshToken) {
+      const { lookup, secret } = parseRefreshToken(refreshToken);
+      return refreshOnce(lookup, secret, 0);
+    },
+    revoke: (sessionId, reason) => store.revoke(sessionId, reason, new Date(clock())),
+    revokeAllForUser: (userId, reason, exceptSessionId) =>
+      store.revokeAllForUser(userId, reason, new Date(clock()), exceptSessionId),
+  };
+}

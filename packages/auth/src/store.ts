@@ -1,0 +1,66 @@
+/**
+ * Storage for sessions, supplied by the application (the server's Kysely
+ * store, or the in-memory one). Only hashes of refresh-token parts are stored.
+ */
+
+export type RevokeReason =
+  | "logout"
+  | "logout_all"
+  | "revoked_by_user"
+  | "password_changed"
+  | "refresh_token_reused"
+  | "admin";
+
+export interface NewSession {
+  /** Public id: the `sid` claim and what auth.sessions lists. */
+  readonly id: string;
+  readonly userId: string;
+  /** SHA-256 of the refresh token's lookup part; unique. */
+  readonly lookupHash: string;
+  /** SHA-256 of the current refresh secret. */
+  readonly currentHash: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly userAgent: string | null;
+  readonly ip: string | null;
+}
+
+export interface StoredSession extends NewSession {
+  /** SHA-256 of the secret the current one replaced; honoured during the reuse grace. */
+  readonly previousHash: string | null;
+  /** Salt the current secret was derived with from the previous one. */
+  readonly rotationSalt: string | null;
+  /** When the current secret was issued. */
+  readonly rotatedAt: Date;
+  readonly lastUsedAt: Date;
+  readonly revokedAt: Date | null;
+  readonly revokedReason: RevokeReason | null;
+}
+
+export interface RotateInput {
+  readonly id: string;
+  /** Swap only if the stored current hash still equals this. */
+  readonly expectedHash: string;
+  readonly nextHash: string;
+  readonly rotationSalt: string;
+  readonly now: Date;
+}
+
+export interface SessionStore {
+  insert(session: NewSession): Promise<void>;
+  findByLookupHash(lookupHash: string): Promise<StoredSession | undefined>;
+  findById(id: string): Promise<StoredSession | undefined>;
+  /**
+   * Atomic compare-and-swap: when the session is not revoked and its current
+   * hash equals `expectedHash`, make it the previous hash, store `nextHash` as
+   * current, and set rotatedAt and lastUsedAt to `now`. Returns whether it
+   * swapped. Must stay correct with several processes racing on one store.
+   */
+  rotate(input: RotateInput): Promise<boolean>;
+  /** Revokes one session if live; returns whether it did. */
+  revoke(id: string, reason: RevokeReason, now: Date): Promise<boolean>;
+  /** Revokes every live session of a user except `exceptId`; returns how many. */
+  revokeAllForUser(userId: string, reason: RevokeReason, now: Date, exceptId?: string): Promise<number>;
+  /** Sessions of a user that are live at `now` or were revoked or expired after `since`, newest first. */
+  listForUser(userId: string, since: Date): Promise<StoredSession[]>;
+}
