@@ -12,8 +12,7 @@ export type AuthErrorCode =
   | "REFRESH_REUSED"
   | "CSRF"
   | "ORIGIN"
-  | "INVALID_CREDENTIALS"
-  | "COOKIE_AMBIGUOUS";
+  | "INVALID_CREDENTIALS";
 
 export class AuthError extends Error {
   override readonly name = "AuthError";

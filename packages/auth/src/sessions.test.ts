@@ -140,6 +140,15 @@ describe("refresh rotation", () => {
     expect((await sessions.refresh(c.refreshToken)).replayed).toBe(false);
   });
 
+  it("identifies a token's session without rotating it", async () => {
+    const { sessions } = setup();
+    const created = await sessions.create("u1");
+    expect((await sessions.identify(created.refreshToken)).id).toBe(created.session.id);
+    expect((await sessions.refresh(created.refreshToken)).replayed).toBe(false);
+    expect(await codeOf(sessions.identify("AAAAAAAAAAAAAAAAAAAAAA.BBBB"))).toBe("TOKEN_INVALID");
+    expect(await codeOf(sessions.identify("malformed"))).toBe("TOKEN_INVALID");
+  });
+
   it("rejects bad options", () => {
     const store = createMemorySessionStore();
     expect(() => createSessions({ store, refreshTokenTtl: -1, idleTimeout: 1, reuseGrace: 1 })).toThrow(TypeError);

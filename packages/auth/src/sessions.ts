@@ -41,6 +41,8 @@ export interface RefreshResult {
 
 export interface Sessions {
   create(userId: string, meta?: SessionMeta): Promise<{ session: StoredSession; refreshToken: string }>;
+  /** The session a refresh token names, without changing anything (for CSRF binding before rotation). */
+  identify(refreshToken: string): Promise<StoredSession>;
   refresh(refreshToken: string): Promise<RefreshResult>;
   revoke(sessionId: string, reason: RevokeReason): Promise<boolean>;
   revokeAllForUser(userId: string, reason: RevokeReason, exceptSessionId?: string): Promise<number>;
@@ -153,6 +155,12 @@ export function createSessions(options: SessionOptions): Sessions {
       };
       await store.insert(session);
       return { session, refreshToken: `${lookup}.${secret}` };
+    },
+    async identify(refreshToken) {
+      const { lookup } = parseRefreshToken(refreshToken);
+      const session = await store.findByLookupHash(sha256(lookup));
+      if (!session) throw new AuthError("TOKEN_INVALID", "Unknown refresh token");
+      return session;
     },
     async refresh(refreshToken) {
       const { lookup, secret } = parseRefreshToken(refreshToken);

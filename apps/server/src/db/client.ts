@@ -1,0 +1,72 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import pg from "pg";
+import { MEMORY_DATA_DIR } from "../secret-file.js";
+import { migrateToLatest } from "./migrate.js";
+import type { Database } from "./schema.js";
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly kind: "postgres" | "pglite";
+  /** Closes every connection (pool or embedded instance). */
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** pg pool size; several instances share one PostgreSQL. */
+  readonly poolSize?: number;
+}
+
+// int8 (count(*), identity) as JS numbers: our counts stay far below 2^53.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+export function pgliteDataDir(dataDir: string): string | undefined {
+  return dataDir === MEMORY_DATA_DIR ? undefined : `${dataDir.replace(/\/$/, "")}/pglite`;
+}
+
+/** Opens the database the configuration names and migrates it to the latest schema. */
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30_000,
+    });
+    // A dropped idle connection must not crash the process; the pool replaces it.
+    pool.on("error", () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      await migrateToLatest(db as Kysely<unknown>);
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
+    return { db, kind: "postgres", close: () => db.destroy() };
+  }
+
+  const dir = pgliteDataDir(options.dataDir);
+  if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const client = await PGlite.create(dir ? { dataDir: dir } : {});
+  // kysely-pglite-dialect hands out PGlite's single session one holder at a
+  // time, so transactions never interleave.
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  try {
+    await migrateToLatest(db as Kysely<unknown>);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return {
+    db,
+    kind: "pglite",
+    close: async () => {
+      await db.destroy();
+      if (!client.closed) await client.close();
+    },
+  };
+}

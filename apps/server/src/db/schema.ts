@@ -1,0 +1,54 @@
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  first_name: Generated<string>;
+  last_name: Generated<string>;
+  password_hash: string;
+  is_active: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  lookup_hash: string;
+  current_hash: string;
+  previous_hash: string | null;
+  rotation_salt: string | null;
+  created_at: Timestamp;
+  rotated_at: Timestamp;
+  last_used_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_reason: string | null;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+/** Authentication events. Never holds a token, cookie or password. */
+export interface AuditEventsTable {
+  id: Generated<string>;
+  at: Timestamp;
+  event: string;
+  user_id: string | null;
+  session_id: string | null;
+  username: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  detail: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  audit_events: AuditEventsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;

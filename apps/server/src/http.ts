@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { sql } from "kysely";
+import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
+import { createContextFactory } from "./context.js";
+import { applyCors } from "./cors.js";
+import { appRouter } from "./routers/index.js";
+import type { Services } from "./services.js";
+import { serveStatic } from "./static-files.js";
+
+/** Contract: bodies over 1 MiB are refused with 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+const TRPC_PREFIX = "/trpc/";
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/json");
+  res.setHeader("Content-Length", Buffer.byteLength(text));
+  res.end(text);
+}
+
+async function healthz(services: Services, res: ServerResponse): Promise<void> {
+  res.setHeader("Cache-Control", "no-store");
+  try {
+    await sql`select 1`.execute(services.database.db);
+    sendJson(res, 200, { status: "ok" });
+  } catch {
+    sendJson(res, 503, { status: "unavailable", reason: "database unreachable" });
+  }
+}
+
+/** The request listener: security headers, CORS, /healthz, /trpc and the demo page. */
+export function createRequestListener(services: Services) {
+  const createContext = createContextFactory(services);
+  const { logger, config } = services;
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = process.hrtime.bigint();
+    const requestId = randomUUID();
+    const log: { userId?: string; procedure?: string } = {};
+    (res as ServerResponse & { tollgateLog?: typeof log }).tollgateLog = log;
+    res.setHeader("X-Request-Id", requestId);
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "no-referrer");
+    res.setHeader("Cross-Origin-Resource-Policy", "same-origin");
+    res.on("finish", () => {
+      logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: log.procedure ? undefined : (req.url ?? "").split("?")[0],
+          procedure: log.procedure,
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          userId: log.userId,
+        },
+        "request",
+      );
+    });
+
+    try {
+      const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+      if (pathname.startsWith(TRPC_PREFIX)) {
+        res.setHeader("Cache-Control", "no-store");
+        if (applyCors(req, res, config.corsOrigins)) return;
+        const path = pathname.slice(TRPC_PREFIX.length);
+        log.procedure = path;
+        await nodeHTTPRequestHandler({
+          router: appRouter,
+          createContext,
+          req,
+          res,
+          path,
+          maxBodySize: MAX_BODY_BYTES,
+          onError({ error, path: procedure }) {
+            if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE") {
+              logger.error({ requestId, procedure, err: error.cause ?? error }, "procedure failed");
+            }
+          },
+        });
+        return;
+      }
+      if (pathname === "/healthz") return await healthz(services, res);
+      if (config.webRoot && (await serveStatic(config.webRoot, req, res, pathname))) return;
+      sendJson(res, 404, { error: "Not found" });
+    } catch (error) {
+      logger.error({ requestId, err: error }, "request failed");
+      if (!res.headersSent) sendJson(res, 500, { error: "Internal server error" });
+      else res.destroy();
+    }
+  };
+}

@@ -1,0 +1,10 @@
+import { pino, type Logger } from "pino";
+
+/** JSON logs. Cookie and authorization headers are never logged: we log no headers at all. */
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: "tollgate" },
+    redact: { paths: ["password", "*.password", "token", "*.token", "cookie", "*.cookie"], remove: true },
+  });
+}

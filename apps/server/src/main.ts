@@ -1,0 +1,46 @@
+import { createApp } from "./app.js";
+import { DataDirLockedError } from "./data-dir-lock.js";
+import { ConfigError, loadConfig } from "./env.js";
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = await createApp({ config }).catch((error: unknown) => {
+    if (error instanceof DataDirLockedError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  });
+  const url = await app.listen();
+  const { logger } = app.services;
+  logger.info({ url, database: app.services.database.kind, demo: Boolean(config.webRoot) }, `Tollgate listening on ${url}`);
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? `Tollgate failed to start: ${error.message}` : error);
+  process.exit(1);
+});

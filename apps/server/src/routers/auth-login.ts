@@ -1,0 +1,50 @@
+import { TRPCError } from "@trpc/server";
+import type { Context } from "../context.js";
+import { loginInput } from "./inputs.js";
+import { issueSessionCookies } from "./session-issuer.js";
+import { publicProcedure } from "../trpc.js";
+
+const INVALID = "Invalid username or password";
+
+async function rateLimited(ctx: Context, username: string): Promise<void> {
+  const { loginLimiter, audit } = ctx.services;
+  const wait = await loginLimiter.retryAfter(username, ctx.request.ip);
+  if (wait === undefined) return;
+  ctx.setHeader("Retry-After", String(wait));
+  await audit.record({ event: "login_rate_limited", username, ip: ctx.request.ip, userAgent: ctx.request.userAgent });
+  throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many failed sign-ins; try again in ${wait} s` });
+}
+
+export const login = publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
+  const { users, auth, audit, loginLimiter } = ctx.services;
+  const { ip, userAgent } = ctx.request;
+  await rateLimited(ctx, input.username);
+
+  const user = await users.findByUsername(input.username);
+  let valid = false;
+  if (user?.isActive) {
+    const result = await auth.passwords.verify(input.password, user.passwordHash);
+    valid = result.valid;
+    if (valid && result.needsRehash) {
+      // Imported (Django) or weaker hashes become argon2id at the first good sign-in.
+      const rehashed = await auth.passwords.hash(input.password);
+      if (await users.replacePasswordHash(user.id, user.passwordHash, rehashed)) {
+        await audit.record({ event: "password_rehashed", userId: user.id, ip, userAgent });
+      }
+    }
+  } else {
+    // Unknown or inactive user: spend the same hashing time, give the same answer.
+    await auth.passwords.verifyDummy(input.password);
+  }
+
+  if (!user || !valid) {
+    await loginLimiter.recordFailure(input.username, ip);
+    await audit.record({ event: "login_failed", userId: user?.id, username: input.username, ip, userAgent });
+    throw new TRPCError({ code: "UNAUTHORIZED", message: INVALID });
+  }
+
+  await loginLimiter.recordSuccess(input.username, ip);
+  const { session, refreshToken } = await auth.sessions.create(user.id, { userAgent, ip });
+  await audit.record({ event: "login_succeeded", userId: user.id, sessionId: session.id, ip, userAgent });
+  return issueSessionCookies(ctx, user, session, refreshToken, auth.csrf.issue(session.id));
+});

@@ -1,0 +1,47 @@
+import { AuthError } from "@tollgate/auth";
+import { TRPCError } from "@trpc/server";
+import { issueSessionCookies } from "./session-issuer.js";
+import { publicProcedure, singleCookie, verifyCsrf } from "../trpc.js";
+
+export const refresh = publicProcedure.mutation(async ({ ctx }) => {
+  const { auth, users, audit } = ctx.services;
+  const { ip, userAgent } = ctx.request;
+  const clear = () => ctx.setCookies(auth.cookies.clear());
+  const token = singleCookie(ctx, auth.cookies.names.refreshToken, () => new AuthError("TOKEN_INVALID", "Duplicate refresh token cookies"));
+  if (!token) {
+    clear();
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "No refresh token" });
+  }
+
+  let session: Awaited<ReturnType<typeof auth.sessions.identify>>;
+  try {
+    session = await auth.sessions.identify(token);
+  } catch (error) {
+    clear();
+    throw error;
+  }
+  // CSRF before any state changes; a forged request must not clear or rotate anything.
+  const csrfToken = verifyCsrf(ctx, session.id);
+
+  try {
+    const result = await auth.sessions.refresh(token);
+    const user = await users.findById(result.session.userId);
+    if (!user?.isActive) {
+      await auth.sessions.revoke(result.session.id, "admin");
+      throw new AuthError("SESSION_REVOKED", "The account is no longer active");
+    }
+    ctx.log.userId = user.id;
+    if (!result.replayed) {
+      await audit.record({ event: "refresh", userId: user.id, sessionId: result.session.id, ip, userAgent });
+    }
+    return await issueSessionCookies(ctx, user, result.session, result.refreshToken, csrfToken);
+  } catch (error) {
+    if (error instanceof AuthError) {
+      clear();
+      if (error.code === "REFRESH_REUSED") {
+        await audit.record({ event: "refresh_reuse_detected", userId: session.userId, sessionId: session.id, ip, userAgent });
+      }
+    }
+    throw error;
+  }
+});

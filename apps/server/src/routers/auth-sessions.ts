@@ -1,0 +1,73 @@
+import { TRPCError } from "@trpc/server";
+import { authedProcedure, protectedMutation } from "../trpc.js";
+import { changePasswordInput, revokeSessionInput } from "./inputs.js";
+
+/** Revoked sessions stay listed this long, so a user sees e.g. a detected token replay. */
+const RECENTLY_ENDED_MS = 7 * 86400_000;
+
+export const logout = protectedMutation.mutation(async ({ ctx }) => {
+  const { auth, audit } = ctx.services;
+  await auth.sessions.revoke(ctx.session.sessionId, "logout");
+  ctx.setCookies(auth.cookies.clear());
+  await audit.record({ event: "logout", userId: ctx.session.userId, sessionId: ctx.session.sessionId, ip: ctx.request.ip, userAgent: ctx.request.userAgent });
+  return { ok: true as const };
+});
+
+export const logoutAll = protectedMutation.mutation(async ({ ctx }) => {
+  const { auth, audit } = ctx.services;
+  const revoked = await auth.sessions.revokeAllForUser(ctx.session.userId, "logout_all");
+  ctx.setCookies(auth.cookies.clear());
+  await audit.record({ event: "logout_all", userId: ctx.session.userId, sessionId: ctx.session.sessionId, ip: ctx.request.ip, userAgent: ctx.request.userAgent, detail: `${revoked} sessions` });
+  return { revoked };
+});
+
+export const sessions = authedProcedure.query(async ({ ctx }) => {
+  const list = await ctx.services.sessionStore.listForUser(ctx.session.userId, new Date(Date.now() - RECENTLY_ENDED_MS));
+  return list.map((s) => ({
+    id: s.id,
+    createdAt: s.createdAt.getTime(),
+    lastUsedAt: s.lastUsedAt.getTime(),
+    expiresAt: s.expiresAt.getTime(),
+    userAgent: s.userAgent,
+    ip: s.ip,
+    current: s.id === ctx.session.sessionId,
+    revokedAt: s.revokedAt === null ? null : s.revokedAt.getTime(),
+    revokedReason: s.revokedReason,
+  }));
+});
+
+export const revokeSession = protectedMutation.input(revokeSessionInput).mutation(async ({ ctx, input }) => {
+  const { auth, audit, sessionStore } = ctx.services;
+  const target = await sessionStore.findById(input.id);
+  // Another user's session id gets the same answer as an unknown one.
+  if (!target || target.userId !== ctx.session.userId) {
+    throw new TRPCError({ code: "NOT_FOUND", message: "No such session" });
+  }
+  const revoked = await auth.sessions.revoke(target.id, "revoked_by_user");
+  if (target.id === ctx.session.sessionId) ctx.setCookies(auth.cookies.clear());
+  await audit.record({ event: "session_revoked", userId: ctx.session.userId, sessionId: target.id, ip: ctx.request.ip, userAgent: ctx.request.userAgent });
+  return { revoked };
+});
+
+export const changePassword = protectedMutation.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+  const { auth, audit, users, loginLimiter } = ctx.services;
+  const user = await users.findById(ctx.session.userId);
+  if (!user?.isActive) throw new TRPCError({ code: "UNAUTHORIZED", message: "Not signed in" });
+  const wait = await loginLimiter.retryAfter(user.username, ctx.request.ip);
+  if (wait !== undefined) {
+    ctx.setHeader("Retry-After", String(wait));
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many failed attempts; try again in ${wait} s` });
+  }
+  const check = await auth.passwords.verify(input.currentPassword, user.passwordHash);
+  if (!check.valid) {
+    await loginLimiter.recordFailure(user.username, ctx.request.ip);
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Current password is wrong" });
+  }
+  const hash = await auth.passwords.hash(input.newPassword);
+  if (!(await users.replacePasswordHash(user.id, user.passwordHash, hash))) {
+    throw new TRPCError({ code: "CONFLICT", message: "The password was changed meanwhile; try again" });
+  }
+  const ended = await auth.sessions.revokeAllForUser(user.id, "password_changed", ctx.session.sessionId);
+  await audit.record({ event: "password_changed", userId: user.id, sessionId: ctx.session.sessionId, ip: ctx.request.ip, userAgent: ctx.request.userAgent, detail: `${ended} other sessions ended` });
+  return { endedSessions: ended };
+});

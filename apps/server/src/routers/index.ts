@@ -1,0 +1,11 @@
+import { router } from "../trpc.js";
+import { authRouter } from "./auth.js";
+import { userRouter } from "./user.js";
+
+export const appRouter = router({
+  auth: authRouter,
+  user: userRouter,
+});
+
+/** The API's type: clients infer every procedure's input and output from it. */
+export type AppRouter = typeof appRouter;

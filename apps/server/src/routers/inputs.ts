@@ -1,0 +1,9 @@
+import { MAX_PASSWORD_LENGTH } from "@tollgate/auth";
+import { z } from "zod";
+
+export const username = z.string().min(1).max(150);
+export const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
+
+export const loginInput = z.object({ username, password }).strict();
+export const revokeSessionInput = z.object({ id: z.string().min(1).max(64) }).strict();
+export const changePasswordInput = z.object({ currentPassword: password, newPassword: password }).strict();

@@ -1,0 +1,17 @@
+import type { Services } from "../services.js";
+import { UsernameTakenError } from "./user-store.js";
+
+/** INITIAL_USERNAME / INITIAL_PASSWORD: a user created at start if missing; an existing one is left as it is. */
+export async function ensureInitialUser(services: Pick<Services, "config" | "users" | "auth" | "logger">): Promise<void> {
+  const { initialUsername, initialPassword } = services.config;
+  if (!initialUsername || !initialPassword) return;
+  if (await services.users.findByUsername(initialUsername)) return;
+  try {
+    const passwordHash = await services.auth.passwords.hash(initialPassword);
+    await services.users.create({ username: initialUsername, passwordHash });
+    services.logger.info({ username: initialUsername }, "initial user created");
+  } catch (error) {
+    // Another instance created it at the same moment.
+    if (!(error instanceof UsernameTakenError)) throw error;
+  }
+}

@@ -1,0 +1,106 @@
+import type { NewSession, RevokeReason, SessionStore, StoredSession } from "@tollgate/auth";
+import type { Kysely } from "kysely";
+import type { Database, SessionRow } from "../db/schema.js";
+
+function toSession(row: SessionRow): StoredSession {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    lookupHash: row.lookup_hash,
+    currentHash: row.current_hash,
+    previousHash: row.previous_hash,
+    rotationSalt: row.rotation_salt,
+    createdAt: new Date(row.created_at),
+    rotatedAt: new Date(row.rotated_at),
+    lastUsedAt: new Date(row.last_used_at),
+    expiresAt: new Date(row.expires_at),
+    revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at),
+    revokedReason: row.revoked_reason as RevokeReason | null,
+    userAgent: row.user_agent,
+    ip: row.ip,
+  };
+}
+
+/** SessionStore on Kysely (PostgreSQL or PGlite). */
+export function createKyselySessionStore(db: Kysely<Database>): SessionStore {
+  return {
+    async insert(session: NewSession) {
+      await db
+        .insertInto("sessions")
+        .values({
+          id: session.id,
+          user_id: session.userId,
+          lookup_hash: session.lookupHash,
+          current_hash: session.currentHash,
+          created_at: session.createdAt,
+          rotated_at: session.createdAt,
+          last_used_at: session.createdAt,
+          expires_at: session.expiresAt,
+          user_agent: session.userAgent,
+          ip: session.ip,
+        })
+        .execute();
+    },
+    async findByLookupHash(lookupHash) {
+      const row = await db.selectFrom("sessions").selectAll().where("lookup_hash", "=", lookupHash).executeTakeFirst();
+      return row && toSession(row);
+    },
+    async findById(id) {
+      const row = await db.selectFrom("sessions").selectAll().where("id", "=", id).executeTakeFirst();
+      return row && toSession(row);
+    },
+    async rotate(input) {
+      // One conditional UPDATE: PostgreSQL row locking makes it an atomic
+      // compare-and-swap, so racing instances cannot both rotate one token.
+      const result = await db
+        .updateTable("sessions")
+        .set((eb) => ({
+          previous_hash: eb.ref("current_hash"),
+          current_hash: input.nextHash,
+          rotation_salt: input.rotationSalt,
+          rotated_at: input.now,
+          last_used_at: input.now,
+        }))
+        .where("id", "=", input.id)
+        .where("current_hash", "=", input.expectedHash)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async revoke(id, reason, now) {
+      const result = await db
+        .updateTable("sessions")
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where("id", "=", id)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async revokeAllForUser(userId, reason, now, exceptId) {
+      let query = db
+        .updateTable("sessions")
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where("user_id", "=", userId)
+        .where("revoked_at", "is", null);
+      if (exceptId !== undefined) query = query.where("id", "!=", exceptId);
+      const result = await query.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+    async listForUser(userId, since) {
+      const rows = await db
+        .selectFrom("sessions")
+        .selectAll()
+        .where("user_id", "=", userId)
+        .where((eb) =>
+          eb.or([
+            eb.and([eb("revoked_at", "is", null), eb("expires_at", ">", since)]),
+            eb("revoked_at", ">", since),
+          ]),
+        )
+        .orderBy("created_at", "desc")
+        .orderBy("id")
+        .execute();
+      return rows.map(toSession);
+    },
+  };
+}

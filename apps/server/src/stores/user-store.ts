@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import { type Kysely, sql } from "kysely";
+import type { Database, UserRow } from "../db/schema.js";
+
+export interface User {
+  readonly id: string;
+  readonly username: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly isActive: boolean;
+}
+
+export interface UserWithHash extends User {
+  readonly passwordHash: string;
+}
+
+export interface NewUser {
+  readonly username: string;
+  readonly passwordHash: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly isActive?: boolean;
+}
+
+export class UsernameTakenError extends Error {
+  override readonly name = "UsernameTakenError";
+}
+
+function toUser(row: UserRow): UserWithHash {
+  return {
+    id: row.id,
+    username: row.username,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    isActive: row.is_active,
+    passwordHash: row.password_hash,
+  };
+}
+
+const UNIQUE_VIOLATION = "23505";
+
+export interface UserStore {
+  findByUsername(username: string): Promise<UserWithHash | undefined>;
+  findById(id: string): Promise<UserWithHash | undefined>;
+  /** Throws UsernameTakenError when the username exists (ignoring case). */
+  create(user: NewUser): Promise<User>;
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  /** Replaces the hash only if it is still `expected` (a concurrent change wins). */
+  replacePasswordHash(id: string, expected: string, next: string): Promise<boolean>;
+}
+
+export function createUserStore(db: Kysely<Database>): UserStore {
+  return {
+    async findByUsername(username) {
+      const row = await db
+        .selectFrom("users")
+        .selectAll()
+        .where(sql<string>`lower(username)`, "=", username.toLowerCase())
+        .executeTakeFirst();
+      return row && toUser(row);
+    },
+    async findById(id) {
+      const row = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+      return row && toUser(row);
+    },
+    async create(user) {
+      const now = new Date();
+      try {
+        const row = await db
+          .insertInto("users")
+          .values({
+            id: randomUUID(),
+            username: user.username,
+            first_name: user.firstName ?? "",
+            last_name: user.lastName ?? "",
+            password_hash: user.passwordHash,
+            is_active: user.isActive ?? true,
+            created_at: now,
+            updated_at: now,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        const { passwordHash: _hash, ...rest } = toUser(row);
+        return rest;
+      } catch (error) {
+        if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+          throw new UsernameTakenError(`Username ${user.username} is taken`);
+        }
+        throw error;
+      }
+    },
+    async setPasswordHash(id, passwordHash) {
+      await db.updateTable("users").set({ password_hash: passwordHash, updated_at: new Date() }).where("id", "=", id).execute();
+    },
+    async replacePasswordHash(id, expected, next) {
+      const result = await db
+        .updateTable("users")
+        .set({ password_hash: next, updated_at: new Date() })
+        .where("id", "=", id)
+        .where("password_hash", "=", expected)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+  };
+}
