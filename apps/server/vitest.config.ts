@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
+import { sourceConditions } from "../../vitest.shared.js";
 
 export default defineConfig({
-  resolve: { conditions: ["tollgate-source"] },
+  ...sourceConditions,
   test: {
     include: ["test/**/*.test.ts"],
     // PGlite takes seconds to start on a busy 2-core machine; one instance per file.

@@ -1,0 +1,108 @@
+/**
+ * A minimal browser-like HTTP client for black-box tests: a cookie jar that
+ * honours Path and Max-Age, an Origin header on mutations (as a same-origin
+ * page would send), and the CSRF header echoed from the cookie.
+ */
+
+export interface StoredCookie {
+  value: string;
+  path: string;
+  attributes: string[];
+}
+
+export interface CallOptions {
+  /** undefined: echo the csrf cookie (as the SDK does); false: none; string: that value. */
+  csrf?: string | false;
+  /** undefined: the server's own origin on mutations; null: no Origin header; string: that origin. */
+  origin?: string | null;
+  headers?: Record<string, string>;
+  /** Skip sending cookies. */
+  noCookies?: boolean;
+}
+
+export interface CallResult<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  setCookies: string[];
+}
+
+export interface TRPCErrorBody {
+  error: { message: string; code: number; data: { code: string; httpStatus: number; path?: string; authCode?: string; stack?: string } };
+}
+
+export class TestBrowser {
+  readonly cookies = new Map<string, StoredCookie>();
+  constructor(
+    readonly baseUrl: string,
+    readonly csrfCookieName = "csrf_token",
+  ) {}
+
+  cookieHeader(path: string): string {
+    return [...this.cookies.entries()]
+      .filter(([, c]) => path === c.path || path.startsWith(c.path.endsWith("/") ? c.path : `${c.path}/`) || c.path === "/")
+      .map(([name, c]) => `${name}=${c.value}`)
+      .join("; ");
+  }
+
+  storeSetCookies(lines: string[]): void {
+    for (const line of lines) {
+      const [pair = "", ...attrs] = line.split(";").map((s) => s.trim());
+      const eq = pair.indexOf("=");
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      const path = attrs.find((a) => a.toLowerCase().startsWith("path="))?.slice(5) ?? "/";
+      const maxAge = attrs.find((a) => a.toLowerCase().startsWith("max-age="));
+      if (maxAge && Number(maxAge.slice(8)) <= 0) this.cookies.delete(name);
+      else this.cookies.set(name, { value, path, attributes: attrs });
+    }
+  }
+
+  async request<T>(method: "GET" | "POST", path: string, body: string | undefined, options: CallOptions = {}): Promise<CallResult<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    const urlPath = path.split("?")[0] ?? path;
+    if (!options.noCookies) {
+      const cookie = this.cookieHeader(urlPath);
+      if (cookie) headers.cookie = cookie;
+    }
+    if (method === "POST") {
+      headers["content-type"] ??= "application/json";
+      if (options.origin !== null) headers.origin = options.origin ?? this.baseUrl;
+      const csrf = options.csrf === undefined ? this.cookies.get(this.csrfCookieName)?.value : options.csrf;
+      if (csrf) headers["x-csrf-token"] = csrf;
+    }
+    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const setCookies = res.headers.getSetCookie();
+    this.storeSetCookies(setCookies);
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    return { status: res.status, headers: res.headers, body: parsed as T, setCookies };
+  }
+
+  mutation<T = unknown>(procedure: string, input?: unknown, options?: CallOptions): Promise<CallResult<T>> {
+    return this.request<T>("POST", `/trpc/${procedure}`, input === undefined ? "" : JSON.stringify(input), options);
+  }
+
+  query<T = unknown>(procedure: string, input?: unknown, options?: CallOptions): Promise<CallResult<T>> {
+    const qs = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+    return this.request<T>("GET", `/trpc/${procedure}${qs}`, undefined, options);
+  }
+
+  async login(username: string, password: string): Promise<CallResult> {
+    return this.mutation("auth.login", { username, password });
+  }
+}
+
+/** `result.data` of a successful tRPC response. */
+export function data<T>(result: CallResult): T {
+  return (result.body as { result: { data: T } }).result.data;
+}
+
+export function errorOf(result: CallResult): TRPCErrorBody["error"] {
+  return (result.body as TRPCErrorBody).error;
+}

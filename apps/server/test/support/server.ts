@@ -1,0 +1,72 @@
+import { type App, createApp } from "../../src/app.js";
+import type { ServerConfig } from "../../src/config.js";
+import type { DatabaseHandle } from "../../src/db/client.js";
+import { testConfig } from "./config.js";
+import { type Backend, createTestDatabase, type TestDatabase } from "./databases.js";
+
+export interface TestClock {
+  now(): number;
+  advance(seconds: number): void;
+}
+
+export function createClock(start = Date.now()): TestClock {
+  let t = start;
+  return {
+    now: () => t,
+    advance(seconds) {
+      t += seconds * 1000;
+    },
+  };
+}
+
+export interface TestServer {
+  readonly url: string;
+  readonly app: App;
+  readonly database: DatabaseHandle;
+  /** Another app instance on the same database (for restarts and multi-instance tests). */
+  startAnother(overrides?: Partial<ServerConfig>): Promise<{ url: string; app: App }>;
+  createUser(username: string, password: string, names?: { firstName?: string; lastName?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly config?: Partial<ServerConfig>;
+  readonly clock?: TestClock;
+}
+
+/** A real HTTP server on a free port over a database of its own. */
+export async function startTestServer(backend: Backend, options: StartOptions = {}): Promise<TestServer> {
+  const testDb: TestDatabase = await createTestDatabase(backend);
+  const database = await testDb.open();
+  const config = testConfig(options.config);
+  const now = options.clock?.now;
+  const app = await createApp({ config, database, ...(now ? { now } : {}) });
+  const url = await app.listen(0, "127.0.0.1");
+  const others: App[] = [];
+  const ownDatabases: DatabaseHandle[] = [];
+  return {
+    url,
+    app,
+    database,
+    async startAnother(overrides = {}) {
+      // PostgreSQL: a pool of its own, as a second process would have.
+      const ownDatabase = backend === "postgres" ? await testDb.open() : undefined;
+      const another = await createApp({ config: { ...config, ...overrides }, database: ownDatabase ?? database, ...(now ? { now } : {}) });
+      others.push(another);
+      if (ownDatabase) ownDatabases.push(ownDatabase);
+      return { url: await another.listen(0, "127.0.0.1"), app: another };
+    },
+    async createUser(username, password, names = {}) {
+      const passwordHash = await app.services.auth.passwords.hash(password);
+      const user = await app.services.users.create({ username, passwordHash, ...names });
+      return user.id;
+    },
+    async close() {
+      for (const other of others) await other.close();
+      for (const db of ownDatabases) await db.close();
+      await app.close();
+      await database.close();
+      await testDb.drop();
+    },
+  };
+}
