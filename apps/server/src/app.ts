@@ -83,6 +83,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       window: config.loginWindow,
     }),
     logger,
+    now: options.now ?? Date.now,
   };
   await ensureInitialUser(services);
 

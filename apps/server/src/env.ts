@@ -138,3 +138,23 @@ export function loadConfig(env: Environment = process.env): ServerConfig {
     webRoot: defaultWebRoot(),
   };
 }
+
+export interface DatabaseConfig {
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+}
+
+const databaseSchema = z.object({
+  DATABASE_URL: schema.shape.DATABASE_URL,
+  DATA_DIR: schema.shape.DATA_DIR,
+});
+
+/** Only what the CLI needs: which database. */
+export function loadDatabaseConfig(env: Environment = process.env): DatabaseConfig {
+  const parsed = databaseSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid configuration: ${String(issue?.path[0] ?? "environment")} ${issue?.message ?? "is invalid"}`);
+  }
+  return { databaseUrl: parsed.data.DATABASE_URL, dataDir: parsed.data.DATA_DIR };
+}

@@ -16,4 +16,6 @@ export interface Services {
   readonly audit: AuditLog;
   readonly loginLimiter: LoginRateLimiter;
   readonly logger: Logger;
+  /** Epoch ms; injectable so tests can move time. */
+  readonly now: () => number;
 }

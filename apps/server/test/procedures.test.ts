@@ -128,7 +128,7 @@ describe.each(backends())("procedures on %s", (backend) => {
   it("batches calls and merges their cookies in one response", async () => {
     const browser = new TestBrowser(server.url);
     await browser.login("alice", "correct horse");
-    const res = await browser.request<Array<{ result?: { data: unknown } }>>("GET", "/trpc/user.me,user.me?batch=1&input=%7B%7D");
+    const res = await browser.request<Array<{ result?: { data: unknown } }>>("GET", "/trpc/user.me,user.me?batch=1&input=%7B%7D", undefined);
     expect(res.status).toBe(200);
     expect(res.body).toHaveLength(2);
   });

@@ -22,8 +22,16 @@ export const logoutAll = protectedMutation.mutation(async ({ ctx }) => {
 });
 
 export const sessions = authedProcedure.query(async ({ ctx }) => {
-  const list = await ctx.services.sessionStore.listForUser(ctx.session.userId, new Date(Date.now() - RECENTLY_ENDED_MS));
-  return list.map((s) => ({
+  const { sessionStore, config } = ctx.services;
+  const now = ctx.services.now();
+  const list = await sessionStore.listForUser(ctx.session.userId, new Date(now - RECENTLY_ENDED_MS));
+  // Live: not revoked, inside both the absolute and the idle lifetime. Ended by revocation: listed for 7 days.
+  const shown = list.filter(
+    (s) =>
+      s.revokedAt !== null ||
+      (s.expiresAt.getTime() > now && now - s.lastUsedAt.getTime() <= config.sessionIdleTimeout * 1000),
+  );
+  return shown.map((s) => ({
     id: s.id,
     createdAt: s.createdAt.getTime(),
     lastUsedAt: s.lastUsedAt.getTime(),

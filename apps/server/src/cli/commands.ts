@@ -1,0 +1,91 @@
+import { createPasswordHasher, MAX_PASSWORD_LENGTH } from "@tollgate/auth";
+import type { DatabaseHandle } from "../db/client.js";
+import { createKyselySessionStore } from "../stores/session-store.js";
+import { createUserStore, UsernameTakenError } from "../stores/user-store.js";
+import { importDjangoUsers } from "./django-import.js";
+
+/** A failure the CLI reports as one line and exit code 1. */
+export class CliError extends Error {
+  override readonly name = "CliError";
+}
+
+export interface CommandIo {
+  readPassword(): Promise<string>;
+  print(line: string): void;
+}
+
+export type Flags = Record<string, string | boolean | undefined>;
+
+function requireString(flags: Flags, name: string): string {
+  const value = flags[name];
+  if (typeof value !== "string" || value.length === 0) throw new CliError(`--${name} is required`);
+  return value;
+}
+
+async function readNewPassword(flags: Flags, io: CommandIo): Promise<string> {
+  if (flags["password-stdin"] !== true) throw new CliError("--password-stdin is required (the password is read from standard input)");
+  const password = await io.readPassword();
+  if (password.length === 0 || password.length > MAX_PASSWORD_LENGTH) {
+    throw new CliError(`The password must have 1 to ${MAX_PASSWORD_LENGTH} characters`);
+  }
+  return password;
+}
+
+function validUsername(username: string): string {
+  if (username.length > 150) throw new CliError("--username must have 1 to 150 characters");
+  return username;
+}
+
+export async function runCommand(command: string, flags: Flags, database: DatabaseHandle, io: CommandIo): Promise<void> {
+  const users = createUserStore(database.db);
+  const sessions = createKyselySessionStore(database.db);
+  const hasher = createPasswordHasher();
+
+  switch (command) {
+    case "user:create": {
+      const username = validUsername(requireString(flags, "username"));
+      const password = await readNewPassword(flags, io);
+      try {
+        const user = await users.create({
+          username,
+          passwordHash: await hasher.hash(password),
+          firstName: typeof flags["first-name"] === "string" ? flags["first-name"] : "",
+          lastName: typeof flags["last-name"] === "string" ? flags["last-name"] : "",
+        });
+        io.print(`Created user ${user.username} (${user.id})`);
+      } catch (error) {
+        if (error instanceof UsernameTakenError) throw new CliError(`A user named ${username} already exists`);
+        throw error;
+      }
+      return;
+    }
+    case "user:set-password": {
+      const username = requireString(flags, "username");
+      const password = await readNewPassword(flags, io);
+      const user = await users.findByUsername(username);
+      if (!user) throw new CliError(`No user named ${username}`);
+      await users.setPasswordHash(user.id, await hasher.hash(password));
+      const ended = await sessions.revokeAllForUser(user.id, "password_changed", new Date());
+      io.print(`Password of ${user.username} changed; ${ended} session(s) ended`);
+      return;
+    }
+    case "sessions:revoke": {
+      const username = requireString(flags, "username");
+      const user = await users.findByUsername(username);
+      if (!user) throw new CliError(`No user named ${username}`);
+      const ended = await sessions.revokeAllForUser(user.id, "admin", new Date());
+      io.print(`${ended} session(s) of ${user.username} ended`);
+      return;
+    }
+    case "user:import-django": {
+      const from = requireString(flags, "from");
+      if (!/^postgres(ql)?:\/\//.test(from)) throw new CliError("--from must be a postgres:// URL of the Django database");
+      const report = await importDjangoUsers(from, users);
+      io.print(`Imported ${report.imported} user(s); ${report.alreadyPresent} already present; ${report.skipped.length} skipped`);
+      for (const skipped of report.skipped) io.print(`  skipped ${JSON.stringify(skipped.username)}: ${skipped.reason}`);
+      return;
+    }
+    default:
+      throw new CliError(`Unknown command ${JSON.stringify(command)}. Commands: user:create, user:set-password, sessions:revoke, user:import-django`);
+  }
+}

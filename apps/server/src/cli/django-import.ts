@@ -1,0 +1,77 @@
+import { isDjangoHash, MAX_PASSWORD_LENGTH } from "@tollgate/auth";
+import pg from "pg";
+import { UsernameTakenError, type UserStore } from "../stores/user-store.js";
+
+export interface ImportReport {
+  imported: number;
+  alreadyPresent: number;
+  skipped: { username: string; reason: string }[];
+}
+
+interface DjangoUserRow {
+  username: unknown;
+  first_name: unknown;
+  last_name: unknown;
+  is_active: unknown;
+  password: unknown;
+}
+
+function problem(row: DjangoUserRow): string | undefined {
+  if (typeof row.username !== "string" || row.username.length < 1 || row.username.length > 150) {
+    return "username must have 1 to 150 characters";
+  }
+  if (typeof row.password !== "string" || !isDjangoHash(row.password) || row.password.length > MAX_PASSWORD_LENGTH) {
+    return "password is not a pbkdf2_sha256 hash (unusable or another hasher)";
+  }
+  if (row.password.split("$").length !== 4) return "password hash is malformed";
+  return undefined;
+}
+
+/**
+ * Copies users from a Django database's auth_user table with their
+ * pbkdf2_sha256 hashes (verified at sign-in, then rehashed to argon2id).
+ * Each user is one insert: a bad row is reported and skipped, never half
+ * imported; existing usernames are left alone, so running it again is safe.
+ */
+export async function importDjangoUsers(fromUrl: string, users: UserStore): Promise<ImportReport> {
+  const client = new pg.Client({ connectionString: fromUrl });
+  await client.connect();
+  let rows: DjangoUserRow[];
+  try {
+    rows = (
+      await client.query<DjangoUserRow>(
+        "SELECT username, first_name, last_name, is_active, password FROM auth_user ORDER BY id",
+      )
+    ).rows;
+  } finally {
+    await client.end();
+  }
+
+  const report: ImportReport = { imported: 0, alreadyPresent: 0, skipped: [] };
+  for (const row of rows) {
+    const reason = problem(row);
+    const username = String(row.username ?? "");
+    if (reason) {
+      report.skipped.push({ username, reason });
+      continue;
+    }
+    if (await users.findByUsername(username)) {
+      report.alreadyPresent++;
+      continue;
+    }
+    try {
+      await users.create({
+        username,
+        passwordHash: row.password as string,
+        firstName: typeof row.first_name === "string" ? row.first_name.slice(0, 150) : "",
+        lastName: typeof row.last_name === "string" ? row.last_name.slice(0, 150) : "",
+        isActive: row.is_active !== false,
+      });
+      report.imported++;
+    } catch (error) {
+      if (error instanceof UsernameTakenError) report.alreadyPresent++;
+      else report.skipped.push({ username, reason: (error as Error).message });
+    }
+  }
+  return report;
+}

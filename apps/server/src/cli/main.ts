@@ -1,0 +1,59 @@
+import { parseArgs } from "node:util";
+import { lockDataDir } from "../data-dir-lock.js";
+import { openDatabase } from "../db/client.js";
+import { loadDatabaseConfig } from "../env.js";
+import { CliError, runCommand } from "./commands.js";
+import { readPasswordFromStdin } from "./read-stdin.js";
+
+const USAGE = `Usage: pnpm cli <command> [options]
+  user:create --username NAME [--first-name F] [--last-name L] --password-stdin
+  user:set-password --username NAME --password-stdin     (ends that user's sessions)
+  sessions:revoke --username NAME
+  user:import-django --from postgres://…                  (Django auth_user, pbkdf2_sha256 hashes)
+Uses the same DATABASE_URL / DATA_DIR as the server.`;
+
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    strict: true,
+    options: {
+      username: { type: "string" },
+      "first-name": { type: "string" },
+      "last-name": { type: "string" },
+      "password-stdin": { type: "boolean" },
+      from: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [command] = positionals;
+  if (!command || values.help) {
+    console.log(USAGE);
+    return command ? 0 : 1;
+  }
+  const config = loadDatabaseConfig();
+  // The embedded database belongs to one process: refuse while a server holds it.
+  const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+  try {
+    const database = await openDatabase(config);
+    try {
+      await runCommand(command, values, database, {
+        readPassword: () => readPasswordFromStdin(),
+        print: (line) => console.log(line),
+      });
+    } finally {
+      await database.close();
+    }
+  } finally {
+    release();
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const known = error instanceof CliError || (error instanceof Error && /^(DataDirLockedError|ConfigError|TypeError)$/.test(error.name));
+    console.error(known ? (error as Error).message : `Failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backends, createClock, data, errorOf, startTestServer, TestBrowser, type TestServer } from "./support/index.js";
+
+interface SessionView {
+  id: string;
+  createdAt: number;
+  lastUsedAt: number;
+  expiresAt: number;
+  userAgent: string | null;
+  ip: string | null;
+  current: boolean;
+  revokedAt: number | null;
+  revokedReason: string | null;
+}
+
+describe.each(backends())("session management on %s", (backend) => {
+  const clock = createClock();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(backend, { clock });
+    await server.createUser("grace", "grace password");
+    await server.createUser("heidi", "heidi password");
+  });
+  afterAll(() => server?.close());
+
+  async function signIn(username: string, password: string, userAgent: string): Promise<TestBrowser> {
+    const browser = new TestBrowser(server.url);
+    const res = await browser.mutation("auth.login", { username, password }, { headers: { "user-agent": userAgent } });
+    expect(res.status).toBe(200);
+    return browser;
+  }
+
+  it("lists the user's sessions with device facts and marks the current one", async () => {
+    const laptop = await signIn("grace", "grace password", "Laptop/1.0");
+    await signIn("grace", "grace password", "Phone/2.0");
+    await signIn("heidi", "heidi password", "Other/1.0");
+    const list = data<SessionView[]>(await laptop.query("auth.sessions"));
+    expect(list.length).toBeGreaterThanOrEqual(2);
+    expect(list.filter((s) => s.current)).toHaveLength(1);
+    expect(list.find((s) => s.current)?.userAgent).toBe("Laptop/1.0");
+    expect(list.map((s) => s.userAgent)).toContain("Phone/2.0");
+    expect(list.map((s) => s.userAgent)).not.toContain("Other/1.0");
+    for (const s of list) {
+      expect(s.ip).toBe("127.0.0.1");
+      expect(s.expiresAt).toBe(s.createdAt + 2_592_000_000);
+    }
+  });
+
+  it("revokes one of the user's own sessions, but not another user's", async () => {
+    const laptop = await signIn("grace", "grace password", "Laptop/1.0");
+    const phone = await signIn("grace", "grace password", "Phone/3.0");
+    const other = await signIn("heidi", "heidi password", "Other/1.0");
+    const phoneId = data<SessionView[]>(await phone.query("auth.sessions")).find((s) => s.current)?.id;
+    const otherId = data<SessionView[]>(await other.query("auth.sessions")).find((s) => s.current)?.id;
+
+    const res = await laptop.mutation("auth.revokeSession", { id: phoneId });
+    expect(res.status).toBe(200);
+    expect((await phone.mutation("auth.refresh")).status).toBe(401);
+    const listed = data<SessionView[]>(await laptop.query("auth.sessions")).find((s) => s.id === phoneId);
+    expect(listed?.revokedReason).toBe("revoked_by_user");
+
+    const foreign = await laptop.mutation("auth.revokeSession", { id: otherId });
+    expect(foreign.status).toBe(404);
+    expect((await other.mutation("auth.refresh")).status).toBe(200);
+    expect((await laptop.mutation("auth.revokeSession", { id: phoneId }, { csrf: false })).status).toBe(403);
+  });
+
+  it("shows a session ended by token replay with its reason", async () => {
+    const browser = await signIn("grace", "grace password", "Victim/1.0");
+    const thief = new TestBrowser(server.url);
+    for (const [k, v] of browser.cookies) thief.cookies.set(k, { ...v });
+    await browser.mutation("auth.refresh");
+    clock.advance(11);
+    await thief.mutation("auth.refresh");
+    const observer = await signIn("grace", "grace password", "Observer/1.0");
+    const list = data<SessionView[]>(await observer.query("auth.sessions"));
+    const victim = list.find((s) => s.userAgent === "Victim/1.0");
+    expect(victim?.revokedReason).toBe("refresh_token_reused");
+    expect(victim?.revokedAt).toBe(clock.now());
+  });
+
+  it("changes the password and ends every other session", async () => {
+    await server.createUser("ivan", "old password");
+    const keep = await signIn("ivan", "old password", "Keep/1.0");
+    const other = await signIn("ivan", "old password", "Other/1.0");
+    const wrong = await keep.mutation("auth.changePassword", { currentPassword: "nope", newPassword: "new password" });
+    expect(wrong.status).toBe(401);
+    const res = await keep.mutation("auth.changePassword", { currentPassword: "old password", newPassword: "new password" });
+    expect(res.status).toBe(200);
+    expect(data<{ endedSessions: number }>(res).endedSessions).toBe(1);
+    expect((await other.mutation("auth.refresh")).status).toBe(401);
+    expect((await keep.mutation("auth.refresh")).status).toBe(200);
+    expect((await new TestBrowser(server.url).login("ivan", "old password")).status).toBe(401);
+    expect((await new TestBrowser(server.url).login("ivan", "new password")).status).toBe(200);
+    const bad = await keep.mutation("auth.changePassword", { currentPassword: "new password", newPassword: "" });
+    expect(bad.status).toBe(400);
+    expect(errorOf(bad).data.code).toBe("BAD_REQUEST");
+  });
+
+  it("drops sessions ended more than 7 days ago from the list", async () => {
+    await server.createUser("judy", "judy password");
+    const ended = await signIn("judy", "judy password", "Ended/1.0");
+    await ended.mutation("auth.logout");
+    clock.advance(8 * 86_400);
+    const now = await signIn("judy", "judy password", "Now/1.0");
+    const list = data<SessionView[]>(await now.query("auth.sessions"));
+    expect(list.map((s) => s.userAgent)).toEqual(["Now/1.0"]);
+  });
+});
