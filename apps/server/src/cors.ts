@@ -8,13 +8,13 @@ const ALLOWED_HEADERS = "content-type, x-csrf-token, authorization, trpc-accept"
  */
 export function applyCors(req: IncomingMessage, res: ServerResponse, allowed: readonly string[]): boolean {
   const origin = req.headers.origin;
-  res.appendHeader("Vary", "Origin");
   const listed = origin !== undefined && allowed.includes(origin);
   if (listed) {
     res.setHeader("Access-Control-Allow-Origin", origin);
     res.setHeader("Access-Control-Allow-Credentials", "true");
   }
   if (req.method !== "OPTIONS") return false;
+  res.setHeader("Vary", "Origin");
   if (listed) {
     res.setHeader("Access-Control-Allow-Methods", "GET, POST");
     res.setHeader("Access-Control-Allow-Headers", ALLOWED_HEADERS);

@@ -73,6 +73,8 @@ export function createRequestListener(services: Services) {
           res,
           path,
           maxBodySize: MAX_BODY_BYTES,
+          // tRPC writes its own Vary header; Origin is appended so caches keep CORS answers apart.
+          responseMeta: () => ({ headers: new Headers([["vary", "Origin"]]) }),
           onError({ error, path: procedure }) {
             if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE") {
               logger.error({ requestId, procedure, err: error.cause ?? error }, "procedure failed");

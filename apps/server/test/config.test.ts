@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/env.js";
+
+function errorLine(env: Record<string, string>): string {
+  try {
+    loadConfig({ DATA_DIR: "memory://", ...env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("configuration", () => {
+  it("applies the contract's defaults", () => {
+    const config = loadConfig({ DATA_DIR: "memory://" });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: "127.0.0.1",
+      databaseUrl: undefined,
+      accessTokenTtl: 900,
+      refreshTokenTtl: 2592000,
+      sessionIdleTimeout: 604800,
+      refreshReuseGrace: 10,
+      cookieSecure: false,
+      cookieSameSite: "lax",
+      corsOrigins: [],
+      loginMaxFailures: 5,
+      loginWindow: 900,
+      trustProxy: false,
+    });
+    expect(config.authSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it.each([
+    [{ PORT: "abc" }, "PORT"],
+    [{ AUTH_SECRET: "short" }, "AUTH_SECRET"],
+    [{ AUTH_SECRET_PREVIOUS: "short" }, "AUTH_SECRET_PREVIOUS"],
+    [{ COOKIE_SAMESITE: "none" }, "COOKIE_SAMESITE"],
+    [{ COOKIE_SAMESITE: "sometimes" }, "COOKIE_SAMESITE"],
+    [{ COOKIE_SECURE: "maybe" }, "COOKIE_SECURE"],
+    [{ CORS_ORIGINS: "https://ok.example,not-an-origin" }, "CORS_ORIGINS"],
+    [{ PUBLIC_ORIGIN: "https://api.example.com/path" }, "PUBLIC_ORIGIN"],
+    [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+    [{ ACCESS_TOKEN_TTL: "0" }, "ACCESS_TOKEN_TTL"],
+    [{ REFRESH_TOKEN_TTL: "-5" }, "REFRESH_TOKEN_TTL"],
+    [{ NODE_ENV: "production" }, "AUTH_SECRET"],
+    [{ INITIAL_USERNAME: "admin" }, "INITIAL_PASSWORD"],
+    [{ REDIS_URL: "http://x" }, "REDIS_URL"],
+  ])("refuses %j with one line naming %s", (env, variable) => {
+    const line = errorLine(env);
+    expect(line).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
+    expect(line).not.toContain("\n");
+  });
+
+  it("accepts secure cross-site cookies and lists", () => {
+    const config = loadConfig({
+      DATA_DIR: "memory://",
+      COOKIE_SECURE: "true",
+      COOKIE_SAMESITE: "None",
+      CORS_ORIGINS: "https://a.example, https://b.example:8443",
+      AUTH_SECRET: "a".repeat(32),
+      AUTH_SECRET_PREVIOUS: `${"b".repeat(32)},${"c".repeat(40)}`,
+    });
+    expect(config.cookieSameSite).toBe("none");
+    expect(config.corsOrigins).toEqual(["https://a.example", "https://b.example:8443"]);
+    expect(config.authSecretPrevious).toHaveLength(2);
+  });
+
+  it("generates AUTH_SECRET once into DATA_DIR with mode 0600 and reuses it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tollgate-cfg-"));
+    const first = loadConfig({ DATA_DIR: dir }).authSecret;
+    const second = loadConfig({ DATA_DIR: dir }).authSecret;
+    expect(second).toBe(first);
+    expect(readFileSync(join(dir, "auth-secret"), "utf8").trim()).toBe(first);
+    expect(statSync(join(dir, "auth-secret")).mode & 0o777).toBe(0o600);
+  });
+});
