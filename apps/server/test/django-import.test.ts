@@ -1,0 +1,69 @@
+import { pbkdf2Sync } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import pg from "pg";
+import { importDjangoUsers } from "../src/cli/django-import.js";
+import { createPostgresDatabase, startTestServer, TestBrowser } from "./support/index.js";
+
+/** Django's PBKDF2PasswordHasher: pbkdf2_sha256$<iterations>$<salt>$base64(PBKDF2-HMAC-SHA256). */
+function djangoHash(password: string, salt: string, iterations = 1000): string {
+  const digest = pbkdf2Sync(password, salt, iterations, 32, "sha256").toString("base64");
+  return `pbkdf2_sha256$${iterations}$${salt}$${digest}`;
+}
+
+// Django's auth_user, as `manage.py migrate` creates it.
+const AUTH_USER = `CREATE TABLE auth_user (
+  id serial PRIMARY KEY,
+  password varchar(128) NOT NULL,
+  last_login timestamptz NULL,
+  is_superuser boolean NOT NULL DEFAULT false,
+  username varchar(150) NOT NULL UNIQUE,
+  first_name varchar(150) NOT NULL DEFAULT '',
+  last_name varchar(150) NOT NULL DEFAULT '',
+  email varchar(254) NOT NULL DEFAULT '',
+  is_staff boolean NOT NULL DEFAULT false,
+  is_active boolean NOT NULL DEFAULT true,
+  date_joined timestamptz NOT NULL DEFAULT now()
+)`;
+
+describe.runIf(process.env.TEST_DATABASE_URL)("importing users from a Django database", () => {
+  it("imports pbkdf2_sha256 users who then sign in with their old passwords, rehashed to argon2id", async () => {
+    const django = await createPostgresDatabase();
+    const server = await startTestServer("pglite");
+    try {
+      const client = new pg.Client({ connectionString: django.url });
+      await client.connect();
+      await client.query(AUTH_USER);
+      const insert = "INSERT INTO auth_user (username, password, first_name, last_name, is_active) VALUES ($1, $2, $3, $4, $5)";
+      await client.query(insert, ["olivia", djangoHash("olivia's old password", "s4ltOlivia"), "Olivia", "Oak", true]);
+      await client.query(insert, ["peggy", djangoHash("peggy pw", "s4ltPeggy", 870000), "Peggy", "", true]);
+      await client.query(insert, ["retired", djangoHash("gone", "s4ltRetired"), "", "", false]);
+      await client.query(insert, ["nopass", "!unusablepasswordmarker", "", "", true]);
+      await client.query(insert, ["bcrypt", "bcrypt_sha256$$2b$12$abcdefghijklmnopqrstuv", "", "", true]);
+      await client.query(insert, ["broken", "pbkdf2_sha256$1000$onlythree", "", "", true]);
+      await client.end();
+
+      const report = await importDjangoUsers(django.url, server.app.services.users);
+      expect(report.imported).toBe(3);
+      expect(report.alreadyPresent).toBe(0);
+      expect(report.skipped.map((s) => s.username).sort()).toEqual(["bcrypt", "broken", "nopass"]);
+
+      const again = await importDjangoUsers(django.url, server.app.services.users);
+      expect(again).toMatchObject({ imported: 0, alreadyPresent: 3 });
+
+      const browser = new TestBrowser(server.url);
+      const res = await browser.login("olivia", "olivia's old password");
+      expect(res.status).toBe(200);
+      expect((res.body as { result: { data: { user: unknown } } }).result.data.user).toMatchObject({ username: "olivia", firstName: "Olivia", lastName: "Oak" });
+      const stored = await server.app.services.users.findByUsername("olivia");
+      expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
+      expect((await new TestBrowser(server.url).login("olivia", "olivia's old password")).status).toBe(200);
+      expect((await new TestBrowser(server.url).login("peggy", "peggy pw")).status).toBe(200);
+      expect((await new TestBrowser(server.url).login("olivia", "wrong")).status).toBe(401);
+      // Inactive in Django stays unable to sign in.
+      expect((await new TestBrowser(server.url).login("retired", "gone")).status).toBe(401);
+    } finally {
+      await server.close();
+      await django.drop();
+    }
+  });
+});
