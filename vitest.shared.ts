@@ -6,5 +6,7 @@ import { defaultClientConditions, defaultServerConditions } from "vite";
  */
 export const sourceConditions = {
   resolve: { conditions: ["tollgate-source", ...defaultClientConditions] },
-  ssr: { resolve: { conditions: ["tollgate-source", ...defaultServerConditions], externalConditions: ["tollgate-source"] } },
+  ssr: {
+    resolve: { conditions: ["tollgate-source", ...defaultServerConditions], externalConditions: ["tollgate-source"] },
+  },
 };

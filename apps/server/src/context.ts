@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseCookieHeader } from "@tollgate/auth";
-import { readRequestInfo, type RequestInfo } from "./request-info.js";
+import { type RequestInfo, readRequestInfo } from "./request-info.js";
 import type { Services } from "./services.js";
 
 export interface Context {

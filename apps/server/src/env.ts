@@ -33,7 +33,16 @@ const secret = z
   .string()
   .refine((v) => Buffer.byteLength(v, "utf8") >= MIN_SECRET_BYTES, `must be at least ${MIN_SECRET_BYTES} bytes`);
 const list = <T extends z.ZodType<unknown, string>>(item: T) =>
-  optional.transform((v) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : [])).pipe(z.array(item));
+  optional
+    .transform((v) =>
+      v
+        ? v
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    )
+    .pipe(z.array(item));
 
 const schema = z
   .object({
@@ -58,7 +67,10 @@ const schema = z
     COOKIE_DOMAIN: optional.pipe(
       z
         .string()
-        .regex(/^\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/, "must be a domain name")
+        .regex(
+          /^\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/,
+          "must be a domain name",
+        )
         .optional(),
     ),
     COOKIE_SAMESITE: z
@@ -154,7 +166,9 @@ export function loadDatabaseConfig(env: Environment = process.env): DatabaseConf
   const parsed = databaseSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(`Invalid configuration: ${String(issue?.path[0] ?? "environment")} ${issue?.message ?? "is invalid"}`);
+    throw new ConfigError(
+      `Invalid configuration: ${String(issue?.path[0] ?? "environment")} ${issue?.message ?? "is invalid"}`,
+    );
   }
   return { databaseUrl: parsed.data.DATABASE_URL, dataDir: parsed.data.DATA_DIR };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { sql } from "kysely";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
+import { sql } from "kysely";
 import { createContextFactory } from "./context.js";
 import { applyCors } from "./cors.js";
 import { appRouter } from "./routers/index.js";

@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 /** JSON logs. Cookie and authorization headers are never logged: we log no headers at all. */
 export function createLogger(level: string): Logger {

@@ -22,7 +22,10 @@ async function main(): Promise<void> {
   });
   const url = await app.listen();
   const { logger } = app.services;
-  logger.info({ url, database: app.services.database.kind, demo: Boolean(config.webRoot) }, `Tollgate listening on ${url}`);
+  logger.info(
+    { url, database: app.services.database.kind, demo: Boolean(config.webRoot) },
+    `Tollgate listening on ${url}`,
+  );
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");

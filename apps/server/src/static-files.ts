@@ -20,7 +20,12 @@ const PAGE_CSP =
   "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** Serves the built demo page from `root`; returns false when the path is not a file there. */
-export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
+export async function serveStatic(
+  root: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+): Promise<boolean> {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
   const relative = pathname === "/" ? "index.html" : decodeURIComponent(pathname).replace(/^\/+/, "");
   const base = resolve(root);
@@ -40,7 +45,10 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
     return true;
   }
   await new Promise<void>((done) => {
-    createReadStream(file).on("error", () => res.destroy()).on("close", done).pipe(res);
+    createReadStream(file)
+      .on("error", () => res.destroy())
+      .on("close", done)
+      .pipe(res);
   });
   return true;
 }

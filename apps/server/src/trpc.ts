@@ -66,7 +66,11 @@ export const authedProcedure = base.use(async ({ ctx, next }) => {
     token = match[1];
     via = "bearer";
   } else {
-    token = singleCookie(ctx, auth.cookies.names.accessToken, () => new AuthError("TOKEN_INVALID", "Duplicate access token cookies"));
+    token = singleCookie(
+      ctx,
+      auth.cookies.names.accessToken,
+      () => new AuthError("TOKEN_INVALID", "Duplicate access token cookies"),
+    );
   }
   if (!token) throw new TRPCError({ code: "UNAUTHORIZED", message: "Not signed in" });
   const claims = await auth.accessTokens.verify(token);

@@ -14,7 +14,11 @@ describe.each(backends())("hostile input on %s", (backend) => {
   async function usersAndSessions(): Promise<string> {
     const db = server.database.db;
     const users = await db.selectFrom("users").select(["id", "username", "password_hash"]).orderBy("id").execute();
-    const sessions = await db.selectFrom("sessions").select(["id", "current_hash", "revoked_at"]).orderBy("id").execute();
+    const sessions = await db
+      .selectFrom("sessions")
+      .select(["id", "current_hash", "revoked_at"])
+      .orderBy("id")
+      .execute();
     return JSON.stringify({ users, sessions });
   }
 
@@ -42,7 +46,16 @@ describe.each(backends())("hostile input on %s", (backend) => {
     const hs512 = await new SignJWT(claims)
       .setProtectedHeader({ alg: "HS512", typ: "at+jwt" })
       .sign(new TextEncoder().encode("x".repeat(64)));
-    for (const bad of [none, tampered, token.slice(0, -3), `${token}${"A".repeat(8000)}`, foreign, hs512, "garbage", "a.b.c"]) {
+    for (const bad of [
+      none,
+      tampered,
+      token.slice(0, -3),
+      `${token}${"A".repeat(8000)}`,
+      foreign,
+      hs512,
+      "garbage",
+      "a.b.c",
+    ]) {
       const res = await withAccessToken(bad).query("user.me");
       expect(res.status, bad.slice(0, 40)).toBe(401);
       expect(errorOf(res).data.code).toBe("UNAUTHORIZED");
@@ -92,7 +105,12 @@ describe.each(backends())("hostile input on %s", (backend) => {
 
   it("answers a body over 1 MiB with 413", async () => {
     const browser = new TestBrowser(server.url);
-    const res = await browser.request("POST", "/trpc/auth.login", JSON.stringify({ username: "dave", password: "x".repeat(1_100_000) }), { origin: null });
+    const res = await browser.request(
+      "POST",
+      "/trpc/auth.login",
+      JSON.stringify({ username: "dave", password: "x".repeat(1_100_000) }),
+      { origin: null },
+    );
     expect(res.status).toBe(413);
   });
 
@@ -116,7 +134,9 @@ describe.each(backends())("hostile input on %s", (backend) => {
     for (const value of ["x", "a.b.c", "%%%", "A".repeat(300)]) {
       const forged = new TestBrowser(server.url);
       forged.cookies.set("refresh_token", { value, path: "/trpc/auth.refresh", attributes: [] });
-      forged.cookies.set("csrf_token", { ...(browser.cookies.get("csrf_token") as { value: string; path: string; attributes: string[] }) });
+      forged.cookies.set("csrf_token", {
+        ...(browser.cookies.get("csrf_token") as { value: string; path: string; attributes: string[] }),
+      });
       expect((await forged.mutation("auth.refresh")).status).toBe(401);
     }
     expect(real).toBeDefined();
@@ -127,8 +147,11 @@ describe.each(backends())("hostile input on %s", (backend) => {
     const browser = new TestBrowser(server.url);
     await browser.login("dave", "dave password");
     await browser.mutation("auth.refresh");
-    const secrets = [...browser.cookies.values()].flatMap((c) => [c.value, ...c.value.split(".")]).filter((s) => s.length > 8);
-    const dump = JSON.stringify(await server.database.db.selectFrom("sessions").selectAll().execute()) +
+    const secrets = [...browser.cookies.values()]
+      .flatMap((c) => [c.value, ...c.value.split(".")])
+      .filter((s) => s.length > 8);
+    const dump =
+      JSON.stringify(await server.database.db.selectFrom("sessions").selectAll().execute()) +
       JSON.stringify(await server.database.db.selectFrom("audit_events").selectAll().execute()) +
       JSON.stringify(await server.database.db.selectFrom("users").selectAll().where("id", "=", userId).execute());
     for (const secret of [...secrets, "dave password"]) expect(dump).not.toContain(secret);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
-import { backends, createPostgresDatabase, testConfig, TestBrowser } from "./support/index.js";
+import { backends, createPostgresDatabase, TestBrowser, testConfig } from "./support/index.js";
 
 const serverDir = fileURLToPath(new URL("..", import.meta.url));
 
@@ -17,10 +17,14 @@ interface CliResult {
 
 function cli(args: string[], env: Record<string, string>, stdin = ""): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=tollgate-source", "--import", "tsx", "src/cli/main.ts", ...args], {
-      cwd: serverDir,
-      env: { PATH: process.env.PATH ?? "", ...env },
-    });
+    const child = spawn(
+      process.execPath,
+      ["--conditions=tollgate-source", "--import", "tsx", "src/cli/main.ts", ...args],
+      {
+        cwd: serverDir,
+        env: { PATH: process.env.PATH ?? "", ...env },
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {
@@ -49,7 +53,11 @@ describe.each(backends())("CLI on %s", (backend) => {
   afterAll(async () => drop?.());
 
   it("creates a user who can sign in, and refuses a duplicate", async () => {
-    const created = await cli(["user:create", "--username", "mallory", "--first-name", "Mal", "--last-name", "Lory", "--password-stdin"], env, "first password\n");
+    const created = await cli(
+      ["user:create", "--username", "mallory", "--first-name", "Mal", "--last-name", "Lory", "--password-stdin"],
+      env,
+      "first password\n",
+    );
     expect(created.stderr).toBe("");
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/Created user mallory/);
@@ -59,7 +67,12 @@ describe.each(backends())("CLI on %s", (backend) => {
   });
 
   it("sets a password, ending the user's sessions, and revokes sessions", async () => {
-    const app = await createApp({ config: testConfig({ ...env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}, dataDir: env.DATA_DIR as string }) });
+    const app = await createApp({
+      config: testConfig({
+        ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+        dataDir: env.DATA_DIR as string,
+      }),
+    });
     const url = await app.listen(0, "127.0.0.1");
     const browser = new TestBrowser(url);
     expect((await browser.login("mallory", "first password")).status).toBe(200);
@@ -67,7 +80,11 @@ describe.each(backends())("CLI on %s", (backend) => {
 
     if (backend === "pglite") {
       // The server holds the embedded database: the CLI refuses and changes nothing.
-      const refused = await cli(["user:set-password", "--username", "mallory", "--password-stdin"], env, "second password\n");
+      const refused = await cli(
+        ["user:set-password", "--username", "mallory", "--password-stdin"],
+        env,
+        "second password\n",
+      );
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/in use by process \d+/);
       expect((await browser.mutation("auth.refresh")).status).toBe(200);

@@ -19,14 +19,17 @@ describe.each(backends())("CSRF and Origin checks on %s", (backend) => {
     return (await browser.mutation("auth.refresh")).status === 200;
   }
 
-  it.each(["auth.logout", "auth.logoutAll", "auth.refresh"])("%s without the CSRF header is 403 and changes nothing", async (procedure) => {
-    const browser = await signedIn();
-    const res = await browser.mutation(procedure, undefined, { csrf: false });
-    expect(res.status).toBe(403);
-    expect(errorOf(res).data.code).toBe("FORBIDDEN");
-    expect(res.setCookies).toEqual([]);
-    expect(await sessionStillLive(browser)).toBe(true);
-  });
+  it.each(["auth.logout", "auth.logoutAll", "auth.refresh"])(
+    "%s without the CSRF header is 403 and changes nothing",
+    async (procedure) => {
+      const browser = await signedIn();
+      const res = await browser.mutation(procedure, undefined, { csrf: false });
+      expect(res.status).toBe(403);
+      expect(errorOf(res).data.code).toBe("FORBIDDEN");
+      expect(res.setCookies).toEqual([]);
+      expect(await sessionStillLive(browser)).toBe(true);
+    },
+  );
 
   it("refuses a header that differs from the cookie", async () => {
     const browser = await signedIn();
@@ -88,9 +91,19 @@ describe.each(backends())("CSRF and Origin checks on %s", (backend) => {
 
   it("accepts a listed CORS origin, and non-browser clients without Origin", async () => {
     const fromApp = new TestBrowser(server.url);
-    expect((await fromApp.mutation("auth.login", { username: "bob", password: "bob password" }, { origin: "http://app.example.test" })).status).toBe(200);
+    expect(
+      (
+        await fromApp.mutation(
+          "auth.login",
+          { username: "bob", password: "bob password" },
+          { origin: "http://app.example.test" },
+        )
+      ).status,
+    ).toBe(200);
     const curl = new TestBrowser(server.url);
-    expect((await curl.mutation("auth.login", { username: "bob", password: "bob password" }, { origin: null })).status).toBe(200);
+    expect(
+      (await curl.mutation("auth.login", { username: "bob", password: "bob password" }, { origin: null })).status,
+    ).toBe(200);
   });
 
   it("queries never change state and are not origin-checked", async () => {

@@ -1,6 +1,6 @@
 import { pbkdf2Sync } from "node:crypto";
-import { describe, expect, it } from "vitest";
 import pg from "pg";
+import { describe, expect, it } from "vitest";
 import { importDjangoUsers } from "../src/cli/django-import.js";
 import { createPostgresDatabase, startTestServer, TestBrowser } from "./support/index.js";
 
@@ -33,7 +33,8 @@ describe.runIf(process.env.TEST_DATABASE_URL)("importing users from a Django dat
       const client = new pg.Client({ connectionString: django.url });
       await client.connect();
       await client.query(AUTH_USER);
-      const insert = "INSERT INTO auth_user (username, password, first_name, last_name, is_active) VALUES ($1, $2, $3, $4, $5)";
+      const insert =
+        "INSERT INTO auth_user (username, password, first_name, last_name, is_active) VALUES ($1, $2, $3, $4, $5)";
       await client.query(insert, ["olivia", djangoHash("olivia's old password", "s4ltOlivia"), "Olivia", "Oak", true]);
       await client.query(insert, ["peggy", djangoHash("peggy pw", "s4ltPeggy", 870000), "Peggy", "", true]);
       await client.query(insert, ["retired", djangoHash("gone", "s4ltRetired"), "", "", false]);
@@ -53,7 +54,11 @@ describe.runIf(process.env.TEST_DATABASE_URL)("importing users from a Django dat
       const browser = new TestBrowser(server.url);
       const res = await browser.login("olivia", "olivia's old password");
       expect(res.status).toBe(200);
-      expect((res.body as { result: { data: { user: unknown } } }).result.data.user).toMatchObject({ username: "olivia", firstName: "Olivia", lastName: "Oak" });
+      expect((res.body as { result: { data: { user: unknown } } }).result.data.user).toMatchObject({
+        username: "olivia",
+        firstName: "Olivia",
+        lastName: "Oak",
+      });
       const stored = await server.app.services.users.findByUsername("olivia");
       expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
       expect((await new TestBrowser(server.url).login("olivia", "olivia's old password")).status).toBe(200);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -51,7 +51,11 @@ describe("HTTP surface", () => {
   it("answers a CORS preflight for a listed origin with credentials, and refuses others", async () => {
     const ok = await fetch(`${server.url}/trpc/auth.login`, {
       method: "OPTIONS",
-      headers: { origin: "http://app.example.test", "access-control-request-method": "POST", "access-control-request-headers": "content-type, x-csrf-token" },
+      headers: {
+        origin: "http://app.example.test",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type, x-csrf-token",
+      },
     });
     expect(ok.status).toBe(204);
     expect(ok.headers.get("access-control-allow-origin")).toBe("http://app.example.test");

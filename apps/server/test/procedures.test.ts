@@ -26,8 +26,12 @@ describe.each(backends())("procedures on %s", (backend) => {
     expect(body.accessTokenExpiresAt).toBeLessThanOrEqual(Date.now() + 900_000);
 
     const byName = Object.fromEntries(res.setCookies.map((line) => [line.split("=")[0], line]));
-    expect(byName.access_token).toMatch(/^access_token=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; Max-Age=900; HttpOnly; SameSite=Lax$/);
-    expect(byName.refresh_token).toMatch(/^refresh_token=[\w-]+\.[\w-]+; Path=\/trpc\/auth\.refresh; Max-Age=2592000; HttpOnly; SameSite=Lax$/);
+    expect(byName.access_token).toMatch(
+      /^access_token=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; Max-Age=900; HttpOnly; SameSite=Lax$/,
+    );
+    expect(byName.refresh_token).toMatch(
+      /^refresh_token=[\w-]+\.[\w-]+; Path=\/trpc\/auth\.refresh; Max-Age=2592000; HttpOnly; SameSite=Lax$/,
+    );
     expect(byName.csrf_token).toMatch(/^csrf_token=[\w-]+\.[\w-]+; Path=\/; Max-Age=2592000; SameSite=Lax$/);
     // Tokens never appear in a response body.
     const text = JSON.stringify(res.body);
@@ -54,13 +58,17 @@ describe.each(backends())("procedures on %s", (backend) => {
     expect(data(me)).toEqual({ id: userId, username: "alice", firstName: "Alice", lastName: "Liddell" });
 
     const token = browser.cookies.get("access_token")?.value;
-    const bearer = await new TestBrowser(server.url).query("user.me", undefined, { headers: { authorization: `Bearer ${token}` } });
+    const bearer = await new TestBrowser(server.url).query("user.me", undefined, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(data(bearer)).toMatchObject({ username: "alice" });
 
     const anonymous = await new TestBrowser(server.url).query("user.me");
     expect(anonymous.status).toBe(401);
     expect(errorOf(anonymous).data.code).toBe("UNAUTHORIZED");
-    const malformed = await new TestBrowser(server.url).query("user.me", undefined, { headers: { authorization: "Basic abc" } });
+    const malformed = await new TestBrowser(server.url).query("user.me", undefined, {
+      headers: { authorization: "Basic abc" },
+    });
     expect(malformed.status).toBe(401);
   });
 
@@ -128,7 +136,11 @@ describe.each(backends())("procedures on %s", (backend) => {
   it("batches calls and merges their cookies in one response", async () => {
     const browser = new TestBrowser(server.url);
     await browser.login("alice", "correct horse");
-    const res = await browser.request<Array<{ result?: { data: unknown } }>>("GET", "/trpc/user.me,user.me?batch=1&input=%7B%7D", undefined);
+    const res = await browser.request<Array<{ result?: { data: unknown } }>>(
+      "GET",
+      "/trpc/user.me,user.me?batch=1&input=%7B%7D",
+      undefined,
+    );
     expect(res.status).toBe(200);
     expect(res.body).toHaveLength(2);
   });

@@ -14,16 +14,25 @@ describe.each(backends())("login rate limits on %s", (backend) => {
   it("blocks a (username, IP) pair after LOGIN_MAX_FAILURES with 429 and Retry-After, even for the right password", async () => {
     const browser = new TestBrowser(server.url);
     for (let i = 0; i < 3; i++) {
-      expect((await browser.mutation("auth.login", { username: "erin", password: "nope" }, from("198.51.100.1"))).status).toBe(401);
+      expect(
+        (await browser.mutation("auth.login", { username: "erin", password: "nope" }, from("198.51.100.1"))).status,
+      ).toBe(401);
     }
-    const blocked = await browser.mutation("auth.login", { username: "erin", password: "erin password" }, from("198.51.100.1"));
+    const blocked = await browser.mutation(
+      "auth.login",
+      { username: "erin", password: "erin password" },
+      from("198.51.100.1"),
+    );
     expect(blocked.status).toBe(429);
     expect(errorOf(blocked).data.code).toBe("TOO_MANY_REQUESTS");
     const retryAfter = Number(blocked.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
     // Another client IP is not affected.
-    expect((await browser.mutation("auth.login", { username: "erin", password: "erin password" }, from("198.51.100.2"))).status).toBe(200);
+    expect(
+      (await browser.mutation("auth.login", { username: "erin", password: "erin password" }, from("198.51.100.2")))
+        .status,
+    ).toBe(200);
   });
 
   it("limits one IP across usernames (password spraying)", async () => {
@@ -42,9 +51,13 @@ describe.each(backends())("login rate limits on %s", (backend) => {
     const ip = from("198.51.100.3");
     await browser.mutation("auth.login", { username: "erin", password: "nope" }, ip);
     await browser.mutation("auth.login", { username: "erin", password: "nope" }, ip);
-    expect((await browser.mutation("auth.login", { username: "erin", password: "erin password" }, ip)).status).toBe(200);
+    expect((await browser.mutation("auth.login", { username: "erin", password: "erin password" }, ip)).status).toBe(
+      200,
+    );
     await browser.mutation("auth.login", { username: "erin", password: "nope" }, ip);
     await browser.mutation("auth.login", { username: "erin", password: "nope" }, ip);
-    expect((await browser.mutation("auth.login", { username: "erin", password: "erin password" }, ip)).status).toBe(200);
+    expect((await browser.mutation("auth.login", { username: "erin", password: "erin password" }, ip)).status).toBe(
+      200,
+    );
   });
 });

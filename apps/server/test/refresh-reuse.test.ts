@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, createClock, data, errorOf, startTestServer, TestBrowser, type TestServer } from "./support/index.js";
+import {
+  backends,
+  createClock,
+  data,
+  errorOf,
+  startTestServer,
+  TestBrowser,
+  type TestServer,
+} from "./support/index.js";
 
 describe.each(backends())("refresh-token reuse on %s", (backend) => {
   const clock = createClock();
@@ -82,7 +90,9 @@ describe.each(backends())("refresh-token reuse on %s", (backend) => {
     expect(me.status).toBe(401);
     expect(errorOf(me).data.authCode).toBe("TOKEN_EXPIRED");
     const refreshed = await browser.mutation("auth.refresh");
-    expect(data<{ accessTokenExpiresAt: number }>(refreshed).accessTokenExpiresAt).toBe(Math.floor(clock.now() / 1000) * 1000 + 900_000);
+    expect(data<{ accessTokenExpiresAt: number }>(refreshed).accessTokenExpiresAt).toBe(
+      Math.floor(clock.now() / 1000) * 1000 + 900_000,
+    );
     expect((await browser.query("user.me")).status).toBe(200);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
-import { backends, createPostgresDatabase, testConfig, TestBrowser } from "./support/index.js";
+import { backends, createPostgresDatabase, TestBrowser, testConfig } from "./support/index.js";
 
 describe.each(backends())("sessions survive a restart on %s", (backend) => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -22,7 +22,10 @@ describe.each(backends())("sessions survive a restart on %s", (backend) => {
 
     const first = await createApp({ config });
     const firstUrl = await first.listen(0, "127.0.0.1");
-    await first.services.users.create({ username: "lee", passwordHash: await first.services.auth.passwords.hash("lee password") });
+    await first.services.users.create({
+      username: "lee",
+      passwordHash: await first.services.auth.passwords.hash("lee password"),
+    });
     const browser = new TestBrowser(firstUrl);
     expect((await browser.login("lee", "lee password")).status).toBe(200);
     await first.close();

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, createClock, data, errorOf, startTestServer, TestBrowser, type TestServer } from "./support/index.js";
+import {
+  backends,
+  createClock,
+  data,
+  errorOf,
+  startTestServer,
+  TestBrowser,
+  type TestServer,
+} from "./support/index.js";
 
 interface SessionView {
   id: string;
@@ -85,7 +93,10 @@ describe.each(backends())("session management on %s", (backend) => {
     const other = await signIn("ivan", "old password", "Other/1.0");
     const wrong = await keep.mutation("auth.changePassword", { currentPassword: "nope", newPassword: "new password" });
     expect(wrong.status).toBe(401);
-    const res = await keep.mutation("auth.changePassword", { currentPassword: "old password", newPassword: "new password" });
+    const res = await keep.mutation("auth.changePassword", {
+      currentPassword: "old password",
+      newPassword: "new password",
+    });
     expect(res.status).toBe(200);
     expect(data<{ endedSessions: number }>(res).endedSessions).toBe(1);
     expect((await other.mutation("auth.refresh")).status).toBe(401);

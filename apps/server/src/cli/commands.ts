@@ -23,7 +23,8 @@ function requireString(flags: Flags, name: string): string {
 }
 
 async function readNewPassword(flags: Flags, io: CommandIo): Promise<string> {
-  if (flags["password-stdin"] !== true) throw new CliError("--password-stdin is required (the password is read from standard input)");
+  if (flags["password-stdin"] !== true)
+    throw new CliError("--password-stdin is required (the password is read from standard input)");
   const password = await io.readPassword();
   if (password.length === 0 || password.length > MAX_PASSWORD_LENGTH) {
     throw new CliError(`The password must have 1 to ${MAX_PASSWORD_LENGTH} characters`);
@@ -36,7 +37,12 @@ function validUsername(username: string): string {
   return username;
 }
 
-export async function runCommand(command: string, flags: Flags, database: DatabaseHandle, io: CommandIo): Promise<void> {
+export async function runCommand(
+  command: string,
+  flags: Flags,
+  database: DatabaseHandle,
+  io: CommandIo,
+): Promise<void> {
   const users = createUserStore(database.db);
   const sessions = createKyselySessionStore(database.db);
   const hasher = createPasswordHasher();
@@ -79,13 +85,19 @@ export async function runCommand(command: string, flags: Flags, database: Databa
     }
     case "user:import-django": {
       const from = requireString(flags, "from");
-      if (!/^postgres(ql)?:\/\//.test(from)) throw new CliError("--from must be a postgres:// URL of the Django database");
+      if (!/^postgres(ql)?:\/\//.test(from))
+        throw new CliError("--from must be a postgres:// URL of the Django database");
       const report = await importDjangoUsers(from, users);
-      io.print(`Imported ${report.imported} user(s); ${report.alreadyPresent} already present; ${report.skipped.length} skipped`);
-      for (const skipped of report.skipped) io.print(`  skipped ${JSON.stringify(skipped.username)}: ${skipped.reason}`);
+      io.print(
+        `Imported ${report.imported} user(s); ${report.alreadyPresent} already present; ${report.skipped.length} skipped`,
+      );
+      for (const skipped of report.skipped)
+        io.print(`  skipped ${JSON.stringify(skipped.username)}: ${skipped.reason}`);
       return;
     }
     default:
-      throw new CliError(`Unknown command ${JSON.stringify(command)}. Commands: user:create, user:set-password, sessions:revoke, user:import-django`);
+      throw new CliError(
+        `Unknown command ${JSON.stringify(command)}. Commands: user:create, user:set-password, sessions:revoke, user:import-django`,
+      );
   }
 }

@@ -52,8 +52,12 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof CliError || (error instanceof Error && /^(DataDirLockedError|ConfigError|TypeError)$/.test(error.name));
-    console.error(known ? (error as Error).message : `Failed: ${error instanceof Error ? error.message : String(error)}`);
+    const known =
+      error instanceof CliError ||
+      (error instanceof Error && /^(DataDirLockedError|ConfigError|TypeError)$/.test(error.name));
+    console.error(
+      known ? (error as Error).message : `Failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exit(1);
   },
 );

@@ -1,8 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import type { Context } from "../context.js";
+import { publicProcedure } from "../trpc.js";
 import { loginInput } from "./inputs.js";
 import { issueSessionCookies } from "./session-issuer.js";
-import { publicProcedure } from "../trpc.js";
 
 const INVALID = "Invalid username or password";
 

@@ -1,13 +1,17 @@
 import { AuthError } from "@tollgate/auth";
 import { TRPCError } from "@trpc/server";
-import { issueSessionCookies } from "./session-issuer.js";
 import { publicProcedure, singleCookie, verifyCsrf } from "../trpc.js";
+import { issueSessionCookies } from "./session-issuer.js";
 
 export const refresh = publicProcedure.mutation(async ({ ctx }) => {
   const { auth, users, audit } = ctx.services;
   const { ip, userAgent } = ctx.request;
   const clear = () => ctx.setCookies(auth.cookies.clear());
-  const token = singleCookie(ctx, auth.cookies.names.refreshToken, () => new AuthError("TOKEN_INVALID", "Duplicate refresh token cookies"));
+  const token = singleCookie(
+    ctx,
+    auth.cookies.names.refreshToken,
+    () => new AuthError("TOKEN_INVALID", "Duplicate refresh token cookies"),
+  );
   if (!token) {
     clear();
     throw new TRPCError({ code: "UNAUTHORIZED", message: "No refresh token" });
@@ -39,7 +43,13 @@ export const refresh = publicProcedure.mutation(async ({ ctx }) => {
     if (error instanceof AuthError) {
       clear();
       if (error.code === "REFRESH_REUSED") {
-        await audit.record({ event: "refresh_reuse_detected", userId: session.userId, sessionId: session.id, ip, userAgent });
+        await audit.record({
+          event: "refresh_reuse_detected",
+          userId: session.userId,
+          sessionId: session.id,
+          ip,
+          userAgent,
+        });
       }
     }
     throw error;

@@ -9,7 +9,13 @@ export const logout = protectedMutation.mutation(async ({ ctx }) => {
   const { auth, audit } = ctx.services;
   await auth.sessions.revoke(ctx.session.sessionId, "logout");
   ctx.setCookies(auth.cookies.clear());
-  await audit.record({ event: "logout", userId: ctx.session.userId, sessionId: ctx.session.sessionId, ip: ctx.request.ip, userAgent: ctx.request.userAgent });
+  await audit.record({
+    event: "logout",
+    userId: ctx.session.userId,
+    sessionId: ctx.session.sessionId,
+    ip: ctx.request.ip,
+    userAgent: ctx.request.userAgent,
+  });
   return { ok: true as const };
 });
 
@@ -17,7 +23,14 @@ export const logoutAll = protectedMutation.mutation(async ({ ctx }) => {
   const { auth, audit } = ctx.services;
   const revoked = await auth.sessions.revokeAllForUser(ctx.session.userId, "logout_all");
   ctx.setCookies(auth.cookies.clear());
-  await audit.record({ event: "logout_all", userId: ctx.session.userId, sessionId: ctx.session.sessionId, ip: ctx.request.ip, userAgent: ctx.request.userAgent, detail: `${revoked} sessions` });
+  await audit.record({
+    event: "logout_all",
+    userId: ctx.session.userId,
+    sessionId: ctx.session.sessionId,
+    ip: ctx.request.ip,
+    userAgent: ctx.request.userAgent,
+    detail: `${revoked} sessions`,
+  });
   return { revoked };
 });
 
@@ -53,7 +66,13 @@ export const revokeSession = protectedMutation.input(revokeSessionInput).mutatio
   }
   const revoked = await auth.sessions.revoke(target.id, "revoked_by_user");
   if (target.id === ctx.session.sessionId) ctx.setCookies(auth.cookies.clear());
-  await audit.record({ event: "session_revoked", userId: ctx.session.userId, sessionId: target.id, ip: ctx.request.ip, userAgent: ctx.request.userAgent });
+  await audit.record({
+    event: "session_revoked",
+    userId: ctx.session.userId,
+    sessionId: target.id,
+    ip: ctx.request.ip,
+    userAgent: ctx.request.userAgent,
+  });
   return { revoked };
 });
 
@@ -76,6 +95,13 @@ export const changePassword = protectedMutation.input(changePasswordInput).mutat
     throw new TRPCError({ code: "CONFLICT", message: "The password was changed meanwhile; try again" });
   }
   const ended = await auth.sessions.revokeAllForUser(user.id, "password_changed", ctx.session.sessionId);
-  await audit.record({ event: "password_changed", userId: user.id, sessionId: ctx.session.sessionId, ip: ctx.request.ip, userAgent: ctx.request.userAgent, detail: `${ended} other sessions ended` });
+  await audit.record({
+    event: "password_changed",
+    userId: user.id,
+    sessionId: ctx.session.sessionId,
+    ip: ctx.request.ip,
+    userAgent: ctx.request.userAgent,
+    detail: `${ended} other sessions ended`,
+  });
   return { endedSessions: ended };
 });

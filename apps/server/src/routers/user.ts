@@ -5,7 +5,8 @@ import { publicUser } from "./session-issuer.js";
 export const userRouter = router({
   me: authedProcedure.query(async ({ ctx }) => {
     const user = await ctx.services.users.findById(ctx.session.userId);
-    if (!user?.isActive) throw new TRPCError({ code: "UNAUTHORIZED", message: "The account no longer exists or is inactive" });
+    if (!user?.isActive)
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "The account no longer exists or is inactive" });
     return publicUser(user);
   }),
 });

@@ -2,7 +2,9 @@ import type { Services } from "../services.js";
 import { UsernameTakenError } from "./user-store.js";
 
 /** INITIAL_USERNAME / INITIAL_PASSWORD: a user created at start if missing; an existing one is left as it is. */
-export async function ensureInitialUser(services: Pick<Services, "config" | "users" | "auth" | "logger">): Promise<void> {
+export async function ensureInitialUser(
+  services: Pick<Services, "config" | "users" | "auth" | "logger">,
+): Promise<void> {
   const { initialUsername, initialPassword } = services.config;
   if (!initialUsername || !initialPassword) return;
   if (await services.users.findByUsername(initialUsername)) return;

@@ -92,10 +92,7 @@ export function createKyselySessionStore(db: Kysely<Database>): SessionStore {
         .selectAll()
         .where("user_id", "=", userId)
         .where((eb) =>
-          eb.or([
-            eb.and([eb("revoked_at", "is", null), eb("expires_at", ">", since)]),
-            eb("revoked_at", ">", since),
-          ]),
+          eb.or([eb.and([eb("revoked_at", "is", null), eb("expires_at", ">", since)]), eb("revoked_at", ">", since)]),
         )
         .orderBy("created_at", "desc")
         .orderBy("id")

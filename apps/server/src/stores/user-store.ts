@@ -90,7 +90,11 @@ export function createUserStore(db: Kysely<Database>): UserStore {
       }
     },
     async setPasswordHash(id, passwordHash) {
-      await db.updateTable("users").set({ password_hash: passwordHash, updated_at: new Date() }).where("id", "=", id).execute();
+      await db
+        .updateTable("users")
+        .set({ password_hash: passwordHash, updated_at: new Date() })
+        .where("id", "=", id)
+        .execute();
     },
     async replacePasswordHash(id, expected, next) {
       const result = await db

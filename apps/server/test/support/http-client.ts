@@ -28,7 +28,11 @@ export interface CallResult<T = unknown> {
 }
 
 export interface TRPCErrorBody {
-  error: { message: string; code: number; data: { code: string; httpStatus: number; path?: string; authCode?: string; stack?: string } };
+  error: {
+    message: string;
+    code: number;
+    data: { code: string; httpStatus: number; path?: string; authCode?: string; stack?: string };
+  };
 }
 
 export class TestBrowser {
@@ -40,7 +44,9 @@ export class TestBrowser {
 
   cookieHeader(path: string): string {
     return [...this.cookies.entries()]
-      .filter(([, c]) => path === c.path || path.startsWith(c.path.endsWith("/") ? c.path : `${c.path}/`) || c.path === "/")
+      .filter(
+        ([, c]) => path === c.path || path.startsWith(c.path.endsWith("/") ? c.path : `${c.path}/`) || c.path === "/",
+      )
       .map(([name, c]) => `${name}=${c.value}`)
       .join("; ");
   }
@@ -58,7 +64,12 @@ export class TestBrowser {
     }
   }
 
-  async request<T>(method: "GET" | "POST", path: string, body: string | undefined, options: CallOptions = {}): Promise<CallResult<T>> {
+  async request<T>(
+    method: "GET" | "POST",
+    path: string,
+    body: string | undefined,
+    options: CallOptions = {},
+  ): Promise<CallResult<T>> {
     const headers: Record<string, string> = { ...options.headers };
     const urlPath = path.split("?")[0] ?? path;
     if (!options.noCookies) {

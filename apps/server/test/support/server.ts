@@ -51,7 +51,11 @@ export async function startTestServer(backend: Backend, options: StartOptions = 
     async startAnother(overrides = {}) {
       // PostgreSQL: a pool of its own, as a second process would have.
       const ownDatabase = backend === "postgres" ? await testDb.open() : undefined;
-      const another = await createApp({ config: { ...config, ...overrides }, database: ownDatabase ?? database, ...(now ? { now } : {}) });
+      const another = await createApp({
+        config: { ...config, ...overrides },
+        database: ownDatabase ?? database,
+        ...(now ? { now } : {}),
+      });
       others.push(another);
       if (ownDatabase) ownDatabases.push(ownDatabase);
       return { url: await another.listen(0, "127.0.0.1"), app: another };

@@ -1,0 +1,14 @@
+import { publicProcedure, router } from "../trpc.js";
+
+/** Public facts a client needs to talk to this server; nothing secret, no auth. */
+export const metaRouter = router({
+  info: publicProcedure.query(({ ctx }) => {
+    const { config, auth } = ctx.services;
+    return {
+      name: "tollgate" as const,
+      accessTokenTtl: config.accessTokenTtl,
+      csrfHeader: "x-csrf-token" as const,
+      cookieNames: auth.cookies.names,
+    };
+  }),
+});

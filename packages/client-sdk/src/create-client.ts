@@ -1,0 +1,95 @@
+import type { AppRouter } from "@tollgate/server";
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, type TRPCClient } from "@trpc/client";
+import { type CookieJarLike, type FetchLike, fetchWithCookieJar } from "./cookie-jar.js";
+import { createCrossTab } from "./cross-tab.js";
+import { csrfFromCookieString, csrfFromDocument } from "./csrf.js";
+import { refreshLink } from "./refresh-link.js";
+import { createRefresher, type SessionEndReason } from "./refresher.js";
+
+export interface TollgateClientOptions {
+  /** The tRPC endpoint: "/trpc" in a browser on the same origin, an absolute URL elsewhere. */
+  readonly url: string;
+  /**
+   * Runs once when the session is over: a refresh was refused ("expired"), or
+   * this or another tab signed out ("signed-out").
+   */
+  readonly onSessionExpired?: (reason: SessionEndReason) => void;
+  /** Node and scripts: keep cookies here (e.g. tough-cookie's `new CookieJar()`). Browsers use their own. */
+  readonly cookieJar?: CookieJarLike;
+  /** Reads the CSRF token; default: the csrf cookie (from the jar, or document.cookie). */
+  readonly csrfToken?: () => string | undefined | Promise<string | undefined>;
+  readonly fetch?: FetchLike;
+  /** Refresh this many seconds before the access token expires (default 30); false: only on 401. */
+  readonly proactiveRefresh?: false | { readonly leadSeconds: number };
+  /** Coordinate refresh and sign-out across tabs (Web Locks, BroadcastChannel). Default true. */
+  readonly crossTab?: boolean;
+  /** Batch concurrent calls into one request (default true). */
+  readonly batch?: boolean;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Clock (tests). */
+  readonly now?: () => number;
+}
+
+/** Every procedure of the Tollgate server, typed from its router. */
+export type TollgateClient = TRPCClient<AppRouter>;
+
+const REFRESH_PATH = "auth.refresh";
+
+function absolute(url: string): string {
+  if (/^https?:\/\//.test(url)) return url;
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  if (!base) throw new TypeError("A relative url needs a browser page; give an absolute URL in Node");
+  return new URL(url, base).href;
+}
+
+export function createTollgateClient(options: TollgateClientOptions): TollgateClient {
+  const now = options.now ?? Date.now;
+  const baseFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const jar = options.cookieJar;
+  const jarFetch = jar ? fetchWithCookieJar(jar, baseFetch) : baseFetch;
+  // Cookies travel with every call, cross-origin too (CORS_ORIGINS on the server).
+  const fetchWithCredentials: FetchLike = (input, init) => jarFetch(input, { ...init, credentials: "include" });
+
+  const readCsrf = async (): Promise<string | undefined> => {
+    if (options.csrfToken) return options.csrfToken();
+    if (jar) return csrfFromCookieString(await jar.getCookieString(absolute(options.url)));
+    return csrfFromDocument();
+  };
+  const headersFor = async (isMutation: boolean): Promise<Record<string, string>> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (isMutation) {
+      const csrf = await readCsrf();
+      if (csrf) headers["x-csrf-token"] = csrf;
+    }
+    return headers;
+  };
+  const single = httpLink<AppRouter>({
+    url: options.url,
+    fetch: fetchWithCredentials,
+    headers: ({ op }) => headersFor(op.type === "mutation"),
+  });
+  const terminating =
+    options.batch === false
+      ? single
+      : splitLink<AppRouter>({
+          // The refresh cookie's Path is /trpc/auth.refresh: that call must go alone.
+          condition: (op) => op.path === REFRESH_PATH,
+          true: single,
+          false: httpBatchLink<AppRouter>({
+            url: options.url,
+            fetch: fetchWithCredentials,
+            headers: ({ opList }) => headersFor(opList.some((op) => op.type === "mutation")),
+          }),
+        });
+
+  const refreshClient = createTRPCClient<AppRouter>({ links: [single] });
+  const refresher = createRefresher({
+    refresh: () => refreshClient.auth.refresh.mutate(),
+    crossTab: createCrossTab("tollgate", options.crossTab !== false),
+    onSessionEnded: (reason) => options.onSessionExpired?.(reason),
+    proactiveLeadMs: options.proactiveRefresh === false ? false : (options.proactiveRefresh?.leadSeconds ?? 30) * 1000,
+    now,
+  });
+
+  return createTRPCClient<AppRouter>({ links: [refreshLink(refresher, now), terminating] });
+}

@@ -1,0 +1,6 @@
+export type { PublicUser, SignedIn } from "@tollgate/server";
+export type { CookieJarLike, FetchLike } from "./cookie-jar.js";
+export { createTollgateClient, type TollgateClient, type TollgateClientOptions } from "./create-client.js";
+export { CSRF_COOKIE_NAMES, csrfFromCookieString } from "./csrf.js";
+export { authCodeOf, isUnauthorized } from "./errors.js";
+export type { SessionEndReason } from "./refresher.js";

@@ -1,0 +1,133 @@
+import { createTollgateClient, isUnauthorized } from "@tollgate/client-sdk";
+import { CookieJar, createRequestScopedClient } from "@tollgate/client-sdk/node";
+import type { TestServer } from "@tollgate/server/testing";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { countingFetch, createClock, refreshEvents, serverWithUser } from "./support.js";
+
+describe("client SDK against a real server", () => {
+  const clock = createClock();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await serverWithUser({ clock });
+  });
+  afterAll(() => server?.close());
+  let refreshesBefore = 0;
+  beforeEach(async () => {
+    refreshesBefore = await refreshEvents(server);
+  });
+
+  function client(options: { batch?: boolean; onSessionExpired?: () => void } = {}) {
+    const counter = countingFetch();
+    const api = createTollgateClient({
+      url: `${server.url}/trpc`,
+      cookieJar: new CookieJar(),
+      fetch: counter.fetch,
+      proactiveRefresh: false,
+      crossTab: false,
+      ...options,
+    });
+    return { api, counter };
+  }
+
+  it("signs in and calls typed procedures with cookies and the CSRF header", async () => {
+    const { api } = client();
+    const signedIn = await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" });
+    expect(signedIn.user.username).toBe("sdk-user");
+    expect((await api.user.me.query()).username).toBe("sdk-user");
+    // A cookie-authenticated mutation: passes only with the CSRF header.
+    expect(await api.auth.logout.mutate()).toEqual({ ok: true });
+  });
+
+  it.each([true, false])(
+    "50 parallel calls with an expired access token make exactly one refresh (batch: %s)",
+    async (batch) => {
+      const { api, counter } = client({ batch });
+      await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" });
+      clock.advance(901);
+      const results = await Promise.all(Array.from({ length: 50 }, () => api.user.me.query()));
+      expect(results.every((me) => me.username === "sdk-user")).toBe(true);
+      expect(counter.count("auth.refresh")).toBe(1);
+      expect((await refreshEvents(server)) - refreshesBefore).toBe(1);
+    },
+  );
+
+  it("a failed refresh calls onSessionExpired once and every call fails UNAUTHORIZED", async () => {
+    let expired = 0;
+    const { api, counter } = client({ onSessionExpired: () => expired++ });
+    const { user } = await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" });
+    await server.app.services.auth.sessions.revokeAllForUser(user.id, "admin");
+    clock.advance(901);
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => api.user.me.query()));
+    expect(results.every((r) => r.status === "rejected" && isUnauthorized(r.reason))).toBe(true);
+    expect(expired).toBe(1);
+    expect(counter.count("auth.refresh")).toBe(1);
+    // No refresh loop: later calls fail at once without another refresh.
+    await expect(api.user.me.query()).rejects.toSatisfy(isUnauthorized);
+    expect(counter.count("auth.refresh")).toBe(1);
+    expect(expired).toBe(1);
+  });
+
+  it("retries only the failed operation of a mixed batch", async () => {
+    const { api, counter } = client();
+    await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" });
+    clock.advance(901);
+    counter.calls.length = 0;
+    const [info, me] = await Promise.all([api.meta.info.query(), api.user.me.query()]);
+    expect(info.name).toBe("tollgate");
+    expect(me.username).toBe("sdk-user");
+    expect(counter.calls).toEqual(["meta.info,user.me", "auth.refresh", "user.me"]);
+  });
+
+  it("never retries auth.login", async () => {
+    const { api, counter } = client();
+    await expect(api.auth.login.mutate({ username: "sdk-user", password: "wrong" })).rejects.toSatisfy(isUnauthorized);
+    expect(counter.calls).toEqual(["auth.login"]);
+  });
+
+  it("hands a refresh made during server-side rendering back as Set-Cookie headers", async () => {
+    const { api } = client();
+    const jar = new CookieJar();
+    const browser = createTollgateClient({
+      url: `${server.url}/trpc`,
+      cookieJar: jar,
+      proactiveRefresh: false,
+      crossTab: false,
+    });
+    await browser.auth.login.mutate({ username: "sdk-user", password: "sdk password" });
+    void api;
+    // Everything the browser holds, as a Cookie header reaching the SSR server.
+    const cookieHeader = (await jar.getCookies(`${server.url}/trpc/auth.refresh`))
+      .map((c) => c.cookieString())
+      .join("; ");
+    clock.advance(901);
+    const ssr = createRequestScopedClient({ url: `${server.url}/trpc`, cookieHeader });
+    expect((await ssr.client.user.me.query()).username).toBe("sdk-user");
+    const forwarded = ssr.setCookieHeaders();
+    expect(forwarded.some((l) => l.startsWith("access_token="))).toBe(true);
+    expect(forwarded.some((l) => l.startsWith("refresh_token="))).toBe(true);
+  });
+});
+
+describe("proactive refresh", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await serverWithUser({ config: { accessTokenTtl: 3 } });
+  });
+  afterAll(() => server?.close());
+
+  it("refreshes shortly before the access token expires, so calls never see a 401", async () => {
+    const counter = countingFetch();
+    const api = createTollgateClient({
+      url: `${server.url}/trpc`,
+      cookieJar: new CookieJar(),
+      fetch: counter.fetch,
+      crossTab: false,
+      proactiveRefresh: { leadSeconds: 2 },
+    });
+    await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(counter.count("auth.refresh")).toBeGreaterThanOrEqual(1);
+    await api.user.me.query();
+    expect(counter.calls.filter((c) => c === "user.me")).toHaveLength(1);
+  });
+});

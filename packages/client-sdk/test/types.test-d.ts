@@ -1,0 +1,39 @@
+import { createTollgateClient, type TollgateClient } from "@tollgate/client-sdk";
+import { describe, expectTypeOf, it } from "vitest";
+
+const api: TollgateClient = createTollgateClient({ url: "/trpc" });
+
+describe("client types come from the server's router", () => {
+  it("infers inputs and outputs", () => {
+    expectTypeOf(api.user.me.query).returns.resolves.toEqualTypeOf<{
+      id: string;
+      username: string;
+      firstName: string;
+      lastName: string;
+    }>();
+    expectTypeOf(api.auth.login.mutate).parameter(0).toEqualTypeOf<{ username: string; password: string }>();
+    expectTypeOf(api.auth.login.mutate).returns.resolves.toHaveProperty("accessTokenExpiresAt").toEqualTypeOf<number>();
+    expectTypeOf(api.auth.sessions.query)
+      .returns.resolves.items.toHaveProperty("revokedReason")
+      .toEqualTypeOf<
+        "logout" | "logout_all" | "revoked_by_user" | "password_changed" | "refresh_token_reused" | "admin" | null
+      >();
+  });
+
+  it("never collapses to any", () => {
+    expectTypeOf(api.user.me.query).returns.resolves.not.toBeAny();
+    expectTypeOf(api.auth.login.mutate).returns.resolves.not.toBeAny();
+    expectTypeOf(api.auth.refresh.mutate).returns.resolves.not.toBeAny();
+  });
+
+  it("refuses wrong inputs and unknown procedures", () => {
+    // @ts-expect-error: username must be a string
+    void api.auth.login.mutate({ username: 1, password: "x" });
+    // @ts-expect-error: password is required
+    void api.auth.login.mutate({ username: "x" });
+    // @ts-expect-error: no such procedure
+    void api.user.delete;
+    // @ts-expect-error: a query has no mutate
+    void api.user.me.mutate;
+  });
+});
