@@ -1,0 +1,65 @@
+import { authCodeOf, createTollgateClient, isUnauthorized } from "@tollgate/client-sdk";
+import "./style.css";
+import { renderSessions, showNotice, showProfile, showSignedOut, view } from "./view.js";
+
+const api = createTollgateClient({
+  url: "/trpc",
+  onSessionExpired: (reason) => {
+    showSignedOut();
+    showNotice(reason === "signed-out" ? "You signed out." : "Your session has ended. Please sign in again.");
+  },
+});
+
+async function loadSessions(): Promise<void> {
+  const sessions = await api.auth.sessions.query();
+  renderSessions(sessions, (id) => {
+    void api.auth.revokeSession.mutate({ id }).then(loadSessions, report);
+  });
+}
+
+async function loadProfile(): Promise<void> {
+  const me = await api.user.me.query();
+  showProfile(me);
+  await loadSessions();
+}
+
+function report(error: unknown): void {
+  if (isUnauthorized(error)) return; // onSessionExpired already showed the sign-in form
+  showNotice(error instanceof Error ? error.message : "Something went wrong");
+}
+
+view.form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  view.signInError.hidden = true;
+  api.auth.login
+    .mutate({ username: view.username.value, password: view.password.value })
+    .then(async ({ user }) => {
+      view.password.value = "";
+      showNotice(undefined);
+      showProfile(user);
+      await loadSessions();
+    })
+    .catch((error: unknown) => {
+      view.signInError.hidden = false;
+      const tooMany = authCodeOf(error) === undefined && /Too many/.test(String((error as Error).message));
+      view.signInError.textContent = tooMany ? (error as Error).message : "Invalid username or password";
+    });
+});
+
+view.reload.addEventListener("click", () => {
+  loadProfile().catch(report);
+});
+
+view.signOut.addEventListener("click", () => {
+  api.auth.logout.mutate().catch(report);
+});
+
+view.signOutEverywhere.addEventListener("click", () => {
+  api.auth.logoutAll.mutate().catch(report);
+});
+
+// On load: signed in already? (An expired access token is refreshed silently.)
+loadProfile().catch((error: unknown) => {
+  showSignedOut();
+  if (!isUnauthorized(error)) report(error);
+});
