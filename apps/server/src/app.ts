@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAuth } from "@tollgate/auth";
+import type { AnyRouter } from "@trpc/server";
 import type { Logger } from "pino";
 import { REFRESH_PATH, type ServerConfig, TOKEN_AUDIENCE, TOKEN_ISSUER } from "./config.js";
 import { lockDataDir } from "./data-dir-lock.js";
@@ -35,6 +36,8 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Clock for token and session expiry (tests). */
   readonly now?: () => number;
+  /** Serve this router instead of the app's (a superset of it, e.g. with benchmark procedures). */
+  readonly router?: AnyRouter;
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
@@ -87,7 +90,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   await ensureInitialUser(services);
 
-  const server = createServer(createRequestListener(services));
+  const server = createServer(createRequestListener(services, options.router));
   // Slow clients cannot hold sockets open indefinitely.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AnyRouter } from "@trpc/server";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import { sql } from "kysely";
 import { createContextFactory } from "./context.js";
@@ -31,7 +32,7 @@ async function healthz(services: Services, res: ServerResponse): Promise<void> {
 }
 
 /** The request listener: security headers, CORS, /healthz, /trpc and the demo page. */
-export function createRequestListener(services: Services) {
+export function createRequestListener(services: Services, router: AnyRouter = appRouter) {
   const createContext = createContextFactory(services);
   const { logger, config } = services;
 
@@ -67,7 +68,7 @@ export function createRequestListener(services: Services) {
         const path = pathname.slice(TRPC_PREFIX.length);
         log.procedure = path;
         await nodeHTTPRequestHandler({
-          router: appRouter,
+          router,
           createContext,
           req,
           res,

@@ -14,6 +14,7 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
+export const mergeRouters = t.mergeRouters;
 
 /**
  * Every procedure: auth-core errors become their HTTP codes, an unreachable

@@ -1,0 +1,153 @@
+import { cpus } from "node:os";
+import { createPasswordHasher } from "@tollgate/auth";
+import { cpuMs, rssMb, runScript, type ServerChild } from "./processes.js";
+import { median } from "./stats.js";
+
+export interface LoadResult {
+  readonly name: string;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly cpuMsPerRequest: number;
+  readonly errors: number;
+}
+
+interface DriverResult {
+  ok: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+}
+
+export interface Budget {
+  readonly seconds: number;
+  readonly connections: number;
+}
+
+export const USER = { username: "bench", password: "bench-password-123" };
+
+export async function signIn(url: string): Promise<{ cookie: string }> {
+  const response = await fetch(`${url}/trpc/auth.login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url },
+    body: JSON.stringify(USER),
+  });
+  if (!response.ok) throw new Error(`bench sign-in failed: ${response.status}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0])
+    .join("; ");
+  return { cookie };
+}
+
+/** One autocannon run against the server child, with the server's CPU time per request. */
+export async function load(
+  server: ServerChild,
+  name: string,
+  budget: Budget,
+  request: { url: string; method?: "GET" | "POST"; headers?: Record<string, string>; body?: string },
+): Promise<LoadResult> {
+  const cpuBefore = cpuMs(server.pid);
+  const result = await runScript<DriverResult>("autocannon-driver.ts", [
+    JSON.stringify({ ...request, connections: budget.connections, duration: budget.seconds }),
+  ]);
+  const cpu = cpuMs(server.pid) - cpuBefore;
+  return {
+    name,
+    rps: result.ok / result.seconds,
+    p50: result.p50,
+    p99: result.p99,
+    cpuMsPerRequest: result.ok > 0 ? cpu / result.ok : Number.NaN,
+    errors: result.non2xx + result.errors,
+  };
+}
+
+export async function refreshLoad(server: ServerChild, budget: Budget): Promise<LoadResult> {
+  const cpuBefore = cpuMs(server.pid);
+  const result = await runScript<{ requests: number; errors: number; seconds: number; p50: number; p99: number }>(
+    "refresh-driver.ts",
+    [server.url, String(budget.connections), String(budget.seconds), USER.username, USER.password],
+  );
+  const cpu = cpuMs(server.pid) - cpuBefore;
+  return {
+    name: "auth.refresh (real rotations)",
+    rps: result.requests / result.seconds,
+    p50: result.p50,
+    p99: result.p99,
+    cpuMsPerRequest: result.requests > 0 ? cpu / result.requests : Number.NaN,
+    errors: result.errors,
+  };
+}
+
+/** argon2id verifications per second at the default parameters, as many at once as the libuv pool runs. */
+export async function argon2Rate(seconds: number): Promise<number> {
+  const hasher = createPasswordHasher();
+  const stored = await hasher.hash(USER.password);
+  const deadline = performance.now() + seconds * 1000;
+  let count = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (performance.now() < deadline) {
+        await hasher.verify(USER.password, stored);
+        count++;
+      }
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
+}
+
+export interface StormResult {
+  readonly eventLoopP99Ms: number;
+  readonly rssUnderLoadMb: number;
+  readonly login: LoadResult;
+  readonly me: LoadResult;
+}
+
+/** A login storm beside user.me traffic; reads the server's event-loop delay and memory meanwhile. */
+export async function loginStorm(server: ServerChild, budget: Budget, cookie: string): Promise<StormResult> {
+  await fetch(`${server.bareUrl}/eld/reset`).then((r) => r.arrayBuffer());
+  let rssPeak = 0;
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, rssMb(server.pid));
+  }, 200);
+  const half = { ...budget, connections: Math.max(2, Math.floor(budget.connections / 2)) };
+  const [login, me] = await Promise.all([
+    load(server, "auth.login (storm)", half, {
+      url: `${server.url}/trpc/auth.login`,
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url },
+      body: JSON.stringify(USER),
+    }),
+    load(server, "user.me (beside the storm)", half, { url: `${server.url}/trpc/user.me`, headers: { cookie } }),
+  ]);
+  clearInterval(sampler);
+  const eld = (await fetch(`${server.bareUrl}/eld`).then((r) => r.json())) as { p99Ms: number };
+  return { eventLoopP99Ms: eld.p99Ms, rssUnderLoadMb: Math.max(rssPeak, rssMb(server.pid)), login, me };
+}
+
+export interface TimingResult {
+  readonly unknownMedianMs: number;
+  readonly wrongPasswordMedianMs: number;
+  readonly samples: number;
+}
+
+export async function loginTiming(server: ServerChild, samples: number): Promise<TimingResult> {
+  const result = await runScript<{ unknown: number[]; wrongPassword: number[] }>("timing-driver.ts", [
+    server.url,
+    String(samples),
+    USER.username,
+  ]);
+  return {
+    unknownMedianMs: median(result.unknown),
+    wrongPasswordMedianMs: median(result.wrongPassword),
+    samples,
+  };
+}
+
+export function machine(): string {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, Node ${process.version}`;
+}

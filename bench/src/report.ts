@@ -1,0 +1,85 @@
+import type { LoadResult, StormResult, TimingResult } from "./cases.js";
+
+export interface BackendReport {
+  readonly backend: "pglite" | "postgres";
+  readonly loads: LoadResult[];
+  readonly argon2PerSecond: number;
+  readonly storm: StormResult;
+  readonly idleRssMb: number;
+  readonly restartToHealthyMs: number;
+  readonly timing: TimingResult;
+}
+
+export interface Target {
+  readonly name: string;
+  readonly value: string;
+  readonly met: boolean;
+}
+
+const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+
+function find(report: BackendReport, prefix: string): LoadResult | undefined {
+  return report.loads.find((l) => l.name.startsWith(prefix));
+}
+
+export function targets(report: BackendReport): Target[] {
+  const open = find(report, "tRPC query, unprotected")?.rps ?? 0;
+  const protectedRps = find(report, "tRPC query behind auth")?.rps ?? 0;
+  const me = find(report, "user.me")?.rps ?? 0;
+  const refresh = find(report, "auth.refresh")?.rps ?? 0;
+  const login = find(report, "auth.login")?.rps ?? 0;
+  const list: Target[] = [
+    { name: "auth middleware: protected ÷ unprotected ≥ 0.85", value: f(protectedRps / open, 2), met: protectedRps / open >= 0.85 },
+    { name: "auth.login ≥ 0.9 × raw argon2id verifications", value: f(login / report.argon2PerSecond, 2), met: login / report.argon2PerSecond >= 0.9 },
+    { name: "event-loop delay p99 ≤ 20 ms during the login storm", value: `${f(report.storm.eventLoopP99Ms, 1)} ms`, met: report.storm.eventLoopP99Ms <= 20 },
+  ];
+  if (report.backend === "postgres") {
+    list.push(
+      { name: "user.me ≥ 0.5 × unprotected query", value: f(me / open, 2), met: me / open >= 0.5 },
+      { name: "user.me ≥ 4,000 req/s", value: f(me), met: me >= 4000 },
+      { name: "auth.refresh ≥ 1,500 rotations/s", value: f(refresh), met: refresh >= 1500 },
+      { name: "idle RSS ≤ 120 MB", value: `${f(report.idleRssMb)} MB`, met: report.idleRssMb <= 120 },
+    );
+  }
+  const { unknownMedianMs: a, wrongPasswordMedianMs: b } = report.timing;
+  const gap = Math.abs(a - b) / Math.max(a, b);
+  list.push({ name: "unknown user and wrong password: medians within 10 %", value: `${f(gap * 100, 1)} %`, met: gap <= 0.1 });
+  return list;
+}
+
+export function renderMarkdown(reports: BackendReport[], meta: { machine: string; versions: string; date: string; budget: string }): string {
+  const lines: string[] = [
+    "# Benchmarks",
+    "",
+    "Written by `pnpm bench` (`bench/src/run.ts`); every figure below comes from one run.",
+    "The server runs in its own process; load comes from separate processes (autocannon, and a",
+    "small driver for refresh rotations that must carry each session's newest token) on 127.0.0.1.",
+    "On a 2-core machine the load generator shares the cores with the server, so absolute",
+    "figures are lower than on a dedicated host; the ratios are what the targets judge.",
+    "",
+    `- Machine: ${meta.machine}`,
+    `- Versions: ${meta.versions}`,
+    `- Date: ${meta.date}`,
+    `- Load: ${meta.budget}`,
+    "",
+  ];
+  for (const report of reports) {
+    lines.push(`## ${report.backend === "postgres" ? "PostgreSQL" : "PGlite (embedded)"}`, "");
+    lines.push("| case | req/s | p50 ms | p99 ms | server CPU ms/req | errors |", "|---|---:|---:|---:|---:|---:|");
+    for (const l of [...report.loads, report.storm.login, report.storm.me]) {
+      lines.push(`| ${l.name} | ${f(l.rps)} | ${f(l.p50, 1)} | ${f(l.p99, 1)} | ${f(l.cpuMsPerRequest, 3)} | ${l.errors} |`);
+    }
+    lines.push("");
+    lines.push(`- Raw argon2id verifications (m=19456, t=2, p=1, 4 at once): ${f(report.argon2PerSecond)} /s`);
+    lines.push(`- Event-loop delay p99 during the login storm: ${f(report.storm.eventLoopP99Ms, 1)} ms`);
+    lines.push(`- RSS: idle ${f(report.idleRssMb)} MB, under load ${f(report.storm.rssUnderLoadMb)} MB`);
+    lines.push(`- Start to healthy /healthz on an existing database: ${f(report.restartToHealthyMs)} ms`);
+    lines.push(
+      `- Login timing (${report.timing.samples} samples each): unknown user median ${f(report.timing.unknownMedianMs, 1)} ms, wrong password median ${f(report.timing.wrongPasswordMedianMs, 1)} ms`,
+    );
+    lines.push("", "| target | this run | met |", "|---|---:|:---:|");
+    for (const t of targets(report)) lines.push(`| ${t.name} | ${t.value} | ${t.met ? "yes" : "**no**"} |`);
+    lines.push("");
+  }
+  return `${lines.join("\n")}\n`;
+}

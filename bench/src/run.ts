@@ -1,0 +1,145 @@
+/**
+ * `pnpm bench`: measures Tollgate on PGlite, and on PostgreSQL when
+ * BENCH_DATABASE_URL or TEST_DATABASE_URL is set, and writes BENCHMARKS.md.
+ * `pnpm bench --smoke`: every case for a second, written to bench/results/
+ * (CI runs it so the benchmark never rots).
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { argon2Rate, type Budget, load, loginStorm, loginTiming, machine, refreshLoad, signIn, USER } from "./cases.js";
+import { rssMb, type ServerChild, startServerChild } from "./processes.js";
+import { type BackendReport, renderMarkdown, targets } from "./report.js";
+
+const smoke = process.argv.includes("--smoke");
+const budget: Budget = smoke ? { seconds: 1, connections: 10 } : { seconds: 10, connections: 50 };
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+async function waitHealthy(url: string): Promise<void> {
+  for (;;) {
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `tollgate_bench_${randomBytes(5).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+async function benchBackend(backend: "pglite" | "postgres", env: Record<string, string>): Promise<BackendReport> {
+  console.error(`\n[bench] ${backend}: starting server`);
+  const server: ServerChild = await startServerChild(env);
+  try {
+    await waitHealthy(server.url);
+    await new Promise((r) => setTimeout(r, smoke ? 200 : 2000));
+    const idleRssMb = rssMb(server.pid);
+    const { cookie } = await signIn(server.url);
+    const loads = [];
+    const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+      console.error(`[bench] ${backend}: ${name}`);
+      return fn();
+    };
+    loads.push(await step("bare", () => load(server, "bare node:http JSON (ceiling)", budget, { url: `${server.bareUrl}/json` })));
+    loads.push(await step("open", () => load(server, "tRPC query, unprotected", budget, { url: `${server.url}/trpc/bench.open` })));
+    loads.push(
+      await step("protected", () =>
+        load(server, "tRPC query behind auth (cookie + JWT, no database)", budget, {
+          url: `${server.url}/trpc/bench.protected`,
+          headers: { cookie },
+        }),
+      ),
+    );
+    loads.push(await step("user.me", () => load(server, "user.me", budget, { url: `${server.url}/trpc/user.me`, headers: { cookie } })));
+    loads.push(await step("refresh", () => refreshLoad(server, { ...budget, connections: Math.min(budget.connections, 20) })));
+    loads.push(
+      await step("login", () =>
+        load(server, "auth.login", { ...budget, connections: 8 }, {
+          url: `${server.url}/trpc/auth.login`,
+          method: "POST",
+          headers: { "content-type": "application/json", origin: server.url },
+          body: JSON.stringify(USER),
+        }),
+      ),
+    );
+    const argon2PerSecond = await step("argon2", () => argon2Rate(smoke ? 1 : 5));
+    const storm = await step("storm", () => loginStorm(server, { ...budget, connections: 16 }, cookie));
+    const timing = await step("timing", () => loginTiming(server, smoke ? 10 : 150));
+    await server.stop();
+
+    console.error(`[bench] ${backend}: restart on the existing database`);
+    const started = performance.now();
+    const again = await startServerChild(env);
+    await waitHealthy(again.url);
+    const restartToHealthyMs = performance.now() - started;
+    await again.stop();
+    return { backend, loads, argon2PerSecond, storm, idleRssMb, restartToHealthyMs, timing };
+  } catch (error) {
+    await server.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+function versions(): string {
+  const lock = readFileSync(join(root, "pnpm-lock.yaml"), "utf8");
+  const version = (name: string) => new RegExp(`\\n  '?${name.replace("/", "\\/")}@([0-9.]+)`).exec(lock)?.[1] ?? "?";
+  return ["@trpc/server", "jose", "kysely", "pg", "@electric-sql/pglite", "@node-rs/argon2"].map((n) => `${n} ${version(n)}`).join(", ");
+}
+
+const baseEnv = {
+  AUTH_SECRET: randomBytes(32).toString("base64url"),
+  INITIAL_USERNAME: USER.username,
+  INITIAL_PASSWORD: USER.password,
+  TRUST_PROXY: "true",
+  LOG_LEVEL: "silent",
+  NODE_ENV: "production",
+};
+
+const reports: BackendReport[] = [];
+reports.push(await benchBackend("pglite", { ...baseEnv, DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-bench-")) }));
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+if (adminUrl) {
+  const database = await createPostgresDatabase(adminUrl);
+  try {
+    reports.push(await benchBackend("postgres", { ...baseEnv, DATABASE_URL: database.url, DATA_DIR: "memory://" }));
+  } finally {
+    await database.drop();
+  }
+}
+
+const markdown = renderMarkdown(reports, {
+  machine: machine(),
+  versions: versions(),
+  date: new Date().toISOString().slice(0, 10),
+  budget: `${budget.seconds} s per case, ${budget.connections} connections${smoke ? " (smoke run)" : ""}`,
+});
+const outFile = smoke ? join(root, "bench/results/smoke.md") : join(root, "BENCHMARKS.md");
+mkdirSync(join(root, "bench/results"), { recursive: true });
+writeFileSync(outFile, markdown);
+console.error(`\n[bench] wrote ${outFile}`);
+for (const report of reports) {
+  for (const t of targets(report)) console.error(`[bench] ${report.backend}: ${t.met ? "met   " : "MISSED"} ${t.name}: ${t.value}`);
+  const errors = [...report.loads, report.storm.login, report.storm.me].reduce((n, l) => n + l.errors, 0);
+  if (errors > 0) {
+    console.error(`[bench] ${report.backend}: ${errors} failed requests`);
+    process.exitCode = 1;
+  }
+}
