@@ -41,7 +41,8 @@ export interface ServerChild {
 export function startServerChild(env: Record<string, string>): Promise<ServerChild> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...NODE_ARGS, `${here}server-child.ts`], {
+    // Built JavaScript, no loader and no source condition: what production runs.
+    const child = spawn(process.execPath, ["--enable-source-maps", `${here}server-child.mjs`], {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "inherit"],
     });

@@ -53,6 +53,11 @@ async function benchBackend(backend: "pglite" | "postgres", env: Record<string, 
     await new Promise((r) => setTimeout(r, smoke ? 200 : 2000));
     const idleRssMb = rssMb(server.pid);
     const { cookie } = await signIn(server.url);
+    // Warm the JIT on every path before anything is measured.
+    const warm = { seconds: smoke ? 1 : 3, connections: 10 };
+    await load(server, "warm-up", warm, { url: `${server.url}/trpc/bench.open` });
+    await load(server, "warm-up", warm, { url: `${server.url}/trpc/bench.protected`, headers: { cookie } });
+    await load(server, "warm-up", warm, { url: `${server.url}/trpc/user.me`, headers: { cookie } });
     const loads = [];
     const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
       console.error(`[bench] ${backend}: ${name}`);

@@ -29,6 +29,7 @@ export {
   isDjangoHash,
   MAX_PASSWORD_LENGTH,
   type PasswordHasher,
+  type PasswordHasherOptions,
   type PasswordVerification,
   verifyDjangoPbkdf2,
 } from "./password.js";

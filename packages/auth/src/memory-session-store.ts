@@ -36,7 +36,7 @@ export function createMemorySessionStore(): SessionStore {
     async rotate(input: RotateInput) {
       // No await between read and write: atomic within one event loop.
       const session = byId.get(input.id);
-      if (!session || session.revokedAt !== null || session.currentHash !== input.expectedHash) return false;
+      if (!session || session.revokedAt !== null || session.currentHash !== input.expectedHash) return undefined;
       update(input.id, {
         previousHash: session.currentHash,
         currentHash: input.nextHash,
@@ -44,7 +44,7 @@ export function createMemorySessionStore(): SessionStore {
         rotatedAt: input.now,
         lastUsedAt: input.now,
       });
-      return true;
+      return byId.get(input.id);
     },
     async revoke(id: string, reason: RevokeReason, now: Date) {
       const session = byId.get(id);

@@ -1,6 +1,8 @@
 import { pbkdf2, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
+import { availableParallelism } from "node:os";
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
+import { createSemaphore } from "./semaphore.js";
 
 const pbkdf2Async = promisify(pbkdf2);
 
@@ -65,9 +67,25 @@ export function isDjangoHash(stored: string): boolean {
   return stored.startsWith("pbkdf2_sha256$");
 }
 
-export function createPasswordHasher(params: Argon2Params = DEFAULT_ARGON2_PARAMS): PasswordHasher {
+export interface PasswordHasherOptions {
+  /**
+   * Hashes computed at once (default: one per CPU core). Hashing runs on
+   * libuv's thread pool, which also serves WebCrypto (JWT signatures) and
+   * pbkdf2: a login storm must not take every thread, and each hash holds
+   * memoryCost KiB while it runs.
+   */
+  readonly concurrency?: number;
+}
+
+export function createPasswordHasher(
+  params: Argon2Params = DEFAULT_ARGON2_PARAMS,
+  hasherOptions: PasswordHasherOptions = {},
+): PasswordHasher {
   checkParams(params);
   const options = { ...params, algorithm: ARGON2ID } as const;
+  const slots = createSemaphore(hasherOptions.concurrency ?? Math.max(1, availableParallelism()));
+  const hashLimited = (password: string) => slots.run(() => argon2Hash(password, options));
+  const verifyLimited = (stored: string, password: string) => slots.run(() => argon2Verify(stored, password));
   let dummy: Promise<string> | undefined;
 
   function needsRehash(stored: string): boolean {
@@ -85,26 +103,26 @@ export function createPasswordHasher(params: Argon2Params = DEFAULT_ARGON2_PARAM
       if (password.length === 0 || password.length > MAX_PASSWORD_LENGTH) {
         throw new TypeError(`A password has 1 to ${MAX_PASSWORD_LENGTH} characters`);
       }
-      return argon2Hash(password, options);
+      return hashLimited(password);
     },
     async verify(password, stored) {
       if (password.length > MAX_PASSWORD_LENGTH) return { valid: false, needsRehash: false };
       if (isDjangoHash(stored)) {
-        const valid = await verifyDjangoPbkdf2(password, stored);
+        const valid = await slots.run(() => verifyDjangoPbkdf2(password, stored));
         return { valid, needsRehash: valid };
       }
       if (!stored.startsWith("$argon2")) return { valid: false, needsRehash: false };
       let valid = false;
       try {
-        valid = await argon2Verify(stored, password);
+        valid = await verifyLimited(stored, password);
       } catch {
         valid = false; // a corrupt stored hash is a failed login, not a crash
       }
       return { valid, needsRehash: valid && needsRehash(stored) };
     },
     async verifyDummy(password) {
-      dummy ??= argon2Hash("tollgate-dummy-password", options);
-      await argon2Verify(await dummy, password.slice(0, MAX_PASSWORD_LENGTH)).catch(() => false);
+      dummy ??= hashLimited("tollgate-dummy-password");
+      await verifyLimited(await dummy, password.slice(0, MAX_PASSWORD_LENGTH)).catch(() => false);
     },
     needsRehash,
   };

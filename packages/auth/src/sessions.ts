@@ -43,7 +43,8 @@ export interface Sessions {
   create(userId: string, meta?: SessionMeta): Promise<{ session: StoredSession; refreshToken: string }>;
   /** The session a refresh token names, without changing anything (for CSRF binding before rotation). */
   identify(refreshToken: string): Promise<StoredSession>;
-  refresh(refreshToken: string): Promise<RefreshResult>;
+  /** `identified`: the session `identify` just returned for this token (saves a read). */
+  refresh(refreshToken: string, identified?: StoredSession): Promise<RefreshResult>;
   revoke(sessionId: string, reason: RevokeReason): Promise<boolean>;
   revokeAllForUser(userId: string, reason: RevokeReason, exceptSessionId?: string): Promise<number>;
 }
@@ -91,8 +92,14 @@ export function createSessions(options: SessionOptions): Sessions {
     }
   }
 
-  async function refreshOnce(lookup: string, secret: string, attempt: number): Promise<RefreshResult> {
-    const session = await store.findByLookupHash(sha256(lookup));
+  async function refreshOnce(
+    lookup: string,
+    secret: string,
+    attempt: number,
+    known?: StoredSession,
+  ): Promise<RefreshResult> {
+    const lookupHash = sha256(lookup);
+    const session = known?.lookupHash === lookupHash ? known : await store.findByLookupHash(lookupHash);
     if (!session) throw new AuthError("TOKEN_INVALID", "Unknown refresh token");
     const now = clock();
     assertUsable(session, now);
@@ -101,17 +108,14 @@ export function createSessions(options: SessionOptions): Sessions {
     if (safeEqual(presented, session.currentHash)) {
       const salt = randomToken(16);
       const next = deriveSecret(secret, salt);
-      const swapped = await store.rotate({
+      const rotated = await store.rotate({
         id: session.id,
         expectedHash: session.currentHash,
         nextHash: sha256(next),
         rotationSalt: salt,
         now: new Date(now),
       });
-      if (swapped) {
-        const rotated = await store.findById(session.id);
-        return { session: rotated ?? session, refreshToken: `${lookup}.${next}`, replayed: false };
-      }
+      if (rotated) return { session: rotated, refreshToken: `${lookup}.${next}`, replayed: false };
       // Another request rotated this token first: re-read, and this request
       // becomes a replay of the predecessor (served inside the grace).
       if (attempt === 0) return refreshOnce(lookup, secret, 1);
@@ -162,9 +166,9 @@ export function createSessions(options: SessionOptions): Sessions {
       if (!session) throw new AuthError("TOKEN_INVALID", "Unknown refresh token");
       return session;
     },
-    async refresh(refreshToken) {
+    async refresh(refreshToken, identified) {
       const { lookup, secret } = parseRefreshToken(refreshToken);
-      return refreshOnce(lookup, secret, 0);
+      return refreshOnce(lookup, secret, 0, identified);
     },
     revoke: (sessionId, reason) => store.revoke(sessionId, reason, new Date(clock())),
     revokeAllForUser: (userId, reason, exceptSessionId) =>

@@ -53,10 +53,11 @@ export interface SessionStore {
   /**
    * Atomic compare-and-swap: when the session is not revoked and its current
    * hash equals `expectedHash`, make it the previous hash, store `nextHash` as
-   * current, and set rotatedAt and lastUsedAt to `now`. Returns whether it
-   * swapped. Must stay correct with several processes racing on one store.
+   * current, and set rotatedAt and lastUsedAt to `now`. Returns the rotated
+   * session, or undefined when it did not swap. Must stay correct with several
+   * processes racing on one store.
    */
-  rotate(input: RotateInput): Promise<boolean>;
+  rotate(input: RotateInput): Promise<StoredSession | undefined>;
   /** Revokes one session if live; returns whether it did. */
   revoke(id: string, reason: RevokeReason, now: Date): Promise<boolean>;
   /** Revokes every live session of a user except `exceptId`; returns how many. */

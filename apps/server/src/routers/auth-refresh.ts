@@ -28,7 +28,7 @@ export const refresh = publicProcedure.mutation(async ({ ctx }) => {
   const csrfToken = verifyCsrf(ctx, session.id);
 
   try {
-    const result = await auth.sessions.refresh(token);
+    const result = await auth.sessions.refresh(token, session);
     const user = await users.findById(result.session.userId);
     if (!user?.isActive) {
       await auth.sessions.revoke(result.session.id, "admin");

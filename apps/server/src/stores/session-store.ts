@@ -52,7 +52,7 @@ export function createKyselySessionStore(db: Kysely<Database>): SessionStore {
     async rotate(input) {
       // One conditional UPDATE: PostgreSQL row locking makes it an atomic
       // compare-and-swap, so racing instances cannot both rotate one token.
-      const result = await db
+      const row = await db
         .updateTable("sessions")
         .set((eb) => ({
           previous_hash: eb.ref("current_hash"),
@@ -64,8 +64,9 @@ export function createKyselySessionStore(db: Kysely<Database>): SessionStore {
         .where("id", "=", input.id)
         .where("current_hash", "=", input.expectedHash)
         .where("revoked_at", "is", null)
+        .returningAll()
         .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      return row && toSession(row);
     },
     async revoke(id, reason, now) {
       const result = await db

@@ -76,7 +76,7 @@ export function describeSessionStoreConformance(name: string, setup: () => Promi
       await expect(store.insert({ ...session, id: randomToken(16) })).rejects.toThrow();
     });
 
-    it("rotates only when the expected hash is current", async () => {
+    it("rotates only when the expected hash is current, returning the rotated session", async () => {
       const { store, createUser } = await get();
       const session = newSession(await createUser());
       await store.insert(session);
@@ -89,17 +89,16 @@ export function describeSessionStoreConformance(name: string, setup: () => Promi
           rotationSalt: "s",
           now: at(5),
         }),
-      ).toBe(false);
-      expect(
-        await store.rotate({
-          id: session.id,
-          expectedHash: session.currentHash,
-          nextHash: next,
-          rotationSalt: "s1",
-          now: at(10),
-        }),
-      ).toBe(true);
+      ).toBeUndefined();
+      const returned = await store.rotate({
+        id: session.id,
+        expectedHash: session.currentHash,
+        nextHash: next,
+        rotationSalt: "s1",
+        now: at(10),
+      });
       const rotated = await store.findById(session.id);
+      expect(returned).toEqual(rotated);
       expect(rotated).toMatchObject({ currentHash: next, previousHash: session.currentHash, rotationSalt: "s1" });
       expect(rotated?.rotatedAt.getTime()).toBe(at(10).getTime());
       expect(rotated?.lastUsedAt.getTime()).toBe(at(10).getTime());
@@ -123,7 +122,7 @@ export function describeSessionStoreConformance(name: string, setup: () => Promi
         ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
-      const winner = results.indexOf(true);
+      const winner = results.findIndex((r) => r !== undefined);
       expect((await store.findById(session.id))?.currentHash).toBe(sha256(`n${winner}`));
     });
 
@@ -141,7 +140,7 @@ export function describeSessionStoreConformance(name: string, setup: () => Promi
           rotationSalt: "s",
           now: at(5),
         }),
-      ).toBe(false);
+      ).toBeUndefined();
       const revoked = await store.findById(session.id);
       expect(revoked?.revokedReason).toBe("logout");
       expect(revoked?.revokedAt?.getTime()).toBe(at(3).getTime());

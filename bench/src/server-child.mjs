@@ -1,11 +1,9 @@
-/**
- * The server under test, in its own process: the real app, plus two
- * benchmark-only procedures (an open query and the same query behind the
- * auth middleware) and a bare node:http endpoint as the machine's ceiling.
- * Prints one JSON line with its URLs, then serves until killed.
- */
+// The server under test, in its own process, running the built JavaScript
+// (`pnpm build`) exactly as production does: the real app, plus two
+// benchmark-only procedures (an open query and the same query behind the auth
+// middleware) and a bare node:http endpoint as this machine's ceiling.
+// Prints one JSON line with its URLs, then serves until SIGTERM.
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { appRouter, authedProcedure, createApp, loadConfig, mergeRouters, publicProcedure, router } from "@tollgate/server";
 
@@ -19,7 +17,7 @@ const benchRouter = mergeRouters(
   }),
 );
 
-const config = { ...loadConfig(), logLevel: "silent" as const };
+const config = { ...loadConfig(), logLevel: "silent" };
 const app = await createApp({ config, router: benchRouter });
 const url = await app.listen(0, "127.0.0.1");
 
@@ -27,13 +25,12 @@ const delay = monitorEventLoopDelay({ resolution: 1 });
 delay.enable();
 const body = JSON.stringify({ ok: true });
 const bare = createServer((req, res) => {
-  const path = req.url ?? "/";
-  if (path === "/eld/reset") {
+  if (req.url === "/eld/reset") {
     delay.reset();
     res.end("{}");
     return;
   }
-  if (path === "/eld") {
+  if (req.url === "/eld") {
     res.setHeader("Content-Type", "application/json");
     res.end(JSON.stringify({ p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 }));
     return;
@@ -42,13 +39,16 @@ const bare = createServer((req, res) => {
   res.setHeader("Content-Length", Buffer.byteLength(body));
   res.end(body);
 });
-await new Promise<void>((done) => bare.listen(0, "127.0.0.1", done));
-const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
+await new Promise((done) => bare.listen(0, "127.0.0.1", done));
+const bareUrl = `http://127.0.0.1:${bare.address().port}`;
 process.stdout.write(`${JSON.stringify({ url, bareUrl, pid: process.pid, database: app.services.database.kind })}\n`);
 
 const stop = () => {
   bare.close();
-  app.close().then(() => process.exit(0), () => process.exit(1));
+  app.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
