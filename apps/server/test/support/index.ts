@@ -2,3 +2,4 @@ export * from "./config.js";
 export * from "./databases.js";
 export * from "./http-client.js";
 export * from "./server.js";
+export * from "./throwaway-postgres.js";
