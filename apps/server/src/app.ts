@@ -117,6 +117,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           server.close(() => done());
           server.closeIdleConnections();
         });
+        await services.audit.flush();
         await services.loginLimiter.close();
         if (ownsDatabase) await database.close();
         releaseLock();

@@ -136,6 +136,18 @@ describe("access tokens", () => {
     expect(await codeOf(tokens().verify(`${token}${"A".repeat(5000)}`))).toBe("TOKEN_INVALID");
   });
 
+  it("answers a repeated token from its cache, and still refuses it once expired", async () => {
+    let t = T0;
+    const cached = tokens({ now: () => t });
+    const { token } = await cached.issue(subject);
+    const first = await cached.verify(token);
+    expect(await cached.verify(token)).toBe(first);
+    t = T0 + 900_000;
+    expect(await codeOf(cached.verify(token))).toBe("TOKEN_EXPIRED");
+    // A tampered copy is not a cache hit.
+    expect(await codeOf(cached.verify(`${token.slice(0, -2)}AA`))).toBe("TOKEN_INVALID");
+  });
+
   it("rejects bad options with a TypeError", () => {
     expect(() => createAccessTokens({ keyring, issuer: "i", audience: "a", ttl: 0 })).toThrow(TypeError);
     expect(() => createAccessTokens({ keyring, issuer: "", audience: "a", ttl: 10 })).toThrow(TypeError);

@@ -2,6 +2,7 @@ import { errors, jwtVerify, SignJWT } from "jose";
 import { randomToken } from "./encoding.js";
 import { AuthError } from "./errors.js";
 import type { Keyring } from "./keyring.js";
+import { createVerifiedTokenCache } from "./verified-token-cache.js";
 
 /** RFC 9068 media type: an access token cannot be confused with any other JWT. */
 export const ACCESS_TOKEN_TYPE = "at+jwt";
@@ -29,6 +30,8 @@ export interface AccessTokenOptions {
   readonly ttl: number;
   /** Clock, for tests. */
   readonly now?: () => number;
+  /** Verified tokens remembered until they expire (default 10,000; 0 turns the cache off). */
+  readonly cacheSize?: number;
 }
 
 export interface IssuedAccessToken {
@@ -50,6 +53,7 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
     throw new TypeError("issuer and audience are required");
   }
   const now = options.now ?? Date.now;
+  const cache = createVerifiedTokenCache<AccessTokenClaims>(options.cacheSize ?? 10_000);
 
   async function issue(subject: { userId: string; sessionId: string }): Promise<IssuedAccessToken> {
     const iat = Math.floor(now() / 1000);
@@ -105,7 +109,11 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
     if (token.length > MAX_TOKEN_LENGTH) {
       throw new AuthError("TOKEN_INVALID", "Access token is too long");
     }
-    return verifyWith(token, 0);
+    const cached = cache.get(token, Math.floor(now() / 1000));
+    if (cached) return cached;
+    const claims = await verifyWith(token, 0);
+    cache.set(token, claims);
+    return claims;
   }
 
   return { issue, verify };

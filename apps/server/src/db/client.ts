@@ -37,8 +37,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30_000,
     });
-    // A dropped idle connection must not crash the process; the pool replaces it.
+    // A connection the server drops (restart, pg_terminate_backend) also emits
+    // 'error' on its client, even while checked out by a query that already
+    // got the same error. Without a listener that would crash the process;
+    // the query's caller still sees the failure, and the pool replaces the client.
     pool.on("error", () => {});
+    pool.on("connect", (client) => {
+      client.on("error", () => {});
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     try {
       await migrateToLatest(db as Kysely<unknown>);

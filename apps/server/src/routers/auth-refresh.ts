@@ -21,22 +21,23 @@ export const refresh = publicProcedure.mutation(async ({ ctx }) => {
   try {
     session = await auth.sessions.identify(token);
   } catch (error) {
-    clear();
+    // A refused token ends the session in this browser; a database outage does not.
+    if (error instanceof AuthError) clear();
     throw error;
   }
   // CSRF before any state changes; a forged request must not clear or rotate anything.
   const csrfToken = verifyCsrf(ctx, session.id);
 
   try {
-    const result = await auth.sessions.refresh(token, session);
-    const user = await users.findById(result.session.userId);
+    const [result, user] = await Promise.all([auth.sessions.refresh(token, session), users.findById(session.userId)]);
     if (!user?.isActive) {
       await auth.sessions.revoke(result.session.id, "admin");
       throw new AuthError("SESSION_REVOKED", "The account is no longer active");
     }
     ctx.log.userId = user.id;
     if (!result.replayed) {
-      await audit.record({ event: "refresh", userId: user.id, sessionId: result.session.id, ip, userAgent });
+      // Not awaited: a refresh never waits for its audit batch.
+      void audit.record({ event: "refresh", userId: user.id, sessionId: result.session.id, ip, userAgent });
     }
     return await issueSessionCookies(ctx, user, result.session, result.refreshToken, csrfToken);
   } catch (error) {

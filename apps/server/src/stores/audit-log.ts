@@ -1,5 +1,5 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../db/schema.js";
+import type { Insertable, Kysely } from "kysely";
+import type { AuditEventsTable, Database } from "../db/schema.js";
 
 export type AuditEvent =
   | "login_succeeded"
@@ -24,34 +24,78 @@ export interface AuditEntry {
 }
 
 export interface AuditLog {
+  /** Queues an entry; resolves once the batch holding it is written (or failed and was reported). */
   record(entry: AuditEntry): Promise<void>;
+  /** Writes everything queued (at shutdown). */
+  flush(): Promise<void>;
 }
 
 const MAX_FIELD = 512;
 const clip = (v: string | null | undefined) => (v ? v.slice(0, MAX_FIELD) : null);
 
-/** The audit trail of authentication events. Callers never pass a token, cookie or password. */
-export function createAuditLog(db: Kysely<Database>, onError: (error: unknown) => void): AuditLog {
+export interface AuditLogOptions {
+  /** Entries written in one INSERT at most. */
+  readonly maxBatch?: number;
+  /** How long an entry may wait for company before its batch is written. */
+  readonly maxDelayMs?: number;
+}
+
+/**
+ * The audit trail of authentication events. Callers never pass a token,
+ * cookie or password. Entries are written in small batches (one multi-row
+ * INSERT every few milliseconds under load) so auditing every refresh costs
+ * one write per batch, not one per request; shutdown flushes what is queued.
+ */
+export function createAuditLog(
+  db: Kysely<Database>,
+  onError: (error: unknown) => void,
+  options: AuditLogOptions = {},
+): AuditLog {
+  const maxBatch = options.maxBatch ?? 200;
+  const maxDelayMs = options.maxDelayMs ?? 10;
+  let pending: { row: Insertable<AuditEventsTable>; done: () => void }[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  async function flush(): Promise<void> {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    try {
+      await db
+        .insertInto("audit_events")
+        .values(batch.map((b) => b.row))
+        .execute();
+    } catch (error) {
+      // An audit write failing must not turn a finished login into an error.
+      onError(error);
+    } finally {
+      for (const entry of batch) entry.done();
+    }
+  }
+
   return {
-    async record(entry) {
-      try {
-        await db
-          .insertInto("audit_events")
-          .values({
-            at: new Date(),
-            event: entry.event,
-            user_id: entry.userId ?? null,
-            session_id: entry.sessionId ?? null,
-            username: clip(entry.username),
-            ip: clip(entry.ip),
-            user_agent: clip(entry.userAgent),
-            detail: clip(entry.detail),
-          })
-          .execute();
-      } catch (error) {
-        // An audit write failing must not turn a finished login into an error.
-        onError(error);
-      }
+    record(entry) {
+      const row: Insertable<AuditEventsTable> = {
+        at: new Date(),
+        event: entry.event,
+        user_id: entry.userId ?? null,
+        session_id: entry.sessionId ?? null,
+        username: clip(entry.username),
+        ip: clip(entry.ip),
+        user_agent: clip(entry.userAgent),
+        detail: clip(entry.detail),
+      };
+      return new Promise((done) => {
+        pending.push({ row, done });
+        if (pending.length >= maxBatch) void flush();
+        else if (timer === undefined) {
+          timer = setTimeout(() => void flush(), maxDelayMs);
+          timer.unref();
+        }
+      });
     },
+    flush,
   };
 }
