@@ -1,37 +1,56 @@
 /**
  * Load for auth.refresh, in its own process: each connection holds a real
  * session and presents its newest refresh token every time (a fixed token
- * would be reuse after the grace, not a rotation). Prints one JSON line.
- * argv: url connections durationSeconds username password
+ * would be reuse after the grace, not a rotation). node:http with keep-alive
+ * keeps the driver's own cost low on a machine it shares with the server.
+ * Prints one JSON line. argv: url connections durationSeconds username password
  */
+import { Agent, request } from "node:http";
 import { summarize } from "./stats.js";
 
 const [url = "", connectionsText = "20", durationText = "5", username = "", password = ""] = process.argv.slice(2);
 const connections = Number(connectionsText);
 const durationMs = Number(durationText) * 1000;
+const target = new URL(url);
+const agent = new Agent({ keepAlive: true, maxSockets: connections });
 
-interface Session {
-  cookies: Map<string, string>;
+interface Reply {
+  status: number;
+  setCookies: string[];
 }
 
-function store(session: Session, response: Response): void {
-  for (const line of response.headers.getSetCookie()) {
-    const [pair = ""] = line.split(";");
-    const eq = pair.indexOf("=");
-    session.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+function post(path: string, headers: Record<string, string>, body = ""): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { agent, host: target.hostname, port: target.port, path, method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, setCookies: res.headers["set-cookie"] ?? [] }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+class Session {
+  readonly cookies = new Map<string, string>();
+  store(reply: Reply): void {
+    for (const line of reply.setCookies) {
+      const [pair = ""] = line.split(";");
+      const eq = pair.indexOf("=");
+      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
   }
 }
 
+const base = { "content-type": "application/json", origin: url };
+
 async function login(): Promise<Session> {
-  const session: Session = { cookies: new Map() };
-  const response = await fetch(`${url}/trpc/auth.login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: url },
-    body: JSON.stringify({ username, password }),
-  });
-  if (!response.ok) throw new Error(`login failed: ${response.status}`);
-  await response.arrayBuffer();
-  store(session, response);
+  const session = new Session();
+  const reply = await post("/trpc/auth.login", base, JSON.stringify({ username, password }));
+  if (reply.status !== 200) throw new Error(`login failed: ${reply.status}`);
+  session.store(reply);
   return session;
 }
 
@@ -44,14 +63,14 @@ await Promise.all(
   sessions.map(async (session) => {
     while (performance.now() < deadline) {
       const started = performance.now();
-      const cookie = ["refresh_token", "csrf_token"].map((n) => `${n}=${session.cookies.get(n)}`).join("; ");
-      const response = await fetch(`${url}/trpc/auth.refresh`, {
-        method: "POST",
-        headers: { "content-type": "application/json", origin: url, cookie, "x-csrf-token": session.cookies.get("csrf_token") ?? "" },
+      const csrf = session.cookies.get("csrf_token") ?? "";
+      const reply = await post("/trpc/auth.refresh", {
+        ...base,
+        cookie: `refresh_token=${session.cookies.get("refresh_token")}; csrf_token=${csrf}`,
+        "x-csrf-token": csrf,
       });
-      await response.arrayBuffer();
-      if (response.ok) {
-        store(session, response);
+      if (reply.status === 200) {
+        session.store(reply);
         latencies.push(performance.now() - started);
       } else {
         errors++;
@@ -59,6 +78,7 @@ await Promise.all(
     }
   }),
 );
+agent.destroy();
 
 const summary = summarize(latencies);
 process.stdout.write(`${JSON.stringify({ requests: summary.count, errors, seconds: durationMs / 1000, p50: summary.p50, p99: summary.p99 })}\n`);

@@ -1,43 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
-import { backends, createPostgresDatabase, TestBrowser, testConfig } from "./support/index.js";
-
-const serverDir = fileURLToPath(new URL("..", import.meta.url));
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string>, stdin = ""): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--conditions=tollgate-source", "--import", "tsx", "src/cli/main.ts", ...args],
-      {
-        cwd: serverDir,
-        env: { PATH: process.env.PATH ?? "", ...env },
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+import { backends, createPostgresDatabase, runCli as cli, testConfig, TestBrowser } from "./support/index.js";
 
 describe.each(backends())("CLI on %s", (backend) => {
   let env: Record<string, string>;

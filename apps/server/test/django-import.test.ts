@@ -2,7 +2,10 @@ import { pbkdf2Sync } from "node:crypto";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { importDjangoUsers } from "../src/cli/django-import.js";
-import { createPostgresDatabase, startTestServer, TestBrowser } from "./support/index.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createPostgresDatabase, runCli, startTestServer, TestBrowser } from "./support/index.js";
 
 /** Django's PBKDF2PasswordHasher: pbkdf2_sha256$<iterations>$<salt>$base64(PBKDF2-HMAC-SHA256). */
 function djangoHash(password: string, salt: string, iterations = 1000): string {
@@ -50,6 +53,17 @@ describe.runIf(process.env.TEST_DATABASE_URL)("importing users from a Django dat
 
       const again = await importDjangoUsers(django.url, server.app.services.users);
       expect(again).toMatchObject({ imported: 0, alreadyPresent: 3 });
+
+      // The same through the CLI, into an embedded database of its own.
+      const dataDir = mkdtempSync(join(tmpdir(), "tollgate-import-"));
+      const first = await runCli(["user:import-django", "--from", django.url], { DATA_DIR: dataDir });
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/^Imported 3 user\(s\); 0 already present; 3 skipped$/m);
+      expect(first.stdout).toMatch(/skipped "nopass": password is not a pbkdf2_sha256 hash/);
+      const second = await runCli(["user:import-django", "--from", django.url], { DATA_DIR: dataDir });
+      expect(second.stdout).toMatch(/^Imported 0 user\(s\); 3 already present; 3 skipped$/m);
+      const bad = await runCli(["user:import-django", "--from", "mysql://nope"], { DATA_DIR: dataDir });
+      expect(bad.code).toBe(1);
 
       const browser = new TestBrowser(server.url);
       const res = await browser.login("olivia", "olivia's old password");

@@ -3,3 +3,4 @@ export * from "./databases.js";
 export * from "./http-client.js";
 export * from "./server.js";
 export * from "./throwaway-postgres.js";
+export * from "./cli.js";
