@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseCookieHeader } from "@tollgate/auth";
 import { type RequestInfo, readRequestInfo } from "./request-info.js";
+import { type RequestLog, requestLogFor } from "./request-log.js";
 import type { Services } from "./services.js";
 
 export interface Context {
@@ -14,7 +15,7 @@ export interface Context {
   setCookies(lines: readonly string[]): void;
   setHeader(name: string, value: string): void;
   /** Filled by the auth middleware, for the request log. */
-  log: { userId?: string };
+  readonly log: RequestLog;
 }
 
 export function createContextFactory(services: Services) {
@@ -32,7 +33,7 @@ export function createContextFactory(services: Services) {
       setHeader(name, value) {
         res.setHeader(name, value);
       },
-      log: (res as ServerResponse & { tollgateLog?: { userId?: string } }).tollgateLog ?? {},
+      log: requestLogFor(req),
     };
   };
 }

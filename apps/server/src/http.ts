@@ -5,6 +5,7 @@ import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import { sql } from "kysely";
 import { createContextFactory } from "./context.js";
 import { applyCors } from "./cors.js";
+import { requestLogFor } from "./request-log.js";
 import { appRouter } from "./routers/index.js";
 import type { Services } from "./services.js";
 import { serveStatic } from "./static-files.js";
@@ -39,8 +40,7 @@ export function createRequestListener(services: Services, router: AnyRouter = ap
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
-    const log: { userId?: string; procedure?: string } = {};
-    (res as ServerResponse & { tollgateLog?: typeof log }).tollgateLog = log;
+    const log = requestLogFor(req);
     res.setHeader("X-Request-Id", requestId);
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "no-referrer");
