@@ -38,11 +38,11 @@ export interface ServerChild {
   stop(): Promise<void>;
 }
 
-export function startServerChild(env: Record<string, string>): Promise<ServerChild> {
+export function startServerChild(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerChild> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     // Built JavaScript, no loader and no source condition: what production runs.
-    const child = spawn(process.execPath, ["--enable-source-maps", `${here}server-child.mjs`], {
+    const child = spawn(process.execPath, ["--enable-source-maps", ...nodeArgs, `${here}server-child.mjs`], {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "inherit"],
     });

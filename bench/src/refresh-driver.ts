@@ -22,7 +22,14 @@ interface Reply {
 function post(path: string, headers: Record<string, string>, body = ""): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: target.hostname, port: target.port, path, method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) } },
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path,
+        method: "POST",
+        headers: { ...headers, "content-length": Buffer.byteLength(body) },
+      },
       (res) => {
         res.resume();
         res.on("end", () => resolve({ status: res.statusCode ?? 0, setCookies: res.headers["set-cookie"] ?? [] }));
@@ -81,4 +88,6 @@ await Promise.all(
 agent.destroy();
 
 const summary = summarize(latencies);
-process.stdout.write(`${JSON.stringify({ requests: summary.count, errors, seconds: durationMs / 1000, p50: summary.p50, p99: summary.p99 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ requests: summary.count, errors, seconds: durationMs / 1000, p50: summary.p50, p99: summary.p99 })}\n`,
+);

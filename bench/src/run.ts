@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { argon2Rate, type Budget, load, loginStorm, loginTiming, machine, refreshLoad, signIn, USER } from "./cases.js";
 import { rssMb, type ServerChild, startServerChild } from "./processes.js";
+import { profileDir, summarizeProfile } from "./profile.js";
 import { type BackendReport, renderMarkdown, targets } from "./report.js";
 
 const smoke = process.argv.includes("--smoke");
@@ -20,7 +21,10 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 
 async function waitHealthy(url: string): Promise<void> {
   for (;;) {
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -63,8 +67,16 @@ async function benchBackend(backend: "pglite" | "postgres", env: Record<string, 
       console.error(`[bench] ${backend}: ${name}`);
       return fn();
     };
-    loads.push(await step("bare", () => load(server, "bare node:http JSON (ceiling)", budget, { url: `${server.bareUrl}/json` })));
-    loads.push(await step("open", () => load(server, "tRPC query, unprotected", budget, { url: `${server.url}/trpc/bench.open` })));
+    loads.push(
+      await step("bare", () =>
+        load(server, "bare node:http JSON (ceiling)", budget, { url: `${server.bareUrl}/json` }),
+      ),
+    );
+    loads.push(
+      await step("open", () =>
+        load(server, "tRPC query, unprotected", budget, { url: `${server.url}/trpc/bench.open` }),
+      ),
+    );
     loads.push(
       await step("protected", () =>
         load(server, "tRPC query behind auth (cookie + JWT, no database)", budget, {
@@ -73,19 +85,30 @@ async function benchBackend(backend: "pglite" | "postgres", env: Record<string, 
         }),
       ),
     );
-    loads.push(await step("user.me", () => load(server, "user.me", budget, { url: `${server.url}/trpc/user.me`, headers: { cookie } })));
-    loads.push(await step("refresh", () => refreshLoad(server, { ...budget, connections: Math.min(budget.connections, 20) })));
     loads.push(
-      await step("login", () =>
-        load(server, "auth.login", { ...budget, connections: 8 }, {
-          url: `${server.url}/trpc/auth.login`,
-          method: "POST",
-          headers: { "content-type": "application/json", origin: server.url },
-          body: JSON.stringify(USER),
-        }),
+      await step("user.me", () =>
+        load(server, "user.me", budget, { url: `${server.url}/trpc/user.me`, headers: { cookie } }),
       ),
     );
-    const argon2PerSecond = await step("argon2", () => argon2Rate(smoke ? 1 : 5));
+    loads.push(
+      await step("refresh", () => refreshLoad(server, { ...budget, connections: Math.min(budget.connections, 20) })),
+    );
+    loads.push(
+      await step("login", () =>
+        load(
+          server,
+          "auth.login",
+          { ...budget, connections: 8 },
+          {
+            url: `${server.url}/trpc/auth.login`,
+            method: "POST",
+            headers: { "content-type": "application/json", origin: server.url },
+            body: JSON.stringify(USER),
+          },
+        ),
+      ),
+    );
+    const argon2 = await step("argon2", () => argon2Rate(smoke ? 1 : 5));
     const storm = await step("storm", () => loginStorm(server, { ...budget, connections: 16 }, cookie));
     const timing = await step("timing", () => loginTiming(server, smoke ? 10 : 150));
     await server.stop();
@@ -96,7 +119,7 @@ async function benchBackend(backend: "pglite" | "postgres", env: Record<string, 
     await waitHealthy(again.url);
     const restartToHealthyMs = performance.now() - started;
     await again.stop();
-    return { backend, loads, argon2PerSecond, storm, idleRssMb, restartToHealthyMs, timing };
+    return { backend, loads, argon2, storm, idleRssMb, restartToHealthyMs, timing };
   } catch (error) {
     await server.stop().catch(() => undefined);
     throw error;
@@ -106,7 +129,9 @@ async function benchBackend(backend: "pglite" | "postgres", env: Record<string, 
 function versions(): string {
   const lock = readFileSync(join(root, "pnpm-lock.yaml"), "utf8");
   const version = (name: string) => new RegExp(`\\n  '?${name.replace("/", "\\/")}@([0-9.]+)`).exec(lock)?.[1] ?? "?";
-  return ["@trpc/server", "jose", "kysely", "pg", "@electric-sql/pglite", "@node-rs/argon2"].map((n) => `${n} ${version(n)}`).join(", ");
+  return ["@trpc/server", "jose", "kysely", "pg", "@electric-sql/pglite", "@node-rs/argon2"]
+    .map((n) => `${n} ${version(n)}`)
+    .join(", ");
 }
 
 const baseEnv = {
@@ -118,30 +143,58 @@ const baseEnv = {
   NODE_ENV: "production",
 };
 
+/** The server's main thread profiled under the login load (full runs only). */
+async function profileLogin(env: Record<string, string>): Promise<string[]> {
+  const dir = profileDir();
+  const server = await startServerChild(env, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+  await waitHealthy(server.url);
+  await load(
+    server,
+    "auth.login (profiled)",
+    { seconds: 8, connections: 8 },
+    {
+      url: `${server.url}/trpc/auth.login`,
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url },
+      body: JSON.stringify(USER),
+    },
+  );
+  await server.stop();
+  return summarizeProfile(dir);
+}
+
 const reports: BackendReport[] = [];
+let profile: { backend: string; rows: string[] } | undefined;
 reports.push(await benchBackend("pglite", { ...baseEnv, DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-bench-")) }));
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (adminUrl) {
   const database = await createPostgresDatabase(adminUrl);
   try {
-    reports.push(await benchBackend("postgres", { ...baseEnv, DATABASE_URL: database.url, DATA_DIR: "memory://" }));
+    const env = { ...baseEnv, DATABASE_URL: database.url, DATA_DIR: "memory://" };
+    reports.push(await benchBackend("postgres", env));
+    if (!smoke) profile = { backend: "PostgreSQL", rows: await profileLogin(env) };
   } finally {
     await database.drop();
   }
 }
 
-const markdown = renderMarkdown(reports, {
-  machine: machine(),
-  versions: versions(),
-  date: new Date().toISOString().slice(0, 10),
-  budget: `${budget.seconds} s per case, ${budget.connections} connections${smoke ? " (smoke run)" : ""}`,
-});
+const markdown = renderMarkdown(
+  reports,
+  {
+    machine: machine(),
+    versions: versions(),
+    date: new Date().toISOString().slice(0, 10),
+    budget: `${budget.seconds} s per case, ${budget.connections} connections${smoke ? " (smoke run)" : ""}`,
+  },
+  profile,
+);
 const outFile = smoke ? join(root, "bench/results/smoke.md") : join(root, "BENCHMARKS.md");
 mkdirSync(join(root, "bench/results"), { recursive: true });
 writeFileSync(outFile, markdown);
 console.error(`\n[bench] wrote ${outFile}`);
 for (const report of reports) {
-  for (const t of targets(report)) console.error(`[bench] ${report.backend}: ${t.met ? "met   " : "MISSED"} ${t.name}: ${t.value}`);
+  for (const t of targets(report))
+    console.error(`[bench] ${report.backend}: ${t.met ? "met   " : "MISSED"} ${t.name}: ${t.value}`);
   const errors = [...report.loads, report.storm.login, report.storm.me].reduce((n, l) => n + l.errors, 0);
   if (errors > 0) {
     console.error(`[bench] ${report.backend}: ${errors} failed requests`);

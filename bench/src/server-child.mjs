@@ -5,7 +5,15 @@
 // Prints one JSON line with its URLs, then serves until SIGTERM.
 import { createServer } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { appRouter, authedProcedure, createApp, loadConfig, mergeRouters, publicProcedure, router } from "@tollgate/server";
+import {
+  appRouter,
+  authedProcedure,
+  createApp,
+  loadConfig,
+  mergeRouters,
+  publicProcedure,
+  router,
+} from "@tollgate/server";
 
 const benchRouter = mergeRouters(
   appRouter,

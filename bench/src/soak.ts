@@ -85,9 +85,16 @@ const started = Date.now();
 await Promise.all(
   Array.from({ length: clients }, async (_, i) => {
     const client = new Client();
-    const [a, b] = i % 2 ? [instances[0] as string, instances[1] as string] : [instances[1] as string, instances[0] as string];
+    const [a, b] =
+      i % 2 ? [instances[0] as string, instances[1] as string] : [instances[1] as string, instances[0] as string];
     while (Date.now() < deadline) {
-      await client.call(a, "auth.login", "POST", [], JSON.stringify({ username: "soak", password: "soak-password-123" }));
+      await client.call(
+        a,
+        "auth.login",
+        "POST",
+        [],
+        JSON.stringify({ username: "soak", password: "soak-password-123" }),
+      );
       await client.call(b, "user.me", "GET", ["access_token"]);
       await client.call(a, "auth.refresh", "POST", ["refresh_token", "csrf_token"]);
       await client.call(b, "auth.logout", "POST", ["access_token", "csrf_token"]);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
-import { backends, createPostgresDatabase, runCli as cli, testConfig, TestBrowser } from "./support/index.js";
+import { backends, runCli as cli, createPostgresDatabase, TestBrowser, testConfig } from "./support/index.js";
 
 describe.each(backends())("CLI on %s", (backend) => {
   let env: Record<string, string>;

@@ -85,7 +85,9 @@ describe.runIf(process.env.TEST_DATABASE_URL)("server killed with SIGKILL during
 
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    const { rows } = await client.query<{ current_hash: string; revoked_at: Date | null }>("SELECT current_hash, revoked_at FROM sessions");
+    const { rows } = await client.query<{ current_hash: string; revoked_at: Date | null }>(
+      "SELECT current_hash, revoked_at FROM sessions",
+    );
     await client.end();
     expect(rows).toHaveLength(clients.length);
     const currents = new Set(rows.map((r) => r.current_hash));

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../src/app.js";
-import { startThrowawayPostgres, testConfig, TestBrowser, type ThrowawayPostgres } from "./support/index.js";
+import { startThrowawayPostgres, TestBrowser, type ThrowawayPostgres, testConfig } from "./support/index.js";
 
 // Needs PostgreSQL's server binaries: runs wherever the PostgreSQL suites run (CI).
 describe.runIf(process.env.TEST_DATABASE_URL)("PostgreSQL outages", () => {
@@ -12,7 +12,10 @@ describe.runIf(process.env.TEST_DATABASE_URL)("PostgreSQL outages", () => {
     cluster = await startThrowawayPostgres();
     app = await createApp({ config: testConfig({ databaseUrl: cluster.url, refreshReuseGrace: 30 }) });
     url = await app.listen(0, "127.0.0.1");
-    await app.services.users.create({ username: "quinn", passwordHash: await app.services.auth.passwords.hash("quinn password") });
+    await app.services.users.create({
+      username: "quinn",
+      passwordHash: await app.services.auth.passwords.hash("quinn password"),
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -90,7 +93,9 @@ describe.runIf(process.env.TEST_DATABASE_URL)("PostgreSQL outages", () => {
     let stop = false;
     const killer = (async () => {
       while (!stop) {
-        await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database()");
+        await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database()",
+        );
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
@@ -109,7 +114,11 @@ describe.runIf(process.env.TEST_DATABASE_URL)("PostgreSQL outages", () => {
       expect((await browser.mutation("auth.refresh")).status).toBe(200);
       expect((await browser.mutation("auth.refresh")).status).toBe(200);
     }
-    const revoked = await app.services.database.db.selectFrom("sessions").select("id").where("revoked_at", "is not", null).execute();
+    const revoked = await app.services.database.db
+      .selectFrom("sessions")
+      .select("id")
+      .where("revoked_at", "is not", null)
+      .execute();
     expect(revoked).toEqual([]);
   });
 });

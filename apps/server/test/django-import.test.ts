@@ -1,10 +1,10 @@
 import { pbkdf2Sync } from "node:crypto";
-import pg from "pg";
-import { describe, expect, it } from "vitest";
-import { importDjangoUsers } from "../src/cli/django-import.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { importDjangoUsers } from "../src/cli/django-import.js";
 import { createPostgresDatabase, runCli, startTestServer, TestBrowser } from "./support/index.js";
 
 /** Django's PBKDF2PasswordHasher: pbkdf2_sha256$<iterations>$<salt>$base64(PBKDF2-HMAC-SHA256). */

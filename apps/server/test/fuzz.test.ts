@@ -18,8 +18,16 @@ describe.each(backends())("fuzzing the HTTP surface on %s", (backend) => {
 
   async function snapshot(): Promise<string> {
     const db = server.database.db;
-    const users = await db.selectFrom("users").select(["id", "username", "password_hash", "is_active"]).orderBy("id").execute();
-    const sessions = await db.selectFrom("sessions").select(["id", "current_hash", "previous_hash", "revoked_at"]).orderBy("id").execute();
+    const users = await db
+      .selectFrom("users")
+      .select(["id", "username", "password_hash", "is_active"])
+      .orderBy("id")
+      .execute();
+    const sessions = await db
+      .selectFrom("sessions")
+      .select(["id", "current_hash", "previous_hash", "revoked_at"])
+      .orderBy("id")
+      .execute();
     return JSON.stringify({ users, sessions });
   }
 
@@ -46,7 +54,10 @@ describe.each(backends())("fuzzing the HTTP surface on %s", (backend) => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...procedures), anyJson, async (procedure, input) => {
         const anonymous = new TestBrowser(server.url);
-        const res = procedure.startsWith("user.") || procedure === "auth.sessions" ? await anonymous.query(procedure, input) : await anonymous.mutation(procedure, input);
+        const res =
+          procedure.startsWith("user.") || procedure === "auth.sessions"
+            ? await anonymous.query(procedure, input)
+            : await anonymous.mutation(procedure, input);
         assertSafe(res);
         if (procedure !== "auth.login") expect(res.status).not.toBe(200);
       }),
@@ -58,7 +69,11 @@ describe.each(backends())("fuzzing the HTTP surface on %s", (backend) => {
   it("login inputs: strings of every shape never get past validation or crash", async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 200 }), fc.string({ maxLength: 1100 }), async (username, password) => {
-        const res = await new TestBrowser(server.url).mutation("auth.login", { username, password }, { headers: { "x-forwarded-for": "1.1.1.1" } });
+        const res = await new TestBrowser(server.url).mutation(
+          "auth.login",
+          { username, password },
+          { headers: { "x-forwarded-for": "1.1.1.1" } },
+        );
         assertSafe(res);
         expect([400, 401, 429]).toContain(res.status);
       }),
@@ -68,16 +83,27 @@ describe.each(backends())("fuzzing the HTTP surface on %s", (backend) => {
 
   it("Cookie and Authorization headers: arbitrary bytes", async () => {
     const before = await snapshot();
-    const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 300 });
+    const headerText = fc.string({
+      unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      maxLength: 300,
+    });
     await fc.assert(
-      fc.asyncProperty(headerText, headerText, fc.constantFrom("user.me", "auth.refresh", "auth.logout"), async (cookie, authorization, procedure) => {
-        const browser = new TestBrowser(server.url);
-        const headers: Record<string, string> = { cookie };
-        if (authorization.trim()) headers.authorization = authorization.trim();
-        const res = procedure === "user.me" ? await browser.query(procedure, undefined, { headers }) : await browser.mutation(procedure, undefined, { headers });
-        assertSafe(res);
-        expect(res.status).not.toBe(200);
-      }),
+      fc.asyncProperty(
+        headerText,
+        headerText,
+        fc.constantFrom("user.me", "auth.refresh", "auth.logout"),
+        async (cookie, authorization, procedure) => {
+          const browser = new TestBrowser(server.url);
+          const headers: Record<string, string> = { cookie };
+          if (authorization.trim()) headers.authorization = authorization.trim();
+          const res =
+            procedure === "user.me"
+              ? await browser.query(procedure, undefined, { headers })
+              : await browser.mutation(procedure, undefined, { headers });
+          assertSafe(res);
+          expect(res.status).not.toBe(200);
+        },
+      ),
       config,
     );
     expect(await snapshot()).toBe(before);
@@ -85,15 +111,36 @@ describe.each(backends())("fuzzing the HTTP surface on %s", (backend) => {
 
   it("tRPC batch syntax: arbitrary paths, batch flags and bodies", async () => {
     const before = await snapshot();
-    const pathPart = fc.constantFrom("auth.login", "user.me", "auth.refresh", "nope", "", ",", "auth", "user.me.x", "__proto__", "constructor");
+    const pathPart = fc.constantFrom(
+      "auth.login",
+      "user.me",
+      "auth.refresh",
+      "nope",
+      "",
+      ",",
+      "auth",
+      "user.me.x",
+      "__proto__",
+      "constructor",
+    );
     await fc.assert(
-      fc.asyncProperty(fc.array(pathPart, { minLength: 1, maxLength: 4 }), fc.constantFrom("", "?batch=1", "?batch=0", "?batch=true&input=%7B", "?input=null"), fc.option(fc.string({ maxLength: 200 })), async (paths, query, body) => {
-        // A copy of the signed-in browser per request (a failed refresh may clear its cookies).
-        const copy = new TestBrowser(server.url);
-        for (const [k, v] of signedIn.cookies) copy.cookies.set(k, { ...v });
-        const res = await copy.request(body === null ? "GET" : "POST", `/trpc/${paths.join(",")}${query}`, body ?? undefined, { csrf: false });
-        assertSafe(res);
-      }),
+      fc.asyncProperty(
+        fc.array(pathPart, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom("", "?batch=1", "?batch=0", "?batch=true&input=%7B", "?input=null"),
+        fc.option(fc.string({ maxLength: 200 })),
+        async (paths, query, body) => {
+          // A copy of the signed-in browser per request (a failed refresh may clear its cookies).
+          const copy = new TestBrowser(server.url);
+          for (const [k, v] of signedIn.cookies) copy.cookies.set(k, { ...v });
+          const res = await copy.request(
+            body === null ? "GET" : "POST",
+            `/trpc/${paths.join(",")}${query}`,
+            body ?? undefined,
+            { csrf: false },
+          );
+          assertSafe(res);
+        },
+      ),
       config,
     );
     // Without the CSRF header nothing was rotated or revoked, and the session survived all of it.

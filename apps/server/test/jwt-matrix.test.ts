@@ -1,5 +1,5 @@
-import { generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
 import { createKeyring } from "@tollgate/auth";
+import { generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from "../src/config.js";
 import { backends, errorOf, startTestServer, TestBrowser, type TestServer } from "./support/index.js";
@@ -38,7 +38,9 @@ describe.each(backends())("access-token attack matrix on %s", (backend) => {
   }
 
   async function status(token: string): Promise<{ status: number; authCode: string | undefined }> {
-    const res = await new TestBrowser(server.url).query("user.me", undefined, { headers: { authorization: `Bearer ${token}` } });
+    const res = await new TestBrowser(server.url).query("user.me", undefined, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     return { status: res.status, authCode: res.status === 200 ? undefined : errorOf(res).data.authCode };
   }
 
@@ -47,18 +49,30 @@ describe.each(backends())("access-token attack matrix on %s", (backend) => {
   });
 
   it("refuses alg none", async () => {
-    const token = new UnsecuredJWT(claims()).setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setSubject(userId).setIssuedAt().setExpirationTime("5m").encode();
+    const token = new UnsecuredJWT(claims())
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setSubject(userId)
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .encode();
     expect((await status(token)).status).toBe(401);
   });
 
-  it.each(["RS256", "ES256", "EdDSA"] as const)("refuses %s (asymmetric) tokens: no algorithm confusion", async (alg) => {
-    const { privateKey } = await generateKeyPair(alg);
-    expect((await status(await base({ alg, typ: "at+jwt" }).sign(privateKey))).status).toBe(401);
-  });
+  it.each(["RS256", "ES256", "EdDSA"] as const)(
+    "refuses %s (asymmetric) tokens: no algorithm confusion",
+    async (alg) => {
+      const { privateKey } = await generateKeyPair(alg);
+      expect((await status(await base({ alg, typ: "at+jwt" }).sign(privateKey))).status).toBe(401);
+    },
+  );
 
   it("refuses HS384/HS512 even with a key of the right bytes", async () => {
     const { webcrypto } = await import("node:crypto");
-    const raw = await webcrypto.subtle.exportKey("raw", await webcrypto.subtle.generateKey({ name: "HMAC", hash: "SHA-512" }, true, ["sign"]));
+    const raw = await webcrypto.subtle.exportKey(
+      "raw",
+      await webcrypto.subtle.generateKey({ name: "HMAC", hash: "SHA-512" }, true, ["sign"]),
+    );
     expect((await status(await base({ alg: "HS512", typ: "at+jwt" }).sign(new Uint8Array(raw)))).status).toBe(401);
   });
 
@@ -66,10 +80,19 @@ describe.each(backends())("access-token attack matrix on %s", (backend) => {
     const { privateKey, publicKey } = await generateKeyPair("ES256");
     const { exportJWK } = await import("jose");
     const jwk = await exportJWK(publicKey);
-    const attacker = await base({ alg: "ES256", typ: "at+jwt", jwk, jku: "https://evil.example/jwks", kid: "evil", x5u: "https://evil.example/x5u" }).sign(privateKey);
+    const attacker = await base({
+      alg: "ES256",
+      typ: "at+jwt",
+      jwk,
+      jku: "https://evil.example/jwks",
+      kid: "evil",
+      x5u: "https://evil.example/x5u",
+    }).sign(privateKey);
     expect((await status(attacker)).status).toBe(401);
     // Our own key with a stray kid/jku still verifies by our key alone.
-    const ours = await base({ alg: "HS256", typ: "at+jwt", kid: "whatever", jku: "https://evil.example/jwks" }).sign(await serverKey());
+    const ours = await base({ alg: "HS256", typ: "at+jwt", kid: "whatever", jku: "https://evil.example/jwks" }).sign(
+      await serverKey(),
+    );
     expect((await status(ours)).status).toBe(200);
   });
 
@@ -91,9 +114,17 @@ describe.each(backends())("access-token attack matrix on %s", (backend) => {
 
   it("refuses expired, not-yet-valid and future-issued tokens", async () => {
     const key = await serverKey();
-    const expired = await base({ alg: "HS256", typ: "at+jwt" }).setIssuedAt(now() - 1000).setExpirationTime(now() - 100).sign(key);
-    const notYet = await base({ alg: "HS256", typ: "at+jwt" }).setNotBefore(now() + 600).sign(key);
-    const future = await base({ alg: "HS256", typ: "at+jwt" }).setIssuedAt(now() + 600).setExpirationTime(now() + 1200).sign(key);
+    const expired = await base({ alg: "HS256", typ: "at+jwt" })
+      .setIssuedAt(now() - 1000)
+      .setExpirationTime(now() - 100)
+      .sign(key);
+    const notYet = await base({ alg: "HS256", typ: "at+jwt" })
+      .setNotBefore(now() + 600)
+      .sign(key);
+    const future = await base({ alg: "HS256", typ: "at+jwt" })
+      .setIssuedAt(now() + 600)
+      .setExpirationTime(now() + 1200)
+      .sign(key);
     expect(await status(expired)).toEqual({ status: 401, authCode: "TOKEN_EXPIRED" });
     expect((await status(notYet)).status).toBe(401);
     expect((await status(future)).status).toBe(401);

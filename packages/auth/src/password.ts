@@ -1,6 +1,6 @@
 import { pbkdf2, timingSafeEqual } from "node:crypto";
-import { promisify } from "node:util";
 import { availableParallelism } from "node:os";
+import { promisify } from "node:util";
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
 import { createSemaphore } from "./semaphore.js";
 

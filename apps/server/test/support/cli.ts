@@ -12,10 +12,14 @@ export interface CliResult {
 /** Runs `pnpm cli …` as its own process (what an operator runs), with only the given environment. */
 export function runCli(args: string[], env: Record<string, string>, stdin = ""): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=tollgate-source", "--import", "tsx", "src/cli/main.ts", ...args], {
-      cwd: serverDir,
-      env: { PATH: process.env.PATH ?? "", ...env },
-    });
+    const child = spawn(
+      process.execPath,
+      ["--conditions=tollgate-source", "--import", "tsx", "src/cli/main.ts", ...args],
+      {
+        cwd: serverDir,
+        env: { PATH: process.env.PATH ?? "", ...env },
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {

@@ -1,6 +1,6 @@
+export * from "./cli.js";
 export * from "./config.js";
 export * from "./databases.js";
 export * from "./http-client.js";
 export * from "./server.js";
 export * from "./throwaway-postgres.js";
-export * from "./cli.js";

@@ -21,7 +21,8 @@ function binDir(): string {
   const root = "/usr/lib/postgresql";
   const version = existsSync(root) ? readdirSync(root).sort().at(-1) : undefined;
   const dir = version ? join(root, version, "bin") : "";
-  if (!dir || !existsSync(join(dir, "initdb"))) throw new Error("PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql");
+  if (!dir || !existsSync(join(dir, "initdb")))
+    throw new Error("PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql");
   return dir;
 }
 
@@ -30,7 +31,9 @@ async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
