@@ -59,7 +59,11 @@ view.signOutEverywhere.addEventListener("click", () => {
 });
 
 // On load: signed in already? (An expired access token is refreshed silently.)
-loadProfile().catch((error: unknown) => {
-  showSignedOut();
-  if (!isUnauthorized(error)) report(error);
-});
+loadProfile().then(
+  () => showNotice(undefined),
+  (error: unknown) => {
+    showSignedOut();
+    if (isUnauthorized(error)) showNotice(undefined);
+    else report(error);
+  },
+);
