@@ -10,3 +10,14 @@ export const sourceConditions = {
     resolve: { conditions: ["tollgate-source", ...defaultServerConditions], externalConditions: ["tollgate-source"] },
   },
 };
+
+/**
+ * Suites that start real servers, databases and browsers: one file at a time
+ * (PGlite takes seconds to start on a busy 2-core machine), generous timeouts.
+ */
+export const integrationTests = {
+  include: ["test/**/*.test.ts"],
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  fileParallelism: false,
+};

@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { argon2Rate, type Budget, load, loginStorm, loginTiming, machine, refreshLoad, signIn, USER } from "./cases.js";
+import { createScratchDatabase } from "./database.js";
 import { rssMb, type ServerChild, startServerChild } from "./processes.js";
 import { profileDir, summarizeProfile } from "./profile.js";
 import { type BackendReport, renderMarkdown, targets } from "./report.js";
@@ -28,25 +28,6 @@ async function waitHealthy(url: string): Promise<void> {
     if (ok) return;
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `tollgate_bench_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
 }
 
 async function benchBackend(backend: "pglite" | "postgres", env: Record<string, string>): Promise<BackendReport> {
@@ -168,7 +149,7 @@ let profile: { backend: string; rows: string[] } | undefined;
 reports.push(await benchBackend("pglite", { ...baseEnv, DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-bench-")) }));
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (adminUrl) {
-  const database = await createPostgresDatabase(adminUrl);
+  const database = await createScratchDatabase(adminUrl, "tollgate_bench");
   try {
     const env = { ...baseEnv, DATABASE_URL: database.url, DATA_DIR: "memory://" };
     reports.push(await benchBackend("postgres", env));

@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { createScratchDatabase } from "./database.js";
 import { startServerChild } from "./processes.js";
 
 const short = process.argv.includes("--short");
@@ -21,16 +22,10 @@ if (!adminUrl) {
   process.exit(1);
 }
 
-const name = `tollgate_soak_${randomBytes(5).toString("hex")}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-await admin.end();
-const dbUrl = new URL(adminUrl);
-dbUrl.pathname = `/${name}`;
+const database = await createScratchDatabase(adminUrl, "tollgate_soak");
 
 const env = {
-  DATABASE_URL: dbUrl.toString(),
+  DATABASE_URL: database.url,
   DATA_DIR: "memory://",
   AUTH_SECRET: randomBytes(32).toString("base64url"),
   INITIAL_USERNAME: "soak",
@@ -106,16 +101,13 @@ const elapsed = (Date.now() - started) / 1000;
 await first.stop();
 await second.stop();
 
-const check = new pg.Client({ connectionString: dbUrl.toString() });
+const check = new pg.Client({ connectionString: database.url });
 await check.connect();
 const { rows } = await check.query<{ reason: string | null; n: string }>(
   "SELECT revoked_reason AS reason, count(*) AS n FROM sessions GROUP BY revoked_reason",
 );
 await check.end();
-const drop = new pg.Client({ connectionString: adminUrl });
-await drop.connect();
-await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-await drop.end();
+await database.drop();
 
 const byReason = Object.fromEntries(rows.map((r) => [r.reason ?? "live", Number(r.n)]));
 const serverErrors = [...statuses].filter(([k]) => Number(k.split(" ")[1]) >= 500).reduce((n, [, v]) => n + v, 0);

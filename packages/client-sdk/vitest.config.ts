@@ -1,13 +1,10 @@
 import { defineConfig } from "vitest/config";
-import { sourceConditions } from "../../vitest.shared.js";
+import { integrationTests, sourceConditions } from "../../vitest.shared.js";
 
 export default defineConfig({
   ...sourceConditions,
   test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    fileParallelism: false,
+    ...integrationTests,
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
   },
 });

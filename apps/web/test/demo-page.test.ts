@@ -82,13 +82,19 @@ describe("demo page in headless Chromium", () => {
     await context.close();
   });
 
-  it("two tabs with an expired token make one refresh in total", async () => {
+  /** Two tabs of one browser, both signed in. */
+  async function twoTabs(): Promise<{ context: BrowserContext; first: Page; second: Page }> {
     const context = await newContext();
     const first = await context.newPage();
     await signIn(first);
     const second = await context.newPage();
     await second.goto(server.url);
     await expect.poll(() => second.getByTestId("username").textContent()).toBe("nina");
+    return { context, first, second };
+  }
+
+  it("two tabs with an expired token make one refresh in total", async () => {
+    const { context, first, second } = await twoTabs();
     const before = refreshCounts.get(context)?.count ?? 0;
     clock.advance(901);
     await Promise.all([
@@ -104,12 +110,7 @@ describe("demo page in headless Chromium", () => {
   });
 
   it("signing out in one tab signs the other out", async () => {
-    const context = await newContext();
-    const first = await context.newPage();
-    await signIn(first);
-    const second = await context.newPage();
-    await second.goto(server.url);
-    await expect.poll(() => second.getByTestId("username").textContent()).toBe("nina");
+    const { context, first, second } = await twoTabs();
     await first.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect.poll(() => first.locator("#sign-in").isVisible()).toBe(true);
     await expect.poll(() => second.locator("#sign-in").isVisible()).toBe(true);

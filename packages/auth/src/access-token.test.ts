@@ -2,8 +2,8 @@ import { base64url, SignJWT, UnsecuredJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createAccessTokens } from "./access-token.js";
 import { createCsrfTokens } from "./csrf.js";
-import { AuthError } from "./errors.js";
 import { createKeyring, type Keyring } from "./keyring.js";
+import { rejectionCode as codeOf } from "./testing/auth-error-code.js";
 
 const SECRET = "s".repeat(32);
 const OLD_SECRET = "o".repeat(32);
@@ -24,16 +24,6 @@ function tokens(overrides: { keyring?: Keyring; now?: () => number; issuer?: str
     ttl: 900,
     now: overrides.now ?? (() => T0),
   });
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AuthError);
-    return (error as AuthError).code;
-  }
-  throw new Error("expected a rejection");
 }
 
 const subject = { userId: "u1", sessionId: "s1" };

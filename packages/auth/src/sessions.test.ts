@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { AuthError } from "./errors.js";
 import { createMemorySessionStore } from "./memory-session-store.js";
 import { createSessions } from "./sessions.js";
 import type { SessionStore } from "./store.js";
+import { rejectionCode as codeOf } from "./testing/auth-error-code.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -22,16 +22,6 @@ function setup(store: SessionStore = createMemorySessionStore()) {
       now += seconds * 1000;
     },
   };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AuthError);
-    return (error as AuthError).code;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("refresh rotation", () => {

@@ -1,11 +1,11 @@
 import { AuthError } from "@tollgate/auth";
 import { TRPCError } from "@trpc/server";
 import { publicProcedure, singleCookie, verifyCsrf } from "../trpc.js";
+import { audit } from "./audit.js";
 import { issueSessionCookies } from "./session-issuer.js";
 
 export const refresh = publicProcedure.mutation(async ({ ctx }) => {
-  const { auth, users, audit } = ctx.services;
-  const { ip, userAgent } = ctx.request;
+  const { auth, users } = ctx.services;
   const clear = () => ctx.setCookies(auth.cookies.clear());
   const token = singleCookie(
     ctx,
@@ -37,19 +37,17 @@ export const refresh = publicProcedure.mutation(async ({ ctx }) => {
     ctx.log.userId = user.id;
     if (!result.replayed) {
       // Not awaited: a refresh never waits for its audit batch.
-      void audit.record({ event: "refresh", userId: user.id, sessionId: result.session.id, ip, userAgent });
+      void audit(ctx, { event: "refresh", userId: user.id, sessionId: result.session.id });
     }
     return await issueSessionCookies(ctx, user, result.session, result.refreshToken, csrfToken);
   } catch (error) {
     if (error instanceof AuthError) {
       clear();
       if (error.code === "REFRESH_REUSED") {
-        await audit.record({
+        await audit(ctx, {
           event: "refresh_reuse_detected",
           userId: session.userId,
           sessionId: session.id,
-          ip,
-          userAgent,
         });
       }
     }

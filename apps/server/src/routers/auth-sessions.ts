@@ -1,34 +1,31 @@
 import { TRPCError } from "@trpc/server";
 import { authedProcedure, protectedMutation } from "../trpc.js";
+import { audit } from "./audit.js";
 import { changePasswordInput, revokeSessionInput } from "./inputs.js";
 
 /** Revoked sessions stay listed this long, so a user sees e.g. a detected token replay. */
 const RECENTLY_ENDED_MS = 7 * 86400_000;
 
 export const logout = protectedMutation.mutation(async ({ ctx }) => {
-  const { auth, audit } = ctx.services;
+  const { auth } = ctx.services;
   await auth.sessions.revoke(ctx.session.sessionId, "logout");
   ctx.setCookies(auth.cookies.clear());
-  await audit.record({
+  await audit(ctx, {
     event: "logout",
     userId: ctx.session.userId,
     sessionId: ctx.session.sessionId,
-    ip: ctx.request.ip,
-    userAgent: ctx.request.userAgent,
   });
   return { ok: true as const };
 });
 
 export const logoutAll = protectedMutation.mutation(async ({ ctx }) => {
-  const { auth, audit } = ctx.services;
+  const { auth } = ctx.services;
   const revoked = await auth.sessions.revokeAllForUser(ctx.session.userId, "logout_all");
   ctx.setCookies(auth.cookies.clear());
-  await audit.record({
+  await audit(ctx, {
     event: "logout_all",
     userId: ctx.session.userId,
     sessionId: ctx.session.sessionId,
-    ip: ctx.request.ip,
-    userAgent: ctx.request.userAgent,
     detail: `${revoked} sessions`,
   });
   return { revoked };
@@ -58,7 +55,7 @@ export const sessions = authedProcedure.query(async ({ ctx }) => {
 });
 
 export const revokeSession = protectedMutation.input(revokeSessionInput).mutation(async ({ ctx, input }) => {
-  const { auth, audit, sessionStore } = ctx.services;
+  const { auth, sessionStore } = ctx.services;
   const target = await sessionStore.findById(input.id);
   // Another user's session id gets the same answer as an unknown one.
   if (!target || target.userId !== ctx.session.userId) {
@@ -66,18 +63,16 @@ export const revokeSession = protectedMutation.input(revokeSessionInput).mutatio
   }
   const revoked = await auth.sessions.revoke(target.id, "revoked_by_user");
   if (target.id === ctx.session.sessionId) ctx.setCookies(auth.cookies.clear());
-  await audit.record({
+  await audit(ctx, {
     event: "session_revoked",
     userId: ctx.session.userId,
     sessionId: target.id,
-    ip: ctx.request.ip,
-    userAgent: ctx.request.userAgent,
   });
   return { revoked };
 });
 
 export const changePassword = protectedMutation.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-  const { auth, audit, users, loginLimiter } = ctx.services;
+  const { auth, users, loginLimiter } = ctx.services;
   const user = await users.findById(ctx.session.userId);
   if (!user?.isActive) throw new TRPCError({ code: "UNAUTHORIZED", message: "Not signed in" });
   const wait = await loginLimiter.retryAfter(user.username, ctx.request.ip);
@@ -95,12 +90,10 @@ export const changePassword = protectedMutation.input(changePasswordInput).mutat
     throw new TRPCError({ code: "CONFLICT", message: "The password was changed meanwhile; try again" });
   }
   const ended = await auth.sessions.revokeAllForUser(user.id, "password_changed", ctx.session.sessionId);
-  await audit.record({
+  await audit(ctx, {
     event: "password_changed",
     userId: user.id,
     sessionId: ctx.session.sessionId,
-    ip: ctx.request.ip,
-    userAgent: ctx.request.userAgent,
     detail: `${ended} other sessions ended`,
   });
   return { endedSessions: ended };
