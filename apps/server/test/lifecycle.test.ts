@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../src/app.js";
+import { TestBrowser, testConfig } from "./support/index.js";
+
+const serverDir = fileURLToPath(new URL("..", import.meta.url));
+
+function startMain(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--conditions=tollgate-source", "--import", "tsx", "src/main.ts"], {
+      cwd: serverDir,
+      env: { PATH: process.env.PATH ?? "", PORT: "0", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    let out = "";
+    child.stdout?.on("data", (chunk) => {
+      out += chunk;
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(out);
+      if (match?.[1]) resolve({ child, url: match[1], exited });
+    });
+    child.on("error", reject);
+    void exited.then((code) => reject(new Error(`exited early with ${code}: ${out}`)));
+  });
+}
+
+describe("server lifecycle", () => {
+  it("creates INITIAL_USERNAME once, and a second start leaves it alone", async () => {
+    const config = testConfig({ initialUsername: "admin", initialPassword: "initial password" });
+    const app = await createApp({ config });
+    const url = await app.listen(0, "127.0.0.1");
+    expect((await new TestBrowser(url).login("admin", "initial password")).status).toBe(200);
+    const again = await createApp({ config, database: app.services.database });
+    await again.close();
+    expect((await new TestBrowser(url).login("admin", "initial password")).status).toBe(200);
+    await app.close();
+  });
+
+  it("never logs a token, cookie or password", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const app = await createApp({ config: testConfig({ logLevel: "info" }), logger: pino({ level: "debug" }, sink) });
+    const url = await app.listen(0, "127.0.0.1");
+    await app.services.users.create({
+      username: "una",
+      passwordHash: await app.services.auth.passwords.hash("una secret password"),
+    });
+    const browser = new TestBrowser(url);
+    await browser.login("una", "una secret password");
+    await browser.mutation("auth.refresh");
+    await browser.query("user.me");
+    await new TestBrowser(url).login("una", "wrong secret password");
+    await app.close();
+    const log = lines.join("");
+    expect(log).toMatch(/"procedure":"auth.login"/);
+    expect(log).toMatch(/"userId":"/);
+    for (const cookie of browser.cookies.values()) {
+      for (const part of cookie.value.split(".")) if (part.length > 8) expect(log).not.toContain(part);
+    }
+    expect(log).not.toContain("secret password");
+  });
+
+  it("stops on SIGTERM: in-flight requests finish, the database is released, exit code 0", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "tollgate-life-"));
+    const env = { DATA_DIR: dataDir, INITIAL_USERNAME: "vera", INITIAL_PASSWORD: "vera password", LOG_LEVEL: "info" };
+    const server = await startMain(env);
+    expect(existsSync(join(dataDir, "tollgate.pid"))).toBe(true);
+    const inflight = Array.from({ length: 4 }, () => new TestBrowser(server.url).login("vera", "vera password"));
+    await new Promise((r) => setTimeout(r, 5));
+    server.child.kill("SIGTERM");
+    const results = await Promise.allSettled(inflight);
+    // Sign-ins take tens of milliseconds (argon2id): some were in flight when the signal came.
+    expect(results.filter((r) => r.status === "fulfilled").length).toBeGreaterThan(0);
+    for (const result of results) {
+      // Accepted before the signal: answered in full. After it: refused at connect, never a 5xx.
+      if (result.status === "fulfilled") expect(result.value.status).toBe(200);
+    }
+    expect(await server.exited).toBe(0);
+    expect(existsSync(join(dataDir, "tollgate.pid"))).toBe(false);
+    // The embedded database opens again at once.
+    const again = await startMain(env);
+    expect((await new TestBrowser(again.url).login("vera", "vera password")).status).toBe(200);
+    again.child.kill("SIGTERM");
+    expect(await again.exited).toBe(0);
+  });
+
+  it("refuses bad configuration with one line naming the variable, exit code 1", async () => {
+    const child = spawn(process.execPath, ["--conditions=tollgate-source", "--import", "tsx", "src/main.ts"], {
+      cwd: serverDir,
+      env: { PATH: process.env.PATH ?? "", DATA_DIR: "memory://", COOKIE_SAMESITE: "none" },
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const code = await new Promise((done) => child.on("exit", done));
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe("Invalid configuration: COOKIE_SAMESITE none requires COOKIE_SECURE=true");
+  });
+});
