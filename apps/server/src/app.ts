@@ -14,8 +14,12 @@ import { createRedisCounter } from "./rate-limit/redis-counter.js";
 import type { Services } from "./services.js";
 import { createAuditLog } from "./stores/audit-log.js";
 import { ensureInitialUser } from "./stores/initial-user.js";
+import { purgeEndedSessions } from "./stores/session-purge.js";
 import { createKyselySessionStore } from "./stores/session-store.js";
 import { createUserStore } from "./stores/user-store.js";
+
+/** How often ended sessions are purged. */
+const PURGE_INTERVAL_MS = 3_600_000;
 
 /** Per-IP failures allowed per window, across all usernames (password spraying). */
 const IP_FAILURE_FACTOR = 20;
@@ -90,6 +94,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   await ensureInitialUser(services);
 
+  const purge = () =>
+    purgeEndedSessions(database.db, services.now(), config.sessionIdleTimeout).then(
+      (count) => {
+        if (count > 0) logger.info({ count }, "ended sessions purged");
+      },
+      (err: unknown) => logger.warn({ err }, "session purge failed"),
+    );
+  void purge();
+  const purgeTimer = setInterval(() => void purge(), PURGE_INTERVAL_MS);
+  purgeTimer.unref();
+
   const server = createServer(createRequestListener(services, options.router));
   // Slow clients cannot hold sockets open indefinitely.
   server.headersTimeout = 10_000;
@@ -113,6 +128,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     close() {
       closing ??= (async () => {
+        clearInterval(purgeTimer);
         await new Promise<void>((done) => {
           server.close(() => done());
           server.closeIdleConnections();

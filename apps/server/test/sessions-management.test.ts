@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { purgeEndedSessions } from "../src/stores/session-purge.js";
 import {
   backends,
   createClock,
@@ -116,5 +117,34 @@ describe.each(backends())("session management on %s", (backend) => {
     const now = await signIn("judy", "judy password", "Now/1.0");
     const list = data<SessionView[]>(await now.query("auth.sessions"));
     expect(list.map((s) => s.userAgent)).toEqual(["Now/1.0"]);
+  });
+
+  it("purges sessions that ended more than 7 days ago, and keeps live ones", async () => {
+    await server.createUser("walt", "walt password");
+    const ended = await signIn("walt", "walt password", "Ended/2.0");
+    await ended.mutation("auth.logout");
+    const live = await signIn("walt", "walt password", "Live/2.0");
+    const count = async () =>
+      (
+        await server.database.db
+          .selectFrom("sessions")
+          .innerJoin("users", "users.id", "sessions.user_id")
+          .select("sessions.id")
+          .where("users.username", "=", "walt")
+          .execute()
+      ).length;
+    expect(await count()).toBe(2);
+    // Just ended: still listed, so still kept.
+    await purgeEndedSessions(server.database.db, clock.now(), 604_800);
+    expect(await count()).toBe(2);
+    clock.advance(3 * 86_400);
+    expect((await live.mutation("auth.refresh")).status).toBe(200);
+    clock.advance(5 * 86_400);
+    expect((await live.mutation("auth.refresh")).status).toBe(200);
+    await purgeEndedSessions(server.database.db, clock.now(), 604_800);
+    expect(await count()).toBe(1);
+    expect((await live.mutation("auth.refresh")).status).toBe(200);
+    // The purged session's cookies are refused as unknown.
+    expect((await ended.mutation("auth.refresh")).status).toBe(401);
   });
 });
