@@ -14,6 +14,8 @@ export interface CrossTab {
   withRefreshLock<T>(fn: () => Promise<T>): Promise<T>;
   /** When any tab last refreshed successfully (epoch ms), 0 if unknown. */
   lastRefreshAt(): number;
+  /** The access token expiry (epoch ms) the last refresh or sign-in reported, if still known. */
+  lastAccessTokenExpiry(): number | undefined;
   announce(message: TabMessage): void;
   onMessage(listener: (message: TabMessage) => void): () => void;
   close(): void;
@@ -39,17 +41,39 @@ function storage(): Storage | undefined {
   }
 }
 
+interface StoredRefresh {
+  at: number;
+  accessTokenExpiresAt?: number;
+}
+
 export function createCrossTab(channelName: string, enabled: boolean): CrossTab {
   let localLastRefresh = 0;
+  let localExpiry: number | undefined;
   let localLock: Promise<unknown> = Promise.resolve();
   const listeners = new Set<(message: TabMessage) => void>();
   const channel = enabled && typeof BroadcastChannel !== "undefined" ? new BroadcastChannel(channelName) : undefined;
   const locks = enabled ? lockManager() : undefined;
   const store = enabled ? storage() : undefined;
 
+  /** Holds only times, never a token: what lets a new page or tab skip a refresh another just made. */
+  function readStored(): StoredRefresh | undefined {
+    try {
+      const value = JSON.parse(store?.getItem(STORAGE_KEY) ?? "null") as Partial<StoredRefresh> | null;
+      if (typeof value?.at !== "number") return undefined;
+      return typeof value.accessTokenExpiresAt === "number"
+        ? { at: value.at, accessTokenExpiresAt: value.accessTokenExpiresAt }
+        : { at: value.at };
+    } catch {
+      return undefined;
+    }
+  }
+
   if (channel) {
     channel.onmessage = (event: MessageEvent<TabMessage>) => {
-      if (event.data?.type === "refreshed") localLastRefresh = Math.max(localLastRefresh, event.data.at);
+      if (event.data?.type === "refreshed") {
+        localLastRefresh = Math.max(localLastRefresh, event.data.at);
+        localExpiry = event.data.accessTokenExpiresAt;
+      }
       for (const listener of listeners) listener(event.data);
     };
   }
@@ -62,13 +86,22 @@ export function createCrossTab(channelName: string, enabled: boolean): CrossTab 
       return run;
     },
     lastRefreshAt() {
-      const stored = Number(store?.getItem(STORAGE_KEY) ?? 0);
-      return Math.max(localLastRefresh, Number.isFinite(stored) ? stored : 0);
+      return Math.max(localLastRefresh, readStored()?.at ?? 0);
+    },
+    lastAccessTokenExpiry() {
+      return localExpiry ?? readStored()?.accessTokenExpiresAt;
     },
     announce(message) {
       if (message.type === "refreshed") {
         localLastRefresh = Math.max(localLastRefresh, message.at);
-        store?.setItem(STORAGE_KEY, String(message.at));
+        localExpiry = message.accessTokenExpiresAt;
+        store?.setItem(
+          STORAGE_KEY,
+          JSON.stringify({ at: message.at, accessTokenExpiresAt: message.accessTokenExpiresAt }),
+        );
+      } else {
+        localExpiry = undefined;
+        store?.removeItem(STORAGE_KEY);
       }
       channel?.postMessage(message);
     },

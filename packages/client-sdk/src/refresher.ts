@@ -105,5 +105,9 @@ export function createRefresher(options: RefresherOptions): Refresher {
       unsubscribe();
     },
   };
+
+  // A new page of a signed-in user: keep refreshing ahead of expiry as the last tab did.
+  const knownExpiry = crossTab.lastAccessTokenExpiry();
+  if (knownExpiry !== undefined && knownExpiry > now()) schedule(knownExpiry);
   return api;
 }
