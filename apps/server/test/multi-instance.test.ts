@@ -1,5 +1,7 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, TestBrowser, type TestServer } from "./support/index.js";
+import { openDatabase } from "../src/db/client.js";
+import { createPostgresDatabase, startTestServer, TestBrowser, type TestServer } from "./support/index.js";
 
 const runOnPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
@@ -40,5 +42,20 @@ describe.runIf(runOnPostgres)("two instances on one PostgreSQL database", () => 
     // The one successor keeps working on either instance.
     const [winner] = clients;
     expect((await winner?.mutation("auth.refresh", undefined, { origin: winner.baseUrl }))?.status).toBe(200);
+  });
+
+  it("two instances starting together on an empty database migrate it once, without errors", async () => {
+    const fresh = await createPostgresDatabase();
+    try {
+      const both = await Promise.all([
+        openDatabase({ databaseUrl: fresh.url, dataDir: "memory://" }),
+        openDatabase({ databaseUrl: fresh.url, dataDir: "memory://" }),
+      ]);
+      const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(both[0].db);
+      expect(rows.map((r) => r.name)).toEqual(["0001_init"]);
+      for (const handle of both) await handle.close();
+    } finally {
+      await fresh.drop();
+    }
   });
 });
