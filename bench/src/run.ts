@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createPostgresDatabase } from "@tollgate/server/testing";
 import { argon2Rate, type Budget, load, loginStorm, loginTiming, machine, refreshLoad, signIn, USER } from "./cases.js";
-import { createScratchDatabase } from "./database.js";
 import { rssMb, type ServerChild, startServerChild } from "./processes.js";
 import { profileDir, summarizeProfile } from "./profile.js";
 import { type BackendReport, renderMarkdown, targets } from "./report.js";
@@ -149,7 +149,7 @@ let profile: { backend: string; rows: string[] } | undefined;
 reports.push(await benchBackend("pglite", { ...baseEnv, DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-bench-")) }));
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (adminUrl) {
-  const database = await createScratchDatabase(adminUrl, "tollgate_bench");
+  const database = await createPostgresDatabase(adminUrl, "tollgate_bench");
   try {
     const env = { ...baseEnv, DATABASE_URL: database.url, DATA_DIR: "memory://" };
     reports.push(await benchBackend("postgres", env));

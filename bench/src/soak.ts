@@ -9,8 +9,8 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { createPostgresDatabase } from "@tollgate/server/testing";
 import pg from "pg";
-import { createScratchDatabase } from "./database.js";
 import { startServerChild } from "./processes.js";
 
 const short = process.argv.includes("--short");
@@ -22,7 +22,7 @@ if (!adminUrl) {
   process.exit(1);
 }
 
-const database = await createScratchDatabase(adminUrl, "tollgate_soak");
+const database = await createPostgresDatabase(adminUrl, "tollgate_soak");
 
 const env = {
   DATABASE_URL: database.url,

@@ -28,6 +28,26 @@ function tokens(overrides: { keyring?: Keyring; now?: () => number; issuer?: str
 
 const subject = { userId: "u1", sessionId: "s1" };
 
+/** Standard claims valid for T0, on any JWT builder (signed or unsecured). */
+function withClaims<
+  T extends {
+    setSubject(s: string): T;
+    setIssuer(s: string): T;
+    setAudience(s: string): T;
+    setJti(s: string): T;
+    setIssuedAt(n: number): T;
+    setExpirationTime(n: number): T;
+  },
+>(jwt: T): T {
+  return jwt
+    .setSubject("u1")
+    .setIssuer("https://tollgate.test")
+    .setAudience("tollgate")
+    .setJti("j")
+    .setIssuedAt(T0 / 1000)
+    .setExpirationTime(T0 / 1000 + 60);
+}
+
 describe("access tokens", () => {
   it("round-trips the claims and reports expiry in epoch ms", async () => {
     const issued = await tokens().issue(subject);
@@ -47,14 +67,7 @@ describe("access tokens", () => {
   });
 
   it("refuses alg none", async () => {
-    const unsecured = new UnsecuredJWT({ sid: "s1" })
-      .setSubject("u1")
-      .setIssuer("https://tollgate.test")
-      .setAudience("tollgate")
-      .setJti("j")
-      .setIssuedAt(T0 / 1000)
-      .setExpirationTime(T0 / 1000 + 60)
-      .encode();
+    const unsecured = withClaims(new UnsecuredJWT({ sid: "s1" })).encode();
     expect(await codeOf(tokens().verify(unsecured))).toBe("TOKEN_INVALID");
   });
 
@@ -88,15 +101,7 @@ describe("access tokens", () => {
   it("refuses another typ, issuer or audience", async () => {
     const key = keyring.current.accessToken;
     const jwt = (typ: string) =>
-      new SignJWT({ sid: "s1" })
-        .setProtectedHeader({ alg: "HS256", typ })
-        .setSubject("u1")
-        .setIssuer("https://tollgate.test")
-        .setAudience("tollgate")
-        .setJti("j")
-        .setIssuedAt(T0 / 1000)
-        .setExpirationTime(T0 / 1000 + 60)
-        .sign(key);
+      withClaims(new SignJWT({ sid: "s1" }).setProtectedHeader({ alg: "HS256", typ })).sign(key);
     expect(await codeOf(tokens().verify(await jwt("JWT")))).toBe("TOKEN_INVALID");
     const issued = await tokens().issue(subject);
     expect(await codeOf(tokens({ issuer: "https://other.test" }).verify(issued.token))).toBe("TOKEN_INVALID");
@@ -104,15 +109,9 @@ describe("access tokens", () => {
   });
 
   it("refuses a token missing sid", async () => {
-    const token = await new SignJWT({})
-      .setProtectedHeader({ alg: "HS256", typ: "at+jwt" })
-      .setSubject("u1")
-      .setIssuer("https://tollgate.test")
-      .setAudience("tollgate")
-      .setJti("j")
-      .setIssuedAt(T0 / 1000)
-      .setExpirationTime(T0 / 1000 + 60)
-      .sign(keyring.current.accessToken);
+    const token = await withClaims(new SignJWT({}).setProtectedHeader({ alg: "HS256", typ: "at+jwt" })).sign(
+      keyring.current.accessToken,
+    );
     expect(await codeOf(tokens().verify(token))).toBe("TOKEN_INVALID");
   });
 

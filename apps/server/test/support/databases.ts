@@ -33,10 +33,12 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty PostgreSQL database for one test file. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = requirePostgresUrl();
-  const name = `tollgate_test_${randomBytes(6).toString("hex")}`;
+/** A fresh, empty PostgreSQL database (one per test file, benchmark or soak run), dropped by `drop`. */
+export async function createPostgresDatabase(
+  adminUrl: string = requirePostgresUrl(),
+  prefix = "tollgate_test",
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
