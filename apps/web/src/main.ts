@@ -50,12 +50,17 @@ view.reload.addEventListener("click", () => {
   loadProfile().catch(report);
 });
 
+function signedOut(): void {
+  showSignedOut();
+  showNotice("You signed out.");
+}
+
 view.signOut.addEventListener("click", () => {
-  api.auth.logout.mutate().catch(report);
+  api.auth.logout.mutate().then(signedOut, report);
 });
 
 view.signOutEverywhere.addEventListener("click", () => {
-  api.auth.logoutAll.mutate().catch(report);
+  api.auth.logoutAll.mutate().then(signedOut, report);
 });
 
 // On load: signed in already? (An expired access token is refreshed silently.)

@@ -10,8 +10,8 @@ export interface TollgateClientOptions {
   /** The tRPC endpoint: "/trpc" in a browser on the same origin, an absolute URL elsewhere. */
   readonly url: string;
   /**
-   * Runs once when the session is over: a refresh was refused ("expired"), or
-   * this or another tab signed out ("signed-out").
+   * Runs once when the session ends without this tab asking: a refresh was
+   * refused ("expired"), or another tab signed out ("signed-out").
    */
   readonly onSessionExpired?: (reason: SessionEndReason) => void;
   /** Node and scripts: keep cookies here (e.g. tough-cookie's `new CookieJar()`). Browsers use their own. */

@@ -25,7 +25,8 @@ export interface Refresher {
    */
   refresh(since: number): Promise<boolean>;
   signedIn(accessTokenExpiresAt: number): void;
-  signedOut(reason: SessionEndReason, fromOtherTab?: boolean): void;
+  /** This tab signed out: other tabs are told; this one's onSessionEnded does not run. */
+  signedOut(reason: SessionEndReason): void;
   close(): void;
 }
 
@@ -50,12 +51,16 @@ export function createRefresher(options: RefresherOptions): Refresher {
     (timer as { unref?: () => void }).unref?.();
   }
 
-  function end(reason: SessionEndReason, announce: boolean): void {
+  /**
+   * The session is over. `notify`: run onSessionEnded here (a refused refresh,
+   * or another tab's sign-out); a tab that signed out itself already knows.
+   */
+  function end(reason: SessionEndReason, announce: boolean, notify: boolean): void {
     schedule(undefined);
     if (ended) return;
     ended = true;
     if (announce) crossTab.announce({ type: "signed-out", reason });
-    options.onSessionEnded(reason);
+    if (notify) options.onSessionEnded(reason);
   }
 
   const unsubscribe = crossTab.onMessage((message) => {
@@ -63,7 +68,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       ended = false;
       schedule(message.accessTokenExpiresAt);
     } else {
-      end(message.reason, false);
+      end(message.reason, false, true);
     }
   });
 
@@ -78,7 +83,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
         return true;
       } catch (error) {
         // The server said no: the session is over. A network failure is not an expiry.
-        if (isUnauthorized(error)) end("expired", true);
+        if (isUnauthorized(error)) end("expired", true, true);
         return false;
       }
     });
@@ -98,7 +103,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       schedule(accessTokenExpiresAt);
     },
     signedOut(reason) {
-      end(reason, true);
+      end(reason, true, false);
     },
     close() {
       schedule(undefined);

@@ -136,4 +136,24 @@ describe("refresher", () => {
     expect(refresh).toHaveBeenCalledTimes(1);
     page.close();
   });
+
+  it("a sign-out here reaches the other tabs, not this one, and stops this tab refreshing", async () => {
+    const { tab } = sharedTabs();
+    const refresh = vi.fn(async () => ({ accessTokenExpiresAt: Date.now() + 900_000 }));
+    const here = vi.fn();
+    const there = vi.fn();
+    const a = createRefresher({
+      refresh,
+      crossTab: tab(),
+      onSessionEnded: here,
+      proactiveLeadMs: false,
+      now: Date.now,
+    });
+    createRefresher({ refresh, crossTab: tab(), onSessionEnded: there, proactiveLeadMs: false, now: Date.now });
+    a.signedOut("signed-out");
+    expect(here).not.toHaveBeenCalled();
+    expect(there).toHaveBeenCalledExactlyOnceWith("signed-out");
+    expect(await a.refresh(0)).toBe(false);
+    expect(refresh).not.toHaveBeenCalled();
+  });
 });
