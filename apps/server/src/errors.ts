@@ -25,12 +25,28 @@ export function authCodeOf(error: unknown): AuthErrorCode | undefined {
   return undefined;
 }
 
+/** A backing service (the rate-limit store) could not be reached; the message names it. */
+export class BackendUnavailableError extends Error {
+  override readonly name = "BackendUnavailableError";
+}
+
+/** The message a 503 carries: which service is down, never its internals. */
+export function unavailableMessage(error: unknown): string {
+  const seen = new Set<unknown>();
+  for (let current = error; current && !seen.has(current); current = (current as { cause?: unknown }).cause) {
+    seen.add(current);
+    if (current instanceof BackendUnavailableError) return current.message;
+  }
+  return "Database unavailable, try again shortly";
+}
+
 /** Whether an error means the database (or another backing service) could not be reached. */
 export function isUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();
   let current: unknown = error;
   while (current && !seen.has(current)) {
     seen.add(current);
+    if (current instanceof BackendUnavailableError) return true;
     const code = (current as { code?: unknown }).code;
     if (
       typeof code === "string" &&

@@ -1,14 +1,16 @@
 import { AuthError, checkOrigin } from "@tollgate/auth";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { Context } from "./context.js";
-import { authCodeOf, isUnavailable, toTRPCError } from "./errors.js";
+import { authCodeOf, isUnavailable, toTRPCError, unavailableMessage } from "./errors.js";
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
-    // Never a stack in a response, whatever NODE_ENV says.
+    // Never a stack in a response, whatever NODE_ENV says, and never the text
+    // of an unexpected internal error (SQL, driver messages): it is logged instead.
     const { stack: _stack, ...data } = shape.data;
     const authCode = authCodeOf(error);
-    return { ...shape, data: authCode ? { ...data, authCode } : data };
+    const message = error.code === "INTERNAL_SERVER_ERROR" ? "Internal server error" : shape.message;
+    return { ...shape, message, data: authCode ? { ...data, authCode } : data };
   },
 });
 
@@ -39,7 +41,7 @@ const base = t.procedure.use(async ({ ctx, type, next }) => {
     const cause = result.error.cause;
     if (cause instanceof AuthError) throw toTRPCError(cause);
     if (result.error.code === "INTERNAL_SERVER_ERROR" && isUnavailable(result.error)) {
-      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Database unavailable, try again shortly", cause });
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: unavailableMessage(result.error), cause });
     }
   }
   return result;

@@ -61,3 +61,22 @@ describe.each(backends())("login rate limits on %s", (backend) => {
     );
   });
 });
+
+describe("login rate limits with Redis unreachable", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // Port 1: nothing listens there.
+    server = await startTestServer("pglite", { config: { redisUrl: "redis://127.0.0.1:1" } });
+    await server.createUser("yuri", "yuri password");
+  });
+  afterAll(() => server?.close());
+
+  it("fails closed: 503 naming the rate-limit store, no session created", async () => {
+    const res = await new TestBrowser(server.url).login("yuri", "yuri password");
+    expect(res.status).toBe(503);
+    expect(errorOf(res).data.code).toBe("SERVICE_UNAVAILABLE");
+    expect(errorOf(res).message).toBe("Rate-limit store (Redis) unavailable, try again shortly");
+    expect(res.setCookies).toEqual([]);
+    expect(await server.database.db.selectFrom("sessions").select("id").execute()).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { BackendUnavailableError } from "../errors.js";
 import type { FailureCounter } from "./rate-limiter.js";
 
 // INCR and start the window on the first failure, atomically.
@@ -19,9 +20,18 @@ export function createRedisCounter(url: string, prefix = "tollgate:"): FailureCo
   // Errors surface on the commands that fail; do not crash on connection events.
   redis.on("error", () => {});
 
+  /** Redis down: sign-ins fail closed with a 503 naming it, rather than going unlimited. */
+  async function guarded<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      throw new BackendUnavailableError("Rate-limit store (Redis) unavailable, try again shortly", { cause: error });
+    }
+  }
+
   return {
     async get(key) {
-      const [[, count], [, ttl]] = (await redis.multi().get(key).pttl(key).exec()) as [
+      const [[, count], [, ttl]] = (await guarded(() => redis.multi().get(key).pttl(key).exec())) as [
         [Error | null, string | null],
         [Error | null, number],
       ];
@@ -29,10 +39,10 @@ export function createRedisCounter(url: string, prefix = "tollgate:"): FailureCo
       return { count: n, resetInMs: n > 0 && ttl > 0 ? ttl : 0 };
     },
     async increment(key, windowMs) {
-      await redis.eval(INCREMENT, 1, key, windowMs);
+      await guarded(() => redis.eval(INCREMENT, 1, key, windowMs));
     },
     async reset(key) {
-      await redis.del(key);
+      await guarded(() => redis.del(key));
     },
     async close() {
       redis.disconnect();
