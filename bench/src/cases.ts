@@ -64,6 +64,38 @@ export async function load(
   };
 }
 
+type LoadRequest = Parameters<typeof load>[3];
+
+/**
+ * Two cases measured in alternating rounds (A B A B …), so drift on a shared
+ * machine lands on both sides of a ratio instead of on one.
+ */
+export async function loadAlternating(
+  server: ServerChild,
+  cases: readonly [{ name: string; request: LoadRequest }, { name: string; request: LoadRequest }],
+  budget: Budget,
+  rounds: number,
+): Promise<[LoadResult, LoadResult]> {
+  const perRound = { ...budget, seconds: Math.max(1, Math.round(budget.seconds / rounds)) };
+  const results: LoadResult[][] = [[], []];
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, c] of cases.entries()) results[i]?.push(await load(server, c.name, perRound, c.request));
+  }
+  const merge = (name: string, parts: LoadResult[]): LoadResult => {
+    const requests = parts.reduce((n, p) => n + p.rps * perRound.seconds, 0);
+    const cpu = parts.reduce((n, p) => n + p.cpuMsPerRequest * p.rps * perRound.seconds, 0);
+    return {
+      name,
+      rps: requests / (perRound.seconds * parts.length),
+      p50: parts.reduce((n, p) => n + p.p50, 0) / parts.length,
+      p99: Math.max(...parts.map((p) => p.p99)),
+      cpuMsPerRequest: cpu / requests,
+      errors: parts.reduce((n, p) => n + p.errors, 0),
+    };
+  };
+  return [merge(cases[0].name, results[0] ?? []), merge(cases[1].name, results[1] ?? [])];
+}
+
 export async function refreshLoad(server: ServerChild, budget: Budget): Promise<LoadResult> {
   const cpuBefore = cpuMs(server.pid);
   const result = await runScript<{ requests: number; errors: number; seconds: number; p50: number; p99: number }>(

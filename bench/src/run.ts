@@ -10,7 +10,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPostgresDatabase } from "@tollgate/server/testing";
-import { argon2Rate, type Budget, load, loginStorm, loginTiming, machine, refreshLoad, signIn, USER } from "./cases.js";
+import {
+  argon2Rate,
+  type Budget,
+  load,
+  loadAlternating,
+  loginStorm,
+  loginTiming,
+  machine,
+  refreshLoad,
+  signIn,
+  USER,
+} from "./cases.js";
 import { rssMb, type ServerChild, startServerChild } from "./processes.js";
 import { profileDir, summarizeProfile } from "./profile.js";
 import { type BackendReport, renderMarkdown, targets } from "./report.js";
@@ -54,17 +65,20 @@ async function benchBackend(backend: "pglite" | "postgres", env: Record<string, 
       ),
     );
     loads.push(
-      await step("open", () =>
-        load(server, "tRPC query, unprotected", budget, { url: `${server.url}/trpc/bench.open` }),
-      ),
-    );
-    loads.push(
-      await step("protected", () =>
-        load(server, "tRPC query behind auth (cookie + JWT, no database)", budget, {
-          url: `${server.url}/trpc/bench.protected`,
-          headers: { cookie },
-        }),
-      ),
+      ...(await step("open and protected, alternating", () =>
+        loadAlternating(
+          server,
+          [
+            { name: "tRPC query, unprotected", request: { url: `${server.url}/trpc/bench.open` } },
+            {
+              name: "tRPC query behind auth (cookie + JWT, no database)",
+              request: { url: `${server.url}/trpc/bench.protected`, headers: { cookie } },
+            },
+          ],
+          budget,
+          smoke ? 1 : 4,
+        ),
+      )),
     );
     loads.push(
       await step("user.me", () =>
