@@ -22,6 +22,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** The request's path, or undefined when the request target cannot be parsed. */
+function pathnameOf(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? "/", "http://localhost").pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 async function healthz(services: Services, res: ServerResponse): Promise<void> {
   res.setHeader("Cache-Control", "no-store");
   try {
@@ -61,7 +70,8 @@ export function createRequestListener(services: Services, router: AnyRouter = ap
     });
 
     try {
-      const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+      const pathname = pathnameOf(req.url);
+      if (pathname === undefined) return sendJson(res, 400, { error: "Bad request target" });
       if (pathname.startsWith(TRPC_PREFIX)) {
         res.setHeader("Cache-Control", "no-store");
         if (applyCors(req, res, config.corsOrigins)) return;

@@ -27,7 +27,14 @@ export async function serveStatic(
   pathname: string,
 ): Promise<boolean> {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
-  const relative = pathname === "/" ? "index.html" : decodeURIComponent(pathname).replace(/^\/+/, "");
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return false; // malformed percent-encoding: not a file of ours
+  }
+  const relative = pathname === "/" ? "index.html" : decoded.replace(/^\/+/, "");
+  if (relative.includes("\0")) return false;
   const base = resolve(root);
   const file = normalize(join(base, relative));
   if (file !== base && !file.startsWith(base + sep)) return false;

@@ -147,4 +147,16 @@ describe.each(backends())("fuzzing the HTTP surface on %s", (backend) => {
     expect(await snapshot()).toBe(before);
     expect((await signedIn.query("user.me")).status).toBe(200);
   });
+
+  it("arbitrary request paths outside the API: never a 5xx", async () => {
+    const segment = fc.string({ unit: fc.constantFrom(..."abc./%2e0AF~-_:@!$&'()*+,;=".split("")), maxLength: 24 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(segment, { maxLength: 4 }), async (segments) => {
+        const res = await fetch(`${server.url}/${segments.join("/")}`);
+        await res.arrayBuffer();
+        expect(res.status).toBeLessThan(500);
+      }),
+      config,
+    );
+  });
 });

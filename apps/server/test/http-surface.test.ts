@@ -34,7 +34,14 @@ describe("HTTP surface", () => {
   });
 
   it("refuses path traversal and unknown paths with 404", async () => {
-    for (const path of ["/../package.json", "/%2e%2e/%2e%2e/etc/passwd", "/assets/../../x", "/nope"]) {
+    for (const path of [
+      "/../package.json",
+      "/%2e%2e/%2e%2e/etc/passwd",
+      "/assets/../../x",
+      "/nope",
+      "/%E0%A4%A",
+      "/index.html%00.js",
+    ]) {
       const res = await fetch(`${server.url}${path}`);
       expect(res.status, path).toBe(404);
     }
