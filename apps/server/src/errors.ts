@@ -30,40 +30,34 @@ export class BackendUnavailableError extends Error {
   override readonly name = "BackendUnavailableError";
 }
 
-/** The message a 503 carries: which service is down, never its internals. */
-export function unavailableMessage(error: unknown): string {
+/** An error and its causes, outermost first (cycles cut). */
+function* causeChain(error: unknown): Generator<unknown> {
   const seen = new Set<unknown>();
   for (let current = error; current && !seen.has(current); current = (current as { cause?: unknown }).cause) {
     seen.add(current);
+    yield current;
+  }
+}
+
+/** The message a 503 carries: which service is down, never its internals. */
+export function unavailableMessage(error: unknown): string {
+  for (const current of causeChain(error)) {
     if (current instanceof BackendUnavailableError) return current.message;
   }
   return "Database unavailable, try again shortly";
 }
 
 /** Whether an error means the database (or another backing service) could not be reached. */
+const UNREACHABLE_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|57P0[123]|08\w{3})$/;
+const UNREACHABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed/i;
+
 export function isUnavailable(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  let current: unknown = error;
-  while (current && !seen.has(current)) {
-    seen.add(current);
+  for (const current of causeChain(error)) {
     if (current instanceof BackendUnavailableError) return true;
-    const code = (current as { code?: unknown }).code;
-    if (
-      typeof code === "string" &&
-      /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|57P0[123]|08\w{3})$/.test(code)
-    ) {
-      return true;
-    }
-    const message = (current as { message?: unknown }).message;
-    if (
-      typeof message === "string" &&
-      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed/i.test(
-        message,
-      )
-    ) {
-      return true;
-    }
-    current = (current as { cause?: unknown }).cause;
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === "string" && UNREACHABLE_CODES.test(code)) return true;
+    if (typeof message === "string" && UNREACHABLE_MESSAGES.test(message)) return true;
   }
   return false;
 }

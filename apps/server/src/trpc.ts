@@ -18,24 +18,10 @@ export const router = t.router;
 export const mergeRouters = t.mergeRouters;
 
 /**
- * Every procedure: auth-core errors become their HTTP codes, an unreachable
- * database becomes SERVICE_UNAVAILABLE, and every mutation must come from our
- * own origin or a CORS_ORIGINS one.
+ * Every procedure's errors, in one place: auth-core errors become their HTTP
+ * codes, an unreachable database or rate-limit store becomes SERVICE_UNAVAILABLE.
  */
-const base = t.procedure.use(async ({ ctx, type, next }) => {
-  if (type === "mutation") {
-    try {
-      checkOrigin({
-        origin: ctx.request.origin,
-        secFetchSite: ctx.request.secFetchSite,
-        selfOrigin: ctx.services.config.publicOrigin ?? ctx.request.requestOrigin,
-        allowedOrigins: ctx.services.config.corsOrigins,
-      });
-    } catch (error) {
-      if (error instanceof AuthError) throw toTRPCError(error);
-      throw error;
-    }
-  }
+const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
@@ -46,6 +32,21 @@ const base = t.procedure.use(async ({ ctx, type, next }) => {
   }
   return result;
 });
+
+/** Every mutation must come from our own origin or a CORS_ORIGINS one. */
+const checkMutationOrigin = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation") {
+    checkOrigin({
+      origin: ctx.request.origin,
+      secFetchSite: ctx.request.secFetchSite,
+      selfOrigin: ctx.services.config.publicOrigin ?? ctx.request.requestOrigin,
+      allowedOrigins: ctx.services.config.corsOrigins,
+    });
+  }
+  return next();
+});
+
+const base = t.procedure.use(mapErrors).use(checkMutationOrigin);
 
 export const publicProcedure = base;
 
