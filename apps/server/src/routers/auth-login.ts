@@ -1,25 +1,21 @@
 import { TRPCError } from "@trpc/server";
-import type { Context } from "../context.js";
 import { publicProcedure } from "../trpc.js";
 import { audit } from "./audit.js";
 import { loginInput } from "./inputs.js";
 import { issueSessionCookies } from "./session-issuer.js";
+import { enforceSignInLimit } from "./sign-in-limit.js";
 
 const INVALID = "Invalid username or password";
-
-async function rateLimited(ctx: Context, username: string): Promise<void> {
-  const { loginLimiter } = ctx.services;
-  const wait = await loginLimiter.retryAfter(username, ctx.request.ip);
-  if (wait === undefined) return;
-  ctx.setHeader("Retry-After", String(wait));
-  await audit(ctx, { event: "login_rate_limited", username });
-  throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many failed sign-ins; try again in ${wait} s` });
-}
 
 export const login = publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
   const { users, auth, loginLimiter } = ctx.services;
   const { ip, userAgent } = ctx.request;
-  await rateLimited(ctx, input.username);
+  await enforceSignInLimit(
+    ctx,
+    input.username,
+    (wait) => `Too many failed sign-ins; try again in ${wait} s`,
+    () => audit(ctx, { event: "login_rate_limited", username: input.username }),
+  );
 
   const user = await users.findByUsername(input.username);
   let valid = false;

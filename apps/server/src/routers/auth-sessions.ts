@@ -1,10 +1,9 @@
 import { TRPCError } from "@trpc/server";
+import { ENDED_SESSION_RETENTION_MS } from "../stores/session-purge.js";
 import { authedProcedure, protectedMutation } from "../trpc.js";
 import { audit } from "./audit.js";
 import { changePasswordInput, revokeSessionInput } from "./inputs.js";
-
-/** Revoked sessions stay listed this long, so a user sees e.g. a detected token replay. */
-const RECENTLY_ENDED_MS = 7 * 86400_000;
+import { enforceSignInLimit } from "./sign-in-limit.js";
 
 export const logout = protectedMutation.mutation(async ({ ctx }) => {
   const { auth } = ctx.services;
@@ -34,7 +33,7 @@ export const logoutAll = protectedMutation.mutation(async ({ ctx }) => {
 export const sessions = authedProcedure.query(async ({ ctx }) => {
   const { sessionStore, config } = ctx.services;
   const now = ctx.services.now();
-  const list = await sessionStore.listForUser(ctx.session.userId, new Date(now - RECENTLY_ENDED_MS));
+  const list = await sessionStore.listForUser(ctx.session.userId, new Date(now - ENDED_SESSION_RETENTION_MS));
   // Live: not revoked, inside both the absolute and the idle lifetime. Ended by revocation: listed for 7 days.
   const shown = list.filter(
     (s) =>
@@ -75,11 +74,7 @@ export const changePassword = protectedMutation.input(changePasswordInput).mutat
   const { auth, users, loginLimiter } = ctx.services;
   const user = await users.findById(ctx.session.userId);
   if (!user?.isActive) throw new TRPCError({ code: "UNAUTHORIZED", message: "Not signed in" });
-  const wait = await loginLimiter.retryAfter(user.username, ctx.request.ip);
-  if (wait !== undefined) {
-    ctx.setHeader("Retry-After", String(wait));
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many failed attempts; try again in ${wait} s` });
-  }
+  await enforceSignInLimit(ctx, user.username, (wait) => `Too many failed attempts; try again in ${wait} s`);
   const check = await auth.passwords.verify(input.currentPassword, user.passwordHash);
   if (!check.valid) {
     await loginLimiter.recordFailure(user.username, ctx.request.ip);

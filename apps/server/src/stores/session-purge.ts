@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 
-/** Ended sessions stay this long (auth.sessions lists them for 7 days), then they are deleted. */
+/** Ended sessions stay listed in auth.sessions this long (a user sees e.g. a detected replay), then are deleted. */
 export const ENDED_SESSION_RETENTION_MS = 7 * 86_400_000;
 
 /**
