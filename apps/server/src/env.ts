@@ -115,15 +115,19 @@ function defaultWebRoot(): string | undefined {
   return existsSync(dist) ? dist : undefined;
 }
 
+/** Parses `env` with `parser`, or throws ConfigError with one line naming the first bad variable. */
+function parseEnv<T>(parser: z.ZodType<T>, env: Environment): T {
+  const parsed = parser.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ConfigError(
+    `Invalid configuration: ${String(issue?.path[0] ?? "environment")} ${issue?.message ?? "is invalid"}`,
+  );
+}
+
 /** Reads and validates the environment; throws ConfigError with one line naming the variable. */
 export function loadConfig(env: Environment = process.env): ServerConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const variable = issue?.path[0] ?? "environment";
-    throw new ConfigError(`Invalid configuration: ${String(variable)} ${issue?.message ?? "is invalid"}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(schema, env);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -163,12 +167,6 @@ const databaseSchema = z.object({
 
 /** Only what the CLI needs: which database. */
 export function loadDatabaseConfig(env: Environment = process.env): DatabaseConfig {
-  const parsed = databaseSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(
-      `Invalid configuration: ${String(issue?.path[0] ?? "environment")} ${issue?.message ?? "is invalid"}`,
-    );
-  }
-  return { databaseUrl: parsed.data.DATABASE_URL, dataDir: parsed.data.DATA_DIR };
+  const e = parseEnv(databaseSchema, env);
+  return { databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR };
 }

@@ -27,8 +27,8 @@ export function readRequestInfo(req: IncomingMessage, trustProxy: boolean): Requ
   const ip = forwardedFor?.split(",").at(-1)?.trim() || socketIp;
   const forwardedProto = trustProxy ? header(req, "x-forwarded-proto")?.split(",")[0]?.trim() : undefined;
   const encrypted = (req.socket as TLSSocket).encrypted === true;
-  const scheme =
-    forwardedProto === "https" || forwardedProto === "http" ? forwardedProto : encrypted ? "https" : "http";
+  let scheme = encrypted ? "https" : "http";
+  if (forwardedProto === "https" || forwardedProto === "http") scheme = forwardedProto;
   const host = header(req, "host") ?? "localhost";
   return {
     ip,

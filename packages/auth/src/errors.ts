@@ -23,7 +23,3 @@ export class AuthError extends Error {
     this.code = code;
   }
 }
-
-export function isAuthError(value: unknown, code?: AuthErrorCode): value is AuthError {
-  return value instanceof AuthError && (code === undefined || value.code === code);
-}

@@ -19,7 +19,7 @@ export {
 } from "./cookies.js";
 export { type CsrfTokens, checkOrigin, createCsrfTokens, normalizeOrigin, type OriginCheckInput } from "./csrf.js";
 export { randomToken, safeEqual, sha256 } from "./encoding.js";
-export { AuthError, type AuthErrorCode, isAuthError } from "./errors.js";
+export { AuthError, type AuthErrorCode } from "./errors.js";
 export { createKeyring, type Keyring, MIN_SECRET_BYTES } from "./keyring.js";
 export { createMemorySessionStore } from "./memory-session-store.js";
 export {

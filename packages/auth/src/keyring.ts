@@ -20,7 +20,7 @@ export interface Keyring {
   readonly all: readonly SigningKeys[];
 }
 
-export function secretBytes(secret: string | Uint8Array, label: string): Uint8Array {
+function secretBytes(secret: string | Uint8Array, label: string): Uint8Array {
   const bytes = typeof secret === "string" ? new TextEncoder().encode(secret) : secret;
   if (bytes.byteLength < MIN_SECRET_BYTES) {
     throw new TypeError(`${label} must be at least ${MIN_SECRET_BYTES} bytes`);
