@@ -1,35 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { sha256 } from "@tollgate/auth";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresDatabase, TestBrowser } from "./support/index.js";
-
-const serverDir = fileURLToPath(new URL("..", import.meta.url));
-
-/** The real server as its own process (src/main.ts), so it can be SIGKILLed. */
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=tollgate-source", "--import", "tsx", "src/main.ts"], {
-      cwd: serverDir,
-      env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "info", ...env },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout?.on("data", (chunk) => {
-      out += chunk;
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (match?.[1]) {
-        child.stdout?.removeAllListeners("data");
-        child.stdout?.resume();
-        resolve({ child, url: match[1] });
-      }
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
-}
+import { createPostgresDatabase, startMain, TestBrowser } from "./support/index.js";
 
 describe.runIf(process.env.TEST_DATABASE_URL)("server killed with SIGKILL during a refresh storm", () => {
   let database: { url: string; drop(): Promise<void> };
@@ -51,7 +25,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("server killed with SIGKILL during
   });
 
   it("leaves every session with one live token after the restart", async () => {
-    const first = await startServer(env);
+    const first = await startMain(env);
     children.push(first.child);
     const clients = await Promise.all(
       Array.from({ length: 10 }, async () => {
@@ -71,7 +45,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("server killed with SIGKILL during
     first.child.kill("SIGKILL");
     await Promise.all(storm);
 
-    const second = await startServer(env);
+    const second = await startMain(env);
     children.push(second.child);
     for (const browser of clients) {
       const moved = new TestBrowser(second.url);

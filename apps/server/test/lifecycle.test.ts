@@ -1,36 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
-import { TestBrowser, testConfig } from "./support/index.js";
-
-const serverDir = fileURLToPath(new URL("..", import.meta.url));
-
-function startMain(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=tollgate-source", "--import", "tsx", "src/main.ts"], {
-      cwd: serverDir,
-      env: { PATH: process.env.PATH ?? "", PORT: "0", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-    let out = "";
-    child.stdout?.on("data", (chunk) => {
-      out += chunk;
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (match?.[1]) resolve({ child, url: match[1], exited });
-    });
-    child.on("error", reject);
-    void exited.then((code) => reject(new Error(`exited early with ${code}: ${out}`)));
-  });
-}
+import { spawnSource, startMain, TestBrowser, testConfig } from "./support/index.js";
 
 describe("server lifecycle", () => {
   it("creates INITIAL_USERNAME once, and a second start leaves it alone", async () => {
@@ -98,12 +73,9 @@ describe("server lifecycle", () => {
   });
 
   it("refuses bad configuration with one line naming the variable, exit code 1", async () => {
-    const child = spawn(process.execPath, ["--conditions=tollgate-source", "--import", "tsx", "src/main.ts"], {
-      cwd: serverDir,
-      env: { PATH: process.env.PATH ?? "", DATA_DIR: "memory://", COOKIE_SAMESITE: "none" },
-    });
+    const child = spawnSource("src/main.ts", [], { DATA_DIR: "memory://", COOKIE_SAMESITE: "none" });
     let stderr = "";
-    child.stderr.on("data", (d) => {
+    child.stderr?.on("data", (d) => {
       stderr += d;
     });
     const code = await new Promise((done) => child.on("exit", done));

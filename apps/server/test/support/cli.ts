@@ -1,7 +1,4 @@
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-
-const serverDir = fileURLToPath(new URL("../..", import.meta.url));
+import { spawnSource } from "./main-process.js";
 
 export interface CliResult {
   code: number | null;
@@ -12,24 +9,17 @@ export interface CliResult {
 /** Runs `pnpm cli …` as its own process (what an operator runs), with only the given environment. */
 export function runCli(args: string[], env: Record<string, string>, stdin = ""): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--conditions=tollgate-source", "--import", "tsx", "src/cli/main.ts", ...args],
-      {
-        cwd: serverDir,
-        env: { PATH: process.env.PATH ?? "", ...env },
-      },
-    );
+    const child = spawnSource("src/cli/main.ts", args, env);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => {
+    child.stdout?.on("data", (d) => {
       stdout += d;
     });
-    child.stderr.on("data", (d) => {
+    child.stderr?.on("data", (d) => {
       stderr += d;
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
+    child.stdin?.end(stdin);
   });
 }
