@@ -6,6 +6,7 @@
  * Prints one JSON line. argv: url connections durationSeconds username password
  */
 import { Agent, request } from "node:http";
+import { applySetCookies } from "./cookies.js";
 import { summarize } from "./stats.js";
 
 const [url = "", connectionsText = "20", durationText = "5", username = "", password = ""] = process.argv.slice(2);
@@ -43,11 +44,7 @@ function post(path: string, headers: Record<string, string>, body = ""): Promise
 class Session {
   readonly cookies = new Map<string, string>();
   store(reply: Reply): void {
-    for (const line of reply.setCookies) {
-      const [pair = ""] = line.split(";");
-      const eq = pair.indexOf("=");
-      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
+    applySetCookies(this.cookies, reply.setCookies);
   }
 }
 

@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createPostgresDatabase } from "@tollgate/server/testing";
 import pg from "pg";
+import { applySetCookies } from "./cookies.js";
 import { startServerChild } from "./processes.js";
 
 const short = process.argv.includes("--short");
@@ -63,13 +64,7 @@ class Client {
     }
     const response = await fetch(`${base}/trpc/${procedure}`, { method, headers, ...(body ? { body } : {}) });
     await response.arrayBuffer();
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ""] = line.split(";");
-      const eq = pair.indexOf("=");
-      const value = pair.slice(eq + 1);
-      if (/max-age=0/i.test(line)) this.cookies.delete(pair.slice(0, eq));
-      else this.cookies.set(pair.slice(0, eq), value);
-    }
+    applySetCookies(this.cookies, response.headers.getSetCookie());
     note(procedure, response.status);
     return response.status;
   }
