@@ -51,8 +51,8 @@ async function benchBackend(backend: "pglite" | "postgres", env: Record<string, 
     const { cookie } = await signIn(server.url);
     // Warm the JIT on every path before anything is measured.
     const warm = { seconds: smoke ? 1 : 3, connections: 10 };
-    await load(server, "warm-up", warm, { url: `${server.url}/trpc/bench.open` });
-    await load(server, "warm-up", warm, { url: `${server.url}/trpc/bench.protected`, headers: { cookie } });
+    await load(server, "warm-up", warm, { url: `${server.url}/trpc/meta.info` });
+    await load(server, "warm-up", warm, { url: `${server.url}/trpc/auth.session`, headers: { cookie } });
     await load(server, "warm-up", warm, { url: `${server.url}/trpc/user.me`, headers: { cookie } });
     const loads = [];
     const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -69,10 +69,10 @@ async function benchBackend(backend: "pglite" | "postgres", env: Record<string, 
         loadAlternating(
           server,
           [
-            { name: "tRPC query, unprotected", request: { url: `${server.url}/trpc/bench.open` } },
+            { name: "tRPC query, unprotected", request: { url: `${server.url}/trpc/meta.info` } },
             {
               name: "tRPC query behind auth (cookie + JWT, no database)",
-              request: { url: `${server.url}/trpc/bench.protected`, headers: { cookie } },
+              request: { url: `${server.url}/trpc/auth.session`, headers: { cookie } },
             },
           ],
           budget,

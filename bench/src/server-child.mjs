@@ -1,32 +1,13 @@
 // The server under test, in its own process, running the built JavaScript
-// (`pnpm build`) exactly as production does: the real app, plus two
-// benchmark-only procedures (an open query and the same query behind the auth
-// middleware) and a bare node:http endpoint as this machine's ceiling.
+// (`pnpm build`) exactly as production does, and a bare node:http endpoint as
+// this machine's ceiling.
 // Prints one JSON line with its URLs, then serves until SIGTERM.
 import { createServer } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import {
-  appRouter,
-  authedProcedure,
-  createApp,
-  loadConfig,
-  mergeRouters,
-  publicProcedure,
-  router,
-} from "@tollgate/server";
-
-const benchRouter = mergeRouters(
-  appRouter,
-  router({
-    bench: router({
-      open: publicProcedure.query(() => ({ ok: true })),
-      protected: authedProcedure.query(({ ctx }) => ({ ok: true, userId: ctx.session.userId })),
-    }),
-  }),
-);
+import { createApp, loadConfig } from "@tollgate/server";
 
 const config = { ...loadConfig(), logLevel: "silent" };
-const app = await createApp({ config, router: benchRouter });
+const app = await createApp({ config });
 const url = await app.listen(0, "127.0.0.1");
 
 const delay = monitorEventLoopDelay({ resolution: 1 });

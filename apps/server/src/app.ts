@@ -1,28 +1,28 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAuth } from "@tollgate/auth";
-import type { AnyRouter } from "@trpc/server";
+import { createAuth, hashConcurrencyFor } from "@tollgate/auth";
 import type { Logger } from "pino";
-import { REFRESH_PATH, type ServerConfig, TOKEN_AUDIENCE, TOKEN_ISSUER } from "./config.js";
-import { lockDataDir } from "./data-dir-lock.js";
+import { REFRESH_PATH, type ServerConfig } from "./config.js";
 import { type DatabaseHandle, openDatabase } from "./db/client.js";
+import { lockDataDir } from "./db/data-dir-lock.js";
 import { createRequestListener } from "./http.js";
+import { ensureInitialUser } from "./initial-user.js";
 import { createLogger } from "./logger.js";
-import { createMemoryCounter } from "./rate-limit/memory-counter.js";
-import { createLoginRateLimiter } from "./rate-limit/rate-limiter.js";
-import { createRedisCounter } from "./rate-limit/redis-counter.js";
+import { createMaintenance } from "./maintenance.js";
+import { createMemoryAttemptStore } from "./rate-limit/memory-attempt-store.js";
+import { createSignInLimiter } from "./rate-limit/rate-limiter.js";
+import { createRedisAttemptStore } from "./rate-limit/redis-attempt-store.js";
 import type { Services } from "./services.js";
 import { createAuditLog } from "./stores/audit-log.js";
-import { ensureInitialUser } from "./stores/initial-user.js";
-import { purgeEndedSessions } from "./stores/session-purge.js";
 import { createKyselySessionStore } from "./stores/session-store.js";
 import { createUserStore } from "./stores/user-store.js";
 
-/** How often ended sessions are purged. */
-const PURGE_INTERVAL_MS = 3_600_000;
-
-/** Per-IP failures allowed per window, across all usernames (password spraying). */
-const IP_FAILURE_FACTOR = 20;
+/** Per-network failures allowed per window, across all usernames (password spraying). */
+const NETWORK_FAILURE_FACTOR = 20;
+/** Failures of one account across networks before progressive delay starts, as a multiple of LOGIN_MAX_FAILURES. */
+const ACCOUNT_FREE_FACTOR = 2;
+/** The longest wait progressive delay imposes between attempts on one account, seconds. */
+const ACCOUNT_MAX_DELAY = 30;
 
 export interface App {
   readonly services: Services;
@@ -40,8 +40,6 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Clock for token and session expiry (tests). */
   readonly now?: () => number;
-  /** Serve this router instead of the app's (a superset of it, e.g. with benchmark procedures). */
-  readonly router?: AnyRouter;
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
@@ -57,13 +55,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw error;
   }
 
-  const sessionStore = createKyselySessionStore(database.db);
   const auth = await createAuth({
     secret: config.authSecret,
     previousSecrets: config.authSecretPrevious,
-    issuer: TOKEN_ISSUER,
-    audience: TOKEN_AUDIENCE,
-    store: sessionStore,
+    issuer: config.tokenIssuer,
+    audience: config.tokenAudience,
+    store: createKyselySessionStore(database.db),
     accessTokenTtl: config.accessTokenTtl,
     refreshTokenTtl: config.refreshTokenTtl,
     sessionIdleTimeout: config.sessionIdleTimeout,
@@ -74,38 +71,31 @@ export async function createApp(options: AppOptions): Promise<App> {
       sameSite: config.cookieSameSite,
       refreshPath: REFRESH_PATH,
     },
+    passwordHashing: { concurrency: hashConcurrencyFor(config.threadPoolSize) },
     ...(options.now ? { now: options.now } : {}),
   });
-  const counter = config.redisUrl ? createRedisCounter(config.redisUrl) : createMemoryCounter();
+  const attempts = config.redisUrl ? createRedisAttemptStore(config.redisUrl) : createMemoryAttemptStore();
   const services: Services = {
     config,
     database,
     auth,
     users: createUserStore(database.db),
-    sessionStore,
     audit: createAuditLog(database.db, (err) => logger.error({ err }, "audit write failed")),
-    loginLimiter: createLoginRateLimiter(counter, {
+    signInLimiter: createSignInLimiter(attempts, {
       maxFailures: config.loginMaxFailures,
-      maxFailuresPerIp: config.loginMaxFailures * IP_FAILURE_FACTOR,
+      maxFailuresPerNetwork: config.loginMaxFailures * NETWORK_FAILURE_FACTOR,
       window: config.loginWindow,
+      accountFreeAttempts: config.loginMaxFailures * ACCOUNT_FREE_FACTOR,
+      accountMaxDelay: ACCOUNT_MAX_DELAY,
     }),
     logger,
     now: options.now ?? Date.now,
   };
   await ensureInitialUser(services);
+  const maintenance = createMaintenance(services);
+  await maintenance.start();
 
-  const purge = () =>
-    purgeEndedSessions(database.db, services.now(), config.sessionIdleTimeout).then(
-      (count) => {
-        if (count > 0) logger.info({ count }, "ended sessions purged");
-      },
-      (err: unknown) => logger.warn({ err }, "session purge failed"),
-    );
-  void purge();
-  const purgeTimer = setInterval(() => void purge(), PURGE_INTERVAL_MS);
-  purgeTimer.unref();
-
-  const server = createServer(createRequestListener(services, options.router));
+  const server = createServer(createRequestListener(services));
   // Slow clients cannot hold sockets open indefinitely.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
@@ -128,13 +118,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     close() {
       closing ??= (async () => {
-        clearInterval(purgeTimer);
+        maintenance.stop();
         await new Promise<void>((done) => {
           server.close(() => done());
           server.closeIdleConnections();
         });
         await services.audit.flush();
-        await services.loginLimiter.close();
+        await services.signInLimiter.close();
         if (ownsDatabase) await database.close();
         releaseLock();
       })();

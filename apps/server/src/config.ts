@@ -1,36 +1,203 @@
-import type { SameSite } from "@tollgate/auth";
+import { MIN_SECRET_BYTES, normalizeOrigin } from "@tollgate/auth";
+import { z } from "zod";
 
-/** Validated server configuration. Built from the environment by env.ts, or directly by tests. */
-export interface ServerConfig {
-  readonly port: number;
-  readonly host: string;
-  /** postgres:// URL; undefined means embedded PGlite in dataDir. */
-  readonly databaseUrl: string | undefined;
-  /** Directory for the embedded database and generated secret; "memory://" keeps nothing. */
-  readonly dataDir: string;
-  readonly authSecret: string;
-  readonly authSecretPrevious: readonly string[];
-  /** This server's own origin; undefined: derived from each request's Host. */
-  readonly publicOrigin: string | undefined;
-  readonly accessTokenTtl: number;
-  readonly refreshTokenTtl: number;
-  readonly sessionIdleTimeout: number;
-  readonly refreshReuseGrace: number;
-  readonly cookieSecure: boolean;
-  readonly cookieDomain: string | undefined;
-  readonly cookieSameSite: SameSite;
-  readonly corsOrigins: readonly string[];
-  readonly initialUsername: string | undefined;
-  readonly initialPassword: string | undefined;
-  readonly loginMaxFailures: number;
-  readonly loginWindow: number;
-  readonly redisUrl: string | undefined;
-  readonly trustProxy: boolean;
-  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
-  /** Directory of the built demo page, served at /; undefined: none. */
-  readonly webRoot: string | undefined;
+/**
+ * The server's configuration: one zod schema from environment variables to a
+ * typed object. Parsing is pure (no files, no network); what needs the disk
+ * (the generated secret, the web build) happens in the start step, start-config.ts.
+ */
+
+/** Bad configuration: the message is one line naming the variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
 }
 
+export type Environment = Record<string, string | undefined>;
+
+/** The refresh cookie is sent only to this path. */
 export const REFRESH_PATH = "/trpc/auth.refresh";
-export const TOKEN_ISSUER = "tollgate";
-export const TOKEN_AUDIENCE = "tollgate";
+
+const seconds = (fallback: number) =>
+  z.coerce.number().int("must be a whole number of seconds").positive("must be greater than 0").default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
+    .default(fallback ? "true" : "false")
+    .transform((v) => v === "true" || v === "1" || v === "yes");
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+const origin = z.string().transform((value, ctx) => {
+  try {
+    return normalizeOrigin(value.trim());
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+const secret = z
+  .string()
+  .refine((v) => Buffer.byteLength(v, "utf8") >= MIN_SECRET_BYTES, `must be at least ${MIN_SECRET_BYTES} bytes`);
+const list = <T extends z.ZodType<unknown, string>>(item: T) =>
+  optional
+    .transform((v) =>
+      v
+        ? v
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    )
+    .pipe(z.array(item));
+const claim = z.string().min(1).max(256).default("tollgate");
+
+const variables = z
+  .object({
+    NODE_ENV: z.string().optional(),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    DATABASE_URL: optional.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+        .optional(),
+    ),
+    DATA_DIR: z.string().min(1).default("./.data"),
+    AUTH_SECRET: optional.pipe(secret.optional()),
+    AUTH_SECRET_PREVIOUS: list(secret),
+    PUBLIC_ORIGIN: optional.pipe(origin.optional()),
+    TOKEN_ISSUER: claim,
+    TOKEN_AUDIENCE: claim,
+    ACCESS_TOKEN_TTL: seconds(900),
+    REFRESH_TOKEN_TTL: seconds(2_592_000),
+    SESSION_IDLE_TIMEOUT: seconds(604_800),
+    REFRESH_REUSE_GRACE: z.coerce.number().int().min(0).max(300).default(10),
+    COOKIE_SECURE: flag(false),
+    COOKIE_DOMAIN: optional.pipe(
+      z
+        .string()
+        .regex(
+          /^\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/,
+          "must be a domain name",
+        )
+        .optional(),
+    ),
+    COOKIE_SAMESITE: z
+      .string()
+      .default("lax")
+      .transform((v) => v.toLowerCase())
+      .pipe(z.enum(["lax", "strict", "none"], { error: "must be lax, strict or none" })),
+    CORS_ORIGINS: list(origin),
+    INITIAL_USERNAME: optional.pipe(z.string().max(150).optional()),
+    INITIAL_PASSWORD: optional.pipe(z.string().max(1024).optional()),
+    LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+    LOGIN_WINDOW: seconds(900),
+    REDIS_URL: optional.pipe(
+      z
+        .string()
+        .regex(/^rediss?:\/\//, "must be a redis:// URL")
+        .optional(),
+    ),
+    TRUST_PROXY: flag(false),
+    UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    const require = (variable: string, when: string) =>
+      ctx.addIssue({ code: "custom", path: [variable], message: `is required when ${when}` });
+    if (env.COOKIE_SAMESITE === "none" && !env.COOKIE_SECURE) {
+      ctx.addIssue({ code: "custom", path: ["COOKIE_SAMESITE"], message: "none requires COOKIE_SECURE=true" });
+    }
+    if (env.NODE_ENV === "production" && !env.AUTH_SECRET) require("AUTH_SECRET", "NODE_ENV=production");
+    // Instances sharing a database must share the signing secret; a generated one is per data directory.
+    if (env.DATABASE_URL && !env.AUTH_SECRET) require("AUTH_SECRET", "DATABASE_URL is set");
+    // Without it the server's own origin comes from the Host header, which only loopback requests may be trusted for.
+    if (env.NODE_ENV === "production" && !env.PUBLIC_ORIGIN) require("PUBLIC_ORIGIN", "NODE_ENV=production");
+    if (Boolean(env.INITIAL_USERNAME) !== Boolean(env.INITIAL_PASSWORD)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["INITIAL_PASSWORD"],
+        message: "INITIAL_USERNAME and INITIAL_PASSWORD go together",
+      });
+    }
+  });
+
+const schema = variables.transform((e) => ({
+  port: e.PORT,
+  host: e.HOST,
+  /** postgres:// URL; undefined: the embedded database in dataDir. */
+  databaseUrl: e.DATABASE_URL,
+  /** Directory for the embedded database and the generated secret; "memory://" keeps nothing. */
+  dataDir: e.DATA_DIR,
+  /** Undefined until the start step generates or reads one (start-config.ts). */
+  authSecret: e.AUTH_SECRET,
+  authSecretPrevious: e.AUTH_SECRET_PREVIOUS as readonly string[],
+  /** This server's own origin; undefined: taken from the Host header of loopback / HOST requests only. */
+  publicOrigin: e.PUBLIC_ORIGIN,
+  tokenIssuer: e.TOKEN_ISSUER,
+  tokenAudience: e.TOKEN_AUDIENCE,
+  accessTokenTtl: e.ACCESS_TOKEN_TTL,
+  refreshTokenTtl: e.REFRESH_TOKEN_TTL,
+  sessionIdleTimeout: e.SESSION_IDLE_TIMEOUT,
+  refreshReuseGrace: e.REFRESH_REUSE_GRACE,
+  cookieSecure: e.COOKIE_SECURE,
+  cookieDomain: e.COOKIE_DOMAIN,
+  cookieSameSite: e.COOKIE_SAMESITE,
+  corsOrigins: e.CORS_ORIGINS as readonly string[],
+  initialUsername: e.INITIAL_USERNAME,
+  initialPassword: e.INITIAL_PASSWORD,
+  loginMaxFailures: e.LOGIN_MAX_FAILURES,
+  loginWindow: e.LOGIN_WINDOW,
+  redisUrl: e.REDIS_URL,
+  trustProxy: e.TRUST_PROXY,
+  logLevel: e.LOG_LEVEL,
+  /** libuv's thread pool (set by the start scripts): password hashing takes all but two of its threads. */
+  threadPoolSize: e.UV_THREADPOOL_SIZE,
+  /** Directory of the built account page, served at /; set by the start step. */
+  webRoot: undefined as string | undefined,
+}));
+
+/** The configuration as parsed from the environment (the secret may still be missing). */
+export type ParsedConfig = Readonly<z.output<typeof schema>>;
+
+/** The configuration a running server uses: the secret is known. */
+export type ServerConfig = Readonly<Omit<ParsedConfig, "authSecret"> & { authSecret: string }>;
+
+/** Parses `env` with `parser`, or throws ConfigError with one line naming the first bad variable. */
+function parseWith<T>(parser: z.ZodType<T>, env: Environment): T {
+  const parsed = parser.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ConfigError(
+    `Invalid configuration: ${String(issue?.path[0] ?? "environment")} ${issue?.message ?? "is invalid"}`,
+  );
+}
+
+/** Validates the environment; no side effects. Throws ConfigError with one line naming the variable. */
+export function parseConfig(env: Environment): ParsedConfig {
+  return parseWith(schema, env);
+}
+
+const cliVariables = z
+  .object({
+    DATABASE_URL: variables.shape.DATABASE_URL,
+    DATA_DIR: variables.shape.DATA_DIR,
+    REFRESH_TOKEN_TTL: variables.shape.REFRESH_TOKEN_TTL,
+    SESSION_IDLE_TIMEOUT: variables.shape.SESSION_IDLE_TIMEOUT,
+    REFRESH_REUSE_GRACE: variables.shape.REFRESH_REUSE_GRACE,
+  })
+  .transform((e) => ({
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    refreshTokenTtl: e.REFRESH_TOKEN_TTL,
+    sessionIdleTimeout: e.SESSION_IDLE_TIMEOUT,
+    refreshReuseGrace: e.REFRESH_REUSE_GRACE,
+  }));
+
+/** What the CLI needs: which database, and the session rules it applies (the server's variables). */
+export type CliConfig = Readonly<z.output<typeof cliVariables>>;
+
+export function parseCliConfig(env: Environment): CliConfig {
+  return parseWith(cliVariables, env);
+}

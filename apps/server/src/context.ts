@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseCookieHeader } from "@tollgate/auth";
+import type { TRPCRequestInfo } from "@trpc/server/http";
+import { refuseCredentialBatch } from "./batch-policy.js";
 import { type RequestInfo, readRequestInfo } from "./request-info.js";
 import { type RequestLog, requestLogFor } from "./request-log.js";
 import type { Services } from "./services.js";
@@ -19,11 +21,13 @@ export interface Context {
 }
 
 export function createContextFactory(services: Services) {
-  return ({ req, res }: { req: IncomingMessage; res: ServerResponse }): Context => {
+  const { config } = services;
+  return ({ req, res, info }: { req: IncomingMessage; res: ServerResponse; info: TRPCRequestInfo }): Context => {
+    refuseCredentialBatch(info);
     const csrf = req.headers["x-csrf-token"];
     return {
       services,
-      request: readRequestInfo(req, services.config.trustProxy),
+      request: readRequestInfo(req, { trustProxy: config.trustProxy, host: config.host }),
       cookies: parseCookieHeader(req.headers.cookie),
       authorization: req.headers.authorization,
       csrfHeader: Array.isArray(csrf) ? csrf[0] : csrf,

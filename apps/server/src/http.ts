@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AnyRouter } from "@trpc/server";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import { sql } from "kysely";
+import { MAX_BATCH_SIZE } from "./batch-policy.js";
 import { createContextFactory } from "./context.js";
 import { applyCors } from "./cors.js";
 import { requestLogFor } from "./request-log.js";
@@ -20,6 +20,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.setHeader("Content-Type", "application/json");
   res.setHeader("Content-Length", Buffer.byteLength(text));
   res.end(text);
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType?.split(";")[0]?.trim().toLowerCase() === "application/json";
 }
 
 /** The request's path, or undefined when the request target cannot be parsed. */
@@ -42,7 +46,7 @@ async function healthz(services: Services, res: ServerResponse): Promise<void> {
 }
 
 /** The request listener: security headers, CORS, /healthz, /trpc and the demo page. */
-export function createRequestListener(services: Services, router: AnyRouter = appRouter) {
+export function createRequestListener(services: Services) {
   const createContext = createContextFactory(services);
   const { logger, config } = services;
 
@@ -77,8 +81,20 @@ export function createRequestListener(services: Services, router: AnyRouter = ap
         if (applyCors(req, res, config.corsOrigins)) return;
         const path = pathname.slice(TRPC_PREFIX.length);
         log.procedure = path;
+        if (req.method === "POST" && !isJson(req.headers["content-type"])) {
+          // Only JSON reaches a procedure: a form or text/plain POST (which a
+          // foreign page can send without a CORS preflight) is refused here.
+          return sendJson(res, 415, {
+            error: {
+              message: "Content-Type must be application/json",
+              code: -32015,
+              data: { code: "UNSUPPORTED_MEDIA_TYPE", httpStatus: 415 },
+            },
+          });
+        }
         await nodeHTTPRequestHandler({
-          router,
+          router: appRouter,
+          maxBatchSize: MAX_BATCH_SIZE,
           createContext,
           req,
           res,

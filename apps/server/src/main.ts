@@ -1,6 +1,7 @@
 import { createApp } from "./app.js";
-import { DataDirLockedError } from "./data-dir-lock.js";
-import { ConfigError, loadConfig } from "./env.js";
+import { ConfigError } from "./config.js";
+import { DataDirLockedError } from "./db/data-dir-lock.js";
+import { loadConfig } from "./env.js";
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;

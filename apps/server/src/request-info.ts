@@ -1,14 +1,26 @@
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
+import { normalizeIp } from "./rate-limit/client-network.js";
 
 /** Facts about the request that auth decisions use, read once. */
 export interface RequestInfo {
+  /** The client's address, normalized (see normalizeIp). */
   readonly ip: string;
   readonly userAgent: string | null;
   readonly origin: string | undefined;
   readonly secFetchSite: string | undefined;
-  /** scheme://host as the client addressed this server. */
-  readonly requestOrigin: string;
+  /**
+   * scheme://host as the client addressed this server, when that Host may be
+   * trusted to name this server (loopback or the configured HOST); otherwise
+   * undefined, and only PUBLIC_ORIGIN or CORS_ORIGINS can match an Origin.
+   */
+  readonly requestOrigin: string | undefined;
+}
+
+export interface RequestInfoOptions {
+  readonly trustProxy: boolean;
+  /** The configured HOST: requests addressed to it name this server. */
+  readonly host: string;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -16,25 +28,59 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The right-most entry of a comma list: the one our own proxy wrote. */
+function lastEntry(value: string | undefined): string | undefined {
+  return value?.split(",").at(-1)?.trim() || undefined;
+}
+
+function hostnameOf(host: string): string | undefined {
+  try {
+    return new URL(`http://${host}`).hostname.replace(/^\[|\]$/g, "");
+  } catch {
+    return undefined;
+  }
+}
+
+function isLoopback(hostname: string): boolean {
+  if (hostname === "localhost" || hostname.endsWith(".localhost")) return true;
+  const ip = normalizeIp(hostname);
+  return ip !== undefined && (ip.startsWith("127.") || ip === "0000:0000:0000:0000:0000:0000:0000:0001");
+}
+
+/**
+ * Without PUBLIC_ORIGIN the server's own origin comes from the Host header.
+ * A DNS-rebinding page can make Host and Origin agree on any name, so only
+ * names that cannot be rebound to an attacker's page are trusted: loopback,
+ * and the HOST this server was told to listen on (when it is a name or a
+ * specific address, not a wildcard).
+ */
+function trustedHost(hostname: string, configuredHost: string): boolean {
+  if (isLoopback(hostname)) return true;
+  const wildcard = configuredHost === "0.0.0.0" || configuredHost === "::" || configuredHost === "";
+  return !wildcard && hostname.toLowerCase() === configuredHost.toLowerCase().replace(/^\[|\]$/g, "");
+}
+
 /**
  * Behind a proxy (TRUST_PROXY=true) the client is the right-most
- * X-Forwarded-For entry: the address our own proxy saw. Entries further left
- * were written by the client and prove nothing.
+ * X-Forwarded-For entry, and the scheme the right-most X-Forwarded-Proto
+ * entry: what our own proxy saw. Entries further left were written by the
+ * client and prove nothing. An entry that is not an address is ignored.
  */
-export function readRequestInfo(req: IncomingMessage, trustProxy: boolean): RequestInfo {
-  const socketIp = req.socket.remoteAddress ?? "unknown";
-  const forwardedFor = trustProxy ? header(req, "x-forwarded-for") : undefined;
-  const ip = forwardedFor?.split(",").at(-1)?.trim() || socketIp;
-  const forwardedProto = trustProxy ? header(req, "x-forwarded-proto")?.split(",")[0]?.trim() : undefined;
-  const encrypted = (req.socket as TLSSocket).encrypted === true;
-  let scheme = encrypted ? "https" : "http";
+export function readRequestInfo(req: IncomingMessage, options: RequestInfoOptions): RequestInfo {
+  const socketIp = normalizeIp(req.socket.remoteAddress ?? "") ?? "unknown";
+  const forwardedIp = options.trustProxy ? lastEntry(header(req, "x-forwarded-for")) : undefined;
+  const ip = (forwardedIp && normalizeIp(forwardedIp)) || socketIp;
+  const forwardedProto = options.trustProxy ? lastEntry(header(req, "x-forwarded-proto"))?.toLowerCase() : undefined;
+  let scheme = (req.socket as TLSSocket).encrypted === true ? "https" : "http";
   if (forwardedProto === "https" || forwardedProto === "http") scheme = forwardedProto;
-  const host = header(req, "host") ?? "localhost";
+  const host = header(req, "host");
+  const hostname = host === undefined ? undefined : hostnameOf(host);
+  const trusted = hostname !== undefined && trustedHost(hostname, options.host);
   return {
     ip,
     userAgent: header(req, "user-agent") ?? null,
     origin: header(req, "origin"),
     secFetchSite: header(req, "sec-fetch-site"),
-    requestOrigin: `${scheme}://${host}`,
+    requestOrigin: trusted ? `${scheme}://${host}` : undefined,
   };
 }

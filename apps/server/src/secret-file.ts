@@ -1,21 +1,32 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { MIN_SECRET_BYTES } from "@tollgate/auth";
+import { ConfigError } from "./config.js";
+import { isMemoryDataDir } from "./db/data-dir.js";
 
-export const MEMORY_DATA_DIR = "memory://";
 const SECRET_FILE = "auth-secret";
+
+function readSecret(file: string): string {
+  const secret = readFileSync(file, "utf8").trim();
+  if (Buffer.byteLength(secret, "utf8") < MIN_SECRET_BYTES) {
+    throw new ConfigError(
+      `Invalid configuration: ${file} holds a secret shorter than ${MIN_SECRET_BYTES} bytes; delete the file or set AUTH_SECRET`,
+    );
+  }
+  return secret;
+}
 
 /**
  * Development convenience: a secret generated once and kept in DATA_DIR
  * (mode 0600) so sessions survive restarts. `memory://` gets a fresh one.
- * Production requires AUTH_SECRET (env.ts refuses to start without it).
+ * Production and shared databases require AUTH_SECRET (config.ts refuses to start without it).
  */
 export function loadOrCreateSecret(dataDir: string): string {
-  if (dataDir === MEMORY_DATA_DIR) return randomBytes(32).toString("base64url");
+  if (isMemoryDataDir(dataDir)) return randomBytes(32).toString("base64url");
   const file = join(dataDir, SECRET_FILE);
   try {
-    const existing = readFileSync(file, "utf8").trim();
-    if (existing.length >= 32) return existing;
+    return readSecret(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
@@ -25,7 +36,7 @@ export function loadOrCreateSecret(dataDir: string): string {
   try {
     writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return readFileSync(file, "utf8").trim();
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return readSecret(file);
     throw error;
   }
   chmodSync(file, 0o600);

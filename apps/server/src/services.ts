@@ -1,20 +1,23 @@
-import type { Auth, SessionStore } from "@tollgate/auth";
+import type { Auth } from "@tollgate/auth";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
-import type { LoginRateLimiter } from "./rate-limit/rate-limiter.js";
+import type { SignInLimiter } from "./rate-limit/rate-limiter.js";
 import type { AuditLog } from "./stores/audit-log.js";
 import type { UserStore } from "./stores/user-store.js";
 
-/** Everything a request handler may use, built once per app by createApp. */
+/**
+ * Everything a request handler may use, built once per app by createApp.
+ * Sessions are reached only through `auth.sessions`, which owns the rules
+ * (liveness, rotation, revocation); the raw session store stays inside.
+ */
 export interface Services {
   readonly config: ServerConfig;
   readonly database: DatabaseHandle;
   readonly auth: Auth;
   readonly users: UserStore;
-  readonly sessionStore: SessionStore;
   readonly audit: AuditLog;
-  readonly loginLimiter: LoginRateLimiter;
+  readonly signInLimiter: SignInLimiter;
   readonly logger: Logger;
   /** Epoch ms; injectable so tests can move time. */
   readonly now: () => number;

@@ -1,34 +1,49 @@
-import { AuthError, checkOrigin } from "@tollgate/auth";
+import { AuthError, type AuthErrorCode, checkOrigin } from "@tollgate/auth";
 import { initTRPC, TRPCError } from "@trpc/server";
+import { findUnavailable } from "./backend-unavailable.js";
 import type { Context } from "./context.js";
-import { authCodeOf, isUnavailable, toTRPCError, unavailableMessage } from "./errors.js";
+import { authCodeOf, toTRPCError } from "./errors.js";
 
-const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
-    // Never a stack in a response, whatever NODE_ENV says, and never the text
-    // of an unexpected internal error (SQL, driver messages): it is logged instead.
-    const { stack: _stack, ...data } = shape.data;
-    const authCode = authCodeOf(error);
-    const message = error.code === "INTERNAL_SERVER_ERROR" ? "Internal server error" : shape.message;
-    return { ...shape, message, data: authCode ? { ...data, authCode } : data };
-  },
-});
+/** What a procedure declares about itself; read by the batch policy (context.ts). */
+export interface ProcedureMeta {
+  /** Checks a password or a code: rate limited, and never run inside a batch of several calls. */
+  readonly checksCredentials?: boolean;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      // Never a stack in a response, whatever NODE_ENV says, and never the text
+      // of an unexpected internal error (SQL, driver messages): it is logged instead.
+      const { stack: _stack, ...data } = shape.data;
+      const authCode: AuthErrorCode | undefined = authCodeOf(error);
+      const message = error.code === "INTERNAL_SERVER_ERROR" ? "Internal server error" : shape.message;
+      return { ...shape, message, data: { ...data, ...(authCode ? { authCode } : {}) } };
+    },
+  });
 
 export const router = t.router;
 export const mergeRouters = t.mergeRouters;
 
 /**
- * Every procedure's errors, in one place: auth-core errors become their HTTP
- * codes, an unreachable database or rate-limit store becomes SERVICE_UNAVAILABLE.
+ * Every procedure's errors, in one place: Tollgate's error codes become their
+ * HTTP codes (with Retry-After where the code has one); an unreachable
+ * database or rate-limit store becomes SERVICE_UNAVAILABLE naming it.
  */
-const mapErrors = t.middleware(async ({ next }) => {
+const mapErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
-  if (!result.ok) {
-    const cause = result.error.cause;
-    if (cause instanceof AuthError) throw toTRPCError(cause);
-    if (result.error.code === "INTERNAL_SERVER_ERROR" && isUnavailable(result.error)) {
-      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: unavailableMessage(result.error), cause });
-    }
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (cause instanceof AuthError) {
+    if (cause.retryAfter !== undefined) ctx.setHeader("Retry-After", String(cause.retryAfter));
+    throw toTRPCError(cause);
+  }
+  const unavailable = findUnavailable(result.error);
+  if (unavailable) {
+    ctx.setHeader("Retry-After", "5");
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: unavailable.message, cause: result.error });
   }
   return result;
 });
@@ -50,6 +65,9 @@ const base = t.procedure.use(mapErrors).use(checkMutationOrigin);
 
 export const publicProcedure = base;
 
+/** A procedure that checks a password or code: refused inside batches, attempts reserved before checking. */
+export const credentialProcedure = base.meta({ checksCredentials: true });
+
 /** The single value of a cookie; duplicates (cookie tossing) make it unusable. */
 export function singleCookie(ctx: Context, name: string, onAmbiguous: () => Error): string | undefined {
   const values = ctx.cookies.get(name);
@@ -58,14 +76,16 @@ export function singleCookie(ctx: Context, name: string, onAmbiguous: () => Erro
   return values[0];
 }
 
+const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
+
 /** Access token from `Authorization: Bearer` (no CSRF then) or the access cookie. */
 export const authedProcedure = base.use(async ({ ctx, next }) => {
   const { auth } = ctx.services;
   let token: string | undefined;
   let via: "bearer" | "cookie" = "cookie";
   if (ctx.authorization !== undefined) {
-    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(ctx.authorization);
-    if (!match?.[1]) throw new TRPCError({ code: "UNAUTHORIZED", message: "Malformed Authorization header" });
+    const match = BEARER.exec(ctx.authorization);
+    if (!match?.[1]) throw new AuthError("TOKEN_INVALID", "Malformed Authorization header");
     token = match[1];
     via = "bearer";
   } else {
@@ -75,10 +95,10 @@ export const authedProcedure = base.use(async ({ ctx, next }) => {
       () => new AuthError("TOKEN_INVALID", "Duplicate access token cookies"),
     );
   }
-  if (!token) throw new TRPCError({ code: "UNAUTHORIZED", message: "Not signed in" });
+  if (!token) throw new AuthError("TOKEN_MISSING", "Not signed in");
   const claims = await auth.accessTokens.verify(token);
   ctx.log.userId = claims.sub;
-  return next({ ctx: { session: { userId: claims.sub, sessionId: claims.sid, via } } });
+  return next({ ctx: { session: { userId: claims.sub, sessionId: claims.sid, expiresAt: claims.exp * 1000, via } } });
 });
 
 /** The session's CSRF token, required for cookie-authenticated mutations. */
@@ -89,7 +109,11 @@ export function verifyCsrf(ctx: Context, sessionId: string): string {
   return cookie as string;
 }
 
+/** Signed in, and for cookie-authenticated calls the CSRF header of this session. */
 export const protectedMutation = authedProcedure.use(async ({ ctx, next }) => {
   if (ctx.session.via === "cookie") verifyCsrf(ctx, ctx.session.sessionId);
   return next();
 });
+
+/** A signed-in procedure that checks a password or code (auth.changePassword). */
+export const protectedCredentialMutation = protectedMutation.meta({ checksCredentials: true });

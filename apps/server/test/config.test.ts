@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/env.js";
+import { ConfigError } from "../src/config.js";
+import { loadConfig } from "../src/env.js";
 
 function errorLine(env: Record<string, string>): string {
   try {

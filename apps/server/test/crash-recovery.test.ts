@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { sha256 } from "@tollgate/auth";
+import { sha256 } from "@tollgate/auth/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase, startMain, TestBrowser } from "./support/index.js";

@@ -1,8 +1,12 @@
-import { createKeyring } from "@tollgate/auth";
+import { createKeyring } from "@tollgate/auth/testing";
 import { generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TOKEN_AUDIENCE, TOKEN_ISSUER } from "../src/config.js";
+
 import { backends, errorOf, startTestServer, TestBrowser, type TestServer } from "./support/index.js";
+
+/** The contract's default iss and aud (TOKEN_ISSUER / TOKEN_AUDIENCE unset). */
+const TOKEN_ISSUER = "tollgate";
+const TOKEN_AUDIENCE = "tollgate";
 
 // RFC 8725 attacks against the access token, through the real HTTP surface.
 describe.each(backends())("access-token attack matrix on %s", (backend) => {

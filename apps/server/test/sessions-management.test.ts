@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { purgeEndedSessions } from "../src/stores/session-purge.js";
 import {
   backends,
   createClock,
@@ -88,19 +87,32 @@ describe.each(backends())("session management on %s", (backend) => {
     expect(victim?.revokedAt).toBe(clock.now());
   });
 
-  it("changes the password and ends every other session", async () => {
+  it("changes the password, ends every session (the caller's too) and signs the caller in afresh", async () => {
     await server.createUser("ivan", "old password");
     const keep = await signIn("ivan", "old password", "Keep/1.0");
     const other = await signIn("ivan", "old password", "Other/1.0");
     const wrong = await keep.mutation("auth.changePassword", { currentPassword: "nope", newPassword: "new password" });
-    expect(wrong.status).toBe(401);
+    // Signed in, wrong current password: a form error, never a 401 a client would refresh on.
+    expect(wrong.status).toBe(400);
+    expect(errorOf(wrong).data.authCode).toBe("CURRENT_PASSWORD_WRONG");
+    const oldKeepCookies = new Map(keep.cookies);
     const res = await keep.mutation("auth.changePassword", {
       currentPassword: "old password",
       newPassword: "new password",
     });
     expect(res.status).toBe(200);
-    expect(data<{ endedSessions: number }>(res).endedSessions).toBe(1);
+    expect(data<{ endedSessions: number }>(res).endedSessions).toBe(2);
+    expect(res.setCookies.map((line) => line.split("=")[0]).sort()).toEqual([
+      "access_token",
+      "csrf_token",
+      "refresh_token",
+    ]);
     expect((await other.mutation("auth.refresh")).status).toBe(401);
+    // The caller's previous session is over too: its refresh token no longer works.
+    const stale = new TestBrowser(server.url);
+    for (const [name, cookie] of oldKeepCookies) stale.cookies.set(name, cookie);
+    expect((await stale.mutation("auth.refresh")).status).toBe(401);
+    // The fresh session the response set works.
     expect((await keep.mutation("auth.refresh")).status).toBe(200);
     expect((await new TestBrowser(server.url).login("ivan", "old password")).status).toBe(401);
     expect((await new TestBrowser(server.url).login("ivan", "new password")).status).toBe(200);
@@ -135,13 +147,13 @@ describe.each(backends())("session management on %s", (backend) => {
       ).length;
     expect(await count()).toBe(2);
     // Just ended: still listed, so still kept.
-    await purgeEndedSessions(server.database.db, clock.now(), 604_800);
+    await server.app.services.auth.sessions.purgeEnded();
     expect(await count()).toBe(2);
     clock.advance(3 * 86_400);
     expect((await live.mutation("auth.refresh")).status).toBe(200);
     clock.advance(5 * 86_400);
     expect((await live.mutation("auth.refresh")).status).toBe(200);
-    await purgeEndedSessions(server.database.db, clock.now(), 604_800);
+    await server.app.services.auth.sessions.purgeEnded();
     expect(await count()).toBe(1);
     expect((await live.mutation("auth.refresh")).status).toBe(200);
     // The purged session's cookies are refused as unknown.

@@ -2,7 +2,12 @@ import { type AccessTokens, createAccessTokens } from "./access-token.js";
 import { type CookiePolicy, createSessionCookies, type SameSite, type SessionCookies } from "./cookies.js";
 import { type CsrfTokens, createCsrfTokens } from "./csrf.js";
 import { createKeyring } from "./keyring.js";
-import { type Argon2Params, createPasswordHasher, type PasswordHasher } from "./password.js";
+import {
+  type Argon2Params,
+  createPasswordHasher,
+  type PasswordHasher,
+  type PasswordHasherOptions,
+} from "./password.js";
 import { createSessions, type Sessions } from "./sessions.js";
 import type { SessionStore } from "./store.js";
 
@@ -26,6 +31,8 @@ export interface AuthOptions {
     readonly refreshPath: string;
   };
   readonly argon2?: Argon2Params;
+  /** Concurrency and queue bound of password hashing. */
+  readonly passwordHashing?: PasswordHasherOptions;
   readonly now?: () => number;
 }
 
@@ -63,6 +70,6 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
       reuseGrace: options.refreshReuseGrace,
       now,
     }),
-    passwords: createPasswordHasher(options.argon2),
+    passwords: createPasswordHasher(options.argon2, options.passwordHashing),
   };
 }

@@ -46,8 +46,8 @@ export interface OriginCheckInput {
   readonly origin: string | undefined;
   /** The request's Sec-Fetch-Site header. */
   readonly secFetchSite: string | undefined;
-  /** This server's own origin, e.g. https://api.example.com. */
-  readonly selfOrigin: string;
+  /** This server's own origin, e.g. https://api.example.com; undefined when not known (then only allowedOrigins match). */
+  readonly selfOrigin: string | undefined;
   /** Other origins allowed to call with credentials. */
   readonly allowedOrigins: readonly string[];
 }
@@ -61,7 +61,8 @@ export interface OriginCheckInput {
 export function checkOrigin(input: OriginCheckInput): void {
   const { origin, secFetchSite } = input;
   if (origin !== undefined) {
-    if (origin === input.selfOrigin || input.allowedOrigins.includes(origin)) return;
+    if ((input.selfOrigin !== undefined && origin === input.selfOrigin) || input.allowedOrigins.includes(origin))
+      return;
     throw new AuthError("ORIGIN", `Origin ${origin === "null" ? "null" : "not allowed"}`);
   }
   if (secFetchSite !== undefined && secFetchSite !== "same-origin" && secFetchSite !== "none") {

@@ -1,40 +1,32 @@
-export {
-  ACCESS_TOKEN_TYPE,
-  type AccessTokenClaims,
-  type AccessTokens,
-  createAccessTokens,
-  type IssuedAccessToken,
-} from "./access-token.js";
+/**
+ * @tollgate/auth: what the server (or any host of Tollgate) builds on. Internals
+ * (key derivation, token encodings, the cookie serializer) stay inside.
+ */
+export { ACCESS_TOKEN_TYPE, type AccessTokenClaims, type IssuedAccessToken } from "./access-token.js";
 export { type Auth, type AuthOptions, createAuth } from "./auth.js";
-export {
-  type CookieAttributes,
-  type CookieNames,
-  type CookiePolicy,
-  createSessionCookies,
-  parseCookieHeader,
-  type SameSite,
-  type SessionCookies,
-  serializeCookie,
-  validateCookie,
-} from "./cookies.js";
-export { type CsrfTokens, checkOrigin, createCsrfTokens, normalizeOrigin, type OriginCheckInput } from "./csrf.js";
-export { randomToken, safeEqual, sha256 } from "./encoding.js";
-export { AuthError, type AuthErrorCode } from "./errors.js";
-export { createKeyring, type Keyring, MIN_SECRET_BYTES } from "./keyring.js";
+export { type CookieNames, parseCookieHeader, type SameSite, type SessionCookies } from "./cookies.js";
+export { checkOrigin, normalizeOrigin, type OriginCheckInput } from "./csrf.js";
+export { AUTH_ERROR_CODES, AuthError, type AuthErrorCode } from "./errors.js";
+export { MIN_SECRET_BYTES } from "./keyring.js";
 export { createMemorySessionStore } from "./memory-session-store.js";
 export {
   type Argon2Params,
   createPasswordHasher,
   DEFAULT_ARGON2_PARAMS,
+  DEFAULT_THREAD_POOL_SIZE,
+  type HashCallOptions,
+  hashConcurrencyFor,
   isDjangoHash,
+  MAX_DJANGO_ITERATIONS,
   MAX_PASSWORD_LENGTH,
   type PasswordHasher,
   type PasswordHasherOptions,
   type PasswordVerification,
-  verifyDjangoPbkdf2,
+  parseDjangoHash,
 } from "./password.js";
 export {
   createSessions,
+  ENDED_SESSION_RETENTION_MS,
   type RefreshResult,
   type SessionMeta,
   type SessionOptions,

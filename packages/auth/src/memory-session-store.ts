@@ -68,5 +68,19 @@ export function createMemorySessionStore(): SessionStore {
         .filter((s) => (s.revokedAt ?? s.expiresAt).getTime() > since.getTime())
         .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     },
+    async deleteEnded({ endedBefore, lastUsedBefore }) {
+      let count = 0;
+      for (const session of [...byId.values()]) {
+        const ended =
+          (session.revokedAt !== null && session.revokedAt < endedBefore) ||
+          session.expiresAt < endedBefore ||
+          session.lastUsedAt < lastUsedBefore;
+        if (!ended) continue;
+        byId.delete(session.id);
+        idByLookup.delete(session.lookupHash);
+        count++;
+      }
+      return count;
+    },
   };
 }

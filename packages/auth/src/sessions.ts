@@ -39,6 +39,9 @@ export interface RefreshResult {
   readonly replayed: boolean;
 }
 
+/** Ended sessions stay listed this long (a user sees e.g. a detected replay), then are purged. */
+export const ENDED_SESSION_RETENTION_MS = 7 * 86_400_000;
+
 export interface Sessions {
   create(userId: string, meta?: SessionMeta): Promise<{ session: StoredSession; refreshToken: string }>;
   /** The session a refresh token names, without changing anything (for CSRF binding before rotation). */
@@ -47,6 +50,14 @@ export interface Sessions {
   refresh(refreshToken: string, identified?: StoredSession): Promise<RefreshResult>;
   revoke(sessionId: string, reason: RevokeReason): Promise<boolean>;
   revokeAllForUser(userId: string, reason: RevokeReason, exceptSessionId?: string): Promise<number>;
+  /** One session by id, live or not (callers check ownership and `isLive`). */
+  get(sessionId: string): Promise<StoredSession | undefined>;
+  /** Whether a session may still be refreshed now: not revoked, inside its absolute and idle lifetimes. */
+  isLive(session: StoredSession): boolean;
+  /** A user's live sessions and those revoked in the last ENDED_SESSION_RETENTION_MS, newest first. */
+  list(userId: string): Promise<StoredSession[]>;
+  /** Deletes sessions that ended more than ENDED_SESSION_RETENTION_MS ago; returns how many. */
+  purgeEnded(): Promise<number>;
 }
 
 const LOOKUP_BYTES = 16;
@@ -84,12 +95,21 @@ export function createSessions(options: SessionOptions): Sessions {
   const { store } = options;
   const clock = options.now ?? Date.now;
 
-  function assertUsable(session: StoredSession, now: number): void {
-    if (session.revokedAt !== null) throw new AuthError("SESSION_REVOKED", "Session has been revoked");
-    if (now >= session.expiresAt.getTime()) throw new AuthError("SESSION_EXPIRED", "Session has expired");
-    if (now - session.lastUsedAt.getTime() > options.idleTimeout * 1000) {
-      throw new AuthError("SESSION_EXPIRED", "Session has been idle too long");
+  const idleMs = options.idleTimeout * 1000;
+
+  /** The one definition of a live session; undefined when live, else why not. */
+  function whyEnded(session: StoredSession, now: number): AuthError | undefined {
+    if (session.revokedAt !== null) return new AuthError("SESSION_REVOKED", "Session has been revoked");
+    if (now >= session.expiresAt.getTime()) return new AuthError("SESSION_EXPIRED", "Session has expired");
+    if (now - session.lastUsedAt.getTime() > idleMs) {
+      return new AuthError("SESSION_EXPIRED", "Session has been idle too long");
     }
+    return undefined;
+  }
+
+  function assertUsable(session: StoredSession, now: number): void {
+    const ended = whyEnded(session, now);
+    if (ended) throw ended;
   }
 
   async function refreshOnce(
@@ -173,5 +193,20 @@ export function createSessions(options: SessionOptions): Sessions {
     revoke: (sessionId, reason) => store.revoke(sessionId, reason, new Date(clock())),
     revokeAllForUser: (userId, reason, exceptSessionId) =>
       store.revokeAllForUser(userId, reason, new Date(clock()), exceptSessionId),
+    get: (sessionId) => store.findById(sessionId),
+    isLive: (session) => whyEnded(session, clock()) === undefined,
+    async list(userId) {
+      const now = clock();
+      const sessions = await store.listForUser(userId, new Date(now - ENDED_SESSION_RETENTION_MS));
+      // Ended by revocation: listed for the retention; ended by time: gone from the list at once.
+      return sessions.filter((s) => s.revokedAt !== null || whyEnded(s, now) === undefined);
+    },
+    purgeEnded() {
+      const endedBefore = clock() - ENDED_SESSION_RETENTION_MS;
+      return store.deleteEnded({
+        endedBefore: new Date(endedBefore),
+        lastUsedBefore: new Date(endedBefore - idleMs),
+      });
+    },
   };
 }

@@ -62,6 +62,12 @@ export interface SessionStore {
   revoke(id: string, reason: RevokeReason, now: Date): Promise<boolean>;
   /** Revokes every live session of a user except `exceptId`; returns how many. */
   revokeAllForUser(userId: string, reason: RevokeReason, now: Date, exceptId?: string): Promise<number>;
-  /** Sessions of a user that are live at `now` or were revoked or expired after `since`, newest first. */
+  /** Sessions of a user not revoked and not expired before `since`, newest first (the caller decides liveness). */
   listForUser(userId: string, since: Date): Promise<StoredSession[]>;
+  /**
+   * Deletes sessions that ended before `cutoff.endedBefore`: revoked or past
+   * their absolute expiry before it, or last used before `cutoff.lastUsedBefore`.
+   * Returns how many.
+   */
+  deleteEnded(cutoff: { readonly endedBefore: Date; readonly lastUsedBefore: Date }): Promise<number>;
 }

@@ -1,6 +1,5 @@
-import { createPasswordHasher, MAX_PASSWORD_LENGTH } from "@tollgate/auth";
+import { createPasswordHasher, MAX_PASSWORD_LENGTH, type Sessions } from "@tollgate/auth";
 import type { DatabaseHandle } from "../db/client.js";
-import { createKyselySessionStore } from "../stores/session-store.js";
 import { createUserStore, UsernameTakenError } from "../stores/user-store.js";
 import { importDjangoUsers } from "./django-import.js";
 
@@ -37,14 +36,16 @@ function validUsername(username: string): string {
   return username;
 }
 
-export async function runCommand(
-  command: string,
-  flags: Flags,
-  database: DatabaseHandle,
-  io: CommandIo,
-): Promise<void> {
+export interface CommandContext {
+  readonly database: DatabaseHandle;
+  /** The same session rules (and clock) as the server's. */
+  readonly sessions: Sessions;
+  readonly io: CommandIo;
+}
+
+export async function runCommand(command: string, flags: Flags, context: CommandContext): Promise<void> {
+  const { database, sessions, io } = context;
   const users = createUserStore(database.db);
-  const sessions = createKyselySessionStore(database.db);
   const hasher = createPasswordHasher();
 
   switch (command) {
@@ -70,8 +71,10 @@ export async function runCommand(
       const password = await readNewPassword(flags, io);
       const user = await users.findByUsername(username);
       if (!user) throw new CliError(`No user named ${username}`);
-      await users.setPasswordHash(user.id, await hasher.hash(password));
-      const ended = await sessions.revokeAllForUser(user.id, "password_changed", new Date());
+      if (!(await users.replacePasswordHash(user.id, user.passwordHash, await hasher.hash(password)))) {
+        throw new CliError(`The password of ${user.username} changed meanwhile; run the command again`);
+      }
+      const ended = await sessions.revokeAllForUser(user.id, "password_changed");
       io.print(`Password of ${user.username} changed; ${ended} session(s) ended`);
       return;
     }
@@ -79,7 +82,7 @@ export async function runCommand(
       const username = requireString(flags, "username");
       const user = await users.findByUsername(username);
       if (!user) throw new CliError(`No user named ${username}`);
-      const ended = await sessions.revokeAllForUser(user.id, "admin", new Date());
+      const ended = await sessions.revokeAllForUser(user.id, "admin");
       io.print(`${ended} session(s) of ${user.username} ended`);
       return;
     }

@@ -1,7 +1,10 @@
 import { parseArgs } from "node:util";
-import { lockDataDir } from "../data-dir-lock.js";
+import { createSessions } from "@tollgate/auth";
+import { ConfigError } from "../config.js";
 import { openDatabase } from "../db/client.js";
-import { loadDatabaseConfig } from "../env.js";
+import { DataDirLockedError, lockDataDir } from "../db/data-dir-lock.js";
+import { loadCliConfig } from "../env.js";
+import { createKyselySessionStore } from "../stores/session-store.js";
 import { CliError, runCommand } from "./commands.js";
 import { readPasswordFromStdin } from "./read-stdin.js";
 
@@ -30,15 +33,22 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 1;
   }
-  const config = loadDatabaseConfig();
+  const config = loadCliConfig();
   // The embedded database belongs to one process: refuse while a server holds it.
   const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
   try {
     const database = await openDatabase(config);
     try {
-      await runCommand(command, values, database, {
-        readPassword: () => readPasswordFromStdin(),
-        print: (line) => console.log(line),
+      const sessions = createSessions({
+        store: createKyselySessionStore(database.db),
+        refreshTokenTtl: config.refreshTokenTtl,
+        idleTimeout: config.sessionIdleTimeout,
+        reuseGrace: config.refreshReuseGrace,
+      });
+      await runCommand(command, values, {
+        database,
+        sessions,
+        io: { readPassword: () => readPasswordFromStdin(), print: (line) => console.log(line) },
       });
     } finally {
       await database.close();
@@ -54,7 +64,9 @@ main().then(
   (error: unknown) => {
     const known =
       error instanceof CliError ||
-      (error instanceof Error && /^(DataDirLockedError|ConfigError|TypeError)$/.test(error.name));
+      error instanceof DataDirLockedError ||
+      error instanceof ConfigError ||
+      error instanceof TypeError;
     console.error(
       known ? (error as Error).message : `Failed: ${error instanceof Error ? error.message : String(error)}`,
     );

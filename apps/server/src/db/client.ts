@@ -3,8 +3,9 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
-import { MEMORY_DATA_DIR } from "../secret-file.js";
+import { isMemoryDataDir } from "./data-dir.js";
 import { migrateToLatest } from "./migrate.js";
+import { detectOutages } from "./outage-detecting-dialect.js";
 import type { Database } from "./schema.js";
 
 export interface DatabaseHandle {
@@ -25,7 +26,26 @@ export interface DatabaseOptions {
 pg.types.setTypeParser(20, (value: string) => Number(value));
 
 export function pgliteDataDir(dataDir: string): string | undefined {
-  return dataDir === MEMORY_DATA_DIR ? undefined : `${dataDir.replace(/\/$/, "")}/pglite`;
+  return isMemoryDataDir(dataDir) ? undefined : `${dataDir.replace(/\/$/, "")}/pglite`;
+}
+
+/** SQLSTATE classes 08 (connection exception) and 57P01-03 (shutdown, crash, cannot connect now). */
+const UNREACHABLE_SQLSTATE = /^(08|57P0[123])/;
+
+/**
+ * pg reports a statement the server refused as a `DatabaseError` carrying a
+ * SQLSTATE; every other error out of a query (socket closed, connection
+ * terminated, pool ended) means the server could not be reached.
+ */
+function isPostgresOutage(error: unknown): boolean {
+  if (error instanceof pg.DatabaseError) return UNREACHABLE_SQLSTATE.test(error.code ?? "");
+  return error instanceof Error;
+}
+
+/** PGlite reports a refused statement with a SQLSTATE `code`; anything else means the instance is closed or broken. */
+function isPgliteOutage(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return !(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) || UNREACHABLE_SQLSTATE.test(code);
 }
 
 /** Opens the database the configuration names and migrates it to the latest schema. */
@@ -45,7 +65,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     pool.on("connect", (client) => {
       client.on("error", () => {});
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: detectOutages(new PostgresDialect({ pool }), isPostgresOutage) });
     try {
       await migrateToLatest(db as Kysely<unknown>);
     } catch (error) {
@@ -60,7 +80,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   const client = await PGlite.create(dir ? { dataDir: dir } : {});
   // kysely-pglite-dialect hands out PGlite's single session one holder at a
   // time, so transactions never interleave.
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  const db = new Kysely<Database>({ dialect: detectOutages(new PGliteDialect(client), isPgliteOutage) });
   try {
     await migrateToLatest(db as Kysely<unknown>);
   } catch (error) {

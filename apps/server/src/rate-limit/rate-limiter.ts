@@ -1,52 +1,71 @@
-/** Fixed-window failure counters keyed by string, shared or per process. */
-export interface FailureCounter {
-  /** Current failures for a key and milliseconds until its window ends. */
-  get(key: string): Promise<{ count: number; resetInMs: number }>;
-  /** Adds a failure; the window starts at the first failure. */
-  increment(key: string, windowMs: number): Promise<void>;
-  reset(key: string): Promise<void>;
-  close(): Promise<void>;
-}
+import { AuthError } from "@tollgate/auth";
+import type { AttemptKeys, AttemptRules, AttemptStore } from "./attempt-store.js";
+import { rateLimitNetwork } from "./client-network.js";
 
-export interface LoginLimits {
-  /** Failures allowed per (username, client IP) per window. */
+export interface SignInLimits {
+  /** Checks allowed per (username, client network) per window: LOGIN_MAX_FAILURES. */
   readonly maxFailures: number;
-  /** Failures allowed per client IP, across usernames, per window. */
-  readonly maxFailuresPerIp: number;
-  /** Seconds. */
+  /** Checks allowed per client network across usernames per window. */
+  readonly maxFailuresPerNetwork: number;
+  /** Seconds: LOGIN_WINDOW. */
   readonly window: number;
+  /** Failures of one account across networks before each attempt must wait (progressive delay). */
+  readonly accountFreeAttempts: number;
+  /** Seconds: the longest progressive delay. */
+  readonly accountMaxDelay: number;
 }
 
-export interface LoginRateLimiter {
-  /** Seconds to wait when this attempt is over a limit; undefined when allowed. */
-  retryAfter(username: string, ip: string): Promise<number | undefined>;
-  recordFailure(username: string, ip: string): Promise<void>;
-  recordSuccess(username: string, ip: string): Promise<void>;
+/** What a reserved attempt turned out to be. */
+export type AttemptOutcome = "success" | "failure" | "not-checked";
+
+export interface Attempt {
+  /** Reports the outcome: success starts afresh, failure stays counted, not-checked gives the reservation back. */
+  settle(outcome: AttemptOutcome): Promise<void>;
+}
+
+export interface SignInLimiter {
+  /**
+   * Reserves one credential check for `username` from `ip`, before it runs.
+   * Refused: AuthError RATE_LIMITED with retryAfter; `onFirstRefusal` runs
+   * once per key and window (to audit it once, not per attempt).
+   */
+  reserve(username: string, ip: string, onFirstRefusal?: () => Promise<void>): Promise<Attempt>;
   close(): Promise<void>;
 }
 
-const userKey = (username: string, ip: string) => `login:user:${username.toLowerCase()}:${ip}`;
-const ipKey = (ip: string) => `login:ip:${ip}`;
-
-export function createLoginRateLimiter(counter: FailureCounter, limits: LoginLimits): LoginRateLimiter {
-  const windowMs = limits.window * 1000;
+export function createSignInLimiter(store: AttemptStore, limits: SignInLimits): SignInLimiter {
+  const rules: AttemptRules = {
+    pairLimit: limits.maxFailures,
+    networkLimit: limits.maxFailuresPerNetwork,
+    windowMs: limits.window * 1000,
+    accountFreeAttempts: limits.accountFreeAttempts,
+    accountMaxDelayMs: limits.accountMaxDelay * 1000,
+  };
   return {
-    async retryAfter(username, ip) {
-      const [user, byIp] = await Promise.all([counter.get(userKey(username, ip)), counter.get(ipKey(ip))]);
-      const blocked = [
-        user.count >= limits.maxFailures ? user.resetInMs : 0,
-        byIp.count >= limits.maxFailuresPerIp ? byIp.resetInMs : 0,
-      ];
-      const waitMs = Math.max(...blocked);
-      return waitMs > 0 ? Math.ceil(waitMs / 1000) : undefined;
+    async reserve(username, ip, onFirstRefusal) {
+      const account = username.toLowerCase();
+      const network = rateLimitNetwork(ip);
+      const keys: AttemptKeys = {
+        pair: `signin:pair:${account}:${network}`,
+        network: `signin:net:${network}`,
+        account: `signin:account:${account}`,
+      };
+      const reservation = await store.reserve(keys, rules);
+      if (!reservation.allowed) {
+        if (reservation.firstRefusal) await onFirstRefusal?.();
+        const retryAfter = Math.ceil(reservation.retryAfterMs / 1000);
+        throw new AuthError("RATE_LIMITED", `Too many attempts; try again in ${retryAfter} s`, { retryAfter });
+      }
+      let settled = false;
+      return {
+        async settle(outcome) {
+          if (settled) return;
+          settled = true;
+          if (outcome === "success") await store.succeed(keys);
+          else if (outcome === "not-checked") await store.release(keys);
+        },
+      };
     },
-    async recordFailure(username, ip) {
-      await Promise.all([counter.increment(userKey(username, ip), windowMs), counter.increment(ipKey(ip), windowMs)]);
-    },
-    async recordSuccess(username, ip) {
-      // The per-IP counter keeps counting: one good password must not reset a spray.
-      await counter.reset(userKey(username, ip));
-    },
-    close: () => counter.close(),
+    close: () => store.close(),
   };
 }

@@ -1,47 +1,48 @@
-import { TRPCError } from "@trpc/server";
-import { publicProcedure } from "../trpc.js";
-import { audit } from "./audit.js";
-import { loginInput } from "./inputs.js";
-import { issueSessionCookies } from "./session-issuer.js";
-import { enforceSignInLimit } from "./sign-in-limit.js";
+import { AuthError } from "@tollgate/auth";
+import { audit } from "../procedures/audit.js";
+import { loginInput } from "../procedures/inputs.js";
+import { startSession } from "../procedures/session-issuer.js";
+import { limitedCheck } from "../procedures/sign-in-limit.js";
+import type { UserWithHash } from "../stores/user-store.js";
+import { credentialProcedure } from "../trpc.js";
 
-const INVALID = "Invalid username or password";
-
-export const login = publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-  const { users, auth, loginLimiter } = ctx.services;
-  const { ip, userAgent } = ctx.request;
-  await enforceSignInLimit(
+export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx, input, signal }) => {
+  const { users, auth } = ctx.services;
+  let user: UserWithHash | undefined;
+  let needsRehash = false;
+  const valid = await limitedCheck(
     ctx,
-    input.username,
-    (wait) => `Too many failed sign-ins; try again in ${wait} s`,
-    () => audit(ctx, { event: "login_rate_limited", username: input.username }),
+    {
+      username: input.username,
+      onFirstRefusal: () => audit(ctx, { event: "login_rate_limited", username: input.username }),
+    },
+    async () => {
+      user = await users.findByUsername(input.username);
+      if (!user) {
+        // Unknown user: spend the same hashing time, give the same answer.
+        await auth.passwords.verifyDummy(input.password, { signal });
+        return false;
+      }
+      const result = await auth.passwords.verify(input.password, user.passwordHash, { signal });
+      needsRehash = result.needsRehash;
+      return result.valid;
+    },
   );
 
-  const user = await users.findByUsername(input.username);
-  let valid = false;
-  if (user?.isActive) {
-    const result = await auth.passwords.verify(input.password, user.passwordHash);
-    valid = result.valid;
-    if (valid && result.needsRehash) {
-      // Imported (Django) or weaker hashes become argon2id at the first good sign-in.
-      const rehashed = await auth.passwords.hash(input.password);
-      if (await users.replacePasswordHash(user.id, user.passwordHash, rehashed)) {
-        await audit(ctx, { event: "password_rehashed", userId: user.id });
-      }
-    }
-  } else {
-    // Unknown or inactive user: spend the same hashing time, give the same answer.
-    await auth.passwords.verifyDummy(input.password);
-  }
-
   if (!user || !valid) {
-    await loginLimiter.recordFailure(input.username, ip);
     await audit(ctx, { event: "login_failed", userId: user?.id, username: input.username });
-    throw new TRPCError({ code: "UNAUTHORIZED", message: INVALID });
+    throw new AuthError("INVALID_CREDENTIALS", "Invalid username or password");
   }
-
-  await loginLimiter.recordSuccess(input.username, ip);
-  const { session, refreshToken } = await auth.sessions.create(user.id, { userAgent, ip });
-  await audit(ctx, { event: "login_succeeded", userId: user.id, sessionId: session.id });
-  return issueSessionCookies(ctx, user, session, refreshToken, auth.csrf.issue(session.id));
+  // Said only to someone who knows the password.
+  if (!user.isActive) throw new AuthError("ACCOUNT_INACTIVE", "This account is inactive");
+  if (needsRehash) {
+    // Imported (Django) or weaker hashes become argon2id at the first good sign-in.
+    const rehashed = await auth.passwords.hash(input.password);
+    if (await users.replacePasswordHash(user.id, user.passwordHash, rehashed)) {
+      await audit(ctx, { event: "password_rehashed", userId: user.id });
+    }
+  }
+  const { signedIn, sessionId } = await startSession(ctx, user);
+  await audit(ctx, { event: "login_succeeded", userId: user.id, sessionId });
+  return signedIn;
 });

@@ -1,39 +1,34 @@
 import { AuthError } from "@tollgate/auth";
-import { TRPCError } from "@trpc/server";
+import { audit } from "../procedures/audit.js";
+import { issueSessionCookies } from "../procedures/session-issuer.js";
 import { publicProcedure, singleCookie, verifyCsrf } from "../trpc.js";
-import { audit } from "./audit.js";
-import { issueSessionCookies } from "./session-issuer.js";
 
 export const refresh = publicProcedure.mutation(async ({ ctx }) => {
   const { auth, users } = ctx.services;
   const clear = () => ctx.setCookies(auth.cookies.clear());
-  const token = singleCookie(
-    ctx,
-    auth.cookies.names.refreshToken,
-    () => new AuthError("TOKEN_INVALID", "Duplicate refresh token cookies"),
-  );
-  if (!token) {
-    clear();
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "No refresh token" });
-  }
-
-  let session: Awaited<ReturnType<typeof auth.sessions.identify>>;
   try {
-    session = await auth.sessions.identify(token);
-  } catch (error) {
-    // A refused token ends the session in this browser; a database outage does not.
-    if (error instanceof AuthError) clear();
-    throw error;
-  }
-  // CSRF before any state changes; a forged request must not clear or rotate anything.
-  const csrfToken = verifyCsrf(ctx, session.id);
-
-  try {
-    const [result, user] = await Promise.all([auth.sessions.refresh(token, session), users.findById(session.userId)]);
+    const token = singleCookie(
+      ctx,
+      auth.cookies.names.refreshToken,
+      () => new AuthError("TOKEN_INVALID", "Duplicate refresh token cookies"),
+    );
+    if (!token) throw new AuthError("TOKEN_MISSING", "No refresh token");
+    const session = await auth.sessions.identify(token);
+    // CSRF before any state changes; a forged request must not clear or rotate anything.
+    const csrfToken = verifyCsrf(ctx, session.id);
+    // The user is read before rotating: a lookup failing after the rotation
+    // committed would leave the client with a token it can no longer use.
+    const user = await users.findById(session.userId);
     if (!user?.isActive) {
-      await auth.sessions.revoke(result.session.id, "admin");
-      throw new AuthError("SESSION_REVOKED", "The account is no longer active");
+      await auth.sessions.revoke(session.id, "admin");
+      throw new AuthError("ACCOUNT_INACTIVE", "The account no longer exists or is inactive");
     }
+    const result = await auth.sessions.refresh(token, session).catch(async (error: unknown) => {
+      if (error instanceof AuthError && error.code === "REFRESH_REUSED") {
+        await audit(ctx, { event: "refresh_reuse_detected", userId: session.userId, sessionId: session.id });
+      }
+      throw error;
+    });
     ctx.log.userId = user.id;
     if (!result.replayed) {
       // Not awaited: a refresh never waits for its audit batch.
@@ -41,16 +36,9 @@ export const refresh = publicProcedure.mutation(async ({ ctx }) => {
     }
     return await issueSessionCookies(ctx, user, result.session, result.refreshToken, csrfToken);
   } catch (error) {
-    if (error instanceof AuthError) {
-      clear();
-      if (error.code === "REFRESH_REUSED") {
-        await audit(ctx, {
-          event: "refresh_reuse_detected",
-          userId: session.userId,
-          sessionId: session.id,
-        });
-      }
-    }
+    // A refused token ends the session in this browser. A forged request
+    // (CSRF, Origin) or an outage changes nothing.
+    if (error instanceof AuthError && error.code !== "CSRF" && error.code !== "ORIGIN") clear();
     throw error;
   }
 });

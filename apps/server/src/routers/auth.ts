@@ -1,13 +1,15 @@
 import { router } from "../trpc.js";
 import { login } from "./auth-login.js";
+import { changePassword } from "./auth-password.js";
 import { refresh } from "./auth-refresh.js";
-import { changePassword, logout, logoutAll, revokeSession, sessions } from "./auth-sessions.js";
+import { logout, logoutAll, revokeSession, session, sessions } from "./auth-sessions.js";
 
 export const authRouter = router({
   login,
   refresh,
   logout,
   logoutAll,
+  session,
   sessions,
   revokeSession,
   changePassword,

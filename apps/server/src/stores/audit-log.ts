@@ -28,7 +28,12 @@ export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
   /** Writes everything queued (at shutdown). */
   flush(): Promise<void>;
+  /** Deletes entries older than `cutoff`; returns how many. */
+  purgeOlderThan(cutoff: Date): Promise<number>;
 }
+
+/** How long audit entries are kept: long enough to investigate an incident, then deleted. */
+export const AUDIT_RETENTION_MS = 90 * 86_400_000;
 
 const MAX_FIELD = 512;
 const clip = (v: string | null | undefined) => (v ? v.slice(0, MAX_FIELD) : null);
@@ -97,5 +102,9 @@ export function createAuditLog(
       });
     },
     flush,
+    async purgeOlderThan(cutoff) {
+      const result = await db.deleteFrom("audit_events").where("at", "<", cutoff).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }

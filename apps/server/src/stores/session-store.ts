@@ -21,7 +21,7 @@ function toSession(row: SessionRow): StoredSession {
   };
 }
 
-/** SessionStore on Kysely (PostgreSQL or PGlite). */
+/** SessionStore on Kysely (PostgreSQL or the embedded database). */
 export function createKyselySessionStore(db: Kysely<Database>): SessionStore {
   return {
     async insert(session: NewSession) {
@@ -99,6 +99,19 @@ export function createKyselySessionStore(db: Kysely<Database>): SessionStore {
         .orderBy("id")
         .execute();
       return rows.map(toSession);
+    },
+    async deleteEnded({ endedBefore, lastUsedBefore }) {
+      const result = await db
+        .deleteFrom("sessions")
+        .where((eb) =>
+          eb.or([
+            eb("revoked_at", "<", endedBefore),
+            eb("expires_at", "<", endedBefore),
+            eb("last_used_at", "<", lastUsedBefore),
+          ]),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { parseDjangoHash } from "@tollgate/auth";
 import { type Kysely, sql } from "kysely";
 import type { Database, UserRow } from "../db/schema.js";
 
@@ -44,9 +45,10 @@ export interface UserStore {
   findById(id: string): Promise<UserWithHash | undefined>;
   /** Throws UsernameTakenError when the username exists (ignoring case). */
   create(user: NewUser): Promise<User>;
-  setPasswordHash(id: string, passwordHash: string): Promise<void>;
   /** Replaces the hash only if it is still `expected` (a concurrent change wins). */
   replacePasswordHash(id: string, expected: string, next: string): Promise<boolean>;
+  /** The highest iteration count among imported Django hashes not yet rehashed; undefined when none remain. */
+  legacyHashIterations(): Promise<number | undefined>;
 }
 
 export function createUserStore(db: Kysely<Database>): UserStore {
@@ -89,13 +91,6 @@ export function createUserStore(db: Kysely<Database>): UserStore {
         throw error;
       }
     },
-    async setPasswordHash(id, passwordHash) {
-      await db
-        .updateTable("users")
-        .set({ password_hash: passwordHash, updated_at: new Date() })
-        .where("id", "=", id)
-        .execute();
-    },
     async replacePasswordHash(id, expected, next) {
       const result = await db
         .updateTable("users")
@@ -104,6 +99,19 @@ export function createUserStore(db: Kysely<Database>): UserStore {
         .where("password_hash", "=", expected)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
+    },
+    async legacyHashIterations() {
+      const rows = await db
+        .selectFrom("users")
+        .select("password_hash")
+        .where("password_hash", "like", "pbkdf2_sha256$%")
+        .execute();
+      let most: number | undefined;
+      for (const { password_hash } of rows) {
+        const iterations = parseDjangoHash(password_hash)?.iterations;
+        if (iterations !== undefined && (most === undefined || iterations > most)) most = iterations;
+      }
+      return most;
     },
   };
 }

@@ -174,5 +174,25 @@ export function describeSessionStoreConformance(name: string, setup: () => Promi
       const all = await store.listForUser(userId, at(35));
       expect(all.map((s) => s.id)).toEqual([recent.id, endedLongAgo.id, old.id]);
     });
+
+    it("deletes sessions that ended before the cutoff and keeps the rest", async () => {
+      const { store, createUser } = await get();
+      const userId = await createUser();
+      // Far before the other tests' sessions, so the cutoff touches only these. expiresAt is createdAt + 1 h.
+      const past = (seconds: number) => at(-100 * 86_400 + seconds);
+      const revokedEarly = newSession(userId, past(0));
+      const revokedLate = newSession(userId, past(0));
+      const expired = newSession(userId, past(-7200));
+      const idle = newSession(userId, past(-600));
+      const live = newSession(userId, past(0));
+      for (const s of [revokedEarly, revokedLate, expired, idle, live]) await store.insert(s);
+      await store.revoke(revokedEarly.id, "logout", past(10));
+      await store.revoke(revokedLate.id, "logout", past(100));
+      const deleted = await store.deleteEnded({ endedBefore: past(50), lastUsedBefore: past(-300) });
+      expect(deleted).toBe(3);
+      for (const gone of [revokedEarly, expired, idle]) expect(await store.findById(gone.id)).toBeUndefined();
+      for (const kept of [revokedLate, live]) expect(await store.findById(kept.id)).toBeDefined();
+      expect(await store.findByLookupHash(revokedEarly.lookupHash)).toBeUndefined();
+    });
   });
 }

@@ -1,5 +1,5 @@
-import type { Services } from "../services.js";
-import { UsernameTakenError } from "./user-store.js";
+import type { Services } from "./services.js";
+import { UsernameTakenError } from "./stores/user-store.js";
 
 /** INITIAL_USERNAME / INITIAL_PASSWORD: a user created at start if missing; an existing one is left as it is. */
 export async function ensureInitialUser(

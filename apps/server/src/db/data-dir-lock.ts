@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { MEMORY_DATA_DIR } from "./secret-file.js";
+import { isMemoryDataDir } from "./data-dir.js";
 
 /** The embedded database is in use by another process (a running server or CLI). */
 export class DataDirLockedError extends Error {
@@ -22,7 +22,7 @@ function alive(pid: number): boolean {
  * process gone) is taken over. Returns the release function.
  */
 export function lockDataDir(dataDir: string): () => void {
-  if (dataDir === MEMORY_DATA_DIR) return () => {};
+  if (isMemoryDataDir(dataDir)) return () => {};
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, "tollgate.pid");
   for (let attempt = 0; attempt < 2; attempt++) {

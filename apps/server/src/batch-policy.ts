@@ -1,0 +1,24 @@
+import { AuthError } from "@tollgate/auth";
+import type { TRPCRequestInfo } from "@trpc/server/http";
+import { toTRPCError } from "./errors.js";
+import type { ProcedureMeta } from "./trpc.js";
+
+/** Contract: a batch holds at most this many calls; tRPC refuses larger ones with 400 before running any. */
+export const MAX_BATCH_SIZE = 10;
+
+/**
+ * A procedure that checks a password or code runs alone: inside a batch its
+ * calls would run in parallel, and one request could carry many guesses. The
+ * whole batch is refused (400) before any call runs.
+ */
+export function refuseCredentialBatch(info: TRPCRequestInfo): void {
+  if (!info.isBatchCall || info.calls.length < 2) return;
+  const checksCredentials = info.calls.some(
+    (call) => (call.procedure?._def.meta as ProcedureMeta | undefined)?.checksCredentials === true,
+  );
+  if (checksCredentials) {
+    throw toTRPCError(
+      new AuthError("BATCH_NOT_ALLOWED", "A call that checks a password or code must be sent alone, not in a batch"),
+    );
+  }
+}

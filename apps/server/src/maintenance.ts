@@ -1,0 +1,51 @@
+import type { Services } from "./services.js";
+import { AUDIT_RETENTION_MS } from "./stores/audit-log.js";
+
+/** How often ended sessions and old audit entries are purged. */
+const PURGE_INTERVAL_MS = 3_600_000;
+
+export interface Maintenance {
+  /** Runs the first round (awaited: start-up knows its password-timing state) and schedules the rest. */
+  start(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Background upkeep, hourly: sessions that ended over a week ago and audit
+ * entries past their retention are deleted, and the password hasher learns
+ * whether imported Django hashes remain (their verification time is padded
+ * onto every other sign-in until none do).
+ */
+export function createMaintenance(services: Services): Maintenance {
+  const { auth, audit, users, logger } = services;
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  async function legacyTiming(): Promise<void> {
+    auth.passwords.setLegacyIterations(await users.legacyHashIterations());
+  }
+
+  async function purge(): Promise<void> {
+    const [sessions, entries] = await Promise.all([
+      auth.sessions.purgeEnded(),
+      audit.purgeOlderThan(new Date(services.now() - AUDIT_RETENTION_MS)),
+    ]);
+    if (sessions > 0 || entries > 0) logger.info({ sessions, auditEntries: entries }, "ended sessions purged");
+  }
+
+  const round = () =>
+    Promise.all([
+      legacyTiming().catch((err: unknown) => logger.warn({ err }, "legacy hash check failed")),
+      purge().catch((err: unknown) => logger.warn({ err }, "purge failed")),
+    ]);
+
+  return {
+    async start() {
+      await round();
+      timer = setInterval(() => void round(), PURGE_INTERVAL_MS);
+      timer.unref();
+    },
+    stop() {
+      if (timer !== undefined) clearInterval(timer);
+    },
+  };
+}

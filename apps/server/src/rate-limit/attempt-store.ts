@@ -1,0 +1,50 @@
+/**
+ * Where sign-in attempts are counted: per process (memory) or shared by every
+ * instance (Redis). An attempt is reserved before the password is checked, in
+ * one atomic step over all of its keys, so parallel, batched or pipelined
+ * attempts can never run more checks than the limits allow.
+ */
+
+export interface AttemptKeys {
+  /** (username, client network): the contract's LOGIN_MAX_FAILURES per LOGIN_WINDOW. */
+  readonly pair: string;
+  /** The client network across usernames (password spraying). */
+  readonly network: string;
+  /** The account across client networks (distributed guessing): progressive delay. */
+  readonly account: string;
+}
+
+export interface AttemptRules {
+  readonly pairLimit: number;
+  readonly networkLimit: number;
+  readonly windowMs: number;
+  /** Failures of an account (all networks) before each further attempt must wait. */
+  readonly accountFreeAttempts: number;
+  /** The wait doubles from 1 s per attempt beyond the free ones, up to this. */
+  readonly accountMaxDelayMs: number;
+}
+
+export type Reservation =
+  | { readonly allowed: true }
+  | {
+      readonly allowed: false;
+      readonly retryAfterMs: number;
+      /** True for the first refusal of this key in its window (audit it once, not per attempt). */
+      readonly firstRefusal: boolean;
+    };
+
+export interface AttemptStore {
+  /** Counts one attempt on every key when all are under their rules; otherwise counts nothing. */
+  reserve(keys: AttemptKeys, rules: AttemptRules): Promise<Reservation>;
+  /** Gives a reservation back: the check never happened (an outage, a full hash queue). */
+  release(keys: AttemptKeys): Promise<void>;
+  /** The password was right: the pair and the account start afresh (the network keeps counting). */
+  succeed(keys: AttemptKeys): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Milliseconds an account must wait after `attempts` counted attempts (0 while under the free ones). */
+export function accountDelayMs(attempts: number, rules: AttemptRules): number {
+  if (attempts < rules.accountFreeAttempts) return 0;
+  return Math.min(1000 * 2 ** (attempts - rules.accountFreeAttempts), rules.accountMaxDelayMs);
+}

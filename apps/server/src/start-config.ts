@@ -1,0 +1,22 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { ParsedConfig, ServerConfig } from "./config.js";
+import { loadOrCreateSecret } from "./secret-file.js";
+
+function defaultWebRoot(): string | undefined {
+  const dist = fileURLToPath(new URL("../../web/dist", import.meta.url));
+  return existsSync(dist) ? dist : undefined;
+}
+
+/**
+ * The start step: what parsing leaves to the disk. Without AUTH_SECRET a secret
+ * is generated once into DATA_DIR (development); the account page is served
+ * when apps/web has been built.
+ */
+export function prepareConfig(config: ParsedConfig): ServerConfig {
+  return {
+    ...config,
+    authSecret: config.authSecret ?? loadOrCreateSecret(config.dataDir),
+    webRoot: config.webRoot ?? defaultWebRoot(),
+  };
+}
