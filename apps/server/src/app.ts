@@ -71,7 +71,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       sameSite: config.cookieSameSite,
       refreshPath: REFRESH_PATH,
     },
-    passwordHashing: { concurrency: hashConcurrencyFor(config.threadPoolSize) },
+    passwordHashing: {
+      concurrency: hashConcurrencyFor(config.threadPoolSize),
+      maxQueue: config.passwordHashQueue,
+    },
     ...(options.now ? { now: options.now } : {}),
   });
   const attempts = config.redisUrl ? createRedisAttemptStore(config.redisUrl) : createMemoryAttemptStore();

@@ -100,6 +100,7 @@ const variables = z
         .optional(),
     ),
     TRUST_PROXY: flag(false),
+    PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(100_000).default(64),
     UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -154,6 +155,8 @@ const schema = variables.transform((e) => ({
   logLevel: e.LOG_LEVEL,
   /** libuv's thread pool (set by the start scripts): password hashing takes all but two of its threads. */
   threadPoolSize: e.UV_THREADPOOL_SIZE,
+  /** Password checks allowed to wait for a hashing slot; beyond it, 503 with Retry-After at once. */
+  passwordHashQueue: e.PASSWORD_HASH_QUEUE,
   /** Directory of the built account page, served at /; set by the start step. */
   webRoot: undefined as string | undefined,
 }));

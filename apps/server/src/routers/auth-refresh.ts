@@ -1,21 +1,51 @@
-import { AuthError } from "@tollgate/auth";
+import { AuthError, type StoredSession } from "@tollgate/auth";
+import type { Context } from "../context.js";
 import { audit } from "../procedures/audit.js";
 import { issueSessionCookies } from "../procedures/session-issuer.js";
-import { publicProcedure, singleCookie, verifyCsrf } from "../trpc.js";
+import { publicProcedure, verifyCsrf } from "../trpc.js";
+
+/** More refresh cookies than this in one request is not a browser's doing. */
+const MAX_REFRESH_CANDIDATES = 3;
+
+/**
+ * The refresh token this request means, and its session. A sibling subdomain
+ * can plant a second refresh cookie (cookie tossing); rather than failing for
+ * ever, each candidate is tried and the one whose session the CSRF token is
+ * bound to wins. A planted token can never win: the CSRF cookie is bound to
+ * the victim's session (and is __Host- prefixed with COOKIE_SECURE).
+ */
+async function identifyRefresh(ctx: Context): Promise<{ token: string; session: StoredSession; csrfToken: string }> {
+  const { auth } = ctx.services;
+  const candidates = ctx.cookies.get(auth.cookies.names.refreshToken) ?? [];
+  if (candidates.length === 0) throw new AuthError("TOKEN_MISSING", "No refresh token");
+  if (candidates.length > MAX_REFRESH_CANDIDATES) throw new AuthError("TOKEN_INVALID", "Too many refresh cookies");
+  if (candidates.length === 1) {
+    const token = candidates[0] as string;
+    const session = await auth.sessions.identify(token);
+    // CSRF before any state changes; a forged request must not clear or rotate anything.
+    return { token, session, csrfToken: verifyCsrf(ctx, session.id) };
+  }
+  const refusals: AuthError[] = [];
+  for (const token of candidates) {
+    try {
+      const session = await auth.sessions.identify(token);
+      return { token, session, csrfToken: verifyCsrf(ctx, session.id) };
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      refusals.push(error);
+    }
+  }
+  // Only CSRF refusals: a request without this session's CSRF token changes nothing (no cookie is cleared).
+  const csrf = refusals.find((error) => error.code === "CSRF");
+  if (csrf && refusals.every((error) => error.code === "CSRF" || error.code === "TOKEN_INVALID")) throw csrf;
+  throw new AuthError("TOKEN_INVALID", "No refresh cookie belongs to this session's CSRF token");
+}
 
 export const refresh = publicProcedure.mutation(async ({ ctx }) => {
   const { auth, users } = ctx.services;
   const clear = () => ctx.setCookies(auth.cookies.clear());
   try {
-    const token = singleCookie(
-      ctx,
-      auth.cookies.names.refreshToken,
-      () => new AuthError("TOKEN_INVALID", "Duplicate refresh token cookies"),
-    );
-    if (!token) throw new AuthError("TOKEN_MISSING", "No refresh token");
-    const session = await auth.sessions.identify(token);
-    // CSRF before any state changes; a forged request must not clear or rotate anything.
-    const csrfToken = verifyCsrf(ctx, session.id);
+    const { token, session, csrfToken } = await identifyRefresh(ctx);
     // The user is read before rotating: a lookup failing after the rotation
     // committed would leave the client with a token it can no longer use.
     const user = await users.findById(session.userId);
