@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../src/config.js";
+import { ConfigError, parseConfig } from "../src/config.js";
 import { loadConfig } from "../src/env.js";
 
 function errorLine(env: Record<string, string>): string {
@@ -51,6 +51,11 @@ describe("configuration", () => {
     [{ NODE_ENV: "production" }, "AUTH_SECRET"],
     [{ INITIAL_USERNAME: "admin" }, "INITIAL_PASSWORD"],
     [{ REDIS_URL: "http://x" }, "REDIS_URL"],
+    // Instances sharing a database must share a secret: a generated one is per data directory.
+    [{ DATABASE_URL: "postgres://db.example/app" }, "AUTH_SECRET"],
+    [{ NODE_ENV: "production", AUTH_SECRET: "s".repeat(32) }, "PUBLIC_ORIGIN"],
+    [{ TOKEN_ISSUER: "x".repeat(300) }, "TOKEN_ISSUER"],
+    [{ UV_THREADPOOL_SIZE: "0" }, "UV_THREADPOOL_SIZE"],
   ])("refuses %j with one line naming %s", (env, variable) => {
     const line = errorLine(env);
     expect(line).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
@@ -78,5 +83,29 @@ describe("configuration", () => {
     expect(second).toBe(first);
     expect(readFileSync(join(dir, "auth-secret"), "utf8").trim()).toBe(first);
     expect(statSync(join(dir, "auth-secret")).mode & 0o777).toBe(0o600);
+  });
+
+  it("parses without touching the disk: no secret file is written until the start step", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "tollgate-cfg-")), "data");
+    const parsed = parseConfig({ DATA_DIR: dir });
+    expect(parsed.authSecret).toBeUndefined();
+    expect(existsSync(dir)).toBe(false);
+    expect(loadConfig({ DATA_DIR: dir }).authSecret.length).toBeGreaterThanOrEqual(32);
+    expect(existsSync(join(dir, "auth-secret"))).toBe(true);
+  });
+
+  it("refuses a secret file shorter than 32 bytes in DATA_DIR, naming the file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tollgate-cfg-"));
+    writeFileSync(join(dir, "auth-secret"), "short\n", { mode: 0o600 });
+    expect(() => loadConfig({ DATA_DIR: dir })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: dir })).toThrow(
+      `${join(dir, "auth-secret")} holds a secret shorter than 32 bytes`,
+    );
+  });
+
+  it("takes the token issuer and audience from the environment", () => {
+    const config = parseConfig({ TOKEN_ISSUER: "https://auth.example", TOKEN_AUDIENCE: "api" });
+    expect([config.tokenIssuer, config.tokenAudience]).toEqual(["https://auth.example", "api"]);
+    expect(parseConfig({})).toMatchObject({ tokenIssuer: "tollgate", tokenAudience: "tollgate" });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createPasswordHasher, verifyDjangoPbkdf2 } from "./password.js";
+import { AuthError } from "./errors.js";
+import { createPasswordHasher, hashConcurrencyFor, MAX_DJANGO_ITERATIONS, verifyDjangoPbkdf2 } from "./password.js";
 
 // Computed with Python's hashlib.pbkdf2_hmac("sha256", password, salt, iterations),
 // base64-encoded: the algorithm Django documents for PBKDF2PasswordHasher.
@@ -61,11 +62,64 @@ describe("Django pbkdf2_sha256 hashes", () => {
       "pbkdf2_sha256$abc$salt$AAAA",
       "pbkdf2_sha256$0$salt$AAAA",
       "pbkdf2_sha256$99999999999$salt$AAAA",
+      // A crafted row must not buy minutes of CPU: iterations are bounded, the key is Django's 32 bytes.
+      `pbkdf2_sha256$1200001$salt$${"A".repeat(43)}=`,
+      "pbkdf2_sha256$1000$salt$AAAA",
+      `pbkdf2_sha256$1000$salt$${"A".repeat(86)}==`,
       "pbkdf2_sha256$1000$$AAAA",
       "pbkdf2_sha256$1000$salt$",
       "pbkdf2_sha1$1000$salt$AAAA",
     ]) {
       expect(await verifyDjangoPbkdf2("pw", bad)).toBe(false);
     }
+  });
+});
+
+describe("hashing capacity", () => {
+  it("leaves two threads of libuv's pool to WebCrypto, fs and DNS, and never less than one slot", () => {
+    expect([1, 2, 3, 4, 8, 16].map(hashConcurrencyFor)).toEqual([1, 1, 1, 2, 6, 14]);
+  });
+
+  it("refuses at once with HASH_QUEUE_FULL (retry after 1 s) when the queue is full", async () => {
+    const hasher = createPasswordHasher(undefined, { concurrency: 1, maxQueue: 1 });
+    const stored = await hasher.hash("pw");
+    const running = hasher.verify("pw", stored);
+    const waiting = hasher.verify("pw", stored);
+    const refused = await hasher.verify("pw", stored).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AuthError);
+    expect(refused).toMatchObject({ code: "HASH_QUEUE_FULL", retryAfter: 1 });
+    expect((await running).valid).toBe(true);
+    expect((await waiting).valid).toBe(true);
+  });
+
+  it("never starts a hash for a caller that has gone away", async () => {
+    const hasher = createPasswordHasher(undefined, { concurrency: 1 });
+    const stored = await hasher.hash("pw");
+    const running = hasher.verify("pw", stored);
+    const controller = new AbortController();
+    const abandoned = hasher.verify("pw", stored, { signal: controller.signal });
+    expect(hasher.queued).toBe(1);
+    controller.abort(new Error("client closed the connection"));
+    await expect(abandoned).rejects.toThrow("client closed the connection");
+    expect(hasher.queued).toBe(0);
+    await running;
+  });
+
+  it("accepts only Django-sized iteration counts for the legacy timing padding", () => {
+    const hasher = createPasswordHasher();
+    expect(() => hasher.setLegacyIterations(MAX_DJANGO_ITERATIONS + 1)).toThrow(TypeError);
+    expect(() => hasher.setLegacyIterations(0)).toThrow(TypeError);
+    hasher.setLegacyIterations(1000);
+    hasher.setLegacyIterations(undefined);
+  });
+
+  it("still verifies both kinds of hash while legacy padding is on", async () => {
+    const hasher = createPasswordHasher();
+    hasher.setLegacyIterations(1000);
+    const stored = await hasher.hash("hunter2 hunter2");
+    expect((await hasher.verify("hunter2 hunter2", stored)).valid).toBe(true);
+    expect((await hasher.verify("correct horse battery staple", DJANGO_1000)).valid).toBe(true);
+    expect((await hasher.verify("wrong", DJANGO_1000)).valid).toBe(false);
+    await expect(hasher.verifyDummy("anything")).resolves.toBeUndefined();
   });
 });

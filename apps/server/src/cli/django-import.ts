@@ -1,4 +1,4 @@
-import { isDjangoHash, MAX_PASSWORD_LENGTH } from "@tollgate/auth";
+import { isDjangoHash, MAX_DJANGO_ITERATIONS, MAX_PASSWORD_LENGTH, parseDjangoHash } from "@tollgate/auth";
 import pg from "pg";
 import { UsernameTakenError, type UserStore } from "../stores/user-store.js";
 
@@ -23,7 +23,9 @@ function problem(row: DjangoUserRow): string | undefined {
   if (typeof row.password !== "string" || !isDjangoHash(row.password) || row.password.length > MAX_PASSWORD_LENGTH) {
     return "password is not a pbkdf2_sha256 hash (unusable or another hasher)";
   }
-  if (row.password.split("$").length !== 4) return "password hash is malformed";
+  if (!parseDjangoHash(row.password)) {
+    return `password hash is malformed or out of bounds (at most ${MAX_DJANGO_ITERATIONS} iterations, a 32-byte key)`;
+  }
   return undefined;
 }
 
