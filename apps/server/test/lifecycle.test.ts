@@ -1,11 +1,67 @@
 import { existsSync, mkdtempSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
-import { spawnSource, startMain, TestBrowser, testConfig } from "./support/index.js";
+import { type MainProcess, spawnSource, startMain, TestBrowser, testConfig } from "./support/index.js";
+
+/** Resolves once the server process writes a log line containing `text`. */
+function logLine(server: MainProcess, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    let out = "";
+    const onData = (chunk: Buffer) => {
+      out += chunk;
+      if (!out.includes(text)) return;
+      server.child.stdout?.off("data", onData);
+      resolve();
+    };
+    server.child.stdout?.on("data", onData);
+  });
+}
+
+/**
+ * A POST the server has begun: resolves once the server has read its headers
+ * (answered `100 Continue`); `finish` sends the JSON body and awaits the answer.
+ */
+function startRequest(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ finish(body: string): Promise<{ status: number; setCookies: string[] }> }> {
+  return new Promise((resolveStarted, reject) => {
+    const req = request(`${baseUrl}${path}`, {
+      method: "POST",
+      headers: {
+        ...headers,
+        "content-type": "application/json",
+        expect: "100-continue",
+        "transfer-encoding": "chunked",
+      },
+    });
+    const answered = new Promise<{ status: number; setCookies: string[] }>((resolveAnswer, rejectAnswer) => {
+      req.on("response", (res) => {
+        res.resume();
+        res.on("end", () =>
+          resolveAnswer({ status: res.statusCode ?? 0, setCookies: res.headers["set-cookie"] ?? [] }),
+        );
+      });
+      req.on("error", rejectAnswer);
+    });
+    req.on("error", reject);
+    req.on("continue", () =>
+      resolveStarted({
+        finish(body) {
+          req.end(body);
+          return answered;
+        },
+      }),
+    );
+    req.flushHeaders();
+  });
+}
 
 describe("server lifecycle", () => {
   it("creates INITIAL_USERNAME once, and a second start leaves it alone", async () => {
@@ -13,9 +69,14 @@ describe("server lifecycle", () => {
     const app = await createApp({ config });
     const url = await app.listen(0, "127.0.0.1");
     expect((await new TestBrowser(url).login("admin", "initial password")).status).toBe(200);
-    const again = await createApp({ config, database: app.services.database });
+    // A later start with another INITIAL_PASSWORD must not re-create or reset the user.
+    const again = await createApp({
+      config: { ...config, initialPassword: "another password" },
+      database: app.services.database,
+    });
     await again.close();
     expect((await new TestBrowser(url).login("admin", "initial password")).status).toBe(200);
+    expect((await new TestBrowser(url).login("admin", "another password")).status).toBe(401);
     await app.close();
   });
 
@@ -53,16 +114,20 @@ describe("server lifecycle", () => {
     const env = { DATA_DIR: dataDir, INITIAL_USERNAME: "vera", INITIAL_PASSWORD: "vera password", LOG_LEVEL: "info" };
     const server = await startMain(env);
     expect(existsSync(join(dataDir, "tollgate.pid"))).toBe(true);
-    const inflight = Array.from({ length: 4 }, () => new TestBrowser(server.url).login("vera", "vera password"));
-    await new Promise((r) => setTimeout(r, 5));
+
+    // A sign-in whose headers the server has read (it answered 100 Continue) and whose body it still awaits.
+    const inflight = await startRequest(server.url, "/trpc/auth.login", { origin: server.url });
+    const shuttingDown = logLine(server, "shutting down");
     server.child.kill("SIGTERM");
-    const results = await Promise.allSettled(inflight);
-    // Sign-ins take tens of milliseconds (argon2id): some were in flight when the signal came.
-    expect(results.filter((r) => r.status === "fulfilled").length).toBeGreaterThan(0);
-    for (const result of results) {
-      // Accepted before the signal: answered in full. After it: refused at connect, never a 5xx.
-      if (result.status === "fulfilled") expect(result.value.status).toBe(200);
-    }
+    await shuttingDown;
+    const answer = await inflight.finish(JSON.stringify({ username: "vera", password: "vera password" }));
+    expect(answer.status).toBe(200);
+    expect(answer.setCookies.map((line) => line.split("=")[0]).sort()).toEqual([
+      "access_token",
+      "csrf_token",
+      "refresh_token",
+    ]);
+
     expect(await server.exited).toBe(0);
     expect(existsSync(join(dataDir, "tollgate.pid"))).toBe(false);
     // The embedded database opens again at once.

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { createClock, startTestServer, type TestServer } from "@tollgate/server/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.js";
 
@@ -10,7 +10,8 @@ describe("demo page in headless Chromium", () => {
   const clock = createClock();
   let server: TestServer;
   let browser: Browser;
-  const refreshCounts = new WeakMap<BrowserContext, { count: number }>();
+  /** Per browser context: refresh requests sent, and requests not yet answered. */
+  const traffic = new WeakMap<BrowserContext, { refreshes: number; inFlight: number }>();
 
   beforeAll(async () => {
     server = await startTestServer("pglite", { clock, config: { webRoot } });
@@ -24,20 +25,48 @@ describe("demo page in headless Chromium", () => {
 
   async function newContext(): Promise<BrowserContext> {
     const context = await browser.newContext();
-    const counter = { count: 0 };
-    refreshCounts.set(context, counter);
+    const counts = { refreshes: 0, inFlight: 0 };
+    traffic.set(context, counts);
     context.on("request", (request) => {
-      if (new URL(request.url()).pathname === "/trpc/auth.refresh") counter.count++;
+      counts.inFlight++;
+      if (new URL(request.url()).pathname === "/trpc/auth.refresh") counts.refreshes++;
     });
+    const done = () => counts.inFlight--;
+    context.on("requestfinished", done);
+    context.on("requestfailed", done);
     return context;
   }
 
-  async function signIn(page: Page): Promise<void> {
+  function refreshesOf(context: BrowserContext): number {
+    const counts = traffic.get(context);
+    if (!counts) throw new Error("a context made without newContext()");
+    return counts.refreshes;
+  }
+
+  /** Every request the context's pages sent has been answered. */
+  async function networkIdle(context: BrowserContext): Promise<void> {
+    await expect.poll(() => traffic.get(context)?.inFlight).toBe(0);
+  }
+
+  /**
+   * Resolves with the answer to the page's next session list: the last call of
+   * signing in, loading the page and "Reload profile" (user.me, then
+   * auth.sessions), made after any refresh they needed.
+   */
+  function nextSessionList(page: Page): Promise<Response> {
+    return page.waitForResponse((response) => new URL(response.url()).pathname === "/trpc/auth.sessions");
+  }
+
+  const profileLoadedAt = (page: Page) => page.locator("#profile-loaded").getAttribute("datetime");
+
+  async function signIn(page: Page, username = "nina", password = "nina password"): Promise<void> {
     await page.goto(server.url);
-    await page.getByLabel("Username").fill("nina");
-    await page.getByLabel("Password").fill("nina password");
+    await page.getByLabel("Username").fill(username);
+    await page.getByLabel("Password").fill(password);
+    const sessionList = nextSessionList(page);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect.poll(() => page.getByTestId("username").textContent()).toBe("nina");
+    expect((await sessionList).status()).toBe(200);
+    await expect.poll(() => page.getByTestId("username").textContent()).toBe(username);
   }
 
   it("signs in, and page scripts never see a token", async () => {
@@ -73,11 +102,17 @@ describe("demo page in headless Chromium", () => {
     const context = await newContext();
     const page = await context.newPage();
     await signIn(page);
-    const before = refreshCounts.get(context)?.count ?? 0;
+    const loadedBefore = await profileLoadedAt(page);
+    await networkIdle(context);
+    const before = refreshesOf(context);
     clock.advance(901);
+    const sessionList = nextSessionList(page);
     await page.getByRole("button", { name: "Reload profile" }).click();
-    await expect.poll(() => refreshCounts.get(context)?.count).toBe(before + 1);
-    await expect.poll(() => page.getByTestId("username").textContent()).toBe("nina");
+    expect((await sessionList).status()).toBe(200);
+    await expect.poll(() => profileLoadedAt(page)).not.toBe(loadedBefore);
+    await networkIdle(context);
+    expect(refreshesOf(context)).toBe(before + 1);
+    expect(await page.getByTestId("username").textContent()).toBe("nina");
     expect(await page.locator("#sign-in").isHidden()).toBe(true);
     await context.close();
   });
@@ -88,22 +123,30 @@ describe("demo page in headless Chromium", () => {
     const first = await context.newPage();
     await signIn(first);
     const second = await context.newPage();
+    const sessionList = nextSessionList(second);
     await second.goto(server.url);
+    expect((await sessionList).status()).toBe(200);
     await expect.poll(() => second.getByTestId("username").textContent()).toBe("nina");
     return { context, first, second };
   }
 
   it("two tabs with an expired token make one refresh in total", async () => {
     const { context, first, second } = await twoTabs();
-    const before = refreshCounts.get(context)?.count ?? 0;
+    const loadedBefore = await Promise.all([profileLoadedAt(first), profileLoadedAt(second)]);
+    await networkIdle(context);
+    const before = refreshesOf(context);
     clock.advance(901);
+    const sessionLists = [nextSessionList(first), nextSessionList(second)];
     await Promise.all([
       first.getByRole("button", { name: "Reload profile" }).click(),
       second.getByRole("button", { name: "Reload profile" }).click(),
     ]);
-    await expect.poll(() => first.locator("#profile-loaded").getAttribute("datetime")).toBeTruthy();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(refreshCounts.get(context)?.count).toBe(before + 1);
+    // Both tabs reloaded in full: whatever refresh either needed has been sent.
+    expect((await Promise.all(sessionLists)).map((response) => response.status())).toEqual([200, 200]);
+    await expect.poll(() => profileLoadedAt(first)).not.toBe(loadedBefore[0]);
+    await expect.poll(() => profileLoadedAt(second)).not.toBe(loadedBefore[1]);
+    await networkIdle(context);
+    expect(refreshesOf(context)).toBe(before + 1);
     expect(await first.getByTestId("username").textContent()).toBe("nina");
     expect(await second.getByTestId("username").textContent()).toBe("nina");
     await context.close();
@@ -119,21 +162,23 @@ describe("demo page in headless Chromium", () => {
   });
 
   it("lists sessions and signs another one out from the list", async () => {
+    // A user of its own: nina's sessions from the other tests would be listed too.
+    await server.createUser("omar", "omar password");
     const laptop = await newContext();
     const phone = await newContext();
     const laptopPage = await laptop.newPage();
     const phonePage = await phone.newPage();
-    await signIn(phonePage);
-    await signIn(laptopPage);
-    const items = laptopPage.locator("#sessions li");
-    await expect.poll(() => items.count()).toBeGreaterThanOrEqual(2);
+    await signIn(phonePage, "omar", "omar password");
+    await signIn(laptopPage, "omar", "omar password");
+    await expect.poll(() => laptopPage.locator("#sessions li").count()).toBe(2);
     const others = laptopPage.getByRole("button", { name: /^Sign out session on (?!.*this device)/ });
-    const before = await others.count();
-    expect(before).toBeGreaterThanOrEqual(1);
-    await others.first().click();
-    await expect.poll(() => laptopPage.locator("#sessions li.ended").count()).toBeGreaterThanOrEqual(1);
+    expect(await others.count()).toBe(1);
+    await others.click();
+    await expect.poll(() => laptopPage.locator("#sessions li.ended").count()).toBe(1);
+    expect(await laptopPage.locator("#sessions li").count()).toBe(2);
+    expect(await others.count()).toBe(0);
     // The laptop is still signed in; "Sign out everywhere" ends the rest.
-    expect(await laptopPage.getByTestId("username").textContent()).toBe("nina");
+    expect(await laptopPage.getByTestId("username").textContent()).toBe("omar");
     await laptopPage.getByRole("button", { name: "Sign out everywhere" }).click();
     await expect.poll(() => laptopPage.locator("#sign-in").isVisible()).toBe(true);
     await laptop.close();

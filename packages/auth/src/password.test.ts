@@ -1,6 +1,20 @@
-import { describe, expect, it } from "vitest";
+import { verify as argon2Verify } from "@node-rs/argon2";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { AuthError } from "./errors.js";
-import { createPasswordHasher, hashConcurrencyFor, MAX_DJANGO_ITERATIONS, verifyDjangoPbkdf2 } from "./password.js";
+import {
+  createPasswordHasher,
+  DEFAULT_ARGON2_PARAMS,
+  hashConcurrencyFor,
+  MAX_DJANGO_ITERATIONS,
+  verifyDjangoPbkdf2,
+} from "./password.js";
+
+// argon2's verify, observed: it still does the real work unless a test says otherwise.
+vi.mock("@node-rs/argon2", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@node-rs/argon2")>();
+  return { ...actual, verify: vi.fn(actual.verify) };
+});
+const verifySpy = vi.mocked(argon2Verify);
 
 // Computed with Python's hashlib.pbkdf2_hmac("sha256", password, salt, iterations),
 // base64-encoded: the algorithm Django documents for PBKDF2PasswordHasher.
@@ -38,9 +52,46 @@ describe("argon2id passwords", () => {
     expect((await hasher.verify("pw", "")).valid).toBe(false);
   });
 
-  it("spends a real verification on the dummy hash", async () => {
-    await expect(hasher.verifyDummy("anything")).resolves.toBeUndefined();
-    await expect(hasher.verifyDummy("x".repeat(5000))).resolves.toBeUndefined();
+  describe("verifyDummy", () => {
+    beforeEach(() => {
+      verifySpy.mockClear();
+    });
+
+    it("spends one real argon2id verification of the password against an argon2id hash", async () => {
+      await hasher.verifyDummy("anything");
+      expect(verifySpy).toHaveBeenCalledTimes(1);
+      const [stored, password] = verifySpy.mock.calls[0] ?? [];
+      expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[\w+/]+\$[\w+/]+$/);
+      expect(password).toBe("anything");
+      // argon2 itself answered (a wrong password), not a stand-in.
+      await expect(verifySpy.mock.results[0]?.value).resolves.toBe(false);
+    });
+
+    it("verifies at most MAX_PASSWORD_LENGTH characters of an over-long password", async () => {
+      await hasher.verifyDummy("x".repeat(5000));
+      expect(verifySpy).toHaveBeenCalledTimes(1);
+      expect(verifySpy.mock.calls[0]?.[1]).toBe("x".repeat(1024));
+    });
+
+    it("waits for a hashing slot like a real verification", async () => {
+      const single = createPasswordHasher(DEFAULT_ARGON2_PARAMS, { concurrency: 1 });
+      await single.verifyDummy("warm up"); // computes the dummy hash once
+      const stored = await single.hash("pw");
+      verifySpy.mockClear();
+      let release: (valid: boolean) => void = () => {};
+      verifySpy.mockImplementationOnce(() => new Promise((resolve) => (release = resolve)));
+      const real = single.verify("pw", stored); // takes the only slot and holds it until released
+      await vi.waitFor(() => expect(verifySpy).toHaveBeenCalledTimes(1));
+
+      const dummy = single.verifyDummy("guess");
+      await new Promise((resolve) => setImmediate(resolve)); // every pending microtask has run
+      expect(verifySpy).toHaveBeenCalledTimes(1);
+
+      release(true);
+      await real;
+      await dummy;
+      expect(verifySpy).toHaveBeenCalledTimes(2);
+    });
   });
 });
 

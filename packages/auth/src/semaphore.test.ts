@@ -2,24 +2,24 @@ import { describe, expect, it } from "vitest";
 import { createSemaphore, QueueFullError } from "./semaphore.js";
 
 describe("semaphore", () => {
-  it("never runs more than the limit at once and runs everything in order", async () => {
+  it("never runs more than the limit at once and starts tasks in arrival order", async () => {
     const semaphore = createSemaphore(2);
     let running = 0;
     let peak = 0;
-    const order: number[] = [];
+    const started: number[] = [];
     await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         semaphore.run(async () => {
+          started.push(i);
           running++;
           peak = Math.max(peak, running);
           await new Promise((r) => setTimeout(r, 2));
-          order.push(i);
           running--;
         }),
       ),
     );
     expect(peak).toBe(2);
-    expect(order).toHaveLength(8);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it("releases its slot when a task fails", async () => {
