@@ -1,4 +1,4 @@
-import { createTollgateClient, isUnauthorized } from "@tollgate/client-sdk";
+import { authCodeOf, createTollgateClient, isUnauthorized } from "@tollgate/client-sdk";
 import { CookieJar, createRequestScopedClient } from "@tollgate/client-sdk/node";
 import type { TestServer } from "@tollgate/server/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -59,6 +59,10 @@ describe("client SDK against a real server", () => {
     clock.advance(901);
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => api.user.me.query()));
     expect(results.every((r) => r.status === "rejected" && isUnauthorized(r.reason))).toBe(true);
+    // The calls fail with their own error: the server's reason for refusing the access token.
+    expect(new Set(results.map((r) => r.status === "rejected" && authCodeOf(r.reason)))).toEqual(
+      new Set(["TOKEN_EXPIRED"]),
+    );
     expect(expired).toBe(1);
     expect(counter.count("auth.refresh")).toBe(1);
     // No refresh loop: later calls fail at once without another refresh.

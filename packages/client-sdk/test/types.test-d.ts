@@ -1,4 +1,6 @@
-import { createTollgateClient, type TollgateClient } from "@tollgate/client-sdk";
+import { authCodeOf, createTollgateClient, type TollgateClient, type TollgateErrorCode } from "@tollgate/client-sdk";
+import type { AppRouter } from "@tollgate/server";
+import type { inferRouterError } from "@trpc/server";
 import { describe, expectTypeOf, it } from "vitest";
 
 const api: TollgateClient = createTollgateClient({ url: "/trpc" });
@@ -35,5 +37,19 @@ describe("client types come from the server's router", () => {
     void api.user.delete;
     // @ts-expect-error: a query has no mutate
     void api.user.me.mutate;
+  });
+});
+
+describe("error codes", () => {
+  it("authCodeOf narrows to the codes the server sends", () => {
+    expectTypeOf(authCodeOf).returns.toEqualTypeOf<TollgateErrorCode | undefined>();
+    expectTypeOf<"RATE_LIMITED">().toExtend<TollgateErrorCode>();
+    expectTypeOf<"Too many">().not.toExtend<TollgateErrorCode>();
+  });
+
+  it("knows every code the router's error shape can carry", () => {
+    type ServerAuthCode = Extract<inferRouterError<AppRouter>["data"], { authCode: unknown }>["authCode"];
+    expectTypeOf<ServerAuthCode>().not.toBeNever();
+    expectTypeOf<ServerAuthCode>().toExtend<TollgateErrorCode>();
   });
 });
