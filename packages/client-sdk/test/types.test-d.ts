@@ -1,6 +1,13 @@
-import { authCodeOf, createTollgateClient, type TollgateClient, type TollgateErrorCode } from "@tollgate/client-sdk";
+import {
+  authCodeOf,
+  createTollgateClient,
+  type PublicUser,
+  type SignedIn,
+  type TollgateClient,
+  type TollgateErrorCode,
+} from "@tollgate/client-sdk";
 import type { AppRouter } from "@tollgate/server";
-import type { inferRouterError } from "@trpc/server";
+import type { inferRouterError, inferRouterOutputs } from "@trpc/server";
 import { describe, expectTypeOf, it } from "vitest";
 
 const api: TollgateClient = createTollgateClient({ url: "/trpc" });
@@ -51,5 +58,18 @@ describe("error codes", () => {
     type ServerAuthCode = Extract<inferRouterError<AppRouter>["data"], { authCode: unknown }>["authCode"];
     expectTypeOf<ServerAuthCode>().not.toBeNever();
     expectTypeOf<ServerAuthCode>().toExtend<TollgateErrorCode>();
+  });
+});
+
+describe("exported result types", () => {
+  type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+  it("PublicUser and SignedIn are the router's own outputs", () => {
+    expectTypeOf<PublicUser>().toEqualTypeOf<RouterOutputs["user"]["me"]>();
+    expectTypeOf<SignedIn>().toEqualTypeOf<Extract<RouterOutputs["auth"]["login"], { accessTokenExpiresAt: number }>>();
+    expectTypeOf<SignedIn>().toHaveProperty("user").toEqualTypeOf<PublicUser>();
+    expectTypeOf<SignedIn>().toHaveProperty("accessTokenExpiresAt").toEqualTypeOf<number>();
+    expectTypeOf<PublicUser>().not.toBeAny();
+    expectTypeOf<SignedIn>().not.toBeAny();
   });
 });
