@@ -3,6 +3,7 @@ import { createTRPCClient, httpBatchLink, httpLink, splitLink, type TRPCClient }
 import { type CookieJarLike, type FetchLike, fetchWithCookieJar } from "./cookie-jar.js";
 import { createCrossTab } from "./cross-tab.js";
 import { csrfFromCookieString, csrfFromDocument } from "./csrf.js";
+import { SIGN_IN_PROCEDURES } from "./procedures.js";
 import { refreshLink } from "./refresh-link.js";
 import { createRefresher, type SessionEndReason } from "./refresher.js";
 
@@ -32,8 +33,6 @@ export interface TollgateClientOptions {
 
 /** Every procedure of the Tollgate server, typed from its router. */
 export type TollgateClient = TRPCClient<AppRouter>;
-
-const REFRESH_PATH = "auth.refresh";
 
 function absolute(url: string): string {
   if (/^https?:\/\//.test(url)) return url;
@@ -72,8 +71,8 @@ export function createTollgateClient(options: TollgateClientOptions): TollgateCl
     options.batch === false
       ? single
       : splitLink<AppRouter>({
-          // The refresh cookie's Path is /trpc/auth.refresh: that call must go alone.
-          condition: (op) => op.path === REFRESH_PATH,
+          // Credential checks (the server refuses them batched) and auth.refresh (its cookie's Path) go alone.
+          condition: (op) => SIGN_IN_PROCEDURES.has(op.path),
           true: single,
           false: httpBatchLink<AppRouter>({
             url: options.url,

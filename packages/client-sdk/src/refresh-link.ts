@@ -3,13 +3,8 @@ import type { TRPCLink } from "@trpc/client";
 // The observable helpers @trpc/client itself is built on (browser-safe, no server code).
 import { observable, type Unsubscribable } from "@trpc/server/observable";
 import { isUnauthorized } from "./errors.js";
+import { SIGN_IN_PROCEDURES, SIGN_OUT_PROCEDURES } from "./procedures.js";
 import type { Refresher } from "./refresher.js";
-
-/** Procedures that must never trigger a refresh or be retried. */
-const NEVER_RETRIED = new Set(["auth.login", "auth.refresh"]);
-/** Procedures after whose success this client is signed out. */
-const SIGN_OUT = new Set(["auth.logout", "auth.logoutAll"]);
-const SIGN_IN = new Set(["auth.login", "auth.refresh"]);
 
 function expiryOf(data: unknown): number | undefined {
   const value = (data as { accessTokenExpiresAt?: unknown } | null)?.accessTokenExpiresAt;
@@ -34,15 +29,16 @@ export function refreshLink(refresher: Refresher, now: () => number): TRPCLink<A
             next(envelope) {
               if (envelope.result.type === "data" || envelope.result.type === undefined) {
                 const data = (envelope.result as { data?: unknown }).data;
-                const expiresAt = SIGN_IN.has(op.path) ? expiryOf(data) : undefined;
+                const expiresAt = SIGN_IN_PROCEDURES.has(op.path) ? expiryOf(data) : undefined;
                 if (expiresAt !== undefined) refresher.signedIn(expiresAt);
-                if (SIGN_OUT.has(op.path)) refresher.signedOut("signed-out");
+                if (SIGN_OUT_PROCEDURES.has(op.path)) refresher.signedOut("signed-out");
               }
               observer.next(envelope);
             },
             error(error) {
               if (disposed) return;
-              if (retried || NEVER_RETRIED.has(op.path) || !isUnauthorized(error)) {
+              // A credential check's 401 is a wrong password, not an expired session.
+              if (retried || SIGN_IN_PROCEDURES.has(op.path) || !isUnauthorized(error)) {
                 observer.error(error);
                 return;
               }
