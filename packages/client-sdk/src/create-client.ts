@@ -20,7 +20,11 @@ export interface TollgateClientOptions {
   /** Reads the CSRF token; default: the csrf cookie (from the jar, or document.cookie). */
   readonly csrfToken?: () => string | undefined | Promise<string | undefined>;
   readonly fetch?: FetchLike;
-  /** Refresh this many seconds before the access token expires (default 30); false: only on 401. */
+  /**
+   * Refresh this many seconds before the access token expires (default 30), timed
+   * from the lifetime the server reports, never sooner than half of it nor 5 s
+   * after the last refresh; false: only on 401.
+   */
   readonly proactiveRefresh?: false | { readonly leadSeconds: number };
   /** Coordinate refresh and sign-out across tabs (Web Locks, BroadcastChannel). Default true. */
   readonly crossTab?: boolean;
@@ -81,9 +85,28 @@ export function createTollgateClient(options: TollgateClientOptions): TollgateCl
           }),
         });
 
-  const refreshClient = createTRPCClient<AppRouter>({ links: [single] });
+  // The refresher's own link: it also keeps the answer's Date, the server's clock.
+  let refreshDate: string | null = null;
+  const refreshClient = createTRPCClient<AppRouter>({
+    links: [
+      httpLink<AppRouter>({
+        url: options.url,
+        fetch: async (input, init) => {
+          const response = await fetchWithCredentials(input, init);
+          refreshDate = response.headers.get("date");
+          return response;
+        },
+        headers: () => headersFor(true),
+      }),
+    ],
+  });
   const refresher = createRefresher({
-    refresh: () => refreshClient.auth.refresh.mutate(),
+    // One refresh at a time (the refresher's lock), so one `refreshDate` is enough.
+    refresh: async () => {
+      refreshDate = null;
+      const { accessTokenExpiresAt } = await refreshClient.auth.refresh.mutate();
+      return { accessTokenExpiresAt, serverDate: refreshDate };
+    },
     crossTab: createCrossTab("tollgate", options.crossTab !== false),
     onSessionEnded: (reason) => options.onSessionExpired?.(reason),
     proactiveLeadMs: options.proactiveRefresh === false ? false : (options.proactiveRefresh?.leadSeconds ?? 30) * 1000,

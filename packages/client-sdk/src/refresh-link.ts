@@ -5,10 +5,14 @@ import { observable, type Unsubscribable } from "@trpc/server/observable";
 import { isUnauthorized } from "./errors.js";
 import { SIGN_IN_PROCEDURES, SIGN_OUT_PROCEDURES } from "./procedures.js";
 import type { Refresher } from "./refresher.js";
+import type { Grant } from "./token-timing.js";
 
-function expiryOf(data: unknown): number | undefined {
-  const value = (data as { accessTokenExpiresAt?: unknown } | null)?.accessTokenExpiresAt;
-  return typeof value === "number" ? value : undefined;
+/** A sign-in's answer: its expiry and, from the response (httpLink's context), the server's Date. */
+function grantOf(data: unknown, context: unknown): Grant | undefined {
+  const accessTokenExpiresAt = (data as { accessTokenExpiresAt?: unknown } | null)?.accessTokenExpiresAt;
+  if (typeof accessTokenExpiresAt !== "number") return undefined;
+  const response = (context as { response?: { headers?: Headers } } | undefined)?.response;
+  return { accessTokenExpiresAt, serverDate: response?.headers?.get("date") };
 }
 
 /**
@@ -29,8 +33,8 @@ export function refreshLink(refresher: Refresher, now: () => number): TRPCLink<A
             next(envelope) {
               if (envelope.result.type === "data" || envelope.result.type === undefined) {
                 const data = (envelope.result as { data?: unknown }).data;
-                const expiresAt = SIGN_IN_PROCEDURES.has(op.path) ? expiryOf(data) : undefined;
-                if (expiresAt !== undefined) refresher.signedIn(expiresAt);
+                const grant = SIGN_IN_PROCEDURES.has(op.path) ? grantOf(data, envelope.context) : undefined;
+                if (grant) refresher.signedIn(grant);
                 if (SIGN_OUT_PROCEDURES.has(op.path)) refresher.signedOut("signed-out");
               }
               observer.next(envelope);

@@ -1,7 +1,7 @@
 import { authCodeOf, createTollgateClient, isUnauthorized } from "@tollgate/client-sdk";
 import { CookieJar, createRequestScopedClient } from "@tollgate/client-sdk/node";
 import type { TestServer } from "@tollgate/server/testing";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { countingFetch, createClock, refreshEvents, serverWithUser } from "./support.js";
 
 describe("client SDK against a real server", () => {
@@ -115,23 +115,28 @@ describe("client SDK against a real server", () => {
 describe("proactive refresh", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await serverWithUser({ config: { accessTokenTtl: 3 } });
+    server = await serverWithUser({ config: { accessTokenTtl: 7 } });
   });
   afterAll(() => server?.close());
 
-  it("refreshes shortly before the access token expires, so calls never see a 401", async () => {
+  it("times refreshes from the lifetime the server reports, even with a client clock 10 minutes ahead", async () => {
     const counter = countingFetch();
     const api = createTollgateClient({
       url: `${server.url}/trpc`,
       cookieJar: new CookieJar(),
       fetch: counter.fetch,
       crossTab: false,
-      proactiveRefresh: { leadSeconds: 2 },
+      // By this clock every token has expired long ago: timing from it refreshed without pause.
+      now: () => Date.now() + 600_000,
     });
     await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" });
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect(counter.count("auth.refresh")).toBeGreaterThanOrEqual(1);
-    await api.user.me.query();
-    expect(counter.calls.filter((c) => c === "user.me")).toHaveLength(1);
+    // Lifetime 5–6 s by the server's Date header: refreshed after the 5 s floor, not at once.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(counter.count("auth.refresh")).toBe(0);
+    await vi.waitFor(() => expect(counter.count("auth.refresh")).toBe(1), { timeout: 5_000, interval: 50 });
+    // The refreshed token is valid: the call goes out once, no 401, no second refresh.
+    expect((await api.user.me.query()).username).toBe("sdk-user");
+    expect(counter.count("user.me")).toBe(1);
+    expect(counter.count("auth.refresh")).toBe(1);
   });
 });
