@@ -25,3 +25,14 @@ export function authCodeOf(error: unknown): TollgateErrorCode | undefined {
   const code = dataOf(error)?.authCode;
   return TOLLGATE_ERROR_CODES.find((known) => known === code);
 }
+
+/**
+ * A failure that says nothing about the session: the request or its answer
+ * was lost (no tRPC error body: fetch threw, or the answer was not tRPC's), or
+ * the server failed (5xx). Worth sending again; a 4xx never is.
+ */
+export function isTransientFailure(error: unknown): boolean {
+  if (!isTRPCClientError(error)) return true;
+  const status = dataOf(error)?.httpStatus;
+  return status === undefined || (typeof status === "number" && status >= 500);
+}

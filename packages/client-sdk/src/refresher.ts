@@ -1,5 +1,5 @@
 import type { CrossTab } from "./cross-tab.js";
-import { isUnauthorized } from "./errors.js";
+import { isTransientFailure, isUnauthorized } from "./errors.js";
 import { type Grant, type RefreshRecord, recordOf, refreshDelay } from "./token-timing.js";
 
 export type SessionEndReason = "expired" | "signed-out";
@@ -32,7 +32,14 @@ export interface Refresher {
   close(): void;
 }
 
-/** After a proactive refresh that failed without an answer (network, 5xx): retry after 5 s, doubling up to 5 min. */
+/**
+ * A refresh that got no answer is sent again after these waits. Its rotation may
+ * have committed with only the answer lost: the server takes the just-rotated
+ * token again within REFRESH_REUSE_GRACE (10 s by default), so every retry
+ * happens within a few seconds.
+ */
+const RETRY_DELAYS_MS = [250, 1_000];
+/** After a refresh that still failed (network, 5xx): try again after 5 s, doubling up to 5 min. */
 const BACKOFF_FIRST_MS = 5_000;
 const BACKOFF_MAX_MS = 300_000;
 /** setTimeout fires at once for anything longer (about 24.8 days). */
@@ -104,6 +111,18 @@ export function createRefresher(options: RefresherOptions): Refresher {
     }
   });
 
+  /** auth.refresh, sent again (twice at most) when it got no answer or a 5xx; a 4xx is final. */
+  async function refreshWithRetries(attempt = 0): Promise<Grant> {
+    try {
+      return await options.refresh();
+    } catch (error) {
+      const wait = RETRY_DELAYS_MS[attempt];
+      if (wait === undefined || !isTransientFailure(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      return refreshWithRetries(attempt + 1);
+    }
+  }
+
   async function refreshUnderLock(since: number): Promise<boolean> {
     return crossTab.withRefreshLock(async () => {
       // Another tab (or an earlier call here) refreshed after this call was sent.
@@ -113,7 +132,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
         return true;
       }
       try {
-        accepted(await options.refresh());
+        accepted(await refreshWithRetries());
         return true;
       } catch (error) {
         // The server said no: the session is over. A network failure is not an expiry.

@@ -71,6 +71,43 @@ describe("client SDK against a real server", () => {
     expect(expired).toBe(1);
   });
 
+  it("a refresh whose answer is lost is sent again within the reuse grace; the session goes on, not revoked", async () => {
+    const counter = countingFetch();
+    let lost = false;
+    // The server gets the refresh and rotates the token, but its answer (and cookies) never arrive.
+    const lossyFetch = async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await counter.fetch(input, init);
+      if (!lost && counter.calls.at(-1) === "auth.refresh") {
+        lost = true;
+        await response.arrayBuffer();
+        throw new TypeError("fetch failed: connection reset");
+      }
+      return response;
+    };
+    let expired = 0;
+    const api = createTollgateClient({
+      url: `${server.url}/trpc`,
+      cookieJar: new CookieJar(),
+      fetch: lossyFetch,
+      proactiveRefresh: false,
+      crossTab: false,
+      onSessionExpired: () => expired++,
+    });
+    await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" });
+    clock.advance(901);
+    expect((await api.user.me.query()).username).toBe("sdk-user");
+    expect(counter.calls).toEqual(["auth.login", "user.me", "auth.refresh", "auth.refresh", "user.me"]);
+    // One rotation: the retry presented the just-rotated token and got the same successor back.
+    expect((await refreshEvents(server)) - refreshesBefore).toBe(1);
+    // That successor is the session's live token: the next refresh is an ordinary one, not theft.
+    clock.advance(901);
+    expect((await api.user.me.query()).username).toBe("sdk-user");
+    expect(counter.count("auth.refresh")).toBe(3);
+    const current = (await api.auth.sessions.query()).find((s) => s.current);
+    expect(current?.revokedAt).toBeNull();
+    expect(expired).toBe(0);
+  });
+
   it("retries only the failed operation of a mixed batch", async () => {
     const { api, counter } = client();
     await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" });

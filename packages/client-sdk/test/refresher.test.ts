@@ -41,8 +41,9 @@ function grant(ttlMs: number, serverNow = Date.now(), withDate = true): Grant {
   };
 }
 
-const unauthorized = () =>
-  TRPCClientError.from({ error: { message: "no", code: -32001, data: { code: "UNAUTHORIZED", httpStatus: 401 } } });
+const serverError = (httpStatus: number, code = "INTERNAL_SERVER_ERROR") =>
+  TRPCClientError.from({ error: { message: "no", code: -32000, data: { code, httpStatus } } });
+const unauthorized = () => serverError(401, "UNAUTHORIZED");
 
 describe("refresher", () => {
   beforeEach(() => {
@@ -111,8 +112,61 @@ describe("refresher", () => {
       proactiveLeadMs: false,
       now: Date.now,
     });
-    expect(await r.refresh(0)).toBe(false);
+    const result = r.refresh(0);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(await result).toBe(false);
     expect(ended).not.toHaveBeenCalled();
+  });
+
+  it("sends a refresh that got no answer again, twice at most, within the server's reuse grace", async () => {
+    const calls: number[] = [];
+    const refresh = vi.fn(async (): Promise<Grant> => {
+      calls.push(Date.now() - 1_000_000);
+      throw new TypeError("fetch failed");
+    });
+    const r = createRefresher({
+      refresh,
+      crossTab: createCrossTab("t", false),
+      onSessionEnded: () => {},
+      proactiveLeadMs: false,
+      now: Date.now,
+    });
+    const result = r.refresh(0);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await result).toBe(false);
+    expect(calls).toEqual([0, 250, 1_250]);
+    // The next attempt succeeds: the caller may retry.
+    refresh.mockImplementationOnce(async () => {
+      throw serverError(503);
+    });
+    refresh.mockImplementationOnce(async () => grant(900_000));
+    const second = r.refresh(Date.now());
+    await vi.advanceTimersByTimeAsync(300);
+    expect(await second).toBe(true);
+    expect(refresh).toHaveBeenCalledTimes(5);
+  });
+
+  it.each([
+    [401, "UNAUTHORIZED", 1],
+    [403, "FORBIDDEN", 0],
+    [429, "TOO_MANY_REQUESTS", 0],
+  ])("never sends a refresh answered %i again", async (status, code, endings) => {
+    const ended = vi.fn();
+    const refresh = vi.fn(async (): Promise<Grant> => {
+      throw serverError(status, code);
+    });
+    const r = createRefresher({
+      refresh,
+      crossTab: createCrossTab("t", false),
+      onSessionEnded: ended,
+      proactiveLeadMs: false,
+      now: Date.now,
+    });
+    const result = r.refresh(0);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await result).toBe(false);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(ended).toHaveBeenCalledTimes(endings);
   });
 
   it("refreshes ahead of expiry, and a new page picks up the expiry another tab reported", async () => {
@@ -241,9 +295,12 @@ describe("proactive refresh timing", () => {
     });
     r.signedIn(grant(20_000));
     await vi.advanceTimersByTimeAsync(1_000_000);
-    const gaps = calls.slice(1).map((at, i) => at - (calls[i] ?? 0));
-    expect(calls[0]).toBe(9_500);
-    expect(gaps).toEqual([5_000, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
+    // Each attempt is three requests (0, 250 ms, 1.25 s); the back-off counts from the last.
+    const starts = calls.filter((_, i) => i % 3 === 0);
+    expect(calls.map((at, i) => at - (starts[Math.floor(i / 3)] ?? 0))).toEqual(starts.flatMap(() => [0, 250, 1_250]));
+    expect(starts[0]).toBe(9_500);
+    const backoffs = starts.slice(1).map((at, i) => at - (starts[i] ?? 0) - 1_250);
+    expect(backoffs).toEqual([5_000, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
     expect(ended).not.toHaveBeenCalled();
     online = true;
     calls.length = 0;
