@@ -107,7 +107,7 @@ export function createTollgateClient(options: TollgateClientOptions): TollgateCl
       const { accessTokenExpiresAt } = await refreshClient.auth.refresh.mutate();
       return { accessTokenExpiresAt, serverDate: refreshDate };
     },
-    crossTab: createCrossTab("tollgate", options.crossTab !== false),
+    crossTab: createCrossTab("tollgate", options.crossTab !== false, now),
     onSessionEnded: (reason) => options.onSessionExpired?.(reason),
     proactiveLeadMs: options.proactiveRefresh === false ? false : (options.proactiveRefresh?.leadSeconds ?? 30) * 1000,
     now,

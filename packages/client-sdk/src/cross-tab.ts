@@ -40,6 +40,12 @@ function storage(): Storage | undefined {
   }
 }
 
+/**
+ * A record another tab wrote, checked. Its time is on this machine's clock and
+ * can never rightly be later than now: a later one (the clock set back since, or
+ * a forged value) would make every refresh look already done, so callers clamp
+ * or drop it.
+ */
 function recordFrom(value: unknown): RefreshRecord | undefined {
   const { at, lifetimeMs } = (value ?? {}) as Partial<Record<keyof RefreshRecord, unknown>>;
   if (typeof at !== "number" || !Number.isFinite(at)) return undefined;
@@ -51,7 +57,7 @@ function later(a: RefreshRecord | undefined, b: RefreshRecord | undefined): Refr
   return b.at > a.at ? b : a;
 }
 
-export function createCrossTab(channelName: string, enabled: boolean): CrossTab {
+export function createCrossTab(channelName: string, enabled: boolean, now: () => number = Date.now): CrossTab {
   let local: RefreshRecord | undefined;
   let localLock: Promise<unknown> = Promise.resolve();
   const listeners = new Set<(message: TabMessage) => void>();
@@ -59,10 +65,19 @@ export function createCrossTab(channelName: string, enabled: boolean): CrossTab 
   const locks = enabled ? lockManager() : undefined;
   const store = enabled ? storage() : undefined;
 
-  /** Holds only times, never a token: what lets a new page or tab skip a refresh another just made. */
+  /**
+   * Holds only times, never a token: what lets a new page or tab skip a refresh
+   * another just made. One dated in the future is dropped rather than clamped:
+   * read as "now" at every look, it would still make every refresh look done.
+   */
   function readStored(): RefreshRecord | undefined {
     try {
-      return recordFrom(JSON.parse(store?.getItem(STORAGE_KEY) ?? "null"));
+      const record = recordFrom(JSON.parse(store?.getItem(STORAGE_KEY) ?? "null"));
+      if (record && record.at > now()) {
+        store?.removeItem(STORAGE_KEY);
+        return undefined;
+      }
+      return record;
     } catch {
       return undefined;
     }
@@ -73,8 +88,10 @@ export function createCrossTab(channelName: string, enabled: boolean): CrossTab 
       const data = event.data as Partial<TabMessage> | null;
       let message: TabMessage;
       if (data?.type === "refreshed") {
-        const record = recordFrom(data);
-        if (!record) return;
+        const sent = recordFrom(data);
+        if (!sent) return;
+        // The notice says a sibling has just refreshed: never later than its arrival.
+        const record = { at: Math.min(sent.at, now()), lifetimeMs: sent.lifetimeMs };
         local = later(local, record);
         message = { type: "refreshed", ...record };
       } else if (data?.type === "signed-out") {
