@@ -147,6 +147,49 @@ describe("client SDK against a real server", () => {
     expect(forwarded.some((l) => l.startsWith("access_token="))).toBe(true);
     expect(forwarded.some((l) => l.startsWith("refresh_token="))).toBe(true);
   });
+
+  it("the server-side-rendering client honours the Path and Max-Age of the cookies the API sets", async () => {
+    const jar = new CookieJar();
+    const browser = createTollgateClient({
+      url: `${server.url}/trpc`,
+      cookieJar: jar,
+      crossTab: false,
+      proactiveRefresh: false,
+    });
+    await browser.auth.login.mutate({ username: "sdk-user", password: "sdk password" });
+    // A page under /trpc/auth.refresh gets all three cookies from the browser.
+    const cookieHeader = await jar.getCookieString(`${server.url}/trpc/auth.refresh`);
+    const sent: string[] = [];
+    const recordCookies = (input: string | URL | Request, init?: RequestInit) => {
+      const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      const names = [...(new Headers(init?.headers).get("cookie")?.matchAll(/(?:^|; )([^=]+)=/g) ?? [])].map(
+        (m) => m[1],
+      );
+      sent.push(`${new URL(url).pathname.replace("/trpc/", "")}: ${names.sort().join(" ")}`);
+      return globalThis.fetch(input, init);
+    };
+    const ssr = createRequestScopedClient({ url: `${server.url}/trpc`, cookieHeader, fetch: recordCookies });
+    clock.advance(901);
+    expect((await ssr.client.user.me.query()).username).toBe("sdk-user");
+    clock.advance(901);
+    expect((await ssr.client.user.me.query()).username).toBe("sdk-user");
+    await ssr.client.auth.logout.mutate();
+    await ssr.client.meta.info.query();
+    expect(sent).toEqual([
+      // The browser's cookies, Path unknown: sent everywhere until the API replaces them.
+      "user.me: access_token csrf_token refresh_token",
+      "auth.refresh: access_token csrf_token refresh_token",
+      // The new refresh cookie has Path=/trpc/auth.refresh: nowhere else, and never twice.
+      "user.me: access_token csrf_token",
+      "user.me: access_token csrf_token",
+      "auth.refresh: access_token csrf_token refresh_token",
+      "user.me: access_token csrf_token",
+      "auth.logout: access_token csrf_token",
+      // Logout cleared them (Max-Age=0).
+      "meta.info: ",
+    ]);
+    expect(ssr.setCookieHeaders().filter((line) => line.startsWith("refresh_token="))).toHaveLength(3);
+  });
 });
 
 describe("proactive refresh", () => {
