@@ -39,7 +39,7 @@ export interface Refresher {
  * happens within a few seconds.
  */
 const RETRY_DELAYS_MS = [250, 1_000];
-/** After a refresh that still failed (network, 5xx): try again after 5 s, doubling up to 5 min. */
+/** After a refresh that failed without ending the session (network, 5xx, 403…): again after 5 s, doubling up to 5 min. */
 const BACKOFF_FIRST_MS = 5_000;
 const BACKOFF_MAX_MS = 300_000;
 /** setTimeout fires at once for anything longer (about 24.8 days). */
