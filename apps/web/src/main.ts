@@ -23,6 +23,19 @@ async function loadProfile(): Promise<void> {
   await loadSessions();
 }
 
+/** What the sign-in form says when auth.login fails: the server's reason code decides, never its wording. */
+function signInErrorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : "Something went wrong";
+  switch (authCodeOf(error)) {
+    case "INVALID_CREDENTIALS":
+      return "Invalid username or password";
+    case "RATE_LIMITED":
+      return message; // says how long to wait
+  }
+  // A server that sends no code for it: a refused sign-in is still a wrong username or password.
+  return isUnauthorized(error) ? "Invalid username or password" : message;
+}
+
 function report(error: unknown): void {
   if (isUnauthorized(error)) return; // onSessionExpired already showed the sign-in form
   showNotice(error instanceof Error ? error.message : "Something went wrong");
@@ -41,8 +54,7 @@ view.form.addEventListener("submit", (event) => {
     })
     .catch((error: unknown) => {
       view.signInError.hidden = false;
-      const tooMany = authCodeOf(error) === undefined && /Too many/.test(String((error as Error).message));
-      view.signInError.textContent = tooMany ? (error as Error).message : "Invalid username or password";
+      view.signInError.textContent = signInErrorText(error);
     });
 });
 

@@ -98,6 +98,30 @@ describe("demo page in headless Chromium", () => {
     await context.close();
   });
 
+  it("after too many failed sign-ins shows the server's message, which says how long to wait", async () => {
+    await server.createUser("rita", "rita password");
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByLabel("Username").fill("rita");
+    const attempt = async (password: string) => {
+      await page.getByLabel("Password").fill(password);
+      await Promise.all([
+        page.waitForResponse((response) => new URL(response.url()).pathname === "/trpc/auth.login"),
+        page.getByRole("button", { name: "Sign in" }).click(),
+      ]);
+    };
+    for (let i = 0; i < 5; i++) {
+      await attempt(`wrong ${i}`);
+      await expect.poll(() => page.getByRole("alert").textContent()).toBe("Invalid username or password");
+    }
+    await attempt("rita password");
+    await expect
+      .poll(() => page.getByRole("alert").textContent())
+      .toMatch(/^Too many failed sign-ins; try again in \d+ s$/);
+    await context.close();
+  });
+
   it("Reload profile after the access token expired refreshes silently", async () => {
     const context = await newContext();
     const page = await context.newPage();

@@ -3,6 +3,7 @@ import { createTRPCClient, httpBatchLink, httpLink, splitLink, type TRPCClient }
 import { type CookieJarLike, type FetchLike, fetchWithCookieJar } from "./cookie-jar.js";
 import { createCrossTab } from "./cross-tab.js";
 import { csrfFromCookieString, csrfFromDocument } from "./csrf.js";
+import { SIGN_IN_PROCEDURES } from "./procedures.js";
 import { refreshLink } from "./refresh-link.js";
 import { createRefresher, type SessionEndReason } from "./refresher.js";
 
@@ -19,7 +20,11 @@ export interface TollgateClientOptions {
   /** Reads the CSRF token; default: the csrf cookie (from the jar, or document.cookie). */
   readonly csrfToken?: () => string | undefined | Promise<string | undefined>;
   readonly fetch?: FetchLike;
-  /** Refresh this many seconds before the access token expires (default 30); false: only on 401. */
+  /**
+   * Refresh this many seconds before the access token expires (default 30), timed
+   * from the lifetime the server reports, never sooner than half of it nor 5 s
+   * after the last refresh; false: only on 401.
+   */
   readonly proactiveRefresh?: false | { readonly leadSeconds: number };
   /** Coordinate refresh and sign-out across tabs (Web Locks, BroadcastChannel). Default true. */
   readonly crossTab?: boolean;
@@ -32,8 +37,6 @@ export interface TollgateClientOptions {
 
 /** Every procedure of the Tollgate server, typed from its router. */
 export type TollgateClient = TRPCClient<AppRouter>;
-
-const REFRESH_PATH = "auth.refresh";
 
 function absolute(url: string): string {
   if (/^https?:\/\//.test(url)) return url;
@@ -72,8 +75,8 @@ export function createTollgateClient(options: TollgateClientOptions): TollgateCl
     options.batch === false
       ? single
       : splitLink<AppRouter>({
-          // The refresh cookie's Path is /trpc/auth.refresh: that call must go alone.
-          condition: (op) => op.path === REFRESH_PATH,
+          // Credential checks (the server refuses them batched) and auth.refresh (its cookie's Path) go alone.
+          condition: (op) => SIGN_IN_PROCEDURES.has(op.path),
           true: single,
           false: httpBatchLink<AppRouter>({
             url: options.url,
@@ -82,10 +85,29 @@ export function createTollgateClient(options: TollgateClientOptions): TollgateCl
           }),
         });
 
-  const refreshClient = createTRPCClient<AppRouter>({ links: [single] });
+  // The refresher's own link: it also keeps the answer's Date, the server's clock.
+  let refreshDate: string | null = null;
+  const refreshClient = createTRPCClient<AppRouter>({
+    links: [
+      httpLink<AppRouter>({
+        url: options.url,
+        fetch: async (input, init) => {
+          const response = await fetchWithCredentials(input, init);
+          refreshDate = response.headers.get("date");
+          return response;
+        },
+        headers: () => headersFor(true),
+      }),
+    ],
+  });
   const refresher = createRefresher({
-    refresh: () => refreshClient.auth.refresh.mutate(),
-    crossTab: createCrossTab("tollgate", options.crossTab !== false),
+    // One refresh at a time (the refresher's lock), so one `refreshDate` is enough.
+    refresh: async () => {
+      refreshDate = null;
+      const { accessTokenExpiresAt } = await refreshClient.auth.refresh.mutate();
+      return { accessTokenExpiresAt, serverDate: refreshDate };
+    },
+    crossTab: createCrossTab("tollgate", options.crossTab !== false, now),
     onSessionEnded: (reason) => options.onSessionExpired?.(reason),
     proactiveLeadMs: options.proactiveRefresh === false ? false : (options.proactiveRefresh?.leadSeconds ?? 30) * 1000,
     now,

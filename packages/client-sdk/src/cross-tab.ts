@@ -4,18 +4,17 @@
  * it, and a BroadcastChannel so sign-out and expiry reach every tab. Where the
  * APIs are missing (Node, old browsers) everything stays in this process.
  */
+import type { RefreshRecord } from "./token-timing.js";
 
 export type TabMessage =
-  | { type: "refreshed"; at: number; accessTokenExpiresAt: number | undefined }
+  | ({ type: "refreshed" } & RefreshRecord)
   | { type: "signed-out"; reason: "signed-out" | "expired" };
 
 export interface CrossTab {
   /** Runs `fn` while holding the refresh lock (across tabs where supported). */
   withRefreshLock<T>(fn: () => Promise<T>): Promise<T>;
-  /** When any tab last refreshed successfully (epoch ms), 0 if unknown. */
-  lastRefreshAt(): number;
-  /** The access token expiry (epoch ms) the last refresh or sign-in reported, if still known. */
-  lastAccessTokenExpiry(): number | undefined;
+  /** The latest successful refresh or sign-in of any tab, if known. */
+  lastRefresh(): RefreshRecord | undefined;
   announce(message: TabMessage): void;
   onMessage(listener: (message: TabMessage) => void): () => void;
   close(): void;
@@ -41,40 +40,67 @@ function storage(): Storage | undefined {
   }
 }
 
-interface StoredRefresh {
-  at: number;
-  accessTokenExpiresAt?: number;
+/**
+ * A record another tab wrote, checked. Its time is on this machine's clock and
+ * can never rightly be later than now: a later one (the clock set back since, or
+ * a forged value) would make every refresh look already done, so callers clamp
+ * or drop it.
+ */
+function recordFrom(value: unknown): RefreshRecord | undefined {
+  const { at, lifetimeMs } = (value ?? {}) as Partial<Record<keyof RefreshRecord, unknown>>;
+  if (typeof at !== "number" || !Number.isFinite(at)) return undefined;
+  return { at, lifetimeMs: typeof lifetimeMs === "number" && lifetimeMs > 0 ? lifetimeMs : undefined };
 }
 
-export function createCrossTab(channelName: string, enabled: boolean): CrossTab {
-  let localLastRefresh = 0;
-  let localExpiry: number | undefined;
+function later(a: RefreshRecord | undefined, b: RefreshRecord | undefined): RefreshRecord | undefined {
+  if (!a || !b) return a ?? b;
+  return b.at > a.at ? b : a;
+}
+
+export function createCrossTab(channelName: string, enabled: boolean, now: () => number = Date.now): CrossTab {
+  let local: RefreshRecord | undefined;
   let localLock: Promise<unknown> = Promise.resolve();
   const listeners = new Set<(message: TabMessage) => void>();
   const channel = enabled && typeof BroadcastChannel !== "undefined" ? new BroadcastChannel(channelName) : undefined;
   const locks = enabled ? lockManager() : undefined;
   const store = enabled ? storage() : undefined;
 
-  /** Holds only times, never a token: what lets a new page or tab skip a refresh another just made. */
-  function readStored(): StoredRefresh | undefined {
+  /**
+   * Holds only times, never a token: what lets a new page or tab skip a refresh
+   * another just made. One dated in the future is dropped rather than clamped:
+   * read as "now" at every look, it would still make every refresh look done.
+   */
+  function readStored(): RefreshRecord | undefined {
     try {
-      const value = JSON.parse(store?.getItem(STORAGE_KEY) ?? "null") as Partial<StoredRefresh> | null;
-      if (typeof value?.at !== "number") return undefined;
-      return typeof value.accessTokenExpiresAt === "number"
-        ? { at: value.at, accessTokenExpiresAt: value.accessTokenExpiresAt }
-        : { at: value.at };
+      const record = recordFrom(JSON.parse(store?.getItem(STORAGE_KEY) ?? "null"));
+      if (record && record.at > now()) {
+        store?.removeItem(STORAGE_KEY);
+        return undefined;
+      }
+      return record;
     } catch {
       return undefined;
     }
   }
 
   if (channel) {
-    channel.onmessage = (event: MessageEvent<TabMessage>) => {
-      if (event.data?.type === "refreshed") {
-        localLastRefresh = Math.max(localLastRefresh, event.data.at);
-        localExpiry = event.data.accessTokenExpiresAt;
+    channel.onmessage = (event: MessageEvent<unknown>) => {
+      const data = event.data as Partial<TabMessage> | null;
+      let message: TabMessage;
+      if (data?.type === "refreshed") {
+        const sent = recordFrom(data);
+        if (!sent) return;
+        // The notice says a sibling has just refreshed: never later than its arrival.
+        const record = { at: Math.min(sent.at, now()), lifetimeMs: sent.lifetimeMs };
+        local = later(local, record);
+        message = { type: "refreshed", ...record };
+      } else if (data?.type === "signed-out") {
+        local = undefined;
+        message = { type: "signed-out", reason: data.reason === "signed-out" ? "signed-out" : "expired" };
+      } else {
+        return;
       }
-      for (const listener of listeners) listener(event.data);
+      for (const listener of listeners) listener(message);
     };
   }
 
@@ -85,22 +111,16 @@ export function createCrossTab(channelName: string, enabled: boolean): CrossTab 
       localLock = run.catch(() => undefined);
       return run;
     },
-    lastRefreshAt() {
-      return Math.max(localLastRefresh, readStored()?.at ?? 0);
-    },
-    lastAccessTokenExpiry() {
-      return localExpiry ?? readStored()?.accessTokenExpiresAt;
+    lastRefresh() {
+      return later(local, readStored());
     },
     announce(message) {
       if (message.type === "refreshed") {
-        localLastRefresh = Math.max(localLastRefresh, message.at);
-        localExpiry = message.accessTokenExpiresAt;
-        store?.setItem(
-          STORAGE_KEY,
-          JSON.stringify({ at: message.at, accessTokenExpiresAt: message.accessTokenExpiresAt }),
-        );
+        const record = { at: message.at, lifetimeMs: message.lifetimeMs };
+        local = later(local, record);
+        store?.setItem(STORAGE_KEY, JSON.stringify(record));
       } else {
-        localExpiry = undefined;
+        local = undefined;
         store?.removeItem(STORAGE_KEY);
       }
       channel?.postMessage(message);

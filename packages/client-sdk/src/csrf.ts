@@ -1,13 +1,11 @@
+import { parseCookieHeader } from "./cookie-header.js";
+
 /** Names the server may give the CSRF cookie (plain, or prefixed when COOKIE_SECURE=true). */
 export const CSRF_COOKIE_NAMES = ["__Host-csrf_token", "__Secure-csrf_token", "csrf_token"] as const;
 
 /** Reads the CSRF token from a Cookie-header-shaped string (document.cookie in a browser). */
 export function csrfFromCookieString(cookies: string): string | undefined {
-  const found = new Map<string, string>();
-  for (const part of cookies.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0) found.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
-  }
+  const found = parseCookieHeader(cookies);
   for (const name of CSRF_COOKIE_NAMES) {
     const value = found.get(name);
     if (value) return value;

@@ -1,6 +1,7 @@
-export type { PublicUser, SignedIn } from "@tollgate/server";
 export type { CookieJarLike, FetchLike } from "./cookie-jar.js";
 export { createTollgateClient, type TollgateClient, type TollgateClientOptions } from "./create-client.js";
 export { CSRF_COOKIE_NAMES, csrfFromCookieString } from "./csrf.js";
+export { TOLLGATE_ERROR_CODES, type TollgateErrorCode } from "./error-codes.js";
 export { authCodeOf, isUnauthorized } from "./errors.js";
 export type { SessionEndReason } from "./refresher.js";
+export type { PublicUser, SignedIn } from "./router-types.js";

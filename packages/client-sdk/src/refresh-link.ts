@@ -3,17 +3,16 @@ import type { TRPCLink } from "@trpc/client";
 // The observable helpers @trpc/client itself is built on (browser-safe, no server code).
 import { observable, type Unsubscribable } from "@trpc/server/observable";
 import { isUnauthorized } from "./errors.js";
+import { SIGN_IN_PROCEDURES, SIGN_OUT_PROCEDURES } from "./procedures.js";
 import type { Refresher } from "./refresher.js";
+import type { Grant } from "./token-timing.js";
 
-/** Procedures that must never trigger a refresh or be retried. */
-const NEVER_RETRIED = new Set(["auth.login", "auth.refresh"]);
-/** Procedures after whose success this client is signed out. */
-const SIGN_OUT = new Set(["auth.logout", "auth.logoutAll"]);
-const SIGN_IN = new Set(["auth.login", "auth.refresh"]);
-
-function expiryOf(data: unknown): number | undefined {
-  const value = (data as { accessTokenExpiresAt?: unknown } | null)?.accessTokenExpiresAt;
-  return typeof value === "number" ? value : undefined;
+/** A sign-in's answer: its expiry and, from the response (httpLink's context), the server's Date. */
+function grantOf(data: unknown, context: unknown): Grant | undefined {
+  const accessTokenExpiresAt = (data as { accessTokenExpiresAt?: unknown } | null)?.accessTokenExpiresAt;
+  if (typeof accessTokenExpiresAt !== "number") return undefined;
+  const response = (context as { response?: { headers?: Headers } } | undefined)?.response;
+  return { accessTokenExpiresAt, serverDate: response?.headers?.get("date") };
 }
 
 /**
@@ -34,15 +33,16 @@ export function refreshLink(refresher: Refresher, now: () => number): TRPCLink<A
             next(envelope) {
               if (envelope.result.type === "data" || envelope.result.type === undefined) {
                 const data = (envelope.result as { data?: unknown }).data;
-                const expiresAt = SIGN_IN.has(op.path) ? expiryOf(data) : undefined;
-                if (expiresAt !== undefined) refresher.signedIn(expiresAt);
-                if (SIGN_OUT.has(op.path)) refresher.signedOut("signed-out");
+                const grant = SIGN_IN_PROCEDURES.has(op.path) ? grantOf(data, envelope.context) : undefined;
+                if (grant) refresher.signedIn(grant);
+                if (SIGN_OUT_PROCEDURES.has(op.path)) refresher.signedOut("signed-out");
               }
               observer.next(envelope);
             },
             error(error) {
               if (disposed) return;
-              if (retried || NEVER_RETRIED.has(op.path) || !isUnauthorized(error)) {
+              // A credential check's 401 is a wrong password, not an expired session.
+              if (retried || SIGN_IN_PROCEDURES.has(op.path) || !isUnauthorized(error)) {
                 observer.error(error);
                 return;
               }

@@ -1,7 +1,7 @@
-import { createTollgateClient, isUnauthorized } from "@tollgate/client-sdk";
+import { authCodeOf, createTollgateClient, isUnauthorized } from "@tollgate/client-sdk";
 import { CookieJar, createRequestScopedClient } from "@tollgate/client-sdk/node";
 import type { TestServer } from "@tollgate/server/testing";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { countingFetch, createClock, refreshEvents, serverWithUser } from "./support.js";
 
 describe("client SDK against a real server", () => {
@@ -61,12 +61,53 @@ describe("client SDK against a real server", () => {
     clock.advance(901);
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => api.user.me.query()));
     expect(results.every((r) => r.status === "rejected" && isUnauthorized(r.reason))).toBe(true);
+    // The calls fail with their own error: the server's reason for refusing the access token.
+    expect(new Set(results.map((r) => r.status === "rejected" && authCodeOf(r.reason)))).toEqual(
+      new Set(["TOKEN_EXPIRED"]),
+    );
     expect(expired).toBe(1);
     expect(counter.count("auth.refresh")).toBe(1);
     // No refresh loop: later calls fail at once without another refresh.
     await expect(api.user.me.query()).rejects.toSatisfy(isUnauthorized);
     expect(counter.count("auth.refresh")).toBe(1);
     expect(expired).toBe(1);
+  });
+
+  it("a refresh whose answer is lost is sent again within the reuse grace; the session goes on, not revoked", async () => {
+    const counter = countingFetch();
+    let lost = false;
+    // The server gets the refresh and rotates the token, but its answer (and cookies) never arrive.
+    const lossyFetch = async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await counter.fetch(input, init);
+      if (!lost && counter.calls.at(-1) === "auth.refresh") {
+        lost = true;
+        await response.arrayBuffer();
+        throw new TypeError("fetch failed: connection reset");
+      }
+      return response;
+    };
+    let expired = 0;
+    const api = createTollgateClient({
+      url: `${server.url}/trpc`,
+      cookieJar: new CookieJar(),
+      fetch: lossyFetch,
+      proactiveRefresh: false,
+      crossTab: false,
+      onSessionExpired: () => expired++,
+    });
+    await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" });
+    clock.advance(901);
+    expect((await api.user.me.query()).username).toBe("sdk-user");
+    expect(counter.calls).toEqual(["auth.login", "user.me", "auth.refresh", "auth.refresh", "user.me"]);
+    // One rotation: the retry presented the just-rotated token and got the same successor back.
+    expect((await refreshEvents(server)) - refreshesBefore).toBe(1);
+    // That successor is the session's live token: the next refresh is an ordinary one, not theft.
+    clock.advance(901);
+    expect((await api.user.me.query()).username).toBe("sdk-user");
+    expect(counter.count("auth.refresh")).toBe(3);
+    const current = (await api.auth.sessions.query()).find((s) => s.current);
+    expect(current?.revokedAt).toBeNull();
+    expect(expired).toBe(0);
   });
 
   it("retries only the failed operation of a mixed batch", async () => {
@@ -110,29 +151,76 @@ describe("client SDK against a real server", () => {
     expect((await browser.user.me.query()).username).toBe("sdk-user");
     expect(counter.calls).toEqual(["user.me", "user.me", "auth.refresh", "user.me"]);
   });
+
+  it("the server-side-rendering client honours the Path and Max-Age of the cookies the API sets", async () => {
+    const jar = new CookieJar();
+    const browser = createTollgateClient({
+      url: `${server.url}/trpc`,
+      cookieJar: jar,
+      crossTab: false,
+      proactiveRefresh: false,
+    });
+    await browser.auth.login.mutate({ username: "sdk-user", password: "sdk password" });
+    // A page under /trpc/auth.refresh gets all three cookies from the browser.
+    const cookieHeader = await jar.getCookieString(`${server.url}/trpc/auth.refresh`);
+    const sent: string[] = [];
+    const recordCookies = (input: string | URL | Request, init?: RequestInit) => {
+      const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      const names = [...(new Headers(init?.headers).get("cookie")?.matchAll(/(?:^|; )([^=]+)=/g) ?? [])].map(
+        (m) => m[1],
+      );
+      sent.push(`${new URL(url).pathname.replace("/trpc/", "")}: ${names.sort().join(" ")}`);
+      return globalThis.fetch(input, init);
+    };
+    const ssr = createRequestScopedClient({ url: `${server.url}/trpc`, cookieHeader, fetch: recordCookies });
+    clock.advance(901);
+    expect((await ssr.client.user.me.query()).username).toBe("sdk-user");
+    clock.advance(901);
+    expect((await ssr.client.user.me.query()).username).toBe("sdk-user");
+    await ssr.client.auth.logout.mutate();
+    await ssr.client.meta.info.query();
+    expect(sent).toEqual([
+      // The browser's cookies, Path unknown: sent everywhere until the API replaces them.
+      "user.me: access_token csrf_token refresh_token",
+      "auth.refresh: access_token csrf_token refresh_token",
+      // The new refresh cookie has Path=/trpc/auth.refresh: nowhere else, and never twice.
+      "user.me: access_token csrf_token",
+      "user.me: access_token csrf_token",
+      "auth.refresh: access_token csrf_token refresh_token",
+      "user.me: access_token csrf_token",
+      "auth.logout: access_token csrf_token",
+      // Logout cleared them (Max-Age=0).
+      "meta.info: ",
+    ]);
+    expect(ssr.setCookieHeaders().filter((line) => line.startsWith("refresh_token="))).toHaveLength(3);
+  });
 });
 
 describe("proactive refresh", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await serverWithUser({ config: { accessTokenTtl: 3 } });
+    server = await serverWithUser({ config: { accessTokenTtl: 7 } });
   });
   afterAll(() => server?.close());
 
-  it("refreshes shortly before the access token expires, before any call has failed", async () => {
+  it("times refreshes from the lifetime the server reports, even with a client clock 10 minutes ahead", async () => {
     const counter = countingFetch();
     const api = createTollgateClient({
       url: `${server.url}/trpc`,
       cookieJar: new CookieJar(),
       fetch: counter.fetch,
       crossTab: false,
-      proactiveRefresh: { leadSeconds: 2 },
+      // By this clock every token has expired long ago: timing from it refreshed without pause.
+      now: () => Date.now() + 600_000,
     });
     await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" });
-    // The 3-second token is refreshed about a second after sign-in, 2 seconds ahead of its expiry.
-    await expect.poll(() => counter.count("auth.refresh"), { timeout: 5_000 }).toBe(1);
-    expect(counter.calls).toEqual(["auth.login", "auth.refresh"]);
-    await api.user.me.query();
-    expect(counter.calls.filter((c) => c === "user.me")).toHaveLength(1);
+    // Lifetime 5–6 s by the server's Date header: refreshed after the 5 s floor, not at once.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(counter.count("auth.refresh")).toBe(0);
+    await vi.waitFor(() => expect(counter.count("auth.refresh")).toBe(1), { timeout: 5_000, interval: 50 });
+    // The refreshed token is valid: the call goes out once, no 401, no second refresh.
+    expect((await api.user.me.query()).username).toBe("sdk-user");
+    expect(counter.count("user.me")).toBe(1);
+    expect(counter.count("auth.refresh")).toBe(1);
   });
 });

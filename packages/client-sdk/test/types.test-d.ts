@@ -1,4 +1,13 @@
-import { createTollgateClient, type TollgateClient } from "@tollgate/client-sdk";
+import {
+  authCodeOf,
+  createTollgateClient,
+  type PublicUser,
+  type SignedIn,
+  type TollgateClient,
+  type TollgateErrorCode,
+} from "@tollgate/client-sdk";
+import type { AppRouter } from "@tollgate/server";
+import type { inferRouterError, inferRouterOutputs } from "@trpc/server";
 import { describe, expectTypeOf, it } from "vitest";
 
 const api: TollgateClient = createTollgateClient({ url: "/trpc" });
@@ -35,5 +44,33 @@ describe("client types come from the server's router", () => {
     void api.user.delete;
     // @ts-expect-error: a query has no mutate
     void api.user.me.mutate;
+  });
+});
+
+describe("error codes", () => {
+  it("authCodeOf narrows to the codes the server sends", () => {
+    expectTypeOf(authCodeOf).returns.toEqualTypeOf<TollgateErrorCode | undefined>();
+    expectTypeOf<"RATE_LIMITED">().toExtend<TollgateErrorCode>();
+    expectTypeOf<"Too many">().not.toExtend<TollgateErrorCode>();
+  });
+
+  it("knows every code the router's error shape can carry", () => {
+    type ServerAuthCode = NonNullable<inferRouterError<AppRouter>["data"]["authCode"]>;
+    expectTypeOf<ServerAuthCode>().not.toBeNever();
+    // The SDK's list and the server's codes are the same set.
+    expectTypeOf<ServerAuthCode>().toEqualTypeOf<TollgateErrorCode>();
+  });
+});
+
+describe("exported result types", () => {
+  type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+  it("PublicUser and SignedIn are the router's own outputs", () => {
+    expectTypeOf<PublicUser>().toEqualTypeOf<RouterOutputs["user"]["me"]>();
+    expectTypeOf<SignedIn>().toEqualTypeOf<Extract<RouterOutputs["auth"]["login"], { accessTokenExpiresAt: number }>>();
+    expectTypeOf<SignedIn>().toHaveProperty("user").toEqualTypeOf<PublicUser>();
+    expectTypeOf<SignedIn>().toHaveProperty("accessTokenExpiresAt").toEqualTypeOf<number>();
+    expectTypeOf<PublicUser>().not.toBeAny();
+    expectTypeOf<SignedIn>().not.toBeAny();
   });
 });

@@ -1,0 +1,13 @@
+/**
+ * Result types of the server's router, derived through the client type (so
+ * they follow the router as it changes and match what calls resolve with).
+ */
+import type { TollgateClient } from "./create-client.js";
+
+type Output<P extends (...args: never) => Promise<unknown>> = Awaited<ReturnType<P>>;
+
+/** The signed-in user, as user.me returns it. */
+export type PublicUser = Output<TollgateClient["user"]["me"]["query"]>;
+
+/** A completed sign-in: the user and when the access token expires (epoch ms, server clock). */
+export type SignedIn = Extract<Output<TollgateClient["auth"]["login"]["mutate"]>, { accessTokenExpiresAt: number }>;

@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createCrossTab, type TabMessage } from "../src/cross-tab.js";
+import { createRefresher } from "../src/refresher.js";
+
+/** An in-memory localStorage (Node has none): what tabs of one origin share. */
+function memoryStorage(initial: Record<string, string> = {}): Storage {
+  const items = new Map(Object.entries(initial));
+  return {
+    get length() {
+      return items.size;
+    },
+    clear: () => items.clear(),
+    getItem: (key) => items.get(key) ?? null,
+    key: (index) => [...items.keys()][index] ?? null,
+    removeItem: (key) => void items.delete(key),
+    setItem: (key, value) => void items.set(key, String(value)),
+  };
+}
+
+const YEAR_MS = 365 * 24 * 3_600_000;
+const grant = async () => ({ accessTokenExpiresAt: Date.now() + 900_000, serverDate: new Date().toUTCString() });
+
+describe("cross-tab records dated in the future", () => {
+  const opened: { close(): void }[] = [];
+  afterEach(() => {
+    for (const item of opened.splice(0)) item.close();
+    vi.unstubAllGlobals();
+  });
+
+  it("a sibling's refreshed notice dated in the future counts from its arrival, and refreshes still happen", async () => {
+    const channel = `tollgate-test-${Math.random()}`;
+    const tab = createCrossTab(channel, true);
+    const sibling = new BroadcastChannel(channel);
+    opened.push(tab, sibling);
+    const refresh = vi.fn(grant);
+    const refresher = createRefresher({
+      refresh,
+      crossTab: tab,
+      onSessionEnded: () => {},
+      proactiveLeadMs: false,
+      now: Date.now,
+    });
+    opened.push(refresher);
+
+    const received = new Promise<TabMessage>((resolve) => tab.onMessage(resolve));
+    sibling.postMessage({ type: "refreshed", at: Date.now() + 10 * YEAR_MS, lifetimeMs: 900_000 });
+    const message = await received;
+    const arrival = Date.now();
+    expect(message.type === "refreshed" && message.at).toBeLessThanOrEqual(arrival);
+    expect(tab.lastRefresh()?.at).toBeLessThanOrEqual(arrival);
+
+    // A call sent after the notice that fails with 401 gets a refresh, not "another tab did it".
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await refresher.refresh(Date.now())).toBe(true);
+    expect(refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it("a stored record dated in the future is dropped, and refreshes still happen", async () => {
+    const storage = memoryStorage({
+      "tollgate:last-refresh": JSON.stringify({ at: Date.now() + 10 * YEAR_MS, lifetimeMs: 900_000 }),
+    });
+    vi.stubGlobal("localStorage", storage);
+    const tab = createCrossTab(`tollgate-test-${Math.random()}`, true);
+    opened.push(tab);
+    expect(tab.lastRefresh()).toBeUndefined();
+    expect(storage.getItem("tollgate:last-refresh")).toBeNull();
+
+    const refresh = vi.fn(grant);
+    const refresher = createRefresher({
+      refresh,
+      crossTab: tab,
+      onSessionEnded: () => {},
+      proactiveLeadMs: 30_000,
+      now: Date.now,
+    });
+    opened.push(refresher);
+    expect(await refresher.refresh(Date.now())).toBe(true);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    // What this tab stores instead is dated now.
+    const stored = JSON.parse(storage.getItem("tollgate:last-refresh") ?? "null") as { at: number };
+    expect(stored.at).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("a stored record from the past is still shared: a call sent before it reuses that refresh", async () => {
+    const storage = memoryStorage();
+    vi.stubGlobal("localStorage", storage);
+    const sentAt = Date.now() - 1_000;
+    storage.setItem("tollgate:last-refresh", JSON.stringify({ at: Date.now(), lifetimeMs: 900_000 }));
+    const tab = createCrossTab(`tollgate-test-${Math.random()}`, true);
+    opened.push(tab);
+    const refresh = vi.fn(grant);
+    const refresher = createRefresher({
+      refresh,
+      crossTab: tab,
+      onSessionEnded: () => {},
+      proactiveLeadMs: false,
+      now: Date.now,
+    });
+    opened.push(refresher);
+    expect(await refresher.refresh(sentAt)).toBe(true);
+    expect(refresh).not.toHaveBeenCalled();
+  });
+});
