@@ -4,6 +4,10 @@ import { type CookieJarLike, type FetchLike, fetchWithCookieJar } from "./cookie
 import { createCrossTab } from "./cross-tab.js";
 import { csrfFromCookieString, csrfFromDocument } from "./csrf.js";
 import { SIGN_IN_PROCEDURES } from "./procedures.js";
+
+/** The server's batch limit (CONTRACT: at most 10 operations a batch). */
+const MAX_BATCH_SIZE = 10;
+
 import { refreshLink } from "./refresh-link.js";
 import { createRefresher, type SessionEndReason } from "./refresher.js";
 
@@ -80,6 +84,8 @@ export function createTollgateClient(options: TollgateClientOptions): TollgateCl
           true: single,
           false: httpBatchLink<AppRouter>({
             url: options.url,
+            // The server refuses batches of more than 10 calls: larger groups go as several batches.
+            maxItems: MAX_BATCH_SIZE,
             fetch: fetchWithCredentials,
             headers: ({ opList }) => headersFor(opList.some((op) => op.type === "mutation")),
           }),
