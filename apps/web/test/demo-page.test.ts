@@ -118,7 +118,7 @@ describe("demo page in headless Chromium", () => {
     await attempt("rita password");
     await expect
       .poll(() => page.getByRole("alert").textContent())
-      .toMatch(/^Too many failed sign-ins; try again in \d+ s$/);
+      .toMatch(/^Too many attempts; try again in \d+ s$/);
     await context.close();
   });
 
