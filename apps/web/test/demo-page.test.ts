@@ -116,9 +116,7 @@ describe("demo page in headless Chromium", () => {
       await expect.poll(() => page.getByRole("alert").textContent()).toBe("Invalid username or password");
     }
     await attempt("rita password");
-    await expect
-      .poll(() => page.getByRole("alert").textContent())
-      .toMatch(/^Too many attempts; try again in \d+ s$/);
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/^Too many attempts; try again in \d+ s$/);
     await context.close();
   });
 
