@@ -1,43 +1,6 @@
-/**
- * Every failure Tollgate reports to a client carries one of these codes.
- * Callers branch on `code`, never on `message`; the server maps each code to
- * an HTTP/tRPC error in one table and sends it as `data.authCode`.
- */
-export const AUTH_ERROR_CODES = [
-  /** No access or refresh token was presented. */
-  "TOKEN_MISSING",
-  /** A token is malformed, tampered, unknown, or ambiguous (duplicate cookies). */
-  "TOKEN_INVALID",
-  "TOKEN_EXPIRED",
-  /** The session passed its absolute lifetime or its idle timeout. */
-  "SESSION_EXPIRED",
-  /** The session was ended (sign-out, revocation, password change, reuse). */
-  "SESSION_REVOKED",
-  /** An already rotated refresh token was replayed; the session is now revoked. */
-  "REFRESH_REUSED",
-  /** Wrong username or password (one code for both). */
-  "INVALID_CREDENTIALS",
-  /** The account exists but may not sign in. */
-  "ACCOUNT_INACTIVE",
-  /** A signed-in user's current password was wrong (answered as BAD_REQUEST, never 401). */
-  "CURRENT_PASSWORD_WRONG",
-  /** The password changed meanwhile (another request won the compare-and-swap). */
-  "PASSWORD_CHANGED_CONCURRENTLY",
-  /** A session id that is not one of the caller's. */
-  "SESSION_NOT_FOUND",
-  /** Too many attempts for this account or client; see Retry-After. */
-  "RATE_LIMITED",
-  /** The password hashing queue is full; see Retry-After. */
-  "HASH_QUEUE_FULL",
-  /** A procedure that checks a password or code was sent inside a batch. */
-  "BATCH_NOT_ALLOWED",
-  /** The CSRF header is missing, differs from the cookie, or belongs to another session. */
-  "CSRF",
-  /** A mutation from an origin that is neither this server's nor listed. */
-  "ORIGIN",
-] as const;
+import type { AuthErrorCode } from "./error-codes.js";
 
-export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];
+export { AUTH_ERROR_CODES, type AuthErrorCode } from "./error-codes.js";
 
 export class AuthError extends Error {
   override readonly name = "AuthError";

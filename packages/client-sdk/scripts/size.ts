@@ -8,6 +8,8 @@ const result = await build({
   minify: true,
   format: "esm",
   platform: "browser",
+  // Workspace packages resolve to their sources, as in tests.
+  conditions: ["tollgate-source"],
   write: false,
   external: ["@trpc/client", "@trpc/server", "@trpc/server/*"],
 });
