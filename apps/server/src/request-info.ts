@@ -60,6 +60,17 @@ function trustedHost(hostname: string, configuredHost: string): boolean {
   return !wildcard && hostname.toLowerCase() === configuredHost.toLowerCase().replace(/^\[|\]$/g, "");
 }
 
+/** scheme://host the client addressed, when its Host may be trusted to name this server. */
+function ownOrigin(req: IncomingMessage, options: RequestInfoOptions): string | undefined {
+  const host = header(req, "host");
+  const hostname = host === undefined ? undefined : hostnameOf(host);
+  if (hostname === undefined || !trustedHost(hostname, options.host)) return undefined;
+  const forwardedProto = options.trustProxy ? lastEntry(header(req, "x-forwarded-proto"))?.toLowerCase() : undefined;
+  let scheme = (req.socket as TLSSocket).encrypted === true ? "https" : "http";
+  if (forwardedProto === "https" || forwardedProto === "http") scheme = forwardedProto;
+  return `${scheme}://${host}`;
+}
+
 /**
  * Behind a proxy (TRUST_PROXY=true) the client is the right-most
  * X-Forwarded-For entry, and the scheme the right-most X-Forwarded-Proto
@@ -70,17 +81,16 @@ export function readRequestInfo(req: IncomingMessage, options: RequestInfoOption
   const socketIp = normalizeIp(req.socket.remoteAddress ?? "") ?? "unknown";
   const forwardedIp = options.trustProxy ? lastEntry(header(req, "x-forwarded-for")) : undefined;
   const ip = (forwardedIp && normalizeIp(forwardedIp)) || socketIp;
-  const forwardedProto = options.trustProxy ? lastEntry(header(req, "x-forwarded-proto"))?.toLowerCase() : undefined;
-  let scheme = (req.socket as TLSSocket).encrypted === true ? "https" : "http";
-  if (forwardedProto === "https" || forwardedProto === "http") scheme = forwardedProto;
-  const host = header(req, "host");
-  const hostname = host === undefined ? undefined : hostnameOf(host);
-  const trusted = hostname !== undefined && trustedHost(hostname, options.host);
   return {
     ip,
     userAgent: header(req, "user-agent") ?? null,
     origin: header(req, "origin"),
     secFetchSite: header(req, "sec-fetch-site"),
-    requestOrigin: trusted ? `${scheme}://${host}` : undefined,
+    // Only mutations without PUBLIC_ORIGIN need it: worked out on first use, not per request.
+    get requestOrigin() {
+      const value = ownOrigin(req, options);
+      Object.defineProperty(this, "requestOrigin", { value });
+      return value;
+    },
   };
 }

@@ -5,11 +5,11 @@ import { createCrossTab } from "./cross-tab.js";
 import { csrfFromCookieString, csrfFromDocument } from "./csrf.js";
 import { SIGN_IN_PROCEDURES } from "./procedures.js";
 
-/** The server's batch limit (CONTRACT: at most 10 operations a batch). */
-const MAX_BATCH_SIZE = 10;
-
 import { refreshLink } from "./refresh-link.js";
 import { createRefresher, type SessionEndReason } from "./refresher.js";
+
+/** The server's batch limit (CONTRACT: at most 10 operations a batch). */
+const MAX_BATCH_SIZE = 10;
 
 export interface TollgateClientOptions {
   /** The tRPC endpoint: "/trpc" in a browser on the same origin, an absolute URL elsewhere. */

@@ -22,8 +22,8 @@ describe("procedures that check a password", () => {
   });
   afterAll(() => server?.close());
 
-  async function signedIn(username: string, password: string, onSessionExpired?: () => void) {
-    await server.createUser(username, password);
+  /** A client whose requests are recorded (path, batched or not). */
+  function recordedClient(onSessionExpired?: () => void) {
     const recorder = recordingFetch();
     const api = createTollgateClient({
       url: `${server.url}/trpc`,
@@ -33,20 +33,19 @@ describe("procedures that check a password", () => {
       crossTab: false,
       onSessionExpired,
     });
-    await api.auth.login.mutate({ username, password });
-    recorder.requests.length = 0;
     return { api, requests: recorder.requests };
   }
 
+  async function signedIn(username: string, password: string, onSessionExpired?: () => void) {
+    await server.createUser(username, password);
+    const { api, requests } = recordedClient(onSessionExpired);
+    await api.auth.login.mutate({ username, password });
+    requests.length = 0;
+    return { api, requests };
+  }
+
   it("auth.login travels alone, unbatched, while other calls still batch", async () => {
-    const recorder = recordingFetch();
-    const api = createTollgateClient({
-      url: `${server.url}/trpc`,
-      cookieJar: new CookieJar(),
-      fetch: recorder.fetch,
-      proactiveRefresh: false,
-      crossTab: false,
-    });
+    const { api, requests } = recordedClient();
     const results = await Promise.all([
       api.meta.info.query(),
       api.auth.login.mutate({ username: "sdk-user", password: "sdk password" }),
@@ -54,12 +53,12 @@ describe("procedures that check a password", () => {
       api.meta.info.query(),
     ]);
     expect(results[1].user.username).toBe("sdk-user");
-    const logins = recorder.requests.filter((r) => r.path.split(",").includes("auth.login"));
+    const logins = requests.filter((r) => r.path.split(",").includes("auth.login"));
     expect(logins).toEqual([
       { path: "auth.login", batched: false },
       { path: "auth.login", batched: false },
     ]);
-    expect(recorder.requests).toContainEqual({ path: "meta.info,meta.info", batched: true });
+    expect(requests).toContainEqual({ path: "meta.info,meta.info", batched: true });
   });
 
   it("auth.changePassword travels alone, unbatched, beside other mutations", async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createCrossTab, type TabMessage } from "../src/cross-tab.js";
+import { type CrossTab, createCrossTab, type TabMessage } from "../src/cross-tab.js";
 import { createRefresher } from "../src/refresher.js";
 
 /** An in-memory localStorage (Node has none): what tabs of one origin share. */
@@ -20,8 +20,24 @@ function memoryStorage(initial: Record<string, string> = {}): Storage {
 const YEAR_MS = 365 * 24 * 3_600_000;
 const grant = async () => ({ accessTokenExpiresAt: Date.now() + 900_000, serverDate: new Date().toUTCString() });
 
+/** Tabs, channels and refreshers a test opened; closed after each test. */
+const opened: { close(): void }[] = [];
+
+/** A refresher on `tab` whose refreshes always succeed (counted by `refresh`), closed after the test. */
+function refresherOn(tab: CrossTab) {
+  const refresh = vi.fn(grant);
+  const refresher = createRefresher({
+    refresh,
+    crossTab: tab,
+    onSessionEnded: () => {},
+    proactiveLeadMs: false,
+    now: Date.now,
+  });
+  opened.push(refresher);
+  return { refresh, refresher };
+}
+
 describe("cross-tab records dated in the future", () => {
-  const opened: { close(): void }[] = [];
   afterEach(() => {
     for (const item of opened.splice(0)) item.close();
     vi.unstubAllGlobals();
@@ -32,15 +48,7 @@ describe("cross-tab records dated in the future", () => {
     const tab = createCrossTab(channel, true);
     const sibling = new BroadcastChannel(channel);
     opened.push(tab, sibling);
-    const refresh = vi.fn(grant);
-    const refresher = createRefresher({
-      refresh,
-      crossTab: tab,
-      onSessionEnded: () => {},
-      proactiveLeadMs: false,
-      now: Date.now,
-    });
-    opened.push(refresher);
+    const { refresh, refresher } = refresherOn(tab);
 
     const received = new Promise<TabMessage>((resolve) => tab.onMessage(resolve));
     sibling.postMessage({ type: "refreshed", at: Date.now() + 10 * YEAR_MS, lifetimeMs: 900_000 });
@@ -88,15 +96,7 @@ describe("cross-tab records dated in the future", () => {
     storage.setItem("tollgate:last-refresh", JSON.stringify({ at: Date.now(), lifetimeMs: 900_000 }));
     const tab = createCrossTab(`tollgate-test-${Math.random()}`, true);
     opened.push(tab);
-    const refresh = vi.fn(grant);
-    const refresher = createRefresher({
-      refresh,
-      crossTab: tab,
-      onSessionEnded: () => {},
-      proactiveLeadMs: false,
-      now: Date.now,
-    });
-    opened.push(refresher);
+    const { refresh, refresher } = refresherOn(tab);
     expect(await refresher.refresh(sentAt)).toBe(true);
     expect(refresh).not.toHaveBeenCalled();
   });

@@ -1,5 +1,4 @@
 import type { Context } from "../context.js";
-import type { AttemptOutcome } from "../rate-limit/rate-limiter.js";
 
 export interface LimitedCheckOptions {
   /** The account the attempt is for (the limit counts per account and client network). */
@@ -22,16 +21,14 @@ export async function limitedCheck(
   check: () => Promise<boolean>,
 ): Promise<boolean> {
   const attempt = await ctx.services.signInLimiter.reserve(options.username, ctx.request.ip, options.onFirstRefusal);
-  let outcome: AttemptOutcome = "not-checked";
+  let valid: boolean;
   try {
-    const valid = await check();
-    outcome = valid ? "success" : "failure";
-    return valid;
+    valid = await check();
   } catch (error) {
-    // The check's own failure is the one to report, not a failure to give the reservation back.
-    await attempt.settle(outcome).catch(() => undefined);
+    // The check never finished: give the attempt back, and report the check's own failure.
+    await attempt.settle("not-checked").catch(() => undefined);
     throw error;
-  } finally {
-    if (outcome !== "not-checked") await attempt.settle(outcome);
   }
+  await attempt.settle(valid ? "success" : "failure");
+  return valid;
 }

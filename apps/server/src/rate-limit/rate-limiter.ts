@@ -56,11 +56,8 @@ export function createSignInLimiter(store: AttemptStore, limits: SignInLimits): 
         const retryAfter = Math.ceil(reservation.retryAfterMs / 1000);
         throw new AuthError("RATE_LIMITED", `Too many attempts; try again in ${retryAfter} s`, { retryAfter });
       }
-      let settled = false;
       return {
         async settle(outcome) {
-          if (settled) return;
-          settled = true;
           if (outcome === "success") await store.succeed(keys);
           else if (outcome === "not-checked") await store.release(keys);
         },

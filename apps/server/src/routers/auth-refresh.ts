@@ -19,23 +19,20 @@ async function identifyRefresh(ctx: Context): Promise<{ token: string; session: 
   const candidates = ctx.cookies.get(auth.cookies.names.refreshToken) ?? [];
   if (candidates.length === 0) throw new AuthError("TOKEN_MISSING", "No refresh token");
   if (candidates.length > MAX_REFRESH_CANDIDATES) throw new AuthError("TOKEN_INVALID", "Too many refresh cookies");
-  if (candidates.length === 1) {
-    const token = candidates[0] as string;
-    const session = await auth.sessions.identify(token);
-    // CSRF before any state changes; a forged request must not clear or rotate anything.
-    return { token, session, csrfToken: verifyCsrf(ctx, session.id) };
-  }
   const refusals: AuthError[] = [];
   for (const token of candidates) {
     try {
       const session = await auth.sessions.identify(token);
+      // CSRF before any state changes; a forged request must not clear or rotate anything.
       return { token, session, csrfToken: verifyCsrf(ctx, session.id) };
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       refusals.push(error);
     }
   }
-  // Only CSRF refusals: a request without this session's CSRF token changes nothing (no cookie is cleared).
+  const [only] = refusals;
+  if (only && refusals.length === 1) throw only;
+  // Several, all refused for CSRF: a request without this session's CSRF token changes nothing (no cookie is cleared).
   const csrf = refusals.find((error) => error.code === "CSRF");
   if (csrf && refusals.every((error) => error.code === "CSRF" || error.code === "TOKEN_INVALID")) throw csrf;
   throw new AuthError("TOKEN_INVALID", "No refresh cookie belongs to this session's CSRF token");
