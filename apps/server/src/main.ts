@@ -1,8 +1,13 @@
-import { createApp } from "./app.js";
 import { DataDirLockedError } from "./data-dir-lock.js";
 import { ConfigError, loadConfig } from "./env.js";
+import { nodeVersionProblem } from "./node-version.js";
 
 async function main(): Promise<void> {
+  const tooOld = nodeVersionProblem();
+  if (tooOld) {
+    console.error(tooOld);
+    process.exit(1);
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -13,6 +18,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Loaded only now: the app needs Node 24 (node:sqlite), checked above.
+  const { createApp } = await import("./app.js");
   const app = await createApp({ config }).catch((error: unknown) => {
     if (error instanceof DataDirLockedError) {
       console.error(error.message);

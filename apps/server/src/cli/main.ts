@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { lockDataDir } from "../data-dir-lock.js";
-import { openDatabase } from "../db/client.js";
 import { loadDatabaseConfig } from "../env.js";
+import { nodeVersionProblem } from "../node-version.js";
 import { CliError, runCommand } from "./commands.js";
 import { readPasswordFromStdin } from "./read-stdin.js";
 
@@ -13,6 +13,11 @@ const USAGE = `Usage: pnpm cli <command> [options]
 Uses the same DATABASE_URL / DATA_DIR as the server.`;
 
 async function main(): Promise<number> {
+  const tooOld = nodeVersionProblem();
+  if (tooOld) {
+    console.error(tooOld);
+    return 1;
+  }
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     strict: true,
@@ -34,6 +39,8 @@ async function main(): Promise<number> {
   // The embedded database belongs to one process: refuse while a server holds it.
   const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
   try {
+    // Loaded only now: the database needs Node 24 (node:sqlite), checked above.
+    const { openDatabase } = await import("../db/client.js");
     const database = await openDatabase(config);
     try {
       await runCommand(command, values, database, {
