@@ -4,7 +4,7 @@ import type { SameSite } from "@tollgate/auth";
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
-  /** postgres:// URL; undefined means embedded PGlite in dataDir. */
+  /** postgres:// URL; undefined means embedded SQLite in dataDir. */
   readonly databaseUrl: string | undefined;
   /** Directory for the embedded database and generated secret; "memory://" keeps nothing. */
   readonly dataDir: string;

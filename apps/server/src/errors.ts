@@ -50,7 +50,7 @@ export function unavailableMessage(error: unknown): string {
 /** Whether an error means the database (or another backing service) could not be reached. */
 const UNREACHABLE_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|57P0[123]|08\w{3})$/;
 const UNREACHABLE_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed/i;
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i;
 
 export function isUnavailable(error: unknown): boolean {
   for (const current of causeChain(error)) {

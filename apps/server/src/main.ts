@@ -1,4 +1,5 @@
 import { DataDirLockedError } from "./data-dir-lock.js";
+import { PreviousVersionDataError } from "./db/previous-version.js";
 import { ConfigError, loadConfig } from "./env.js";
 import { nodeVersionProblem } from "./node-version.js";
 
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   // Loaded only now: the app needs Node 24 (node:sqlite), checked above.
   const { createApp } = await import("./app.js");
   const app = await createApp({ config }).catch((error: unknown) => {
-    if (error instanceof DataDirLockedError) {
+    if (error instanceof DataDirLockedError || error instanceof PreviousVersionDataError) {
       console.error(error.message);
       process.exit(1);
     }

@@ -13,7 +13,7 @@ describe("demo page in headless Chromium", () => {
   const refreshCounts = new WeakMap<BrowserContext, { count: number }>();
 
   beforeAll(async () => {
-    server = await startTestServer("pglite", { clock, config: { webRoot } });
+    server = await startTestServer("sqlite", { clock, config: { webRoot } });
     await server.createUser("nina", "nina password", { firstName: "Nina", lastName: "Simone" });
     browser = await launchChromium();
   });

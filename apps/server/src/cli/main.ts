@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import { lockDataDir } from "../data-dir-lock.js";
 import { loadDatabaseConfig } from "../env.js";
 import { nodeVersionProblem } from "../node-version.js";
 import { CliError, runCommand } from "./commands.js";
@@ -36,22 +35,17 @@ async function main(): Promise<number> {
     return command ? 0 : 1;
   }
   const config = loadDatabaseConfig();
-  // The embedded database belongs to one process: refuse while a server holds it.
-  const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+  // No data-dir lock: SQLite (WAL) lets the CLI work beside a running server.
+  // Loaded only now: the database needs Node 24 (node:sqlite), checked above.
+  const { openDatabase } = await import("../db/client.js");
+  const database = await openDatabase(config);
   try {
-    // Loaded only now: the database needs Node 24 (node:sqlite), checked above.
-    const { openDatabase } = await import("../db/client.js");
-    const database = await openDatabase(config);
-    try {
-      await runCommand(command, values, database, {
-        readPassword: () => readPasswordFromStdin(),
-        print: (line) => console.log(line),
-      });
-    } finally {
-      await database.close();
-    }
+    await runCommand(command, values, database, {
+      readPassword: () => readPasswordFromStdin(),
+      print: (line) => console.log(line),
+    });
   } finally {
-    release();
+    await database.close();
   }
   return 0;
 }
@@ -61,7 +55,7 @@ main().then(
   (error: unknown) => {
     const known =
       error instanceof CliError ||
-      (error instanceof Error && /^(DataDirLockedError|ConfigError|TypeError)$/.test(error.name));
+      (error instanceof Error && /^(PreviousVersionDataError|ConfigError|TypeError)$/.test(error.name));
     console.error(
       known ? (error as Error).message : `Failed: ${error instanceof Error ? error.message : String(error)}`,
     );
