@@ -1,5 +1,5 @@
 /** The oldest Node.js major Tollgate runs on (the workspace brings it: devDependency `node`). */
-export const MINIMUM_NODE_MAJOR = 24;
+const MINIMUM_NODE_MAJOR = 24;
 
 /**
  * One line saying why this Node.js is too old, or undefined when it will do.

@@ -5,10 +5,10 @@ import { MEMORY_DATA_DIR } from "../secret-file.js";
 import { assertNoPgliteData } from "./previous-version.js";
 
 /** The embedded database's file inside DATA_DIR (with its -wal and -shm companions). */
-export const SQLITE_FILE = "tollgate.db";
+const SQLITE_FILE = "tollgate.db";
 
 /** How long a statement waits for another process's write lock (the CLI's) before SQLITE_BUSY. */
-export const BUSY_TIMEOUT_MS = 5000;
+const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * Usernames are unique ignoring case through an index on lower(username), and
