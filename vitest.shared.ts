@@ -12,8 +12,8 @@ export const sourceConditions = {
 };
 
 /**
- * Suites that start real servers, databases and browsers: one file at a time
- * (PGlite takes seconds to start on a busy 2-core machine), generous timeouts.
+ * Suites that start real servers, processes and browsers: one file at a time
+ * (they share two cores with everything else), generous timeouts.
  */
 export const integrationTests = {
   include: ["test/**/*.test.ts"],

@@ -1,7 +1,7 @@
 import type { Argon2Rate, LoadResult, StormResult, TimingResult } from "./cases.js";
 
 export interface BackendReport {
-  readonly backend: "pglite" | "postgres";
+  readonly backend: "sqlite" | "postgres";
   readonly loads: LoadResult[];
   readonly argon2: Argon2Rate;
   readonly storm: StormResult;
@@ -86,7 +86,7 @@ export function renderMarkdown(
     "",
   ];
   for (const report of reports) {
-    lines.push(`## ${report.backend === "postgres" ? "PostgreSQL" : "PGlite (embedded)"}`, "");
+    lines.push(`## ${report.backend === "postgres" ? "PostgreSQL" : "SQLite (embedded)"}`, "");
     lines.push("| case | req/s | p50 ms | p99 ms | server CPU ms/req | errors |", "|---|---:|---:|---:|---:|---:|");
     for (const l of [...report.loads, report.storm.login, report.storm.me]) {
       lines.push(
@@ -149,14 +149,9 @@ function explainMisses(report: BackendReport): string[] {
       `- **${target.replace(" ≥", " below")}:** ${f(l.rps)}/s at ${f(l.cpuMsPerRequest, 3)} ms of server CPU each, so the server used ${f((l.rps * l.cpuMsPerRequest * 100) / 2000)} % of the two cores; PostgreSQL and the load generator ran on the same cores. Figures on this virtual machine move by 10–20 % between runs (this run's bare ceiling: ${f(bare)} req/s); the CPU per request is the steadier measure. A profile of this path shows about a quarter of the main thread in socket writes (\`writev\` to PostgreSQL and to the client) and most of the rest in tRPC's request handling, not in Tollgate's code.`,
     );
   }
-  if (missed.has("event-loop delay p99 ≤ 20 ms during the login storm") && report.backend === "pglite") {
+  if (missed.has("event-loop delay p99 ≤ 20 ms during the login storm") && report.backend === "sqlite") {
     notes.push(
-      "- **Event-loop delay on PGlite:** the embedded database runs its queries on the server's own thread (WebAssembly), so every session insert of the storm blocks the loop for its duration. Hashing is not the cause (it runs on the thread pool, as the PostgreSQL run shows). Production deployments use PostgreSQL.",
-    );
-  }
-  if (report.backend === "pglite") {
-    notes.push(
-      "- **PGlite memory:** the resident size is PGlite's WebAssembly heap (PostgreSQL's shared buffers and catalogs live in process memory); the ≤ 120 MB target applies to PostgreSQL.",
+      "- **Event-loop delay on SQLite:** node:sqlite runs each statement, and with synchronous=FULL each commit's fsync, on the server's own thread, so every session insert of the storm blocks the loop for its duration. Hashing is not the cause (it runs on the thread pool, as the PostgreSQL run shows).",
     );
   }
   return notes;

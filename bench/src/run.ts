@@ -1,5 +1,5 @@
 /**
- * `pnpm bench`: measures Tollgate on PGlite, and on PostgreSQL when
+ * `pnpm bench`: measures Tollgate on SQLite (embedded), and on PostgreSQL when
  * BENCH_DATABASE_URL or TEST_DATABASE_URL is set, and writes BENCHMARKS.md.
  * `pnpm bench --smoke`: every case for a second, written to bench/results/
  * (CI runs it so the benchmark never rots).
@@ -41,7 +41,7 @@ async function waitHealthy(url: string): Promise<void> {
   }
 }
 
-async function benchBackend(backend: "pglite" | "postgres", env: Record<string, string>): Promise<BackendReport> {
+async function benchBackend(backend: "sqlite" | "postgres", env: Record<string, string>): Promise<BackendReport> {
   console.error(`\n[bench] ${backend}: starting server`);
   const server: ServerChild = await startServerChild(env);
   try {
@@ -124,9 +124,8 @@ async function benchBackend(backend: "pglite" | "postgres", env: Record<string, 
 function versions(): string {
   const lock = readFileSync(join(root, "pnpm-lock.yaml"), "utf8");
   const version = (name: string) => new RegExp(`\\n  '?${name.replace("/", "\\/")}@([0-9.]+)`).exec(lock)?.[1] ?? "?";
-  return ["@trpc/server", "jose", "kysely", "pg", "@electric-sql/pglite", "@node-rs/argon2"]
-    .map((n) => `${n} ${version(n)}`)
-    .join(", ");
+  const packages = ["@trpc/server", "jose", "kysely", "pg", "@node-rs/argon2"].map((n) => `${n} ${version(n)}`);
+  return [`node ${process.versions.node} (SQLite ${process.versions.sqlite ?? "?"})`, ...packages].join(", ");
 }
 
 const baseEnv = {
@@ -161,7 +160,7 @@ async function profileLogin(env: Record<string, string>): Promise<string[]> {
 
 const reports: BackendReport[] = [];
 let profile: { backend: string; rows: string[] } | undefined;
-reports.push(await benchBackend("pglite", { ...baseEnv, DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-bench-")) }));
+reports.push(await benchBackend("sqlite", { ...baseEnv, DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-bench-")) }));
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (adminUrl) {
   const database = await createPostgresDatabase(adminUrl, "tollgate_bench");

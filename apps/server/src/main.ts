@@ -1,9 +1,15 @@
-import { createApp } from "./app.js";
 import { ConfigError } from "./config.js";
 import { DataDirLockedError } from "./db/data-dir-lock.js";
+import { PreviousVersionDataError } from "./db/previous-version.js";
 import { loadConfig } from "./env.js";
+import { nodeVersionProblem } from "./node-version.js";
 
 async function main(): Promise<void> {
+  const tooOld = nodeVersionProblem();
+  if (tooOld) {
+    console.error(tooOld);
+    process.exit(1);
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -14,8 +20,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Loaded only now: the app needs Node 24 (node:sqlite), checked above.
+  const { createApp } = await import("./app.js");
   const app = await createApp({ config }).catch((error: unknown) => {
-    if (error instanceof DataDirLockedError) {
+    if (error instanceof DataDirLockedError || error instanceof PreviousVersionDataError) {
       console.error(error.message);
       process.exit(1);
     }

@@ -1,12 +1,21 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../src/app.js";
-import { backends, runCli as cli, createPostgresDatabase, TestBrowser, testConfig } from "./support/index.js";
+import {
+  backends,
+  runCli as cli,
+  createPostgresDatabase,
+  data,
+  type MainProcess,
+  startMain,
+  TestBrowser,
+} from "./support/index.js";
 
-describe.each(backends())("CLI on %s", (backend) => {
+describe.each(backends())("CLI on %s, beside a running server", (backend) => {
   let env: Record<string, string>;
+  let server: MainProcess;
   let drop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     env = { DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-cli-")) };
@@ -15,10 +24,15 @@ describe.each(backends())("CLI on %s", (backend) => {
       drop = created.drop;
       env.DATABASE_URL = created.url;
     }
+    server = await startMain({ ...env, AUTH_SECRET: randomBytes(32).toString("base64url") });
   });
-  afterAll(async () => drop?.());
+  afterAll(async () => {
+    server?.child.kill("SIGTERM");
+    await server?.exited;
+    await drop?.();
+  });
 
-  it("creates a user who can sign in, and refuses a duplicate", async () => {
+  it("creates a user while the server runs, who then signs in through it, and refuses a duplicate", async () => {
     const created = await cli(
       ["user:create", "--username", "mallory", "--first-name", "Mal", "--last-name", "Lory", "--password-stdin"],
       env,
@@ -27,50 +41,34 @@ describe.each(backends())("CLI on %s", (backend) => {
     expect(created.stderr).toBe("");
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/Created user mallory/);
+
+    const browser = new TestBrowser(server.url);
+    expect((await browser.login("mallory", "first password")).status).toBe(200);
+    expect(data(await browser.query("user.me"))).toMatchObject({ username: "mallory", firstName: "Mal" });
+
     const again = await cli(["user:create", "--username", "MALLORY", "--password-stdin"], env, "x\n");
     expect(again.code).toBe(1);
     expect(again.stderr.trim()).toBe("A user named MALLORY already exists");
   });
 
-  it("sets a password, ending the user's sessions, and revokes sessions", async () => {
-    const app = await createApp({
-      config: testConfig({
-        ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
-        dataDir: env.DATA_DIR as string,
-      }),
-    });
-    const url = await app.listen(0, "127.0.0.1");
-    const browser = new TestBrowser(url);
+  it("sets a password and revokes sessions while the server runs; the server sees both at once", async () => {
+    const browser = new TestBrowser(server.url);
     expect((await browser.login("mallory", "first password")).status).toBe(200);
-    expect(data(await browser.query("user.me"))).toMatchObject({ firstName: "Mal", lastName: "Lory" });
-
-    if (backend === "pglite") {
-      // The server holds the embedded database: the CLI refuses and changes nothing.
-      const refused = await cli(
-        ["user:set-password", "--username", "mallory", "--password-stdin"],
-        env,
-        "second password\n",
-      );
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toMatch(/in use by process \d+/);
-      expect((await browser.mutation("auth.refresh")).status).toBe(200);
-      await app.close();
-    }
-
     const set = await cli(["user:set-password", "--username", "mallory", "--password-stdin"], env, "second password\n");
     expect(set.code).toBe(0);
-    expect(set.stdout).toMatch(/Password of mallory changed; 1 session\(s\) ended/);
+    // This session and the one of the test before.
+    expect(set.stdout).toMatch(/Password of mallory changed; 2 session\(s\) ended/);
+    expect((await browser.mutation("auth.refresh")).status).toBe(401);
+    // Its access token too, within the contract's second.
+    await expect.poll(async () => (await browser.query("user.me")).status, { timeout: 1500, interval: 100 }).toBe(401);
+    expect((await new TestBrowser(server.url).login("mallory", "first password")).status).toBe(401);
 
+    const next = new TestBrowser(server.url);
+    expect((await next.login("mallory", "second password")).status).toBe(200);
     const revoke = await cli(["sessions:revoke", "--username", "mallory"], env);
     expect(revoke.code).toBe(0);
-    expect(revoke.stdout).toMatch(/0 session\(s\) of mallory ended/);
-
-    if (backend === "postgres") {
-      expect((await browser.mutation("auth.refresh")).status).toBe(401);
-      expect((await new TestBrowser(url).login("mallory", "second password")).status).toBe(200);
-      expect((await new TestBrowser(url).login("mallory", "first password")).status).toBe(401);
-      await app.close();
-    }
+    expect(revoke.stdout).toMatch(/1 session\(s\) of mallory ended/);
+    expect((await next.mutation("auth.refresh")).status).toBe(401);
   });
 
   it("reports unknown users, missing flags and unknown commands with exit 1", async () => {
@@ -86,6 +84,17 @@ describe.each(backends())("CLI on %s", (backend) => {
   });
 });
 
-function data(res: { body: unknown }): unknown {
-  return (res.body as { result: { data: unknown } }).result.data;
-}
+describe("CLI on a new embedded database", () => {
+  it("two CLI processes starting together on an empty DATA_DIR migrate it once and both succeed", async () => {
+    const env = { DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-cli-new-")) };
+    const results = await Promise.all(
+      ["ada", "bob"].map((name) => cli(["user:create", "--username", name, "--password-stdin"], env, "pw\n")),
+    );
+    for (const result of results) {
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+    }
+    const revoke = await cli(["sessions:revoke", "--username", "bob"], env);
+    expect(revoke.stdout.trim()).toBe("0 session(s) of bob ended");
+  });
+});

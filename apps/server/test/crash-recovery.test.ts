@@ -1,29 +1,35 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { sha256 } from "@tollgate/auth/testing";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresDatabase, startMain, TestBrowser } from "./support/index.js";
+import { openDatabase } from "../src/db/client.js";
+import { backends, createPostgresDatabase, startMain, TestBrowser } from "./support/index.js";
 
-describe.runIf(process.env.TEST_DATABASE_URL)("server killed with SIGKILL during a refresh storm", () => {
-  let database: { url: string; drop(): Promise<void> };
+describe.each(backends())("server killed with SIGKILL during a refresh storm on %s", (backend) => {
+  let drop: (() => Promise<void>) | undefined;
   let env: Record<string, string>;
   const children: ChildProcess[] = [];
   beforeAll(async () => {
-    database = await createPostgresDatabase();
     env = {
-      DATABASE_URL: database.url,
-      DATA_DIR: "memory://",
+      DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-crash-")),
       AUTH_SECRET: randomBytes(32).toString("base64url"),
       INITIAL_USERNAME: "rosa",
       INITIAL_PASSWORD: "rosa password",
       // Many clients of one account sign in at once from one address; checks in flight count against the limit.
       LOGIN_MAX_FAILURES: "100",
     };
+    if (backend === "postgres") {
+      const database = await createPostgresDatabase();
+      drop = database.drop;
+      env.DATABASE_URL = database.url;
+    }
   });
   afterAll(async () => {
     for (const child of children) child.kill("SIGKILL");
-    await database?.drop();
+    await drop?.();
   });
 
   it("leaves every session with one live token after the restart", async () => {
@@ -63,12 +69,10 @@ describe.runIf(process.env.TEST_DATABASE_URL)("server killed with SIGKILL during
       for (const [k, v] of moved.cookies) browser.cookies.set(k, v);
     }
 
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    const { rows } = await client.query<{ current_hash: string; revoked_at: Date | null }>(
-      "SELECT current_hash, revoked_at FROM sessions",
-    );
-    await client.end();
+    // Read beside the running server (as the CLI would on SQLite).
+    const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR as string });
+    const rows = await database.db.selectFrom("sessions").select(["current_hash", "revoked_at"]).execute();
+    await database.close();
     expect(rows).toHaveLength(clients.length);
     const currents = new Set(rows.map((r) => r.current_hash));
     for (const browser of clients) {

@@ -31,7 +31,7 @@ const AUTH_USER = `CREATE TABLE auth_user (
 describe.runIf(process.env.TEST_DATABASE_URL)("importing users from a Django database", () => {
   it("imports pbkdf2_sha256 users who then sign in with their old passwords, rehashed to argon2id", async () => {
     const django = await createPostgresDatabase();
-    const server = await startTestServer("pglite");
+    const server = await startTestServer("sqlite");
     try {
       const client = new pg.Client({ connectionString: django.url });
       await client.connect();

@@ -11,7 +11,7 @@ describe("HTTP surface", () => {
     writeFileSync(join(webRoot, "index.html"), "<!doctype html><title>demo</title>");
     mkdirSync(join(webRoot, "assets"));
     writeFileSync(join(webRoot, "assets", "app-abc123.js"), "console.log(1)");
-    server = await startTestServer("pglite", { config: { webRoot, corsOrigins: ["http://app.example.test"] } });
+    server = await startTestServer("sqlite", { config: { webRoot, corsOrigins: ["http://app.example.test"] } });
   });
   afterAll(() => server?.close());
 

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,6 +62,15 @@ function startRequest(
     );
     req.flushHeaders();
   });
+}
+
+/** Waits for a process to exit; its exit code and standard error. */
+function exitOf(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
+  let stderr = "";
+  child.stderr?.on("data", (d) => {
+    stderr += d;
+  });
+  return new Promise((done) => child.on("close", (code) => done({ code, stderr })));
 }
 
 describe("server lifecycle", () => {
@@ -135,6 +145,33 @@ describe("server lifecycle", () => {
     expect((await new TestBrowser(again.url).login("vera", "vera password")).status).toBe(200);
     again.child.kill("SIGTERM");
     expect(await again.exited).toBe(0);
+  });
+
+  it("refuses a second server on the same DATA_DIR with one line, exit code 1", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "tollgate-twice-"));
+    const first = await startMain({ DATA_DIR: dataDir });
+    try {
+      const { code, stderr } = await exitOf(spawnSource("src/main.ts", [], { DATA_DIR: dataDir, PORT: "0" }));
+      expect(code).toBe(1);
+      expect(stderr.trim()).toMatch(new RegExp(`^DATA_DIR \\S+ is in use by process ${first.child.pid} `));
+      expect(stderr.trim().split("\n")).toHaveLength(1);
+    } finally {
+      first.child.kill("SIGTERM");
+      await first.exited;
+    }
+  });
+
+  it("refuses a DATA_DIR left by the PGlite version with one line saying what to do, exit code 1", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "tollgate-pglite-"));
+    mkdirSync(join(dataDir, "pglite"));
+    const { code, stderr } = await exitOf(spawnSource("src/main.ts", [], { DATA_DIR: dataDir, PORT: "0" }));
+    expect(code).toBe(1);
+    expect(stderr.trim()).toMatch(/pglite holds the PGlite database of an earlier Tollgate version/);
+    expect(stderr.trim()).toMatch(/to start afresh without them, delete \S+pglite\.$/);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    // Nothing created beside it, and the lock released.
+    expect(existsSync(join(dataDir, "tollgate.db"))).toBe(false);
+    expect(existsSync(join(dataDir, "tollgate.pid"))).toBe(false);
   });
 
   it("refuses bad configuration with one line naming the variable, exit code 1", async () => {

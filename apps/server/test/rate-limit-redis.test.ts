@@ -10,7 +10,7 @@ describe.runIf(redisUrl)("login rate limits shared through Redis", () => {
   let second: string;
   const username = `frank-${randomBytes(4).toString("hex")}`;
   beforeAll(async () => {
-    server = await startTestServer("pglite", { config: { loginMaxFailures: 4, loginWindow: 60, redisUrl } });
+    server = await startTestServer("sqlite", { config: { loginMaxFailures: 4, loginWindow: 60, redisUrl } });
     await server.createUser(username, "frank password");
     second = (await server.startAnother()).url;
   });

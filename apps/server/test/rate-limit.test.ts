@@ -66,7 +66,7 @@ describe("login rate limits with Redis unreachable", () => {
   let server: TestServer;
   beforeAll(async () => {
     // Port 1: nothing listens there.
-    server = await startTestServer("pglite", { config: { redisUrl: "redis://127.0.0.1:1" } });
+    server = await startTestServer("sqlite", { config: { redisUrl: "redis://127.0.0.1:1" } });
     await server.createUser("yuri", "yuri password");
   });
   afterAll(() => server?.close());

@@ -37,7 +37,7 @@ function rawPost(
 describe("request hardening", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer("pglite", { config: { trustProxy: true } });
+    server = await startTestServer("sqlite", { config: { trustProxy: true } });
     await server.createUser("hana", "hana password");
   });
   afterAll(() => server?.close());
@@ -120,7 +120,7 @@ describe("token issuer and audience are configurable", () => {
   let a: TestServer;
   let b: { url: string };
   beforeAll(async () => {
-    a = await startTestServer("pglite", { config: { tokenIssuer: "https://auth.a.example", tokenAudience: "app-a" } });
+    a = await startTestServer("sqlite", { config: { tokenIssuer: "https://auth.a.example", tokenAudience: "app-a" } });
     b = await a.startAnother({ tokenIssuer: "https://auth.a.example", tokenAudience: "app-b" });
     await a.createUser("ines", "ines password");
   });
@@ -149,7 +149,7 @@ describe("password hashing queue", () => {
   let server: TestServer;
   beforeAll(async () => {
     // One hashing slot (pool 3 − 2) and one waiting place.
-    server = await startTestServer("pglite", { config: { threadPoolSize: 3, passwordHashQueue: 1, trustProxy: true } });
+    server = await startTestServer("sqlite", { config: { threadPoolSize: 3, passwordHashQueue: 1, trustProxy: true } });
     await server.createUser("ivo", "ivo password");
   });
   afterAll(() => server?.close());

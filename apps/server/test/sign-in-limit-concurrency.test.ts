@@ -138,7 +138,7 @@ describe.runIf(redisUrl)("sign-in limit held through Redis across two instances 
   let server: TestServer;
   let second: string;
   beforeAll(async () => {
-    server = await startTestServer(backends().at(-1) ?? "pglite", {
+    server = await startTestServer(backends().at(-1) ?? "sqlite", {
       config: { loginMaxFailures: MAX_FAILURES, loginWindow: 600, redisUrl },
     });
     second = (await server.startAnother()).url;

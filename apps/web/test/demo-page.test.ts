@@ -14,7 +14,7 @@ describe("demo page in headless Chromium", () => {
   const traffic = new WeakMap<BrowserContext, { refreshes: number; inFlight: number }>();
 
   beforeAll(async () => {
-    server = await startTestServer("pglite", { clock, config: { webRoot } });
+    server = await startTestServer("sqlite", { clock, config: { webRoot } });
     await server.createUser("nina", "nina password", { firstName: "Nina", lastName: "Simone" });
     browser = await launchChromium();
   });

@@ -18,7 +18,7 @@ export function countingFetch() {
 }
 
 export async function serverWithUser(options: StartOptions = {}): Promise<TestServer> {
-  const server = await startTestServer("pglite", options);
+  const server = await startTestServer("sqlite", options);
   await server.createUser("sdk-user", "sdk password");
   return server;
 }

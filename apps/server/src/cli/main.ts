@@ -1,9 +1,9 @@
 import { parseArgs } from "node:util";
 import { createSessions } from "@tollgate/auth";
 import { ConfigError } from "../config.js";
-import { openDatabase } from "../db/client.js";
-import { DataDirLockedError, lockDataDir } from "../db/data-dir-lock.js";
+import { PreviousVersionDataError } from "../db/previous-version.js";
 import { loadCliConfig } from "../env.js";
+import { nodeVersionProblem } from "../node-version.js";
 import { createKyselySessionStore } from "../stores/session-store.js";
 import { CliError, runCommand } from "./commands.js";
 import { readPasswordFromStdin } from "./read-stdin.js";
@@ -16,6 +16,11 @@ const USAGE = `Usage: pnpm cli <command> [options]
 Uses the same DATABASE_URL / DATA_DIR as the server.`;
 
 async function main(): Promise<number> {
+  const tooOld = nodeVersionProblem();
+  if (tooOld) {
+    console.error(tooOld);
+    return 1;
+  }
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     strict: true,
@@ -34,27 +39,24 @@ async function main(): Promise<number> {
     return command ? 0 : 1;
   }
   const config = loadCliConfig();
-  // The embedded database belongs to one process: refuse while a server holds it.
-  const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+  // No data-dir lock: SQLite (WAL) lets the CLI work beside a running server.
+  // Loaded only now: the database needs Node 24 (node:sqlite), checked above.
+  const { openDatabase } = await import("../db/client.js");
+  const database = await openDatabase(config);
   try {
-    const database = await openDatabase(config);
-    try {
-      const sessions = createSessions({
-        store: createKyselySessionStore(database.db),
-        refreshTokenTtl: config.refreshTokenTtl,
-        idleTimeout: config.sessionIdleTimeout,
-        reuseGrace: config.refreshReuseGrace,
-      });
-      await runCommand(command, values, {
-        database,
-        sessions,
-        io: { readPassword: () => readPasswordFromStdin(), print: (line) => console.log(line) },
-      });
-    } finally {
-      await database.close();
-    }
+    const sessions = createSessions({
+      store: createKyselySessionStore(database.db),
+      refreshTokenTtl: config.refreshTokenTtl,
+      idleTimeout: config.sessionIdleTimeout,
+      reuseGrace: config.refreshReuseGrace,
+    });
+    await runCommand(command, values, {
+      database,
+      sessions,
+      io: { readPassword: () => readPasswordFromStdin(), print: (line) => console.log(line) },
+    });
   } finally {
-    release();
+    await database.close();
   }
   return 0;
 }
@@ -64,7 +66,7 @@ main().then(
   (error: unknown) => {
     const known =
       error instanceof CliError ||
-      error instanceof DataDirLockedError ||
+      error instanceof PreviousVersionDataError ||
       error instanceof ConfigError ||
       error instanceof TypeError;
     console.error(

@@ -1,17 +1,18 @@
-import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
-import { Kysely, PostgresDialect } from "kysely";
-import { PGliteDialect } from "kysely-pglite-dialect";
+import type { DatabaseSync } from "node:sqlite";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
-import { isMemoryDataDir } from "./data-dir.js";
 import { migrateToLatest } from "./migrate.js";
+import type { SqlDialect } from "./migrations/dialect-types.js";
 import { detectOutages } from "./outage-detecting-dialect.js";
 import type { Database } from "./schema.js";
+import { openSqlite } from "./sqlite.js";
+import { createSqliteAdapter } from "./sqlite-adapter.js";
+import { isSqliteOutage } from "./sqlite-errors.js";
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
-  readonly kind: "postgres" | "pglite";
-  /** Closes every connection (pool or embedded instance). */
+  readonly kind: SqlDialect;
+  /** Closes every connection (pool or embedded database). */
   close(): Promise<void>;
 }
 
@@ -25,10 +26,6 @@ export interface DatabaseOptions {
 // int8 (count(*), identity) as JS numbers: our counts stay far below 2^53.
 pg.types.setTypeParser(20, (value: string) => Number(value));
 
-export function pgliteDataDir(dataDir: string): string | undefined {
-  return isMemoryDataDir(dataDir) ? undefined : `${dataDir.replace(/\/$/, "")}/pglite`;
-}
-
 /** SQLSTATE classes 08 (connection exception) and 57P01-03 (shutdown, crash, cannot connect now). */
 const UNREACHABLE_SQLSTATE = /^(08|57P0[123])/;
 
@@ -40,12 +37,6 @@ const UNREACHABLE_SQLSTATE = /^(08|57P0[123])/;
 function isPostgresOutage(error: unknown): boolean {
   if (error instanceof pg.DatabaseError) return UNREACHABLE_SQLSTATE.test(error.code ?? "");
   return error instanceof Error;
-}
-
-/** PGlite reports a refused statement with a SQLSTATE `code`; anything else means the instance is closed or broken. */
-function isPgliteOutage(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return !(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) || UNREACHABLE_SQLSTATE.test(code);
 }
 
 /** Opens the database the configuration names and migrates it to the latest schema. */
@@ -67,7 +58,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     });
     const db = new Kysely<Database>({ dialect: detectOutages(new PostgresDialect({ pool }), isPostgresOutage) });
     try {
-      await migrateToLatest(db as Kysely<unknown>);
+      await migrateToLatest(db as Kysely<unknown>, "postgres");
     } catch (error) {
       await db.destroy();
       throw error;
@@ -75,24 +66,34 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     return { db, kind: "postgres", close: () => db.destroy() };
   }
 
-  const dir = pgliteDataDir(options.dataDir);
-  if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const client = await PGlite.create(dir ? { dataDir: dir } : {});
-  // kysely-pglite-dialect hands out PGlite's single session one holder at a
-  // time, so transactions never interleave.
-  const db = new Kysely<Database>({ dialect: detectOutages(new PGliteDialect(client), isPgliteOutage) });
+  const sqlite = openSqlite(options.dataDir);
+  const db = new Kysely<Database>({
+    dialect: detectOutages(new SqliteDialect({ database: createSqliteAdapter(sqlite) }), isSqliteOutage),
+  });
   try {
-    await migrateToLatest(db as Kysely<unknown>);
+    await migrateSqlite(sqlite, db as Kysely<unknown>);
   } catch (error) {
     await db.destroy();
+    if (sqlite.isOpen) sqlite.close();
     throw error;
   }
-  return {
-    db,
-    kind: "pglite",
-    close: async () => {
-      await db.destroy();
-      if (!client.closed) await client.close();
-    },
-  };
+  return { db, kind: "sqlite", close: () => db.destroy() };
+}
+
+/**
+ * Kysely runs SQLite migrations outside a transaction and takes no lock (it
+ * assumes one process). A server and the CLI may start on a new file at the
+ * same moment, so hold SQLite's write lock around the whole run: the second
+ * waits (busy_timeout), then finds the schema done. A failed migration rolls
+ * back completely (SQLite's DDL is transactional).
+ */
+async function migrateSqlite(sqlite: DatabaseSync, db: Kysely<unknown>): Promise<void> {
+  sqlite.exec("BEGIN IMMEDIATE");
+  try {
+    await migrateToLatest(db, "sqlite");
+    sqlite.exec("COMMIT");
+  } catch (error) {
+    if (sqlite.isTransaction) sqlite.exec("ROLLBACK");
+    throw error;
+  }
 }

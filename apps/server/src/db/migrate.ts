@@ -1,15 +1,21 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
-import * as init from "./migrations/0001_init.js";
+import { init } from "./migrations/0001_init.js";
+import type { SqlDialect } from "./migrations/dialect-types.js";
 
 /** A static list: bundles cleanly and loads under every runner (no directory scan). */
-const migrations: Record<string, Migration> = {
-  "0001_init": init,
-};
+function migrations(dialect: SqlDialect): Record<string, Migration> {
+  return {
+    "0001_init": init(dialect),
+  };
+}
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
-
-/** Brings the schema up to date. Kysely's migration lock makes concurrent starts safe. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+/**
+ * Brings the schema up to date. On PostgreSQL, Kysely's migration lock makes
+ * concurrent starts safe; on SQLite the caller holds the write lock
+ * (BEGIN IMMEDIATE) around this, since Kysely takes none there.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");

@@ -1,6 +1,9 @@
 import type { ColumnType, Generated, Selectable } from "kysely";
 
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** PostgreSQL returns a Date, SQLite the ISO-8601 text it stores: read with `new Date(…)`. */
+type Timestamp = ColumnType<Date | string, Date | string, Date | string>;
+/** PostgreSQL returns a boolean, SQLite 1 or 0: read with `Boolean(…)`. */
+type Flag = ColumnType<boolean | number, boolean | undefined, boolean>;
 
 export interface UsersTable {
   id: string;
@@ -8,7 +11,7 @@ export interface UsersTable {
   first_name: Generated<string>;
   last_name: Generated<string>;
   password_hash: string;
-  is_active: Generated<boolean>;
+  is_active: Flag;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

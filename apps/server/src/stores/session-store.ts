@@ -50,8 +50,9 @@ export function createKyselySessionStore(db: Kysely<Database>): SessionStore {
       return row && toSession(row);
     },
     async rotate(input) {
-      // One conditional UPDATE: PostgreSQL row locking makes it an atomic
-      // compare-and-swap, so racing instances cannot both rotate one token.
+      // One conditional UPDATE: an atomic compare-and-swap (PostgreSQL's row
+      // lock; SQLite's write lock), so racing requests, instances or
+      // processes cannot both rotate one token.
       const row = await db
         .updateTable("sessions")
         .set((eb) => ({

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { parseDjangoHash } from "@tollgate/auth";
 import { type Kysely, sql } from "kysely";
 import type { Database, UserRow } from "../db/schema.js";
+import { isUniqueViolation } from "../db/unique-violation.js";
 
 export interface User {
   readonly id: string;
@@ -33,12 +34,10 @@ function toUser(row: UserRow): UserWithHash {
     username: row.username,
     firstName: row.first_name,
     lastName: row.last_name,
-    isActive: row.is_active,
+    isActive: Boolean(row.is_active),
     passwordHash: row.password_hash,
   };
 }
-
-const UNIQUE_VIOLATION = "23505";
 
 export interface UserStore {
   findByUsername(username: string): Promise<UserWithHash | undefined>;
@@ -85,7 +84,7 @@ export function createUserStore(db: Kysely<Database>): UserStore {
         const { passwordHash: _hash, ...rest } = toUser(row);
         return rest;
       } catch (error) {
-        if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        if (isUniqueViolation(error)) {
           throw new UsernameTakenError(`Username ${user.username} is taken`);
         }
         throw error;

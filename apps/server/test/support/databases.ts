@@ -2,14 +2,14 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { type DatabaseHandle, openDatabase } from "../../src/db/client.js";
 
-export type Backend = "pglite" | "postgres";
+export type Backend = "sqlite" | "postgres";
 
 /**
- * PGlite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it, and
+ * SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it, and
  * an unreachable server then fails the suite instead of skipping it).
  */
 export function backends(): Backend[] {
-  return process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+  return process.env.TEST_DATABASE_URL ? ["sqlite", "postgres"] : ["sqlite"];
 }
 
 export function requirePostgresUrl(): string {
@@ -61,7 +61,8 @@ export async function createPostgresDatabase(
 }
 
 export async function createTestDatabase(backend: Backend): Promise<TestDatabase> {
-  if (backend === "pglite") {
+  if (backend === "sqlite") {
+    // In memory: a database of this test's own that vanishes with it.
     return {
       backend,
       url: undefined,

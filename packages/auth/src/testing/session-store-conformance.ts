@@ -6,7 +6,7 @@ import type { NewSession, SessionStore } from "../store.js";
  * The behaviour every SessionStore must have. Run it against an
  * implementation from that implementation's own test file:
  *
- *   describeSessionStoreConformance("kysely on pglite", async () => ({ store, createUser }));
+ *   describeSessionStoreConformance("kysely on sqlite", async () => ({ store, createUser }));
  */
 export interface ConformanceFixture {
   readonly store: SessionStore;
