@@ -1,10 +1,11 @@
-/** Applies Set-Cookie lines to a name → value map (what the load drivers send back); Max-Age=0 deletes. */
+import { Cookie } from "tough-cookie";
+
+/** Applies Set-Cookie lines (parsed by tough-cookie) to a name → value map, as the load drivers send them back; an expired cookie is deleted. */
 export function applySetCookies(cookies: Map<string, string>, lines: readonly string[]): void {
   for (const line of lines) {
-    const [pair = ""] = line.split(";");
-    const eq = pair.indexOf("=");
-    const name = pair.slice(0, eq);
-    if (/;\s*max-age=0/i.test(line)) cookies.delete(name);
-    else cookies.set(name, pair.slice(eq + 1));
+    const cookie = Cookie.parse(line);
+    if (!cookie) continue;
+    if (cookie.TTL() <= 0) cookies.delete(cookie.key);
+    else cookies.set(cookie.key, cookie.value);
   }
 }

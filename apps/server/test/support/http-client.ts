@@ -1,3 +1,5 @@
+import { Cookie, pathMatch } from "tough-cookie";
+
 /**
  * A minimal browser-like HTTP client for black-box tests: a cookie jar that
  * honours Path and Max-Age, an Origin header on mutations (as a same-origin
@@ -42,25 +44,27 @@ export class TestBrowser {
     readonly csrfCookieName = "csrf_token",
   ) {}
 
+  /** The Cookie header a browser would send to `path` (tough-cookie's RFC 6265 path matching). */
   cookieHeader(path: string): string {
     return [...this.cookies.entries()]
-      .filter(
-        ([, c]) => path === c.path || path.startsWith(c.path.endsWith("/") ? c.path : `${c.path}/`) || c.path === "/",
-      )
+      .filter(([, c]) => pathMatch(path, c.path))
       .map(([name, c]) => `${name}=${c.value}`)
       .join("; ");
   }
 
+  /** Keeps what Set-Cookie lines set (parsed by tough-cookie); an expired or Max-Age=0 cookie is deleted. */
   storeSetCookies(lines: string[]): void {
     for (const line of lines) {
-      const [pair = "", ...attrs] = line.split(";").map((s) => s.trim());
-      const eq = pair.indexOf("=");
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      const path = attrs.find((a) => a.toLowerCase().startsWith("path="))?.slice(5) ?? "/";
-      const maxAge = attrs.find((a) => a.toLowerCase().startsWith("max-age="));
-      if (maxAge && Number(maxAge.slice(8)) <= 0) this.cookies.delete(name);
-      else this.cookies.set(name, { value, path, attributes: attrs });
+      const cookie = Cookie.parse(line);
+      if (!cookie) continue;
+      if (cookie.TTL() <= 0) this.cookies.delete(cookie.key);
+      else {
+        const attributes = line
+          .split(";")
+          .slice(1)
+          .map((s) => s.trim());
+        this.cookies.set(cookie.key, { value: cookie.value, path: cookie.path ?? "/", attributes });
+      }
     }
   }
 
