@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type SQLOutputValue } from "node:sqlite";
-import { MEMORY_DATA_DIR } from "./data-dir.js";
+import { isMemoryDataDir } from "./data-dir.js";
 import { assertNoPgliteData } from "./previous-version.js";
 
 /** The embedded database's file inside DATA_DIR (with its -wal and -shm companions). */
@@ -54,7 +54,7 @@ function enableWal(database: DatabaseSync): void {
  * - foreign keys on (sessions of a deleted user go with it, as on PostgreSQL).
  */
 export function openSqlite(dataDir: string): DatabaseSync {
-  const memory = dataDir === MEMORY_DATA_DIR;
+  const memory = isMemoryDataDir(dataDir);
   if (!memory) {
     assertNoPgliteData(dataDir);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
