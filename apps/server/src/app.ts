@@ -9,9 +9,12 @@ import { createRequestListener } from "./http.js";
 import { ensureInitialUser } from "./initial-user.js";
 import { createLogger } from "./logger.js";
 import { createMaintenance } from "./maintenance.js";
+import { createMetrics } from "./metrics/metrics.js";
+import { createMetricsListener } from "./metrics/metrics-listener.js";
 import { createMemoryAttemptStore } from "./rate-limit/memory-attempt-store.js";
 import { createSignInLimiter } from "./rate-limit/rate-limiter.js";
 import { createRedisAttemptStore } from "./rate-limit/redis-attempt-store.js";
+import { appRouter } from "./routers/index.js";
 import type { Services } from "./services.js";
 import { createAuditLog } from "./stores/audit-log.js";
 import { createKyselySessionStore } from "./stores/session-store.js";
@@ -27,8 +30,13 @@ const ACCOUNT_MAX_DELAY = 30;
 export interface App {
   readonly services: Services;
   readonly server: Server;
-  /** Starts listening; resolves with the bound URL (port 0 picks a free port). */
+  /**
+   * Starts listening; resolves with the bound URL (port 0 picks a free port).
+   * With METRICS_PORT the metrics listener starts too, on the same host.
+   */
   listen(port?: number, host?: string): Promise<string>;
+  /** Where Prometheus scrapes (`http://HOST:port/metrics`) once listening; undefined without METRICS_PORT. */
+  readonly metricsUrl: string | undefined;
   /** Stops accepting, lets in-flight requests finish, closes the database. */
   close(): Promise<void>;
 }
@@ -55,6 +63,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw error;
   }
 
+  const metrics = createMetrics({
+    enabled: config.metricsPort !== undefined,
+    database,
+    procedures: Object.keys(appRouter._def.procedures),
+  });
   const auth = await createAuth({
     secret: config.authSecret,
     previousSecrets: config.authSecretPrevious,
@@ -74,9 +87,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     passwordHashing: {
       concurrency: hashConcurrencyFor(config.threadPoolSize),
       maxQueue: config.passwordHashQueue,
+      onSlotWait: metrics.hashSlotWait,
     },
     ...(options.now ? { now: options.now } : {}),
   });
+  metrics.watchHashQueue(auth.passwords);
   const attempts = config.redisUrl ? createRedisAttemptStore(config.redisUrl) : createMemoryAttemptStore();
   const services: Services = {
     config,
@@ -92,6 +107,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       accountMaxDelay: ACCOUNT_MAX_DELAY,
     }),
     logger,
+    metrics,
     now: options.now ?? Date.now,
   };
   await ensureInitialUser(services);
@@ -103,29 +119,26 @@ export async function createApp(options: AppOptions): Promise<App> {
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
+  // Never on the public port: a listener of its own, only with METRICS_PORT.
+  const metricsServer = metrics.registry ? createMetricsListener(metrics.registry, logger) : undefined;
+  let metricsUrl: string | undefined;
 
   let closing: Promise<void> | undefined;
   return {
     services,
     server,
-    listen(port = config.port, host = config.host) {
-      return new Promise((resolveUrl, reject) => {
-        server.once("error", reject);
-        server.listen(port, host, () => {
-          server.off("error", reject);
-          const address = server.address() as AddressInfo;
-          const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-          resolveUrl(`http://${shownHost}:${address.port}`);
-        });
-      });
+    async listen(port = config.port, host = config.host) {
+      const url = await listenOn(server, port, host);
+      if (metricsServer) metricsUrl = `${await listenOn(metricsServer, config.metricsPort ?? 0, host)}/metrics`;
+      return url;
+    },
+    get metricsUrl() {
+      return metricsUrl;
     },
     close() {
       closing ??= (async () => {
         maintenance.stop();
-        await new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeIdleConnections();
-        });
+        await Promise.all([stopListening(server), metricsServer && stopListening(metricsServer)]);
         await services.audit.flush();
         await services.signInLimiter.close();
         if (ownsDatabase) await database.close();
@@ -134,4 +147,25 @@ export async function createApp(options: AppOptions): Promise<App> {
       return closing;
     },
   };
+}
+
+/** Listens on host:port; resolves with the bound URL. */
+function listenOn(server: Server, port: number, host: string): Promise<string> {
+  return new Promise((resolveUrl, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      resolveUrl(`http://${shownHost}:${address.port}`);
+    });
+  });
+}
+
+/** Stops accepting and resolves once in-flight requests have finished (idle keep-alive sockets are closed). */
+function stopListening(server: Server): Promise<void> {
+  return new Promise((done) => {
+    server.close(() => done());
+    server.closeIdleConnections();
+  });
 }

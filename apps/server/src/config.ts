@@ -100,6 +100,7 @@ const variables = z
         .optional(),
     ),
     TRUST_PROXY: flag(false),
+    METRICS_PORT: optional.pipe(z.coerce.number<string>().int().min(0).max(65535).optional()),
     PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(100_000).default(64),
     UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -107,6 +108,10 @@ const variables = z
   .superRefine((env, ctx) => {
     const require = (variable: string, when: string) =>
       ctx.addIssue({ code: "custom", path: [variable], message: `is required when ${when}` });
+    // Metrics are never served on the public port (0 picks a free port for each).
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+      ctx.addIssue({ code: "custom", path: ["METRICS_PORT"], message: "must differ from PORT" });
+    }
     if (env.COOKIE_SAMESITE === "none" && !env.COOKIE_SECURE) {
       ctx.addIssue({ code: "custom", path: ["COOKIE_SAMESITE"], message: "none requires COOKIE_SECURE=true" });
     }
@@ -152,6 +157,8 @@ const schema = variables.transform((e) => ({
   loginWindow: e.LOGIN_WINDOW,
   redisUrl: e.REDIS_URL,
   trustProxy: e.TRUST_PROXY,
+  /** Port of the Prometheus listener (GET /metrics) on HOST; undefined: no metrics; 0: a free port. */
+  metricsPort: e.METRICS_PORT,
   logLevel: e.LOG_LEVEL,
   /** libuv's thread pool (set by the start scripts): password hashing takes all but two of its threads. */
   threadPoolSize: e.UV_THREADPOOL_SIZE,

@@ -59,6 +59,8 @@ export function createRequestListener(services: Services) {
     res.setHeader("Referrer-Policy", "no-referrer");
     res.setHeader("Cross-Origin-Resource-Policy", "same-origin");
     res.on("finish", () => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      services.metrics.request(log.procedure, res.statusCode, durationMs);
       logger.info(
         {
           requestId,
@@ -66,7 +68,7 @@ export function createRequestListener(services: Services) {
           path: log.procedure ? undefined : (req.url ?? "").split("?")[0],
           procedure: log.procedure,
           status: res.statusCode,
-          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          durationMs,
           userId: log.userId,
         },
         "request",

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const url = await app.listen();
   const { logger } = app.services;
   logger.info(
-    { url, database: app.services.database.kind, demo: Boolean(config.webRoot) },
+    { url, database: app.services.database.kind, demo: Boolean(config.webRoot), metrics: app.metricsUrl },
     `Tollgate listening on ${url}`,
   );
 

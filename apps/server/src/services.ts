@@ -2,6 +2,7 @@ import type { Auth } from "@tollgate/auth";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
+import type { Metrics } from "./metrics/metrics.js";
 import type { SignInLimiter } from "./rate-limit/rate-limiter.js";
 import type { AuditLog } from "./stores/audit-log.js";
 import type { UserStore } from "./stores/user-store.js";
@@ -19,6 +20,8 @@ export interface Services {
   readonly audit: AuditLog;
   readonly signInLimiter: SignInLimiter;
   readonly logger: Logger;
+  /** Prometheus metrics (no-ops unless METRICS_PORT is set). */
+  readonly metrics: Metrics;
   /** Epoch ms; injectable so tests can move time. */
   readonly now: () => number;
 }

@@ -56,6 +56,13 @@ describe("configuration", () => {
     [{ NODE_ENV: "production", AUTH_SECRET: "s".repeat(32) }, "PUBLIC_ORIGIN"],
     [{ TOKEN_ISSUER: "x".repeat(300) }, "TOKEN_ISSUER"],
     [{ UV_THREADPOOL_SIZE: "0" }, "UV_THREADPOOL_SIZE"],
+    [{ METRICS_PORT: "abc" }, "METRICS_PORT"],
+    [{ METRICS_PORT: "-1" }, "METRICS_PORT"],
+    [{ METRICS_PORT: "65536" }, "METRICS_PORT"],
+    [{ METRICS_PORT: "9464.5" }, "METRICS_PORT"],
+    // Metrics never share the public port.
+    [{ METRICS_PORT: "3000" }, "METRICS_PORT"],
+    [{ PORT: "8080", METRICS_PORT: "8080" }, "METRICS_PORT"],
   ])("refuses %j with one line naming %s", (env, variable) => {
     const line = errorLine(env);
     expect(line).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
@@ -101,6 +108,15 @@ describe("configuration", () => {
     expect(() => loadConfig({ DATA_DIR: dir })).toThrow(
       `${join(dir, "auth-secret")} holds a secret shorter than 32 bytes`,
     );
+  });
+
+  it("takes METRICS_PORT: unset or empty means no metrics listener, 0 a free port", () => {
+    expect(parseConfig({}).metricsPort).toBeUndefined();
+    expect(parseConfig({ METRICS_PORT: " " }).metricsPort).toBeUndefined();
+    expect(parseConfig({ METRICS_PORT: "9464" }).metricsPort).toBe(9464);
+    expect(parseConfig({ METRICS_PORT: " 9464 " }).metricsPort).toBe(9464);
+    expect(parseConfig({ METRICS_PORT: "0" }).metricsPort).toBe(0);
+    expect(parseConfig({ PORT: "0", METRICS_PORT: "0" }).metricsPort).toBe(0);
   });
 
   it("takes the token issuer and audience from the environment", () => {

@@ -156,6 +156,27 @@ describe("hashing capacity", () => {
     await running;
   });
 
+  it("tells an observer how long each hash waited for its slot, and nothing for one that never got one", async () => {
+    const waits: number[] = [];
+    const hasher = createPasswordHasher(undefined, { concurrency: 1, onSlotWait: (ms) => waits.push(ms) });
+    const stored = await hasher.hash("pw");
+    expect(waits).toHaveLength(1);
+    waits.length = 0;
+    const running = hasher.verify("pw", stored);
+    const waiting = hasher.verify("pw", stored);
+    const controller = new AbortController();
+    const abandoned = hasher.verify("pw", stored, { signal: controller.signal });
+    controller.abort(new Error("gone"));
+    await expect(abandoned).rejects.toThrow("gone");
+    await Promise.all([running, waiting]);
+    expect(waits).toHaveLength(2);
+    const [first = Number.NaN, second = Number.NaN] = waits;
+    expect(first).toBeGreaterThanOrEqual(0);
+    // The second waited for the whole first verification (argon2id, milliseconds).
+    expect(second).toBeGreaterThan(first);
+    expect(second).toBeGreaterThan(1);
+  });
+
   it("accepts only Django-sized iteration counts for the legacy timing padding", () => {
     const hasher = createPasswordHasher();
     expect(() => hasher.setLegacyIterations(MAX_DJANGO_ITERATIONS + 1)).toThrow(TypeError);

@@ -124,6 +124,11 @@ export interface PasswordHasherOptions {
    * refused at once with HASH_QUEUE_FULL instead of piling up behind others.
    */
   readonly maxQueue?: number;
+  /**
+   * Observer: told, for every hash that got a slot, how long it waited for it
+   * (ms from asking to starting). For metrics; it must not throw.
+   */
+  readonly onSlotWait?: (ms: number) => void;
 }
 
 const DUMMY_SALT = "tollgate-dummy-salt";
@@ -142,8 +147,16 @@ export function createPasswordHasher(
 
   /** One slot for the whole verification (and its padding); a full queue is a clear, retryable refusal. */
   async function inSlot<T>(work: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    const { onSlotWait } = hasherOptions;
+    const asked = onSlotWait ? performance.now() : 0;
+    const started = onSlotWait
+      ? () => {
+          onSlotWait(performance.now() - asked);
+          return work();
+        }
+      : work;
     try {
-      return await slots.run(work, signal);
+      return await slots.run(started, signal);
     } catch (error) {
       if (error instanceof QueueFullError) {
         throw new AuthError("HASH_QUEUE_FULL", "The server is busy checking passwords; try again shortly", {

@@ -9,9 +9,20 @@ import { openSqlite } from "./sqlite.js";
 import { createSqliteAdapter } from "./sqlite-adapter.js";
 import { isSqliteOutage } from "./sqlite-errors.js";
 
+/** What the database's connections are doing now (metrics). */
+export interface DatabaseStats {
+  /** Connections open: the pool's, or the embedded database's one. */
+  readonly connections: number;
+  /** Open connections no query holds (PostgreSQL's pool only). */
+  readonly idle?: number;
+  /** Queries waiting for a connection (PostgreSQL's pool only). */
+  readonly waiting?: number;
+}
+
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly kind: SqlDialect;
+  stats(): DatabaseStats;
   /** Closes every connection (pool or embedded database). */
   close(): Promise<void>;
 }
@@ -63,7 +74,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       await db.destroy();
       throw error;
     }
-    return { db, kind: "postgres", close: () => db.destroy() };
+    return {
+      db,
+      kind: "postgres",
+      stats: () => ({ connections: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      close: () => db.destroy(),
+    };
   }
 
   const sqlite = openSqlite(options.dataDir);
@@ -77,7 +93,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     if (sqlite.isOpen) sqlite.close();
     throw error;
   }
-  return { db, kind: "sqlite", close: () => db.destroy() };
+  // One connection, lent to one query or transaction at a time (Kysely's SqliteDriver).
+  return { db, kind: "sqlite", stats: () => ({ connections: sqlite.isOpen ? 1 : 0 }), close: () => db.destroy() };
 }
 
 /**

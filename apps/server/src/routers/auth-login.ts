@@ -14,6 +14,7 @@ export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx
     ctx,
     {
       username: input.username,
+      signIn: true,
       onFirstRefusal: () => audit(ctx, { event: "login_rate_limited", username: input.username }),
     },
     async () => {
@@ -30,11 +31,15 @@ export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx
   );
 
   if (!user || !valid) {
+    ctx.services.metrics.signIn("failure");
     await audit(ctx, { event: "login_failed", userId: user?.id, username: input.username });
     throw new AuthError("INVALID_CREDENTIALS", "Invalid username or password");
   }
-  // Said only to someone who knows the password.
-  if (!user.isActive) throw new AuthError("ACCOUNT_INACTIVE", "This account is inactive");
+  if (!user.isActive) {
+    ctx.services.metrics.signIn("failure");
+    // Said only to someone who knows the password.
+    throw new AuthError("ACCOUNT_INACTIVE", "This account is inactive");
+  }
   if (needsRehash) {
     // Imported (Django) or weaker hashes become argon2id at the first good sign-in.
     const rehashed = await auth.passwords.hash(input.password);
@@ -43,6 +48,7 @@ export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx
     }
   }
   const { signedIn, sessionId } = await startSession(ctx, user);
+  ctx.services.metrics.signIn("success");
   await audit(ctx, { event: "login_succeeded", userId: user.id, sessionId });
   return signedIn;
 });

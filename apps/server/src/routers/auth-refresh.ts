@@ -39,7 +39,7 @@ async function identifyRefresh(ctx: Context): Promise<{ token: string; session: 
 }
 
 export const refresh = publicProcedure.mutation(async ({ ctx }) => {
-  const { auth, users } = ctx.services;
+  const { auth, users, metrics } = ctx.services;
   const clear = () => ctx.setCookies(auth.cookies.clear());
   try {
     const { token, session, csrfToken } = await identifyRefresh(ctx);
@@ -61,11 +61,15 @@ export const refresh = publicProcedure.mutation(async ({ ctx }) => {
       // Not awaited: a refresh never waits for its audit batch.
       void audit(ctx, { event: "refresh", userId: user.id, sessionId: result.session.id });
     }
-    return await issueSessionCookies(ctx, user, result.session, result.refreshToken, csrfToken);
+    const signedIn = await issueSessionCookies(ctx, user, result.session, result.refreshToken, csrfToken);
+    metrics.refresh(result.replayed ? "grace_replay" : "rotated");
+    return signedIn;
   } catch (error) {
     // A refused token ends the session in this browser. A forged request
     // (CSRF, Origin) or an outage changes nothing.
     if (error instanceof AuthError && error.code !== "CSRF" && error.code !== "ORIGIN") clear();
+    // Refused: theft detected, or any other reason (an outage is not a refusal).
+    if (error instanceof AuthError) metrics.refresh(error.code === "REFRESH_REUSED" ? "reuse_detected" : "refused");
     throw error;
   }
 });
