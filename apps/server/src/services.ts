@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
 import type { SignInLimiter } from "./rate-limit/rate-limiter.js";
+import type { RevocationFeed } from "./revocations/feed.js";
 import type { AuditLog } from "./stores/audit-log.js";
 import type { UserStore } from "./stores/user-store.js";
 
@@ -18,6 +19,8 @@ export interface Services {
   readonly users: UserStore;
   readonly audit: AuditLog;
   readonly signInLimiter: SignInLimiter;
+  /** Other processes' revocations into `auth.revocations` (LISTEN/NOTIFY, or polling the embedded database). */
+  readonly revocationFeed: RevocationFeed;
   readonly logger: Logger;
   /** Epoch ms; injectable so tests can move time. */
   readonly now: () => number;

@@ -12,6 +12,8 @@ import { isSqliteOutage } from "./sqlite-errors.js";
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly kind: SqlDialect;
+  /** PostgreSQL: its postgres:// URL, for a connection of its own outside the pool (LISTEN). */
+  readonly url?: string;
   /** Closes every connection (pool or embedded database). */
   close(): Promise<void>;
 }
@@ -63,7 +65,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       await db.destroy();
       throw error;
     }
-    return { db, kind: "postgres", close: () => db.destroy() };
+    return { db, kind: "postgres", url: options.databaseUrl, close: () => db.destroy() };
   }
 
   const sqlite = openSqlite(options.dataDir);
