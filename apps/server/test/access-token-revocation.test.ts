@@ -5,6 +5,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.js";
+import { decodeRevocations, encodeRevocations } from "../src/revocations/channel.js";
 import {
   backends,
   runCli as cli,
@@ -148,6 +149,30 @@ describe.each(backends())("access tokens of ended sessions, two instances on %s"
     await server.database.db.updateTable("users").set({ is_active: false }).where("username", "=", username).execute();
     expect(errorOf(await browser.mutation("auth.refresh")).data.authCode).toBe("ACCOUNT_INACTIVE");
     await refusedByBoth(token);
+  });
+
+  it("auth.logoutAll of 1,000 sessions: the other instance refuses every one (NOTIFY payloads under 8000 bytes)", async () => {
+    const { username, password } = await freshUser();
+    const caller = await signIn(server.url, username, password);
+    const { auth } = server.app.services;
+    const userId = (await server.app.services.users.findByUsername(username))?.id as string;
+    const ids: string[] = [];
+    const tokens: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const { session } = await auth.sessions.create(userId);
+      ids.push(session.id);
+      tokens.push((await auth.accessTokens.issue({ userId, sessionId: session.id })).token);
+    }
+    const payloads = encodeRevocations(ids);
+    expect(payloads.length).toBeGreaterThan(1);
+    for (const payload of payloads) expect(Buffer.byteLength(payload)).toBeLessThan(8000);
+    expect(payloads.flatMap(decodeRevocations)).toEqual(ids);
+
+    const sample = [tokens[0], tokens[499], tokens[999]] as string[];
+    for (const token of sample) await cachedOnBoth(token);
+    expect((await caller.mutation("auth.logoutAll")).status).toBe(200);
+    for (const token of sample) await refusedByBoth(token);
+    for (const token of tokens) expect(await outcome(other, token)).toBe("SESSION_REVOKED");
   });
 
   it("a restarted instance refuses tokens of sessions ended before it started, and while it was down", async () => {
