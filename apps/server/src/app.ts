@@ -15,6 +15,9 @@ import { createMemoryAttemptStore } from "./rate-limit/memory-attempt-store.js";
 import { createSignInLimiter } from "./rate-limit/rate-limiter.js";
 import { createRedisAttemptStore } from "./rate-limit/redis-attempt-store.js";
 import { appRouter } from "./routers/index.js";
+import { createRevocationFeed } from "./revocations/feed.js";
+import type { RetryPolicy } from "./revocations/postgres-feed.js";
+import { createRevocationPublisher } from "./revocations/publisher.js";
 import type { Services } from "./services.js";
 import { createAuditLog } from "./stores/audit-log.js";
 import { createKyselySessionStore } from "./stores/session-store.js";
@@ -48,6 +51,8 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Clock for token and session expiry (tests). */
   readonly now?: () => number;
+  /** Waits between reconnects of the PostgreSQL revocation channel (default 200 ms doubling to 5 s). */
+  readonly revocationRetry?: RetryPolicy;
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
@@ -89,9 +94,18 @@ export async function createApp(options: AppOptions): Promise<App> {
       maxQueue: config.passwordHashQueue,
       onSlotWait: metrics.hashSlotWait,
     },
+    revocationPublisher: createRevocationPublisher(database, logger),
     ...(options.now ? { now: options.now } : {}),
   });
   metrics.watchHashQueue(auth.passwords);
+  const now = options.now ?? Date.now;
+  const revocationFeed = createRevocationFeed({
+    database,
+    revocations: auth.revocations,
+    logger,
+    now,
+    retry: options.revocationRetry,
+  });
   const attempts = config.redisUrl ? createRedisAttemptStore(config.redisUrl) : createMemoryAttemptStore();
   const services: Services = {
     config,
@@ -106,13 +120,16 @@ export async function createApp(options: AppOptions): Promise<App> {
       accountFreeAttempts: config.loginMaxFailures * ACCOUNT_FREE_FACTOR,
       accountMaxDelay: ACCOUNT_MAX_DELAY,
     }),
+    revocationFeed,
     logger,
     metrics,
-    now: options.now ?? Date.now,
+    now,
   };
   await ensureInitialUser(services);
   const maintenance = createMaintenance(services);
   await maintenance.start();
+  // Before listening: a restarted instance honours the revocations of the last access-token lifetime.
+  await revocationFeed.start();
 
   const server = createServer(createRequestListener(services));
   // Slow clients cannot hold sockets open indefinitely.
@@ -139,6 +156,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       closing ??= (async () => {
         maintenance.stop();
         await Promise.all([stopListening(server), metricsServer && stopListening(metricsServer)]);
+        await revocationFeed.stop();
         await services.audit.flush();
         await services.signInLimiter.close();
         if (ownsDatabase) await database.close();

@@ -39,7 +39,8 @@ async function healthz(services: Services, res: ServerResponse): Promise<void> {
   res.setHeader("Cache-Control", "no-store");
   try {
     await sql`select 1`.execute(services.database.db);
-    sendJson(res, 200, { status: "ok" });
+    // "live": ended sessions are known in memory; "database": the channel is down, each token's session is read.
+    sendJson(res, 200, { status: "ok", revocations: services.auth.revocations.mode });
   } catch {
     sendJson(res, 503, { status: "unavailable", reason: "database unreachable" });
   }

@@ -4,6 +4,7 @@ import type { ServerConfig } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
 import type { Metrics } from "./metrics/metrics.js";
 import type { SignInLimiter } from "./rate-limit/rate-limiter.js";
+import type { RevocationFeed } from "./revocations/feed.js";
 import type { AuditLog } from "./stores/audit-log.js";
 import type { UserStore } from "./stores/user-store.js";
 
@@ -19,6 +20,8 @@ export interface Services {
   readonly users: UserStore;
   readonly audit: AuditLog;
   readonly signInLimiter: SignInLimiter;
+  /** Other processes' revocations into `auth.revocations` (LISTEN/NOTIFY, or polling the embedded database). */
+  readonly revocationFeed: RevocationFeed;
   readonly logger: Logger;
   /** Prometheus metrics (no-ops unless METRICS_PORT is set). */
   readonly metrics: Metrics;

@@ -97,6 +97,8 @@ export const authedProcedure = base.use(async ({ ctx, next }) => {
   }
   if (!token) throw new AuthError("TOKEN_MISSING", "Not signed in");
   const claims = await auth.accessTokens.verify(token);
+  // After verification, cached or not: an ended session's token is refused (a memory lookup while live).
+  await auth.revocations.check(claims.sid);
   ctx.log.userId = claims.sub;
   return next({ ctx: { session: { userId: claims.sub, sessionId: claims.sid, expiresAt: claims.exp * 1000, via } } });
 });

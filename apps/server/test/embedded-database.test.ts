@@ -2,15 +2,28 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from "kysely";
+import {
+  DummyDriver,
+  Kysely,
+  Migrator,
+  PostgresAdapter,
+  PostgresDialect,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  SqliteDialect,
+  sql,
+} from "kysely";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, openDatabase } from "../src/db/client.js";
 import { init } from "../src/db/migrations/0001_init.js";
 import { PreviousVersionDataError } from "../src/db/previous-version.js";
-import { sqliteTimestamp, toSqliteValue } from "../src/db/sqlite-adapter.js";
+import type { Database } from "../src/db/schema.js";
+import { openSqlite } from "../src/db/sqlite.js";
+import { createSqliteAdapter, sqliteTimestamp, toSqliteValue } from "../src/db/sqlite-adapter.js";
 import { createKyselySessionStore } from "../src/stores/session-store.js";
 import { createUserStore, UsernameTakenError } from "../src/stores/user-store.js";
-import { backends, createTestDatabase, spawnSource } from "./support/index.js";
+import { backends, createPostgresDatabase, createTestDatabase, spawnSource } from "./support/index.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -137,7 +150,7 @@ describe("embedded SQLite", () => {
     const handle = await openDatabase({ databaseUrl: undefined, dataDir });
     cleanups.push(() => handle.close());
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(handle.db);
-    expect(rows.map((r) => r.name)).toEqual(["0001_init"]);
+    expect(rows.map((r) => r.name)).toEqual(["0001_init", "0002_sessions_revoked_at"]);
   });
 
   it("of processes racing to rotate one token on one file, exactly one swaps it (SQLite's write lock)", async () => {
@@ -230,5 +243,62 @@ describe("migration 0001 on PostgreSQL", () => {
       `create table "audit_events" ("id" bigint generated always as identity primary key, "at" timestamptz not null, "event" text not null, "user_id" text, "session_id" text, "username" text, "ip" text, "user_agent" text, "detail" text)`,
       `create index "audit_events_user_id_at_idx" on "audit_events" ("user_id", "at")`,
     ]);
+  });
+});
+
+describe.each(backends())("migration 0002 (sessions.revoked_at index) on %s", (backend) => {
+  it("migrates a database that ran only 0001, keeping its sessions, and the index serves revokedSince", async () => {
+    // A database as the previous version left it: 0001 only, with a revoked session in it.
+    let databaseUrl: string | undefined;
+    let dataDir = "memory://";
+    let previous: Kysely<unknown>;
+    if (backend === "postgres") {
+      const created = await createPostgresDatabase();
+      cleanups.push(created.drop);
+      databaseUrl = created.url;
+      previous = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: created.url }) }) });
+    } else {
+      dataDir = mkdtempSync(join(tmpdir(), "tollgate-0001-"));
+      previous = new Kysely({ dialect: new SqliteDialect({ database: createSqliteAdapter(openSqlite(dataDir)) }) });
+    }
+    const onlyInit = new Migrator({
+      db: previous,
+      provider: { getMigrations: async () => ({ "0001_init": init(backend) }) },
+    });
+    expect((await onlyInit.migrateToLatest()).error).toBeUndefined();
+    const old = previous as Kysely<Database>;
+    const userId = (await createUserStore(old).create({ username: "olga", passwordHash: "x" })).id;
+    const store = createKyselySessionStore(old);
+    const revokedAt = new Date("2026-03-01T12:00:00.000Z");
+    await store.insert({
+      id: "before-0002",
+      userId,
+      lookupHash: "l",
+      currentHash: "c",
+      createdAt: new Date("2026-03-01T11:00:00.000Z"),
+      expiresAt: new Date("2026-04-01T11:00:00.000Z"),
+      userAgent: null,
+      ip: null,
+    });
+    await store.revoke("before-0002", "logout", revokedAt);
+    await previous.destroy();
+
+    const handle = await openDatabase({ databaseUrl, dataDir });
+    cleanups.push(() => handle.close());
+    const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(handle.db);
+    expect(rows.map((r) => r.name)).toEqual(["0001_init", "0002_sessions_revoked_at"]);
+    const since = new Date("2026-03-01T00:00:00.000Z");
+    expect(await createKyselySessionStore(handle.db).revokedSince(since)).toEqual([{ id: "before-0002", revokedAt }]);
+    // The query plan uses the partial index for `revoked_at > ?` on both databases.
+    const plan = await handle.db.connection().execute(async (connection) => {
+      if (backend === "postgres") await sql`SET enable_seqscan = off`.execute(connection);
+      const explain = backend === "postgres" ? sql.raw("EXPLAIN") : sql.raw("EXPLAIN QUERY PLAN");
+      const result = await sql<
+        Record<string, unknown>
+      >`${explain} SELECT id, revoked_at FROM sessions WHERE revoked_at > ${since}`.execute(connection);
+      if (backend === "postgres") await sql`RESET enable_seqscan`.execute(connection);
+      return JSON.stringify(result.rows);
+    });
+    expect(plan).toContain("sessions_revoked_at_idx");
   });
 });

@@ -15,10 +15,10 @@ describe("HTTP surface", () => {
   });
   afterAll(() => server?.close());
 
-  it("GET /healthz answers 200 {status: ok} while the database answers", async () => {
+  it("GET /healthz answers 200 {status: ok} while the database answers, and how ended sessions are known", async () => {
     const res = await fetch(`${server.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok" });
+    expect(await res.json()).toEqual({ status: "ok", revocations: "live" });
   });
 
   it("serves the demo page at / with CSP, frame-ancestors 'none' and nosniff", async () => {

@@ -8,6 +8,7 @@ import {
   type PasswordHasher,
   type PasswordHasherOptions,
 } from "./password.js";
+import { createRevocations, type RevocationPublisher, type Revocations } from "./revocations.js";
 import { createSessions, type Sessions } from "./sessions.js";
 import type { SessionStore } from "./store.js";
 
@@ -33,6 +34,8 @@ export interface AuthOptions {
   readonly argon2?: Argon2Params;
   /** Concurrency and queue bound of password hashing. */
   readonly passwordHashing?: PasswordHasherOptions;
+  /** Told the sessions that end here, to tell the host's other instances (which add them to their `revocations`). */
+  readonly revocationPublisher?: RevocationPublisher;
   readonly now?: () => number;
 }
 
@@ -42,6 +45,8 @@ export interface Auth {
   readonly csrf: CsrfTokens;
   readonly cookies: SessionCookies;
   readonly sessions: Sessions;
+  /** Ended sessions: check every verified access token's `sid` here (`revocations.check`). */
+  readonly revocations: Revocations;
   readonly passwords: PasswordHasher;
 }
 
@@ -53,6 +58,8 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
     refreshTokenTtl: options.refreshTokenTtl,
   };
   const now = options.now ?? Date.now;
+  const revocations = createRevocations({ store: options.store, accessTokenTtl: options.accessTokenTtl, now });
+  const publisher = options.revocationPublisher;
   return {
     accessTokens: createAccessTokens({
       keyring,
@@ -68,8 +75,16 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
       refreshTokenTtl: options.refreshTokenTtl,
       idleTimeout: options.sessionIdleTimeout,
       reuseGrace: options.refreshReuseGrace,
+      publisher: {
+        // This instance refuses the session's tokens at once; the host's publisher tells the others.
+        async publish(sessionIds, revokedAt) {
+          revocations.add(sessionIds, revokedAt.getTime());
+          await publisher?.publish(sessionIds, revokedAt);
+        },
+      },
       now,
     }),
+    revocations,
     passwords: createPasswordHasher(options.argon2, options.passwordHashing),
   };
 }

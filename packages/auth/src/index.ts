@@ -24,6 +24,7 @@ export {
   type PasswordVerification,
   parseDjangoHash,
 } from "./password.js";
+export type { RevocationMode, RevocationPublisher, Revocations } from "./revocations.js";
 export {
   createSessions,
   ENDED_SESSION_RETENTION_MS,
@@ -32,4 +33,11 @@ export {
   type SessionOptions,
   type Sessions,
 } from "./sessions.js";
-export type { NewSession, RevokeReason, RotateInput, SessionStore, StoredSession } from "./store.js";
+export type {
+  NewSession,
+  RevokedSession,
+  RevokeReason,
+  RotateInput,
+  SessionStore,
+  StoredSession,
+} from "./store.js";

@@ -1,4 +1,4 @@
-import type { NewSession, RevokeReason, RotateInput, SessionStore, StoredSession } from "./store.js";
+import type { NewSession, RevokedSession, RevokeReason, RotateInput, SessionStore, StoredSession } from "./store.js";
 
 /** A SessionStore kept in process memory: for tests and single-process tools. */
 export function createMemorySessionStore(): SessionStore {
@@ -53,14 +53,21 @@ export function createMemorySessionStore(): SessionStore {
       return true;
     },
     async revokeAllForUser(userId, reason, now, exceptId) {
-      let count = 0;
+      const ended: string[] = [];
       for (const session of byId.values()) {
         if (session.userId === userId && session.revokedAt === null && session.id !== exceptId) {
           update(session.id, { revokedAt: now, revokedReason: reason });
-          count++;
+          ended.push(session.id);
         }
       }
-      return count;
+      return ended;
+    },
+    async revokedSince(since) {
+      const revoked: RevokedSession[] = [];
+      for (const { id, revokedAt } of byId.values()) {
+        if (revokedAt !== null && revokedAt > since) revoked.push({ id, revokedAt });
+      }
+      return revoked;
     },
     async listForUser(userId, since) {
       return [...byId.values()]

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { isBase64Url, randomToken, safeEqual, sha256 } from "./encoding.js";
 import { AuthError } from "./errors.js";
+import type { RevocationPublisher } from "./revocations.js";
 import type { RevokeReason, SessionStore, StoredSession } from "./store.js";
 
 /**
@@ -24,6 +25,8 @@ export interface SessionOptions {
   readonly idleTimeout: number;
   /** Seconds during which the just-rotated token may be presented again. */
   readonly reuseGrace: number;
+  /** Told the ids of the sessions that end here, once stored (so their access tokens are refused everywhere). */
+  readonly publisher?: RevocationPublisher;
   readonly now?: () => number;
 }
 
@@ -92,8 +95,20 @@ export function createSessions(options: SessionOptions): Sessions {
   positiveSeconds(options.refreshTokenTtl, "refreshTokenTtl");
   positiveSeconds(options.idleTimeout, "idleTimeout");
   positiveSeconds(options.reuseGrace, "reuseGrace");
-  const { store } = options;
+  const { store, publisher } = options;
   const clock = options.now ?? Date.now;
+
+  /** Every way a session ends passes here, after the store committed. */
+  async function ended(sessionIds: readonly string[], at: Date): Promise<void> {
+    if (sessionIds.length > 0 && publisher) await publisher.publish(sessionIds, at);
+  }
+
+  async function revokeOne(sessionId: string, reason: RevokeReason, now: number): Promise<boolean> {
+    const at = new Date(now);
+    const revoked = await store.revoke(sessionId, reason, at);
+    if (revoked) await ended([sessionId], at);
+    return revoked;
+  }
 
   const idleMs = options.idleTimeout * 1000;
 
@@ -152,7 +167,7 @@ export function createSessions(options: SessionOptions): Sessions {
 
     // An older secret of this session, or the predecessor after the grace:
     // a copy of the token is in someone else's hands. End the whole session.
-    await store.revoke(session.id, "refresh_token_reused", new Date(now));
+    await revokeOne(session.id, "refresh_token_reused", now);
     throw new AuthError("REFRESH_REUSED", "Refresh token was already used; the session has been revoked");
   }
 
@@ -190,9 +205,13 @@ export function createSessions(options: SessionOptions): Sessions {
       const { lookup, secret } = parseRefreshToken(refreshToken);
       return refreshOnce(lookup, secret, 0, identified);
     },
-    revoke: (sessionId, reason) => store.revoke(sessionId, reason, new Date(clock())),
-    revokeAllForUser: (userId, reason, exceptSessionId) =>
-      store.revokeAllForUser(userId, reason, new Date(clock()), exceptSessionId),
+    revoke: (sessionId, reason) => revokeOne(sessionId, reason, clock()),
+    async revokeAllForUser(userId, reason, exceptSessionId) {
+      const at = new Date(clock());
+      const ids = await store.revokeAllForUser(userId, reason, at, exceptSessionId);
+      await ended(ids, at);
+      return ids.length;
+    },
     get: (sessionId) => store.findById(sessionId),
     isLive: (session) => whyEnded(session, clock()) === undefined,
     async list(userId) {

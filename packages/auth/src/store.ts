@@ -37,6 +37,12 @@ export interface StoredSession extends NewSession {
   readonly revokedReason: RevokeReason | null;
 }
 
+/** A revoked session, as the in-memory set of ended sessions needs it. */
+export interface RevokedSession {
+  readonly id: string;
+  readonly revokedAt: Date;
+}
+
 export interface RotateInput {
   readonly id: string;
   /** Swap only if the stored current hash still equals this. */
@@ -60,8 +66,10 @@ export interface SessionStore {
   rotate(input: RotateInput): Promise<StoredSession | undefined>;
   /** Revokes one session if live; returns whether it did. */
   revoke(id: string, reason: RevokeReason, now: Date): Promise<boolean>;
-  /** Revokes every live session of a user except `exceptId`; returns how many. */
-  revokeAllForUser(userId: string, reason: RevokeReason, now: Date, exceptId?: string): Promise<number>;
+  /** Revokes every live session of a user except `exceptId`; returns the ids of the sessions it ended. */
+  revokeAllForUser(userId: string, reason: RevokeReason, now: Date, exceptId?: string): Promise<string[]>;
+  /** Sessions revoked after `since` (any user), for the in-memory set of ended sessions. */
+  revokedSince(since: Date): Promise<RevokedSession[]>;
   /** Sessions of a user not revoked and not expired before `since`, newest first (the caller decides liveness). */
   listForUser(userId: string, since: Date): Promise<StoredSession[]>;
   /**

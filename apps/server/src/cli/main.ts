@@ -1,9 +1,11 @@
 import { parseArgs } from "node:util";
 import { createSessions } from "@tollgate/auth";
 import { ConfigError } from "../config.js";
+import type { DatabaseHandle } from "../db/client.js";
 import { PreviousVersionDataError } from "../db/previous-version.js";
 import { loadCliConfig } from "../env.js";
 import { nodeVersionProblem } from "../node-version.js";
+import { notifyRevocations } from "../revocations/channel.js";
 import { createKyselySessionStore } from "../stores/session-store.js";
 import { CliError, runCommand } from "./commands.js";
 import { readPasswordFromStdin } from "./read-stdin.js";
@@ -14,6 +16,18 @@ const USAGE = `Usage: pnpm cli <command> [options]
   sessions:revoke --username NAME
   user:import-django --from postgres://…                  (Django auth_user, pbkdf2_sha256 hashes)
 Uses the same DATABASE_URL / DATA_DIR as the server.`;
+
+/** NOTIFY running servers (PostgreSQL); a failure is reported, the sessions stay ended. */
+async function notifyServers(db: DatabaseHandle["db"], sessionIds: readonly string[]): Promise<void> {
+  try {
+    await notifyRevocations(db, sessionIds);
+  } catch (error) {
+    throw new CliError(
+      `${sessionIds.length} session(s) ended, but running servers could not be told (${(error as Error).message}): ` +
+        "their access tokens may be accepted until ACCESS_TOKEN_TTL has passed",
+    );
+  }
+}
 
 async function main(): Promise<number> {
   const tooOld = nodeVersionProblem();
@@ -49,6 +63,9 @@ async function main(): Promise<number> {
       refreshTokenTtl: config.refreshTokenTtl,
       idleTimeout: config.sessionIdleTimeout,
       reuseGrace: config.refreshReuseGrace,
+      // Running servers on PostgreSQL hear of the sessions ended here at once; on the
+      // embedded database they poll the sessions table.
+      publisher: database.kind === "postgres" ? { publish: (ids) => notifyServers(database.db, ids) } : undefined,
     });
     await runCommand(command, values, {
       database,

@@ -23,6 +23,8 @@ export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly kind: SqlDialect;
   stats(): DatabaseStats;
+  /** PostgreSQL: its postgres:// URL, for a connection of its own outside the pool (LISTEN). */
+  readonly url?: string;
   /** Closes every connection (pool or embedded database). */
   close(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     return {
       db,
       kind: "postgres",
+      url: options.databaseUrl,
       stats: () => ({ connections: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       close: () => db.destroy(),
     };

@@ -29,7 +29,8 @@ export const logoutAll = protectedMutation.mutation(async ({ ctx }) => {
 });
 
 /**
- * The caller's session as the access token states it, with no database read:
+ * The caller's session as the access token states it, with no database read (while
+ * revocations are live; see auth.revocations):
  * the cheap "am I signed in" check for page loads and gateways.
  */
 export const session = authedProcedure.query(({ ctx }) => ({

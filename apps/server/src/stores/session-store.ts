@@ -85,8 +85,19 @@ export function createKyselySessionStore(db: Kysely<Database>): SessionStore {
         .where("user_id", "=", userId)
         .where("revoked_at", "is", null);
       if (exceptId !== undefined) query = query.where("id", "!=", exceptId);
-      const result = await query.executeTakeFirst();
-      return Number(result.numUpdatedRows);
+      const rows = await query.returning("id").execute();
+      return rows.map((row) => row.id);
+    },
+    async revokedSince(since) {
+      // sessions_revoked_at_idx (migration 0002): a range scan over recent revocations only.
+      const rows = await db
+        .selectFrom("sessions")
+        .select(["id", "revoked_at"])
+        .where("revoked_at", ">", since)
+        .execute();
+      return rows.flatMap((row) =>
+        row.revoked_at === null ? [] : [{ id: row.id, revokedAt: new Date(row.revoked_at) }],
+      );
     },
     async listForUser(userId, since) {
       const rows = await db

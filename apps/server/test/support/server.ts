@@ -1,4 +1,4 @@
-import { type App, createApp } from "../../src/app.js";
+import { type App, type AppOptions, createApp } from "../../src/app.js";
 import type { ServerConfig } from "../../src/config.js";
 import type { DatabaseHandle } from "../../src/db/client.js";
 import { testConfig } from "./config.js";
@@ -24,7 +24,10 @@ export interface TestServer {
   readonly app: App;
   readonly database: DatabaseHandle;
   /** Another app instance on the same database (for restarts and multi-instance tests). */
-  startAnother(overrides?: Partial<ServerConfig>): Promise<{ url: string; app: App }>;
+  startAnother(
+    overrides?: Partial<ServerConfig>,
+    options?: Pick<AppOptions, "revocationRetry">,
+  ): Promise<{ url: string; app: App }>;
   createUser(username: string, password: string, names?: { firstName?: string; lastName?: string }): Promise<string>;
   close(): Promise<void>;
 }
@@ -48,12 +51,13 @@ export async function startTestServer(backend: Backend, options: StartOptions = 
     url,
     app,
     database,
-    async startAnother(overrides = {}) {
+    async startAnother(overrides = {}, appOptions = {}) {
       // PostgreSQL: a pool of its own, as a second process would have.
       const ownDatabase = backend === "postgres" ? await testDb.open() : undefined;
       const another = await createApp({
         config: { ...config, ...overrides },
         database: ownDatabase ?? database,
+        ...appOptions,
         ...(now ? { now } : {}),
       });
       others.push(another);

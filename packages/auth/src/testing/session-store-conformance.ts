@@ -146,19 +146,46 @@ export function describeSessionStoreConformance(name: string, setup: () => Promi
       expect(revoked?.revokedAt?.getTime()).toBe(at(3).getTime());
     });
 
-    it("revokes all of a user's live sessions but the one kept", async () => {
+    it("revokes all of a user's live sessions but the one kept, returning the ids it ended", async () => {
       const { store, createUser } = await get();
       const userId = await createUser();
       const other = newSession(await createUser());
-      const sessions = [newSession(userId), newSession(userId), newSession(userId)];
+      const sessions = [newSession(userId), newSession(userId), newSession(userId), newSession(userId)];
       for (const s of [...sessions, other]) await store.insert(s);
-      const [keep, , already] = sessions as [NewSession, NewSession, NewSession];
+      const [keep, first, already, second] = sessions as [NewSession, NewSession, NewSession, NewSession];
       await store.revoke(already.id, "logout", at(1));
-      expect(await store.revokeAllForUser(userId, "logout_all", at(2), keep.id)).toBe(1);
+      const ended = await store.revokeAllForUser(userId, "logout_all", at(2), keep.id);
+      expect([...ended].sort()).toEqual([first.id, second.id].sort());
       expect((await store.findById(keep.id))?.revokedAt).toBeNull();
+      expect((await store.findById(first.id))?.revokedReason).toBe("logout_all");
       expect((await store.findById(already.id))?.revokedReason).toBe("logout");
       expect((await store.findById(other.id))?.revokedAt).toBeNull();
-      expect(await store.revokeAllForUser(userId, "password_changed", at(3))).toBe(1);
+      expect(await store.revokeAllForUser(userId, "password_changed", at(3))).toEqual([keep.id]);
+      expect(await store.revokeAllForUser(userId, "password_changed", at(4))).toEqual([]);
+    });
+
+    it("lists the sessions revoked after an instant, of every user, with when", async () => {
+      const { store, createUser } = await get();
+      // Far after the other tests' revocations, so the instant sets these apart.
+      const future = (seconds: number) => at(100 * 86_400 + seconds);
+      const [userA, userB] = [await createUser(), await createUser()];
+      const before = newSession(userA, future(0));
+      const byOne = newSession(userA, future(0));
+      const byAll = [newSession(userB, future(0)), newSession(userB, future(0))];
+      const live = newSession(userA, future(0));
+      for (const s of [before, byOne, ...byAll, live]) await store.insert(s);
+      await store.revoke(before.id, "logout", future(10));
+      await store.revoke(byOne.id, "revoked_by_user", future(20));
+      await store.revokeAllForUser(userB, "logout_all", future(30));
+      const listed = await store.revokedSince(future(10));
+      expect(
+        listed.map((s) => [s.id, s.revokedAt.getTime()]).sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+      ).toEqual(
+        [[byOne.id, future(20).getTime()], ...byAll.map((s) => [s.id, future(30).getTime()])].sort((x, y) =>
+          String(x[0]).localeCompare(String(y[0])),
+        ),
+      );
+      expect(await store.revokedSince(future(30))).toEqual([]);
     });
 
     it("lists a user's live and recently ended sessions, newest first", async () => {

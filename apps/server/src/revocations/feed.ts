@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+import type { Revocations } from "@tollgate/auth";
+import type { Logger } from "pino";
+import type { DatabaseHandle } from "../db/client.js";
+import { createPollingRevocationFeed } from "./polling-feed.js";
+import { createPostgresRevocationFeed, type RetryPolicy } from "./postgres-feed.js";
+
+/**
+ * Brings other processes' revocations into this instance's set of ended
+ * sessions and keeps `revocations.mode` true: "live" while the set is
+ * complete, "database" (every access token checked against its session row)
+ * while it may not be.
+ */
+export interface RevocationFeed {
+  /** First connection (or poll) and reload; never throws: a failure leaves the mode at "database" and retries. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** PostgreSQL: the application_name of the LISTEN connection (pg_stat_activity). */
+  readonly connectionName: string | undefined;
+}
+
+export interface RevocationFeedOptions {
+  readonly database: DatabaseHandle;
+  readonly revocations: Revocations;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** PostgreSQL: waits between reconnect attempts of the LISTEN connection. */
+  readonly retry?: RetryPolicy | undefined;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { initialMs: 200, maxMs: 5000 };
+
+export function createRevocationFeed(options: RevocationFeedOptions): RevocationFeed {
+  const { database, revocations, logger } = options;
+  if (database.kind === "postgres" && database.url) {
+    return createPostgresRevocationFeed({
+      url: database.url,
+      // One name per instance, so an operator (or a test) can tell the listeners apart.
+      applicationName: `tollgate-revocations-${randomBytes(4).toString("hex")}`,
+      revocations,
+      logger,
+      retry: options.retry ?? DEFAULT_RETRY,
+    });
+  }
+  return createPollingRevocationFeed({ revocations, logger, now: options.now });
+}
