@@ -9,6 +9,8 @@ import {
   type PasswordHasherOptions,
 } from "./password.js";
 import { createSessions, type Sessions } from "./sessions.js";
+import { createSigningKeyRing, type SigningKeyRing } from "./signing-key-ring.js";
+import type { AsymmetricAlgorithm, SigningKeyStore } from "./signing-key-store.js";
 import type { SessionStore } from "./store.js";
 
 export interface AuthOptions {
@@ -34,6 +36,11 @@ export interface AuthOptions {
   /** Concurrency and queue bound of password hashing. */
   readonly passwordHashing?: PasswordHasherOptions;
   readonly now?: () => number;
+  /**
+   * Sign access tokens with asymmetric keys from this store (generating the
+   * first when it is empty) instead of HS256 keys derived from `secret`.
+   */
+  readonly accessTokenSigning?: { readonly algorithm: AsymmetricAlgorithm; readonly store: SigningKeyStore };
 }
 
 /** Everything the auth core offers, built once from validated options. */
@@ -43,6 +50,8 @@ export interface Auth {
   readonly cookies: SessionCookies;
   readonly sessions: Sessions;
   readonly passwords: PasswordHasher;
+  /** The asymmetric signing keys (published as a JWKS); undefined with HS256. */
+  readonly signingKeys: SigningKeyRing | undefined;
 }
 
 export async function createAuth(options: AuthOptions): Promise<Auth> {
@@ -53,9 +62,15 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
     refreshTokenTtl: options.refreshTokenTtl,
   };
   const now = options.now ?? Date.now;
+  const signing = options.accessTokenSigning;
+  const signingKeys = signing
+    ? await createSigningKeyRing({ ...signing, ttl: options.accessTokenTtl, now })
+    : undefined;
   return {
+    signingKeys,
     accessTokens: createAccessTokens({
       keyring,
+      ...(signingKeys ? { signingKeys } : {}),
       issuer: options.issuer,
       audience: options.audience,
       ttl: options.accessTokenTtl,

@@ -25,6 +25,12 @@ export {
   parseDjangoHash,
 } from "./password.js";
 export {
+  createResourceServerVerifier,
+  JwksUnavailableError,
+  type ResourceServerVerifier,
+  type ResourceServerVerifierOptions,
+} from "./resource-server.js";
+export {
   createSessions,
   ENDED_SESSION_RETENTION_MS,
   type RefreshResult,
@@ -32,4 +38,32 @@ export {
   type SessionOptions,
   type Sessions,
 } from "./sessions.js";
+export {
+  ensureSigningKey,
+  generateSigningKey,
+  type RotationOptions,
+  type RotationResult,
+  rotateSigningKeys,
+  SigningKeyAlgorithmError,
+  type SigningKeyPhase,
+  SigningKeyRotationError,
+  type SigningKeyState,
+  signingKeyPhases,
+} from "./signing-key-lifecycle.js";
+export {
+  createSigningKeyRing,
+  type PublicJwk,
+  type SigningKeyRing,
+  type SigningKeyRingOptions,
+} from "./signing-key-ring.js";
+export {
+  ASYMMETRIC_ALGORITHMS,
+  type AsymmetricAlgorithm,
+  createMemorySigningKeyStore,
+  isAsymmetricAlgorithm,
+  type PrivateJwk,
+  type SigningKeyStore,
+  type StoredSigningKey,
+} from "./signing-key-store.js";
+export { createSigningKeyWrap, type SigningKeyWrap } from "./signing-key-wrap.js";
 export type { NewSession, RevokeReason, RotateInput, SessionStore, StoredSession } from "./store.js";
