@@ -13,6 +13,12 @@ import { createMemoryAttemptStore } from "./rate-limit/memory-attempt-store.js";
 import { createSignInLimiter } from "./rate-limit/rate-limiter.js";
 import { createRedisAttemptStore } from "./rate-limit/redis-attempt-store.js";
 import type { Services } from "./services.js";
+import {
+  describeSigningKeyError,
+  signingKeyLocation,
+  signingKeyStoreFor,
+  startSigningKeyReload,
+} from "./signing-keys.js";
 import { createAuditLog } from "./stores/audit-log.js";
 import { createKyselySessionStore } from "./stores/session-store.js";
 import { createUserStore } from "./stores/user-store.js";
@@ -55,6 +61,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw error;
   }
 
+  const signingKeyStore = signingKeyStoreFor(config, database);
   const auth = await createAuth({
     secret: config.authSecret,
     previousSecrets: config.authSecretPrevious,
@@ -76,6 +83,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       maxQueue: config.passwordHashQueue,
     },
     ...(options.now ? { now: options.now } : {}),
+    ...(signingKeyStore && config.accessTokenAlg !== "HS256"
+      ? { accessTokenSigning: { algorithm: config.accessTokenAlg, store: signingKeyStore } }
+      : {}),
+  }).catch((error: unknown) => {
+    throw describeSigningKeyError(error, signingKeyLocation(config, database.kind));
   });
   const attempts = config.redisUrl ? createRedisAttemptStore(config.redisUrl) : createMemoryAttemptStore();
   const services: Services = {
@@ -97,6 +109,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   await ensureInitialUser(services);
   const maintenance = createMaintenance(services);
   await maintenance.start();
+  const keyReload = startSigningKeyReload(auth.signingKeys, config.jwksMaxAge, logger);
 
   const server = createServer(createRequestListener(services));
   // Slow clients cannot hold sockets open indefinitely.
@@ -122,6 +135,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     close() {
       closing ??= (async () => {
         maintenance.stop();
+        keyReload.stop();
         await new Promise<void>((done) => {
           server.close(() => done());
           server.closeIdleConnections();

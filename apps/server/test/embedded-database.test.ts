@@ -137,7 +137,7 @@ describe("embedded SQLite", () => {
     const handle = await openDatabase({ databaseUrl: undefined, dataDir });
     cleanups.push(() => handle.close());
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(handle.db);
-    expect(rows.map((r) => r.name)).toEqual(["0001_init"]);
+    expect(rows.map((r) => r.name)).toEqual(["0001_init", "0002_signing_keys"]);
   });
 
   it("of processes racing to rotate one token on one file, exactly one swaps it (SQLite's write lock)", async () => {

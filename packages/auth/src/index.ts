@@ -59,6 +59,7 @@ export {
 export {
   ASYMMETRIC_ALGORITHMS,
   type AsymmetricAlgorithm,
+  createConfiguredSigningKeyStore,
   createMemorySigningKeyStore,
   isAsymmetricAlgorithm,
   type PrivateJwk,

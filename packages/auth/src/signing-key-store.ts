@@ -1,4 +1,4 @@
-import type { JWK } from "jose";
+import { calculateJwkThumbprint, type JWK } from "jose";
 
 /** The asymmetric access-token algorithms Tollgate signs with: Ed25519 (EdDSA) and P-256 (ES256). */
 export const ASYMMETRIC_ALGORITHMS = ["EdDSA", "ES256"] as const;
@@ -61,5 +61,32 @@ export function createMemorySigningKeyStore(initial: readonly StoredSigningKey[]
     async remove(kids) {
       keys = keys.filter((k) => !kids.includes(k.kid));
     },
+  };
+}
+
+/**
+ * Keys given by configuration (a JWK set): the first signs; the others are
+ * published and accepted but never sign (one about to take over, or one whose
+ * tokens have not expired yet), like a next key that never activates.
+ * Read-only: rotating them is an edit of the configuration. A key without a
+ * kid gets its RFC 7638 thumbprint.
+ */
+export function createConfiguredSigningKeyStore(
+  jwks: readonly PrivateJwk[],
+  alg: AsymmetricAlgorithm,
+): SigningKeyStore {
+  if (jwks.length === 0) throw new TypeError("at least one signing key is required");
+  const keys = Promise.all(
+    jwks.map(async (jwk, index): Promise<StoredSigningKey> => {
+      const kid = jwk.kid ?? (await calculateJwkThumbprint(jwk));
+      const activatesAt = index === 0 ? 0 : Number.MAX_SAFE_INTEGER;
+      return { kid, alg, generation: jwks.length - index, privateJwk: { ...jwk, kid }, createdAt: 0, activatesAt };
+    }),
+  );
+  return {
+    readOnly: true,
+    list: async () => [...(await keys)],
+    add: async () => false,
+    remove: async () => {},
   };
 }

@@ -6,6 +6,7 @@ import { loadCliConfig } from "../env.js";
 import { nodeVersionProblem } from "../node-version.js";
 import { createKyselySessionStore } from "../stores/session-store.js";
 import { CliError, runCommand } from "./commands.js";
+import { keyCommandContext } from "./keys.js";
 import { readPasswordFromStdin } from "./read-stdin.js";
 
 const USAGE = `Usage: pnpm cli <command> [options]
@@ -13,6 +14,8 @@ const USAGE = `Usage: pnpm cli <command> [options]
   user:set-password --username NAME --password-stdin     (ends that user's sessions)
   sessions:revoke --username NAME
   user:import-django --from postgres://…                  (Django auth_user, pbkdf2_sha256 hashes)
+  keys:rotate [--delay SECONDS]                           (publish a next signing key; it signs after the delay)
+  keys:status                                             (signing keys: current, next, retired)
 Uses the same DATABASE_URL / DATA_DIR as the server.`;
 
 async function main(): Promise<number> {
@@ -30,6 +33,7 @@ async function main(): Promise<number> {
       "last-name": { type: "string" },
       "password-stdin": { type: "boolean" },
       from: { type: "string" },
+      delay: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -50,9 +54,11 @@ async function main(): Promise<number> {
       idleTimeout: config.sessionIdleTimeout,
       reuseGrace: config.refreshReuseGrace,
     });
+    const keys = keyCommandContext(config, database);
     await runCommand(command, values, {
       database,
       sessions,
+      keys,
       io: { readPassword: () => readPasswordFromStdin(), print: (line) => console.log(line) },
     });
   } finally {

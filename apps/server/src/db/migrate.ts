@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import { init } from "./migrations/0001_init.js";
+import { signingKeys } from "./migrations/0002_signing_keys.js";
 import type { SqlDialect } from "./migrations/dialect-types.js";
 
 /** A static list: bundles cleanly and loads under every runner (no directory scan). */
 function migrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     "0001_init": init(dialect),
+    "0002_signing_keys": signingKeys(dialect),
   };
 }
 
