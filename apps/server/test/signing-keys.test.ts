@@ -1,18 +1,20 @@
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createSessions } from "@tollgate/auth";
+import { createSessions, generateSigningKey } from "@tollgate/auth";
 import { exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
 import { runCommand } from "../src/cli/commands.js";
 import { keyCommandContext } from "../src/cli/keys.js";
 import { ConfigError, parseCliConfig, parseConfig } from "../src/config.js";
+import { generatedSigningKeyStore } from "../src/signing-keys.js";
 import { createKyselySessionStore } from "../src/stores/session-store.js";
 import {
   accessTokenOf,
   backends,
   createClock,
+  createTestDatabase,
   errorOf,
   jwtClaims,
   jwtHeader,
@@ -163,6 +165,29 @@ describe.each(backends())("JWKS endpoint on %s", (backend) => {
     expect(kids[0]).toBe("first");
     // A key without a kid is named by its RFC 7638 thumbprint.
     expect(kids[1]).toMatch(/^[\w-]{43}$/);
+  });
+});
+
+describe.each([...backends(), "file"] as const)("the %s signing key store", (kind) => {
+  it("takes exactly one of several keys racing for one generation, and sees it on the next read", async () => {
+    const testDb = await createTestDatabase(kind === "file" ? "sqlite" : kind);
+    const database = await testDb.open();
+    try {
+      const dataDir = kind === "file" ? mkdtempSync(join(tmpdir(), "tollgate-keys-")) : "memory://";
+      const store = generatedSigningKeyStore({ dataDir, authSecret: "s".repeat(32), authSecretPrevious: [] }, database);
+      const keys = await Promise.all(
+        [1, 2, 3, 4].map(() => generateSigningKey("EdDSA", { generation: 1, createdAt: 0, activatesAt: 0 })),
+      );
+      const added = await Promise.all(keys.map((k) => store.add(k)));
+      expect(added.filter(Boolean)).toHaveLength(1);
+      const winner = keys[added.indexOf(true)];
+      expect(await store.list()).toEqual([winner]);
+      await store.remove([winner?.kid ?? ""]);
+      expect(await store.list()).toEqual([]);
+    } finally {
+      await database.close();
+      await testDb.drop();
+    }
   });
 });
 
