@@ -2,7 +2,7 @@ import { compactVerify, importJWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { generateSigningKey, rotateSigningKeys, SigningKeyAlgorithmError } from "./signing-key-lifecycle.js";
 import { createSigningKeyRing } from "./signing-key-ring.js";
-import { createMemorySigningKeyStore } from "./signing-key-store.js";
+import { createConfiguredSigningKeyStore, createMemorySigningKeyStore } from "./signing-key-store.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 const TTL = 900;
@@ -82,5 +82,22 @@ describe("signing key ring", () => {
     await expect(ring.reload()).rejects.toBeInstanceOf(SigningKeyAlgorithmError);
     // The ring keeps what it had.
     expect(ring.publicJwks().keys).toHaveLength(1);
+  });
+
+  it("takes configured keys: the first signs, the others are published and accepted, nothing is written", async () => {
+    const a = await generateSigningKey("ES256", { generation: 1, createdAt: T0, activatesAt: T0 });
+    const b = await generateSigningKey("ES256", { generation: 2, createdAt: T0, activatesAt: T0 });
+    const { kid: _, ...withoutKid } = b.privateJwk;
+    const store = createConfiguredSigningKeyStore([{ ...a.privateJwk, kid: "first" }, withoutKid], "ES256");
+    const ring = await createSigningKeyRing({ store, algorithm: "ES256", ttl: TTL, now: () => T0 });
+    expect(ring.signingKey().kid).toBe("first");
+    // A key without a kid is named by its thumbprint.
+    expect(ring.publicJwks().keys.map((k) => k.kid)).toEqual(["first", b.kid]);
+    expect(ring.verificationKey(b.kid)).toBeDefined();
+    expect(await store.add(a)).toBe(false);
+    await expect(rotateSigningKeys(store, { now: T0, delaySeconds: 1, ttlSeconds: TTL })).rejects.toThrow(
+      /come from configuration/,
+    );
+    expect(() => createConfiguredSigningKeyStore([], "ES256")).toThrow(TypeError);
   });
 });
