@@ -191,6 +191,40 @@ describe.each([...backends(), "file"] as const)("the %s signing key store", (kin
   });
 });
 
+describe("keys:rotate refusals", () => {
+  it("has nothing to rotate when the keys come from ACCESS_TOKEN_PRIVATE_JWKS, or none exist yet", async () => {
+    const testDb = await createTestDatabase("sqlite");
+    const database = await testDb.open();
+    const sessions = createSessions({
+      store: createKyselySessionStore(database.db),
+      refreshTokenTtl: 1,
+      idleTimeout: 1,
+      reuseGrace: 1,
+    });
+    const io = { readPassword: async () => "", print: () => {} };
+    try {
+      const configured = parseCliConfig({
+        DATA_DIR: "memory://",
+        ACCESS_TOKEN_ALG: "EdDSA",
+        ACCESS_TOKEN_PRIVATE_JWKS: JSON.stringify({ keys: [await privateJwk("EdDSA")] }),
+      });
+      const keys = keyCommandContext(configured, database);
+      await expect(runCommand("keys:rotate", {}, { database, sessions, keys, io })).rejects.toThrow(
+        /come from ACCESS_TOKEN_PRIVATE_JWKS: rotate them there/,
+      );
+      const empty = keyCommandContext(
+        parseCliConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-keys-")) }),
+        database,
+      );
+      await expect(runCommand("keys:rotate", {}, { database, sessions, keys: empty, io })).rejects.toThrow(
+        /No signing key yet/,
+      );
+    } finally {
+      await database.close();
+    }
+  });
+});
+
 describe("generated keys in DATA_DIR", () => {
   it("are written once with mode 0600 at the first start and kept across restarts", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "tollgate-keys-"));
