@@ -19,6 +19,12 @@ import type { RetryPolicy } from "./revocations/postgres-feed.js";
 import { createRevocationPublisher } from "./revocations/publisher.js";
 import { appRouter } from "./routers/index.js";
 import type { Services } from "./services.js";
+import {
+  describeSigningKeyError,
+  signingKeyLocation,
+  signingKeyStoreFor,
+  startSigningKeyReload,
+} from "./signing-keys.js";
 import { createAuditLog } from "./stores/audit-log.js";
 import { createKyselySessionStore } from "./stores/session-store.js";
 import { createUserStore } from "./stores/user-store.js";
@@ -73,6 +79,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     database,
     procedures: Object.keys(appRouter._def.procedures),
   });
+  const signingKeyStore = signingKeyStoreFor(config, database);
   const auth = await createAuth({
     secret: config.authSecret,
     previousSecrets: config.authSecretPrevious,
@@ -96,6 +103,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     revocationPublisher: createRevocationPublisher(database, logger),
     ...(options.now ? { now: options.now } : {}),
+    ...(signingKeyStore && config.accessTokenAlg !== "HS256"
+      ? { accessTokenSigning: { algorithm: config.accessTokenAlg, store: signingKeyStore } }
+      : {}),
+  }).catch((error: unknown) => {
+    throw describeSigningKeyError(error, signingKeyLocation(config, database.kind));
   });
   metrics.watchHashQueue(auth.passwords);
   const now = options.now ?? Date.now;
@@ -130,6 +142,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   await maintenance.start();
   // Before listening: a restarted instance honours the revocations of the last access-token lifetime.
   await revocationFeed.start();
+  const keyReload = startSigningKeyReload(auth.signingKeys, config.jwksMaxAge, logger);
 
   const server = createServer(createRequestListener(services));
   // Slow clients cannot hold sockets open indefinitely.
@@ -155,6 +168,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     close() {
       closing ??= (async () => {
         maintenance.stop();
+        keyReload.stop();
         await Promise.all([stopListening(server), metricsServer && stopListening(metricsServer)]);
         await revocationFeed.stop();
         await services.audit.flush();

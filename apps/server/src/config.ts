@@ -1,5 +1,6 @@
-import { MIN_SECRET_BYTES, normalizeOrigin } from "@tollgate/auth";
+import { type AsymmetricAlgorithm, MIN_SECRET_BYTES, normalizeOrigin, type PrivateJwk } from "@tollgate/auth";
 import { z } from "zod";
+import { parseConfiguredJwks } from "./configured-jwks.js";
 
 /**
  * The server's configuration: one zod schema from environment variables to a
@@ -70,6 +71,9 @@ const variables = z
     TOKEN_ISSUER: claim,
     TOKEN_AUDIENCE: claim,
     ACCESS_TOKEN_TTL: seconds(900),
+    ACCESS_TOKEN_ALG: z.enum(["HS256", "EdDSA", "ES256"], { error: "must be HS256, EdDSA or ES256" }).default("HS256"),
+    ACCESS_TOKEN_PRIVATE_JWKS: optional,
+    JWKS_MAX_AGE: seconds(300).pipe(z.number().max(86_400, "must be at most 86400 (a day)")),
     REFRESH_TOKEN_TTL: seconds(2_592_000),
     SESSION_IDLE_TIMEOUT: seconds(604_800),
     REFRESH_REUSE_GRACE: z.coerce.number().int().min(0).max(300).default(10),
@@ -120,6 +124,19 @@ const variables = z
     if (env.DATABASE_URL && !env.AUTH_SECRET) require("AUTH_SECRET", "DATABASE_URL is set");
     // Without it the server's own origin comes from the Host header, which only loopback requests may be trusted for.
     if (env.NODE_ENV === "production" && !env.PUBLIC_ORIGIN) require("PUBLIC_ORIGIN", "NODE_ENV=production");
+    if (env.ACCESS_TOKEN_PRIVATE_JWKS !== undefined) {
+      if (env.ACCESS_TOKEN_ALG === "HS256") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["ACCESS_TOKEN_PRIVATE_JWKS"],
+          message: "is only used with ACCESS_TOKEN_ALG=EdDSA or ES256",
+        });
+      } else {
+        const keys = parseConfiguredJwks(env.ACCESS_TOKEN_PRIVATE_JWKS, env.ACCESS_TOKEN_ALG);
+        if (typeof keys === "string")
+          ctx.addIssue({ code: "custom", path: ["ACCESS_TOKEN_PRIVATE_JWKS"], message: keys });
+      }
+    }
     if (Boolean(env.INITIAL_USERNAME) !== Boolean(env.INITIAL_PASSWORD)) {
       ctx.addIssue({
         code: "custom",
@@ -144,6 +161,12 @@ const schema = variables.transform((e) => ({
   tokenIssuer: e.TOKEN_ISSUER,
   tokenAudience: e.TOKEN_AUDIENCE,
   accessTokenTtl: e.ACCESS_TOKEN_TTL,
+  /** HS256: keys derived from AUTH_SECRET. EdDSA / ES256: key pairs, public ones at /.well-known/jwks.json. */
+  accessTokenAlg: e.ACCESS_TOKEN_ALG as "HS256" | AsymmetricAlgorithm,
+  /** Signing keys from ACCESS_TOKEN_PRIVATE_JWKS (first signs); undefined: generated and kept in DATA_DIR or the database. */
+  accessTokenPrivateJwks: configuredJwks(e.ACCESS_TOKEN_PRIVATE_JWKS, e.ACCESS_TOKEN_ALG),
+  /** Seconds resource servers may cache /.well-known/jwks.json (its Cache-Control max-age). */
+  jwksMaxAge: e.JWKS_MAX_AGE,
   refreshTokenTtl: e.REFRESH_TOKEN_TTL,
   sessionIdleTimeout: e.SESSION_IDLE_TIMEOUT,
   refreshReuseGrace: e.REFRESH_REUSE_GRACE,
@@ -167,6 +190,16 @@ const schema = variables.transform((e) => ({
   /** Directory of the built account page, served at /; set by the start step. */
   webRoot: undefined as string | undefined,
 }));
+
+/** ACCESS_TOKEN_PRIVATE_JWKS as keys (already validated by the schema's refinement). */
+function configuredJwks(
+  text: string | undefined,
+  alg: "HS256" | AsymmetricAlgorithm,
+): readonly PrivateJwk[] | undefined {
+  if (text === undefined || alg === "HS256") return undefined;
+  const keys = parseConfiguredJwks(text, alg);
+  return typeof keys === "string" ? undefined : keys;
+}
 
 /** The configuration as parsed from the environment (the secret may still be missing). */
 export type ParsedConfig = Readonly<z.output<typeof schema>>;
@@ -196,6 +229,12 @@ const cliVariables = z
     REFRESH_TOKEN_TTL: variables.shape.REFRESH_TOKEN_TTL,
     SESSION_IDLE_TIMEOUT: variables.shape.SESSION_IDLE_TIMEOUT,
     REFRESH_REUSE_GRACE: variables.shape.REFRESH_REUSE_GRACE,
+    AUTH_SECRET: variables.shape.AUTH_SECRET,
+    AUTH_SECRET_PREVIOUS: variables.shape.AUTH_SECRET_PREVIOUS,
+    ACCESS_TOKEN_TTL: variables.shape.ACCESS_TOKEN_TTL,
+    ACCESS_TOKEN_ALG: variables.shape.ACCESS_TOKEN_ALG,
+    ACCESS_TOKEN_PRIVATE_JWKS: variables.shape.ACCESS_TOKEN_PRIVATE_JWKS,
+    JWKS_MAX_AGE: variables.shape.JWKS_MAX_AGE,
   })
   .transform((e) => ({
     databaseUrl: e.DATABASE_URL,
@@ -203,6 +242,14 @@ const cliVariables = z
     refreshTokenTtl: e.REFRESH_TOKEN_TTL,
     sessionIdleTimeout: e.SESSION_IDLE_TIMEOUT,
     refreshReuseGrace: e.REFRESH_REUSE_GRACE,
+    /** keys:rotate: the database keeps signing keys encrypted with it. */
+    authSecret: e.AUTH_SECRET,
+    authSecretPrevious: e.AUTH_SECRET_PREVIOUS as readonly string[],
+    accessTokenTtl: e.ACCESS_TOKEN_TTL,
+    accessTokenAlg: e.ACCESS_TOKEN_ALG as "HS256" | AsymmetricAlgorithm,
+    /** Set: the keys come from the environment, and keys:rotate has nothing to rotate. */
+    accessTokenKeysConfigured: e.ACCESS_TOKEN_PRIVATE_JWKS !== undefined,
+    jwksMaxAge: e.JWKS_MAX_AGE,
   }));
 
 /** What the CLI needs: which database, and the session rules it applies (the server's variables). */

@@ -5,6 +5,7 @@ import { sql } from "kysely";
 import { MAX_BATCH_SIZE } from "./batch-policy.js";
 import { createContextFactory } from "./context.js";
 import { applyCors } from "./cors.js";
+import { JWKS_PATH, serveJwks } from "./jwks-route.js";
 import { requestLogFor } from "./request-log.js";
 import { appRouter } from "./routers/index.js";
 import type { Services } from "./services.js";
@@ -114,6 +115,7 @@ export function createRequestListener(services: Services) {
         return;
       }
       if (pathname === "/healthz") return await healthz(services, res);
+      if (pathname === JWKS_PATH) return serveJwks(services, req, res);
       if (config.webRoot && (await serveStatic(config.webRoot, req, res, pathname))) return;
       sendJson(res, 404, { error: "Not found" });
     } catch (error) {

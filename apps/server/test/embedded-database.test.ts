@@ -150,7 +150,7 @@ describe("embedded SQLite", () => {
     const handle = await openDatabase({ databaseUrl: undefined, dataDir });
     cleanups.push(() => handle.close());
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(handle.db);
-    expect(rows.map((r) => r.name)).toEqual(["0001_init", "0002_sessions_revoked_at"]);
+    expect(rows.map((r) => r.name)).toEqual(["0001_init", "0002_sessions_revoked_at", "0003_signing_keys"]);
   });
 
   it("of processes racing to rotate one token on one file, exactly one swaps it (SQLite's write lock)", async () => {

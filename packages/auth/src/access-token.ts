@@ -1,16 +1,17 @@
-import { errors, jwtVerify, SignJWT } from "jose";
+import { type CryptoKey, errors, type JWTHeaderParameters, jwtVerify, SignJWT } from "jose";
 import { randomToken } from "./encoding.js";
 import { AuthError } from "./errors.js";
 import type { Keyring } from "./keyring.js";
+import { CLOCK_SKEW_SECONDS } from "./signing-key-lifecycle.js";
+import type { SigningKeyRing } from "./signing-key-ring.js";
 import { createVerifiedTokenCache } from "./verified-token-cache.js";
 
 /** RFC 9068 media type: an access token cannot be confused with any other JWT. */
 export const ACCESS_TOKEN_TYPE = "at+jwt";
-const ALGORITHMS = ["HS256"];
 /** A token longer than this is refused before any parsing (a real one is ~350 bytes). */
 const MAX_TOKEN_LENGTH = 4096;
-/** Instances of one deployment may disagree on the time by this much. */
-const CLOCK_SKEW_SECONDS = 5;
+/** Claims every access token carries (sid is checked to be a string after verification). */
+export const REQUIRED_CLAIMS = ["sub", "sid", "jti", "iat", "exp"];
 
 export interface AccessTokenClaims {
   /** User id. */
@@ -22,8 +23,19 @@ export interface AccessTokenClaims {
   readonly exp: number;
 }
 
+/** A verified token as the cache keeps it. */
+interface Verified {
+  readonly claims: AccessTokenClaims;
+  readonly exp: number;
+  /** Asymmetric keys: the key it was verified with. */
+  readonly kid: string | undefined;
+}
+
 export interface AccessTokenOptions {
+  /** HS256 keys (AUTH_SECRET and the previous ones): sign and verify unless `signingKeys` is given. */
   readonly keyring: Keyring;
+  /** Asymmetric keys (EdDSA / ES256): then they alone sign and verify, by `kid`, and HS256 is refused. */
+  readonly signingKeys?: SigningKeyRing;
   readonly issuer: string;
   readonly audience: string;
   /** Lifetime in seconds. */
@@ -53,35 +65,60 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
     throw new TypeError("issuer and audience are required");
   }
   const now = options.now ?? Date.now;
-  const cache = createVerifiedTokenCache<AccessTokenClaims>(options.cacheSize ?? 10_000);
+  const { signingKeys } = options;
+  const algorithms = [signingKeys?.algorithm ?? "HS256"];
+  /** Asymmetric: the kid a token was verified with, so a cached token goes once its key is no longer accepted. */
+  const cache = createVerifiedTokenCache<Verified>(options.cacheSize ?? 10_000);
+
+  function signer(): { header: JWTHeaderParameters; key: CryptoKey } {
+    if (!signingKeys) {
+      return { header: { alg: "HS256", typ: ACCESS_TOKEN_TYPE }, key: options.keyring.current.accessToken };
+    }
+    const { kid, key } = signingKeys.signingKey();
+    return { header: { alg: signingKeys.algorithm, typ: ACCESS_TOKEN_TYPE, kid }, key };
+  }
 
   async function issue(subject: { userId: string; sessionId: string }): Promise<IssuedAccessToken> {
     const iat = Math.floor(now() / 1000);
     const exp = iat + options.ttl;
+    const { header, key } = signer();
     const token = await new SignJWT({ sid: subject.sessionId })
-      .setProtectedHeader({ alg: "HS256", typ: ACCESS_TOKEN_TYPE })
+      .setProtectedHeader(header)
       .setIssuer(options.issuer)
       .setAudience(options.audience)
       .setSubject(subject.userId)
       .setJti(randomToken(16))
       .setIssuedAt(iat)
       .setExpirationTime(exp)
-      .sign(options.keyring.current.accessToken);
+      .sign(key);
     return { token, expiresAt: exp * 1000 };
   }
 
-  async function verifyWith(token: string, index: number): Promise<AccessTokenClaims> {
-    const keys = options.keyring.all[index];
+  /**
+   * The asymmetric key a token names by `kid`; jose calls this after checking
+   * `alg` against the pinned list. jku, x5u, jwk and x5c headers are never
+   * read: keys come only from the ring.
+   */
+  function keyByKid(ring: SigningKeyRing) {
+    return (header: JWTHeaderParameters): CryptoKey => {
+      const key = typeof header.kid === "string" ? ring.verificationKey(header.kid) : undefined;
+      if (!key) throw new AuthError("TOKEN_INVALID", "Access token names no key this server accepts");
+      return key;
+    };
+  }
+
+  async function verifyWith(token: string, index: number): Promise<Verified> {
+    const keys = signingKeys ? keyByKid(signingKeys) : options.keyring.all[index]?.accessToken;
     if (!keys) throw new AuthError("TOKEN_INVALID", "Access token signature is invalid");
     try {
       // jose checks, in order: alg against the pinned list, signature, then
       // typ, iss, aud, exp/nbf/iat and the required claims.
-      const { payload } = await jwtVerify(token, keys.accessToken, {
-        algorithms: ALGORITHMS,
+      const { payload, protectedHeader } = await jwtVerify(token, keys, {
+        algorithms,
         typ: ACCESS_TOKEN_TYPE,
         issuer: options.issuer,
         audience: options.audience,
-        requiredClaims: ["sub", "sid", "jti", "iat", "exp"],
+        requiredClaims: REQUIRED_CLAIMS,
         currentDate: new Date(now()),
       });
       const { sub, sid, jti, iat, exp } = payload;
@@ -92,9 +129,9 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
       if (iat > Math.floor(now() / 1000) + CLOCK_SKEW_SECONDS) {
         throw new AuthError("TOKEN_INVALID", "Access token was issued in the future");
       }
-      return { sub, sid, jti, iat, exp };
+      return { claims: { sub, sid, jti, iat, exp }, exp, kid: signingKeys ? protectedHeader.kid : undefined };
     } catch (error) {
-      if (error instanceof errors.JWSSignatureVerificationFailed) {
+      if (!signingKeys && error instanceof errors.JWSSignatureVerificationFailed) {
         // Signed with a retired secret still listed? Try the next key.
         return verifyWith(token, index + 1);
       }
@@ -110,10 +147,10 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
       throw new AuthError("TOKEN_INVALID", "Access token is too long");
     }
     const cached = cache.get(token, Math.floor(now() / 1000));
-    if (cached) return cached;
-    const claims = await verifyWith(token, 0);
-    cache.set(token, claims);
-    return claims;
+    if (cached && (cached.kid === undefined || signingKeys?.verificationKey(cached.kid))) return cached.claims;
+    const verified = await verifyWith(token, 0);
+    cache.set(token, verified);
+    return verified.claims;
   }
 
   return { issue, verify };

@@ -10,6 +10,8 @@ import {
 } from "./password.js";
 import { createRevocations, type RevocationPublisher, type Revocations } from "./revocations.js";
 import { createSessions, type Sessions } from "./sessions.js";
+import { createSigningKeyRing, type SigningKeyRing } from "./signing-key-ring.js";
+import type { AsymmetricAlgorithm, SigningKeyStore } from "./signing-key-store.js";
 import type { SessionStore } from "./store.js";
 
 export interface AuthOptions {
@@ -37,6 +39,11 @@ export interface AuthOptions {
   /** Told the sessions that end here, to tell the host's other instances (which add them to their `revocations`). */
   readonly revocationPublisher?: RevocationPublisher;
   readonly now?: () => number;
+  /**
+   * Sign access tokens with asymmetric keys from this store (generating the
+   * first when it is empty) instead of HS256 keys derived from `secret`.
+   */
+  readonly accessTokenSigning?: { readonly algorithm: AsymmetricAlgorithm; readonly store: SigningKeyStore };
 }
 
 /** Everything the auth core offers, built once from validated options. */
@@ -48,6 +55,8 @@ export interface Auth {
   /** Ended sessions: check every verified access token's `sid` here (`revocations.check`). */
   readonly revocations: Revocations;
   readonly passwords: PasswordHasher;
+  /** The asymmetric signing keys (published as a JWKS); undefined with HS256. */
+  readonly signingKeys: SigningKeyRing | undefined;
 }
 
 export async function createAuth(options: AuthOptions): Promise<Auth> {
@@ -60,9 +69,15 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
   const now = options.now ?? Date.now;
   const revocations = createRevocations({ store: options.store, accessTokenTtl: options.accessTokenTtl, now });
   const publisher = options.revocationPublisher;
+  const signing = options.accessTokenSigning;
+  const signingKeys = signing
+    ? await createSigningKeyRing({ ...signing, ttl: options.accessTokenTtl, now })
+    : undefined;
   return {
+    signingKeys,
     accessTokens: createAccessTokens({
       keyring,
+      ...(signingKeys ? { signingKeys } : {}),
       issuer: options.issuer,
       audience: options.audience,
       ttl: options.accessTokenTtl,

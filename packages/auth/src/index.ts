@@ -24,6 +24,12 @@ export {
   type PasswordVerification,
   parseDjangoHash,
 } from "./password.js";
+export {
+  createResourceServerVerifier,
+  JwksUnavailableError,
+  type ResourceServerVerifier,
+  type ResourceServerVerifierOptions,
+} from "./resource-server.js";
 export type { RevocationMode, RevocationPublisher, Revocations } from "./revocations.js";
 export {
   createSessions,
@@ -33,6 +39,35 @@ export {
   type SessionOptions,
   type Sessions,
 } from "./sessions.js";
+export {
+  ensureSigningKey,
+  generateSigningKey,
+  type RotationOptions,
+  type RotationResult,
+  rotateSigningKeys,
+  SigningKeyAlgorithmError,
+  type SigningKeyPhase,
+  SigningKeyRotationError,
+  type SigningKeyState,
+  signingKeyPhases,
+} from "./signing-key-lifecycle.js";
+export {
+  createSigningKeyRing,
+  type PublicJwk,
+  type SigningKeyRing,
+  type SigningKeyRingOptions,
+} from "./signing-key-ring.js";
+export {
+  ASYMMETRIC_ALGORITHMS,
+  type AsymmetricAlgorithm,
+  createConfiguredSigningKeyStore,
+  createMemorySigningKeyStore,
+  isAsymmetricAlgorithm,
+  type PrivateJwk,
+  type SigningKeyStore,
+  type StoredSigningKey,
+} from "./signing-key-store.js";
+export { createSigningKeyWrap, type SigningKeyWrap } from "./signing-key-wrap.js";
 export type {
   NewSession,
   RevokedSession,

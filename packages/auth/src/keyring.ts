@@ -4,6 +4,7 @@ import type { CryptoKey } from "jose";
 /** Purpose labels for HKDF: one root secret, independent keys per use, so a CSRF MAC can never verify as a JWT signature. */
 const ACCESS_TOKEN_INFO = "tollgate/access-token/v1";
 const CSRF_INFO = "tollgate/csrf/v1";
+const SIGNING_KEY_WRAP_INFO = "tollgate/signing-key-wrap/v1";
 
 export const MIN_SECRET_BYTES = 32;
 
@@ -52,4 +53,15 @@ export async function createKeyring(
     previousSecrets.map((s, i) => deriveKeys(secretBytes(s, `previousSecrets[${i}]`))),
   );
   return { current, all: [current, ...previous] };
+}
+
+/** AES-256 keys (current secret first) that encrypt signing keys kept in a shared database. */
+export function signingKeyWrapKeys(
+  secret: string | Uint8Array,
+  previousSecrets: readonly (string | Uint8Array)[] = [],
+): Uint8Array[] {
+  return [secret, ...previousSecrets].map(
+    (s, i) =>
+      new Uint8Array(derive(secretBytes(s, i === 0 ? "secret" : `previousSecrets[${i - 1}]`), SIGNING_KEY_WRAP_INFO)),
+  );
 }

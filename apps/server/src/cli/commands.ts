@@ -2,6 +2,7 @@ import { createPasswordHasher, MAX_PASSWORD_LENGTH, type Sessions } from "@tollg
 import type { DatabaseHandle } from "../db/client.js";
 import { createUserStore, UsernameTakenError } from "../stores/user-store.js";
 import { importDjangoUsers } from "./django-import.js";
+import { type KeyCommandContext, keyStatus, rotateKeys } from "./keys.js";
 
 /** A failure the CLI reports as one line and exit code 1. */
 export class CliError extends Error {
@@ -41,6 +42,13 @@ export interface CommandContext {
   /** The same session rules (and clock) as the server's. */
   readonly sessions: Sessions;
   readonly io: CommandIo;
+  /** keys:rotate and keys:status. */
+  readonly keys?: KeyCommandContext;
+}
+
+function keysOf(context: CommandContext): KeyCommandContext {
+  if (!context.keys) throw new CliError("Signing keys are not available to this command runner");
+  return context.keys;
 }
 
 export async function runCommand(command: string, flags: Flags, context: CommandContext): Promise<void> {
@@ -98,9 +106,13 @@ export async function runCommand(command: string, flags: Flags, context: Command
         io.print(`  skipped ${JSON.stringify(skipped.username)}: ${skipped.reason}`);
       return;
     }
+    case "keys:rotate":
+      return rotateKeys(flags, keysOf(context), io);
+    case "keys:status":
+      return keyStatus(keysOf(context), io);
     default:
       throw new CliError(
-        `Unknown command ${JSON.stringify(command)}. Commands: user:create, user:set-password, sessions:revoke, user:import-django`,
+        `Unknown command ${JSON.stringify(command)}. Commands: user:create, user:set-password, sessions:revoke, user:import-django, keys:rotate, keys:status`,
       );
   }
 }

@@ -8,6 +8,7 @@ import { nodeVersionProblem } from "../node-version.js";
 import { notifyRevocations } from "../revocations/channel.js";
 import { createKyselySessionStore } from "../stores/session-store.js";
 import { CliError, runCommand } from "./commands.js";
+import { keyCommandContext } from "./keys.js";
 import { readPasswordFromStdin } from "./read-stdin.js";
 
 const USAGE = `Usage: pnpm cli <command> [options]
@@ -15,6 +16,8 @@ const USAGE = `Usage: pnpm cli <command> [options]
   user:set-password --username NAME --password-stdin     (ends that user's sessions)
   sessions:revoke --username NAME
   user:import-django --from postgres://…                  (Django auth_user, pbkdf2_sha256 hashes)
+  keys:rotate [--delay SECONDS]                           (publish a next signing key; it signs after the delay)
+  keys:status                                             (signing keys: current, next, retired)
 Uses the same DATABASE_URL / DATA_DIR as the server.`;
 
 /** NOTIFY running servers (PostgreSQL); a failure is reported, the sessions stay ended. */
@@ -44,6 +47,7 @@ async function main(): Promise<number> {
       "last-name": { type: "string" },
       "password-stdin": { type: "boolean" },
       from: { type: "string" },
+      delay: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -67,9 +71,11 @@ async function main(): Promise<number> {
       // embedded database they poll the sessions table.
       publisher: database.kind === "postgres" ? { publish: (ids) => notifyServers(database.db, ids) } : undefined,
     });
+    const keys = keyCommandContext(config, database);
     await runCommand(command, values, {
       database,
       sessions,
+      keys,
       io: { readPassword: () => readPasswordFromStdin(), print: (line) => console.log(line) },
     });
   } finally {

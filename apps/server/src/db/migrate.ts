@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import { init } from "./migrations/0001_init.js";
 import { sessionsRevokedAt } from "./migrations/0002_sessions_revoked_at.js";
+import { signingKeys } from "./migrations/0003_signing_keys.js";
 import type { SqlDialect } from "./migrations/dialect-types.js";
 
 /** A static list: bundles cleanly and loads under every runner (no directory scan). */
@@ -8,6 +9,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     "0001_init": init(dialect),
     "0002_sessions_revoked_at": sessionsRevokedAt(),
+    "0003_signing_keys": signingKeys(dialect),
   };
 }
 

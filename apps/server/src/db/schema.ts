@@ -46,10 +46,21 @@ export interface AuditEventsTable {
   detail: string | null;
 }
 
+/** Asymmetric signing keys (several instances); private_key is a JWE under a key derived from AUTH_SECRET. */
+export interface SigningKeysTable {
+  kid: string;
+  generation: number;
+  alg: string;
+  private_key: string;
+  created_at: Timestamp;
+  activates_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
+  signing_keys: SigningKeysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

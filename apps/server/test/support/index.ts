@@ -4,4 +4,5 @@ export * from "./databases.js";
 export * from "./http-client.js";
 export * from "./main-process.js";
 export * from "./server.js";
+export * from "./signing-keys.js";
 export * from "./throwaway-postgres.js";

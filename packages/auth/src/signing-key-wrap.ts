@@ -1,0 +1,47 @@
+import { CompactEncrypt, compactDecrypt } from "jose";
+import { signingKeyWrapKeys } from "./keyring.js";
+import type { PrivateJwk } from "./signing-key-store.js";
+
+/**
+ * Private signing keys kept in a shared database are stored encrypted (JWE,
+ * `dir` + A256GCM, jose) under a key derived from AUTH_SECRET: a copy of the
+ * database alone cannot mint access tokens. The JWK's own `kid` is inside the
+ * authenticated plaintext, so a sealed key cannot be moved to another row.
+ */
+export interface SigningKeyWrap {
+  seal(kid: string, jwk: PrivateJwk): Promise<string>;
+  /** The key, and whether it was sealed with a previous secret (then seal it again with the current one). */
+  open(kid: string, sealed: string): Promise<{ jwk: PrivateJwk; stale: boolean }>;
+}
+
+export function createSigningKeyWrap(
+  secret: string | Uint8Array,
+  previousSecrets: readonly (string | Uint8Array)[] = [],
+): SigningKeyWrap {
+  const keys = signingKeyWrapKeys(secret, previousSecrets);
+  const current = keys[0] as Uint8Array;
+  return {
+    async seal(kid, jwk) {
+      const plaintext = new TextEncoder().encode(JSON.stringify({ ...jwk, kid }));
+      return new CompactEncrypt(plaintext).setProtectedHeader({ alg: "dir", enc: "A256GCM" }).encrypt(current);
+    },
+    async open(kid, sealed) {
+      for (const [index, key] of keys.entries()) {
+        let plaintext: Uint8Array;
+        try {
+          ({ plaintext } = await compactDecrypt(sealed, key, {
+            keyManagementAlgorithms: ["dir"],
+            contentEncryptionAlgorithms: ["A256GCM"],
+          }));
+        } catch {
+          continue;
+        }
+        const jwk = JSON.parse(new TextDecoder().decode(plaintext)) as PrivateJwk;
+        if (jwk.kid !== kid)
+          throw new TypeError(`the stored signing key ${kid} holds another key (${String(jwk.kid)})`);
+        return { jwk, stale: index > 0 };
+      }
+      throw new TypeError(`the stored signing key ${kid} cannot be decrypted with the secret or a previous one`);
+    },
+  };
+}
