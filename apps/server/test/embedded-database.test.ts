@@ -286,7 +286,7 @@ describe.each(backends())("migration 0002 (sessions.revoked_at index) on %s", (b
     const handle = await openDatabase({ databaseUrl, dataDir });
     cleanups.push(() => handle.close());
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(handle.db);
-    expect(rows.map((r) => r.name)).toEqual(["0001_init", "0002_sessions_revoked_at"]);
+    expect(rows.map((r) => r.name)).toEqual(["0001_init", "0002_sessions_revoked_at", "0003_signing_keys"]);
     const since = new Date("2026-03-01T00:00:00.000Z");
     expect(await createKyselySessionStore(handle.db).revokedSince(since)).toEqual([{ id: "before-0002", revokedAt }]);
     // The query plan uses the partial index for `revoked_at > ?` on both databases.
