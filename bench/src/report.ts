@@ -1,5 +1,6 @@
 /** BENCHMARKS.md (or the smoke run's copy) from one run's figures. */
 import { DEFAULT_ARGON2_PARAMS } from "@tollgate/auth";
+import { DEFAULT_LIMITS } from "./guessing-storm.js";
 import type { PeerReport } from "./peer.js";
 import { type BackendReport, f, guessingHashes, type RunReport, targets } from "./targets.js";
 
@@ -27,7 +28,7 @@ function backendSection(report: BackendReport): string[] {
     `- RSS: ${f(report.startRssMb)} MB after start; after the warm-up load ${f(report.idleSoonRssMb)} MB 2 s later and ${f(report.idleRssMb)} MB after 15 s idle (V8 gives back the heap it grew under load only after some seconds idle); ${f(report.storm.rssUnderLoadMb)} MB at most under the login storm`,
     `- Start to healthy /healthz on the existing database: ${f(report.restartToHealthyMs)} ms`,
     `- Login timing (${report.timing.samples} samples each): unknown user median ${f(report.timing.unknownMedianMs, 1)} ms, wrong password median ${f(report.timing.wrongPasswordMedianMs, 1)} ms`,
-    `- Guessing storm on one account (LOGIN_MAX_FAILURES=${g.maxFailures}, LOGIN_WINDOW=900, its own server process): ${g.clients} parallel clients from one address sent ${g.sent} sign-in attempts in ${f(g.seconds)} s (${g.rightSent} with the right password); answered ${answered("200")} × 200, ${answered("401")} × 401, ${answered("429")} × 429${others.length > 0 ? `, ${others.join(", ")}` : ""}. Password hashes the server ran for that account and address (audit_events): ${guessingHashes(g)} (${g.failedChecks} \`login_failed\`, ${g.succeededChecks} \`login_succeeded\`). Event-loop delay p99 meanwhile: ${f(g.eventLoopP99Ms, 1)} ms. user.me beside it: ${f(g.me.rps)} req/s, ${f(g.me.rps / report.storm.me.rps, 2)} × user.me beside the throughput storm (${f(report.storm.me.rps)} req/s).`,
+    `- Guessing storm on one account (LOGIN_MAX_FAILURES=${g.maxFailures}, LOGIN_WINDOW=${DEFAULT_LIMITS.LOGIN_WINDOW}, its own server process): ${g.clients} parallel clients from one address sent ${g.sent} sign-in attempts in ${f(g.seconds)} s (${g.rightSent} with the right password); answered ${answered("200")} × 200, ${answered("401")} × 401, ${answered("429")} × 429${others.length > 0 ? `, ${others.join(", ")}` : ""}. Password hashes the server ran for that account and address (audit_events): ${guessingHashes(g)} (${g.failedChecks} \`login_failed\`, ${g.succeededChecks} \`login_succeeded\`). Event-loop delay p99 meanwhile: ${f(g.eventLoopP99Ms, 1)} ms. user.me beside it: ${f(g.me.rps)} req/s, ${f(g.me.rps / report.storm.me.rps, 2)} × user.me beside the throughput storm (${f(report.storm.me.rps)} req/s).`,
     "",
   );
   return lines;

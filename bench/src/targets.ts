@@ -77,7 +77,7 @@ function backendTargets(report: BackendReport, run: RunReport): Target[] {
     met: hashes <= g.maxFailures,
     why:
       g.succeededChecks > 0
-        ? `${g.succeededChecks} of the ${hashes} checks were the right password (answered 200): a right answer starts the (account, address) count afresh (the attempt store's \`succeed\`), so each one the server checked opened ${g.maxFailures} more checks for the same storm, which ran ${g.failedChecks} failed checks of ${g.sent} attempts. Without a right answer among the first ${g.maxFailures} checks the count stops at ${g.maxFailures}; with the password in the storm, only the per-network limit (20 × LOGIN_MAX_FAILURES) bounds it.`
+        ? `${g.succeededChecks} of the ${hashes} checks ${g.succeededChecks === 1 ? "was" : "were"} the right password (answered 200): a right answer starts the (account, address) count afresh (the attempt store's \`succeed\`), so each one the server checked opened ${g.maxFailures} more checks for the same storm, which ran ${g.failedChecks} failed checks of ${g.sent} attempts. Without a right answer among the first ${g.maxFailures} checks the count stops at ${g.maxFailures}; with the password in the storm, only the per-network limit (20 × LOGIN_MAX_FAILURES) bounds it.`
         : `${g.failedChecks} failed checks of ${g.sent} attempts, none of them right: more checks ran than the limit allows.`,
   });
   list.push({
@@ -85,14 +85,14 @@ function backendTargets(report: BackendReport, run: RunReport): Target[] {
     database,
     value: f(meRatio, 2),
     met: meRatio >= 1,
-    why: `the guessing storm's ${g.clients} connections send their next guess as soon as the last is answered, and ${f(((g.statuses["429"] ?? 0) * 100) / Math.max(1, g.sent))} % are refused at once, so the server answered ${f(g.sent / g.seconds)} guesses/s (the throughput storm: ${f(report.storm.login.rps)} logins/s, each waiting ${f(report.storm.login.p50)} ms for its hash). A refusal is a whole tRPC request (body parse, Origin check, limiter, an AuthError with its stack, the error JSON): about ${f(guessCpuMs, 2)} ms of server CPU each, ${f((g.serverCpuMs * 100) / (g.seconds * 1000))} % of one core for the server over the storm, more than its one main thread can give, while the storm's driver used ${f((g.driverCpuMs * 100) / (g.seconds * 1000))} % of a core of the same two. user.me's ${f(g.me.rps)} req/s are what that main thread had left; its p99 beside the storm was ${f(g.me.p99)} ms (event-loop delay p99 ${f(g.eventLoopP99Ms, 1)} ms).`,
+    why: `the guessing storm's ${g.clients} connections send their next guess as soon as the last is answered, and ${f(((g.statuses["429"] ?? 0) * 100) / Math.max(1, g.sent), 1)} % are refused at once, so the server answered ${f(g.sent / g.seconds)} guesses/s (the throughput storm: ${f(report.storm.login.rps)} logins/s, each waiting ${f(report.storm.login.p50)} ms for its hash, so its connections send little). A refusal is a whole tRPC request (body parse, Origin check, limiter, an AuthError with its stack, the error JSON): about ${f(guessCpuMs, 2)} ms of server CPU each; the server used ${f((g.serverCpuMs * 100) / (g.seconds * 1000))} % of one core over the storm and the storm's driver ${f((g.driverCpuMs * 100) / (g.seconds * 1000))} % of a core, on the same two cores as user.me's load generator. user.me's ${f(g.me.rps)} req/s are what was left; its p99 beside the storm was ${f(g.me.p99)} ms (event-loop delay p99 ${f(g.eventLoopP99Ms, 1)} ms).`,
   });
   list.push({
     name: "auth middleware: protected ÷ unprotected ≥ 0.85",
     database,
     value: f(protectedRps / open, 2),
     met: protectedRps / open >= 0.85,
-    why: `auth.session cost ${cpuOf(protectedLoad)} ms of server CPU a request against meta.info's ${cpuOf(openLoad)} ms: the difference is reading the cookie and verifying the HS256 access token; both ran in the same alternating rounds.`,
+    why: `auth.session cost ${cpuOf(protectedLoad)} ms of server CPU a request against meta.info's ${cpuOf(openLoad)} ms (by CPU, protected ÷ unprotected = ${f(Number(cpuOf(openLoad)) / Number(cpuOf(protectedLoad)), 2)}, from the figures shown); both ran in the same alternating rounds, so the rest of the gap in req/s is drift between rounds on the shared machine (p99 ${f(protectedLoad?.p99 ?? Number.NaN)} ms against ${f(openLoad?.p99 ?? Number.NaN)} ms).`,
   });
   list.push({ name: "unprotected tRPC query ÷ bare node:http", database, value: f(open / bare, 2), met: undefined });
   if (login) {
