@@ -1,6 +1,6 @@
 import { cpus } from "node:os";
 import { createPasswordHasher } from "@tollgate/auth";
-import { cpuMs, rssMb, runScript, type ServerChild } from "./processes.js";
+import { type Child, cpuMs, rssMb, runScript, type ServerChild } from "./processes.js";
 import { median } from "./stats.js";
 
 export interface LoadResult {
@@ -44,7 +44,7 @@ export async function signIn(url: string): Promise<{ cookie: string }> {
 
 /** One autocannon run against the server child, with the server's CPU time per request. */
 export async function load(
-  server: ServerChild,
+  server: Pick<Child, "pid">,
   name: string,
   budget: Budget,
   request: { url: string; method?: "GET" | "POST"; headers?: Record<string, string>; body?: string },
@@ -64,22 +64,34 @@ export async function load(
   };
 }
 
-type LoadRequest = Parameters<typeof load>[3];
+export type LoadRequest = Parameters<typeof load>[3];
+
+export interface AlternatingCase {
+  readonly name: string;
+  readonly request: LoadRequest;
+  /** The process serving this case (its CPU time is measured); default: the shared server. */
+  readonly server?: Pick<Child, "pid">;
+  /** Connections for this case; default: the budget's. */
+  readonly connections?: number;
+}
 
 /**
- * Two cases measured in alternating rounds (A B A B …), so drift on a shared
- * machine lands on both sides of a ratio instead of on one.
+ * Several cases measured in alternating rounds (A B A B …), so drift on a
+ * shared machine lands on every side of a ratio instead of on one.
  */
 export async function loadAlternating(
-  server: ServerChild,
-  cases: readonly [{ name: string; request: LoadRequest }, { name: string; request: LoadRequest }],
+  server: Pick<Child, "pid">,
+  cases: readonly AlternatingCase[],
   budget: Budget,
   rounds: number,
-): Promise<[LoadResult, LoadResult]> {
+): Promise<LoadResult[]> {
   const perRound = { ...budget, seconds: Math.max(1, Math.round(budget.seconds / rounds)) };
-  const results: LoadResult[][] = [[], []];
+  const results: LoadResult[][] = cases.map(() => []);
   for (let round = 0; round < rounds; round++) {
-    for (const [i, c] of cases.entries()) results[i]?.push(await load(server, c.name, perRound, c.request));
+    for (const [i, c] of cases.entries()) {
+      const caseBudget = { ...perRound, connections: c.connections ?? perRound.connections };
+      results[i]?.push(await load(c.server ?? server, c.name, caseBudget, c.request));
+    }
   }
   const merge = (name: string, parts: LoadResult[]): LoadResult => {
     const requests = parts.reduce((n, p) => n + p.rps * perRound.seconds, 0);
@@ -93,7 +105,7 @@ export async function loadAlternating(
       errors: parts.reduce((n, p) => n + p.errors, 0),
     };
   };
-  return [merge(cases[0].name, results[0] ?? []), merge(cases[1].name, results[1] ?? [])];
+  return cases.map((c, i) => merge(c.name, results[i] ?? []));
 }
 
 export async function refreshLoad(server: ServerChild, budget: Budget): Promise<LoadResult> {
@@ -113,16 +125,14 @@ export async function refreshLoad(server: ServerChild, budget: Budget): Promise<
   };
 }
 
-export interface Argon2Rate {
+export interface HashRate {
   readonly perSecond: number;
   /** CPU time (all threads of this process) per verification. */
   readonly cpuMsPerVerify: number;
 }
 
-/** argon2id verifications per second at the server's parameters and concurrency (one per core), nothing else running. */
-export async function argon2Rate(seconds: number): Promise<Argon2Rate> {
-  const hasher = createPasswordHasher();
-  const stored = await hasher.hash(USER.password);
+/** Verifications per second with four callers at once and nothing else running, and their CPU time each. */
+export async function hashRate(seconds: number, verify: () => Promise<unknown>): Promise<HashRate> {
   const deadline = performance.now() + seconds * 1000;
   let count = 0;
   const cpuBefore = process.cpuUsage();
@@ -130,7 +140,7 @@ export async function argon2Rate(seconds: number): Promise<Argon2Rate> {
   await Promise.all(
     Array.from({ length: 4 }, async () => {
       while (performance.now() < deadline) {
-        await hasher.verify(USER.password, stored);
+        await verify();
         count++;
       }
     }),
@@ -140,6 +150,13 @@ export async function argon2Rate(seconds: number): Promise<Argon2Rate> {
     perSecond: count / ((performance.now() - started) / 1000),
     cpuMsPerVerify: (cpu.user + cpu.system) / 1000 / count,
   };
+}
+
+/** argon2id verifications per second at the server's parameters and concurrency (one per core), nothing else running. */
+export async function argon2Rate(seconds: number): Promise<HashRate> {
+  const hasher = createPasswordHasher();
+  const stored = await hasher.hash(USER.password);
+  return hashRate(seconds, () => hasher.verify(USER.password, stored));
 }
 
 export interface StormResult {
