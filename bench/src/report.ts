@@ -63,10 +63,23 @@ export function targets(report: BackendReport): Target[] {
   return list;
 }
 
+/** Hand-written sections of BENCHMARKS.md live between these markers; a new run keeps them. */
+export const KEPT_START = "<!-- hand-written: kept by pnpm bench -->";
+export const KEPT_END = "<!-- end of hand-written -->";
+
+/** The hand-written block (markers included) of an earlier BENCHMARKS.md, if it has one. */
+export function keptSection(previous: string | undefined): string | undefined {
+  const start = previous?.indexOf(KEPT_START) ?? -1;
+  const end = previous?.indexOf(KEPT_END, start) ?? -1;
+  if (previous === undefined || start === -1 || end === -1) return undefined;
+  return previous.slice(start, end + KEPT_END.length);
+}
+
 export function renderMarkdown(
   reports: BackendReport[],
   meta: { machine: string; versions: string; date: string; budget: string },
   profile: { backend: string; rows: string[] } | undefined,
+  kept?: string,
 ): string {
   const lines: string[] = [
     "# Benchmarks",
@@ -85,6 +98,7 @@ export function renderMarkdown(
     `- Load: ${meta.budget}`,
     "",
   ];
+  if (kept) lines.push(kept, "");
   for (const report of reports) {
     lines.push(`## ${report.backend === "postgres" ? "PostgreSQL" : "SQLite (embedded)"}`, "");
     lines.push("| case | req/s | p50 ms | p99 ms | server CPU ms/req | errors |", "|---|---:|---:|---:|---:|---:|");

@@ -5,7 +5,7 @@
  * (CI runs it so the benchmark never rots).
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,7 +24,7 @@ import {
 } from "./cases.js";
 import { rssMb, type ServerChild, startServerChild } from "./processes.js";
 import { profileDir, summarizeProfile } from "./profile.js";
-import { type BackendReport, renderMarkdown, targets } from "./report.js";
+import { type BackendReport, keptSection, renderMarkdown, targets } from "./report.js";
 
 const smoke = process.argv.includes("--smoke");
 const budget: Budget = smoke ? { seconds: 1, connections: 10 } : { seconds: 10, connections: 50 };
@@ -173,6 +173,7 @@ if (adminUrl) {
   }
 }
 
+const outFile = smoke ? join(root, "bench/results/smoke.md") : join(root, "BENCHMARKS.md");
 const markdown = renderMarkdown(
   reports,
   {
@@ -182,8 +183,8 @@ const markdown = renderMarkdown(
     budget: `${budget.seconds} s per case, ${budget.connections} connections${smoke ? " (smoke run)" : ""}`,
   },
   profile,
+  keptSection(existsSync(join(root, "BENCHMARKS.md")) ? readFileSync(join(root, "BENCHMARKS.md"), "utf8") : undefined),
 );
-const outFile = smoke ? join(root, "bench/results/smoke.md") : join(root, "BENCHMARKS.md");
 mkdirSync(join(root, "bench/results"), { recursive: true });
 writeFileSync(outFile, markdown);
 console.error(`\n[bench] wrote ${outFile}`);
