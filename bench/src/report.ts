@@ -61,10 +61,23 @@ function peerSection(peer: PeerReport): string[] {
   return lines;
 }
 
+/** Hand-written sections of BENCHMARKS.md live between these markers; a new run keeps them. */
+export const KEPT_START = "<!-- hand-written: kept by pnpm bench -->";
+export const KEPT_END = "<!-- end of hand-written -->";
+
+/** The hand-written block (markers included) of an earlier BENCHMARKS.md, if it has one. */
+export function keptSection(previous: string | undefined): string | undefined {
+  const start = previous?.indexOf(KEPT_START) ?? -1;
+  const end = previous?.indexOf(KEPT_END, start) ?? -1;
+  if (previous === undefined || start === -1 || end === -1) return undefined;
+  return previous.slice(start, end + KEPT_END.length);
+}
+
 export function renderMarkdown(
   run: RunReport,
   meta: { machine: string; versions: string; date: string; budget: string },
   profile: { backend: string; rows: string[] } | undefined,
+  kept?: string,
 ): string {
   const lines: string[] = [
     "# Benchmarks",
@@ -82,6 +95,7 @@ export function renderMarkdown(
     `- Date: ${meta.date}`,
     `- Load: ${meta.budget}`,
     "",
+    ...(kept ? [kept, ""] : []),
     "## Targets",
     "",
     "| target | database | this run | met |",

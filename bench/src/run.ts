@@ -6,7 +6,7 @@
  * (CI runs it so the benchmark never rots; it never starts the peer).
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +27,7 @@ import { type AuditSource, DEFAULT_LIMITS, guessingStorm } from "./guessing-stor
 import type { PeerReport } from "./peer.js";
 import { idleRss, rssMb, type ServerChild, startServerChild, waitHealthy } from "./processes.js";
 import { profileDir, summarizeProfile } from "./profile.js";
-import { renderMarkdown } from "./report.js";
+import { keptSection, renderMarkdown } from "./report.js";
 import { type BackendReport, guessingHashes, targets } from "./targets.js";
 
 const smoke = process.argv.includes("--smoke");
@@ -238,6 +238,7 @@ const markdown = renderMarkdown(
     budget: `${budget.seconds} s per case, ${budget.connections} connections${smoke ? " (smoke run)" : ""}`,
   },
   profile,
+  keptSection(existsSync(join(root, "BENCHMARKS.md")) ? readFileSync(join(root, "BENCHMARKS.md"), "utf8") : undefined),
 );
 const outFile = smoke ? join(root, "bench/results/smoke.md") : join(root, "BENCHMARKS.md");
 mkdirSync(join(root, "bench/results"), { recursive: true });

@@ -3,14 +3,28 @@ import { parseCookieHeader } from "@tollgate/auth";
 import type { TRPCRequestInfo } from "@trpc/server/http";
 import { refuseCredentialBatch } from "./batch-policy.js";
 import { type RequestInfo, readRequestInfo } from "./request-info.js";
-import { type RequestLog, requestLogFor } from "./request-log.js";
+import type { RequestLog } from "./request-log.js";
 import type { Services } from "./services.js";
+
+/** Every value of every cookie, in header order (duplicates are kept to refuse ambiguity). */
+export interface RequestCookies {
+  get(name: string): readonly string[] | undefined;
+}
+
+/** The Cookie header, parsed when a procedure first asks for a cookie (public calls never do). */
+class LazyCookies implements RequestCookies {
+  #parsed: Map<string, string[]> | undefined;
+  constructor(private readonly header: string | undefined) {}
+  get(name: string): readonly string[] | undefined {
+    this.#parsed ??= parseCookieHeader(this.header);
+    return this.#parsed.get(name);
+  }
+}
 
 export interface Context {
   readonly services: Services;
   readonly request: RequestInfo;
-  /** Every value of every cookie, in header order (duplicates are kept to refuse ambiguity). */
-  readonly cookies: Map<string, string[]>;
+  readonly cookies: RequestCookies;
   readonly authorization: string | undefined;
   readonly csrfHeader: string | undefined;
   /** Adds Set-Cookie lines to the response (all calls of a batch share them). */
@@ -20,15 +34,23 @@ export interface Context {
   readonly log: RequestLog;
 }
 
-export function createContextFactory(services: Services) {
+export type CreateContext = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  info: TRPCRequestInfo,
+  log: RequestLog,
+) => Context;
+
+export function createContextFactory(services: Services): CreateContext {
   const { config } = services;
-  return ({ req, res, info }: { req: IncomingMessage; res: ServerResponse; info: TRPCRequestInfo }): Context => {
+  const requestInfoOptions = { trustProxy: config.trustProxy, host: config.host };
+  return (req, res, info, log) => {
     refuseCredentialBatch(info);
     const csrf = req.headers["x-csrf-token"];
     return {
       services,
-      request: readRequestInfo(req, { trustProxy: config.trustProxy, host: config.host }),
-      cookies: parseCookieHeader(req.headers.cookie),
+      request: readRequestInfo(req, requestInfoOptions),
+      cookies: new LazyCookies(req.headers.cookie),
       authorization: req.headers.authorization,
       csrfHeader: Array.isArray(csrf) ? csrf[0] : csrf,
       setCookies(lines) {
@@ -37,7 +59,7 @@ export function createContextFactory(services: Services) {
       setHeader(name, value) {
         res.setHeader(name, value);
       },
-      log: requestLogFor(req),
+      log,
     };
   };
 }

@@ -1,15 +1,20 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import { sql } from "kysely";
 import { MAX_BATCH_SIZE } from "./batch-policy.js";
 import { createContextFactory } from "./context.js";
 import { applyCors } from "./cors.js";
 import { JWKS_PATH, serveJwks } from "./jwks-route.js";
-import { requestLogFor } from "./request-log.js";
+import type { RequestLog } from "./request-log.js";
 import { appRouter } from "./routers/index.js";
 import type { Services } from "./services.js";
 import { serveStatic } from "./static-files.js";
+import { createTrpcHandler, type TrpcCall } from "./trpc-http.js";
+
+interface TrpcRequest extends TrpcCall {
+  readonly requestId: string;
+  readonly log: RequestLog;
+}
 
 /** Contract: bodies over 1 MiB are refused with 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -27,8 +32,13 @@ function isJson(contentType: string | undefined): boolean {
   return contentType?.split(";")[0]?.trim().toLowerCase() === "application/json";
 }
 
+/** A tRPC target as clients send it (`/trpc/user.me?input=…`): one whose path URL parsing leaves as it is. */
+const PLAIN_TRPC_TARGET = /^\/trpc\/[\w,][\w.,]*(?=\?|$)/;
+
 /** The request's path, or undefined when the request target cannot be parsed. */
 function pathnameOf(target: string | undefined): string | undefined {
+  const plain = target === undefined ? null : PLAIN_TRPC_TARGET.exec(target);
+  if (plain) return plain[0];
   try {
     return new URL(target ?? "/", "http://localhost").pathname;
   } catch {
@@ -51,11 +61,24 @@ async function healthz(services: Services, res: ServerResponse): Promise<void> {
 export function createRequestListener(services: Services) {
   const createContext = createContextFactory(services);
   const { logger, config } = services;
+  const handleTrpc = createTrpcHandler({
+    router: appRouter,
+    maxBatchSize: MAX_BATCH_SIZE,
+    maxBodySize: MAX_BODY_BYTES,
+    // tRPC writes its own Vary header; Origin is appended so caches keep CORS answers apart.
+    vary: "Origin",
+    createContext: (call: TrpcRequest, info) => createContext(call.req, call.res, info, call.log),
+    onError({ error, path: procedure, call }) {
+      if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE") {
+        logger.error({ requestId: call.requestId, procedure, err: error.cause ?? error }, "procedure failed");
+      }
+    },
+  });
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
-    const log = requestLogFor(req);
+    const log: RequestLog = { procedure: undefined, userId: undefined };
     res.setHeader("X-Request-Id", requestId);
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "no-referrer");
@@ -96,22 +119,7 @@ export function createRequestListener(services: Services) {
             },
           });
         }
-        await nodeHTTPRequestHandler({
-          router: appRouter,
-          maxBatchSize: MAX_BATCH_SIZE,
-          createContext,
-          req,
-          res,
-          path,
-          maxBodySize: MAX_BODY_BYTES,
-          // tRPC writes its own Vary header; Origin is appended so caches keep CORS answers apart.
-          responseMeta: () => ({ headers: new Headers([["vary", "Origin"]]) }),
-          onError({ error, path: procedure }) {
-            if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE") {
-              logger.error({ requestId, procedure, err: error.cause ?? error }, "procedure failed");
-            }
-          },
-        });
+        await handleTrpc({ req, res, path, requestId, log });
         return;
       }
       if (pathname === "/healthz") return await healthz(services, res);

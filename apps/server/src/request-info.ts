@@ -76,21 +76,41 @@ function ownOrigin(req: IncomingMessage, options: RequestInfoOptions): string | 
  * X-Forwarded-For entry, and the scheme the right-most X-Forwarded-Proto
  * entry: what our own proxy saw. Entries further left were written by the
  * client and prove nothing. An entry that is not an address is ignored.
+ *
+ * Each fact is worked out on first use: most calls (a signed-in query) read
+ * none of them, and the ones that do (sign-in, sessions, mutations' Origin
+ * check) read each at most once.
  */
+class IncomingRequestInfo implements RequestInfo {
+  #ip: string | undefined;
+  #requestOrigin: string | undefined | null = null;
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly options: RequestInfoOptions,
+  ) {}
+  get ip(): string {
+    if (this.#ip === undefined) {
+      const socketIp = normalizeIp(this.req.socket.remoteAddress ?? "") ?? "unknown";
+      const forwardedIp = this.options.trustProxy ? lastEntry(header(this.req, "x-forwarded-for")) : undefined;
+      this.#ip = (forwardedIp && normalizeIp(forwardedIp)) || socketIp;
+    }
+    return this.#ip;
+  }
+  get userAgent(): string | null {
+    return header(this.req, "user-agent") ?? null;
+  }
+  get origin(): string | undefined {
+    return header(this.req, "origin");
+  }
+  get secFetchSite(): string | undefined {
+    return header(this.req, "sec-fetch-site");
+  }
+  get requestOrigin(): string | undefined {
+    if (this.#requestOrigin === null) this.#requestOrigin = ownOrigin(this.req, this.options);
+    return this.#requestOrigin;
+  }
+}
+
 export function readRequestInfo(req: IncomingMessage, options: RequestInfoOptions): RequestInfo {
-  const socketIp = normalizeIp(req.socket.remoteAddress ?? "") ?? "unknown";
-  const forwardedIp = options.trustProxy ? lastEntry(header(req, "x-forwarded-for")) : undefined;
-  const ip = (forwardedIp && normalizeIp(forwardedIp)) || socketIp;
-  return {
-    ip,
-    userAgent: header(req, "user-agent") ?? null,
-    origin: header(req, "origin"),
-    secFetchSite: header(req, "sec-fetch-site"),
-    // Only mutations without PUBLIC_ORIGIN need it: worked out on first use, not per request.
-    get requestOrigin() {
-      const value = ownOrigin(req, options);
-      Object.defineProperty(this, "requestOrigin", { value });
-      return value;
-    },
-  };
+  return new IncomingRequestInfo(req, options);
 }

@@ -1,5 +1,5 @@
 import { AuthError, type AuthErrorCode, checkOrigin } from "@tollgate/auth";
-import { initTRPC, TRPCError } from "@trpc/server";
+import { getTRPCErrorFromUnknown, initTRPC, TRPCError, type TRPCProcedureType } from "@trpc/server";
 import { findUnavailable } from "./backend-unavailable.js";
 import type { Context } from "./context.js";
 import { authCodeOf, toTRPCError } from "./errors.js";
@@ -31,42 +31,64 @@ export const mergeRouters = t.mergeRouters;
  * Every procedure's errors, in one place: Tollgate's error codes become their
  * HTTP codes (with Retry-After where the code has one); an unreachable
  * database or rate-limit store becomes SERVICE_UNAVAILABLE naming it.
+ * Undefined: the error stays as it is.
  */
-const mapErrors = t.middleware(async ({ ctx, next }) => {
-  const result = await next();
-  if (result.ok) return result;
-  const cause = result.error.cause;
+function mapError(ctx: Context, error: TRPCError): TRPCError | undefined {
+  const cause = error.cause;
   if (cause instanceof AuthError) {
     if (cause.retryAfter !== undefined) ctx.setHeader("Retry-After", String(cause.retryAfter));
-    throw toTRPCError(cause);
+    return toTRPCError(cause);
   }
-  const unavailable = findUnavailable(result.error);
+  const unavailable = findUnavailable(error);
   if (unavailable) {
     ctx.setHeader("Retry-After", "5");
-    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: unavailable.message, cause: result.error });
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: unavailable.message, cause: error });
   }
-  return result;
-});
+  return undefined;
+}
 
 /** Every mutation must come from our own origin or a CORS_ORIGINS one. */
-const checkMutationOrigin = t.middleware(({ ctx, type, next }) => {
-  if (type === "mutation") {
-    checkOrigin({
-      origin: ctx.request.origin,
-      secFetchSite: ctx.request.secFetchSite,
-      selfOrigin: ctx.services.config.publicOrigin ?? ctx.request.requestOrigin,
-      allowedOrigins: ctx.services.config.corsOrigins,
-    });
+function checkMutationOrigin(ctx: Context, type: TRPCProcedureType): void {
+  if (type !== "mutation") return;
+  checkOrigin({
+    origin: ctx.request.origin,
+    secFetchSite: ctx.request.secFetchSite,
+    selfOrigin: ctx.services.config.publicOrigin ?? ctx.request.requestOrigin,
+    allowedOrigins: ctx.services.config.corsOrigins,
+  });
+}
+
+/** A check that failed before the procedure ran, mapped like the procedure's own errors. */
+function refused(ctx: Context, cause: unknown): TRPCError {
+  const error = getTRPCErrorFromUnknown(cause);
+  return mapError(ctx, error) ?? error;
+}
+
+/** The procedure's result, its error mapped. */
+function settled<R extends { ok: true } | { ok: false; error: TRPCError }>(ctx: Context, result: R): R {
+  if (!result.ok) {
+    const mapped = mapError(ctx, result.error);
+    if (mapped) throw mapped;
   }
-  return next();
+  return result;
+}
+
+// Each procedure runs one middleware of Tollgate's, which does every check it
+// needs, rather than one middleware per check: every level of tRPC's
+// middleware chain copies the call's options (and a new context) once more.
+
+/** Public procedures: the Origin check for mutations, and error mapping. */
+export const publicProcedure = t.procedure.use(async ({ ctx, type, next }) => {
+  try {
+    checkMutationOrigin(ctx, type);
+  } catch (cause) {
+    throw refused(ctx, cause);
+  }
+  return settled(ctx, await next());
 });
 
-const base = t.procedure.use(mapErrors).use(checkMutationOrigin);
-
-export const publicProcedure = base;
-
 /** A procedure that checks a password or code: refused inside batches, attempts reserved before checking. */
-export const credentialProcedure = base.meta({ checksCredentials: true });
+export const credentialProcedure = publicProcedure.meta({ checksCredentials: true });
 
 /** The single value of a cookie; duplicates (cookie tossing) make it unusable. */
 export function singleCookie(ctx: Context, name: string, onAmbiguous: () => Error): string | undefined {
@@ -78,8 +100,16 @@ export function singleCookie(ctx: Context, name: string, onAmbiguous: () => Erro
 
 const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
 
+export interface Session {
+  readonly userId: string;
+  readonly sessionId: string;
+  /** Epoch ms. */
+  readonly expiresAt: number;
+  readonly via: "bearer" | "cookie";
+}
+
 /** Access token from `Authorization: Bearer` (no CSRF then) or the access cookie. */
-export const authedProcedure = base.use(async ({ ctx, next }) => {
+async function authenticate(ctx: Context): Promise<Session> {
   const { auth } = ctx.services;
   let token: string | undefined;
   let via: "bearer" | "cookie" = "cookie";
@@ -100,8 +130,8 @@ export const authedProcedure = base.use(async ({ ctx, next }) => {
   // After verification, cached or not: an ended session's token is refused (a memory lookup while live).
   await auth.revocations.check(claims.sid);
   ctx.log.userId = claims.sub;
-  return next({ ctx: { session: { userId: claims.sub, sessionId: claims.sid, expiresAt: claims.exp * 1000, via } } });
-});
+  return { userId: claims.sub, sessionId: claims.sid, expiresAt: claims.exp * 1000, via };
+}
 
 /** The session's CSRF token, required for cookie-authenticated mutations. */
 export function verifyCsrf(ctx: Context, sessionId: string): string {
@@ -111,11 +141,26 @@ export function verifyCsrf(ctx: Context, sessionId: string): string {
   return cookie as string;
 }
 
+/** Signed in; with `csrf`, cookie-authenticated calls also need this session's CSRF header. */
+function signedIn(csrf: boolean) {
+  return t.middleware(async ({ ctx, type, next }) => {
+    let session: Session;
+    try {
+      checkMutationOrigin(ctx, type);
+      session = await authenticate(ctx);
+      if (csrf && session.via === "cookie") verifyCsrf(ctx, session.sessionId);
+    } catch (cause) {
+      throw refused(ctx, cause);
+    }
+    return settled(ctx, await next({ ctx: { session } }));
+  });
+}
+
+/** Signed in (access token from `Authorization: Bearer` or the access cookie). */
+export const authedProcedure = t.procedure.use(signedIn(false));
+
 /** Signed in, and for cookie-authenticated calls the CSRF header of this session. */
-export const protectedMutation = authedProcedure.use(async ({ ctx, next }) => {
-  if (ctx.session.via === "cookie") verifyCsrf(ctx, ctx.session.sessionId);
-  return next();
-});
+export const protectedMutation = t.procedure.use(signedIn(true));
 
 /** A signed-in procedure that checks a password or code (auth.changePassword). */
 export const protectedCredentialMutation = protectedMutation.meta({ checksCredentials: true });

@@ -40,26 +40,56 @@ export function toSqliteValue(value: unknown): SQLInputValue {
 
 const bind = (parameters: ReadonlyArray<unknown>): SQLInputValue[] => parameters.map(toSqliteValue);
 
+type Statement = ReturnType<SqliteDatabase["prepare"]>;
+
+/** Distinct statements kept prepared; Kysely writes one SQL text per query shape, so a server uses a few dozen. */
+const MAX_CACHED_STATEMENTS = 256;
+
 /**
  * node:sqlite's DatabaseSync in the shape Kysely's SqliteDialect expects.
  * node:sqlite takes parameters spread, not as one array. Kysely's SqliteDriver
  * hands its one connection to one query or transaction at a time (a mutex),
  * and every call here is synchronous, so statements of concurrent requests
  * never interleave inside each other's transactions.
+ *
+ * Kysely prepares its SQL anew for every query; compiling it is most of a
+ * primary-key select's cost, so prepared statements are kept by SQL text
+ * (least recently used dropped beyond MAX_CACHED_STATEMENTS). node:sqlite
+ * resets a statement after each all()/run(), and the mutex means one runs at a
+ * time; iterate() gets a statement of its own, as an unfinished iterator would
+ * hold its statement.
  */
 export function createSqliteAdapter(database: DatabaseSync): SqliteDatabase {
+  const statements = new Map<string, Statement>();
+  const prepareNew = (sql: string): Statement => {
+    const statement = database.prepare(sql);
+    return {
+      reader: statement.columns().length > 0,
+      all: (parameters) => statement.all(...bind(parameters)),
+      run: (parameters) => statement.run(...bind(parameters)),
+      iterate: (parameters) => database.prepare(sql).iterate(...bind(parameters)),
+    };
+  };
   return {
     close() {
+      statements.clear();
       if (database.isOpen) database.close();
     },
     prepare(sql) {
-      const statement = database.prepare(sql);
-      return {
-        reader: statement.columns().length > 0,
-        all: (parameters) => statement.all(...bind(parameters)),
-        run: (parameters) => statement.run(...bind(parameters)),
-        iterate: (parameters) => statement.iterate(...bind(parameters)),
-      };
+      // A closed database: prepare() throws the error that says so (an outage, see sqlite-errors.ts).
+      if (!database.isOpen) return prepareNew(sql);
+      let statement = statements.get(sql);
+      if (statement) {
+        statements.delete(sql);
+      } else {
+        statement = prepareNew(sql);
+        if (statements.size >= MAX_CACHED_STATEMENTS) {
+          const oldest = statements.keys().next().value;
+          if (oldest !== undefined) statements.delete(oldest);
+        }
+      }
+      statements.set(sql, statement);
+      return statement;
     },
   };
 }
