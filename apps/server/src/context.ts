@@ -1,8 +1,7 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseCookieHeader } from "@tollgate/auth";
 import type { TRPCRequestInfo } from "@trpc/server/http";
 import { refuseCredentialBatch } from "./batch-policy.js";
-import { type RequestInfo, readRequestInfo } from "./request-info.js";
+import { type RequestInfo, type RequestSource, readRequestInfo } from "./request-info.js";
 import type { RequestLog } from "./request-log.js";
 import type { Services } from "./services.js";
 
@@ -27,37 +26,43 @@ export interface Context {
   readonly cookies: RequestCookies;
   readonly authorization: string | undefined;
   readonly csrfHeader: string | undefined;
-  /** Adds Set-Cookie lines to the response (all calls of a batch share them). */
+  /**
+   * Adds Set-Cookie lines to the response (all calls of a batch share them).
+   * They go into the request's response headers, which every adapter
+   * (node:http, Fetch) copies onto its response: the same cookies everywhere.
+   */
   setCookies(lines: readonly string[]): void;
   setHeader(name: string, value: string): void;
   /** Filled by the auth middleware, for the request log. */
   readonly log: RequestLog;
 }
 
-export type CreateContext = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  info: TRPCRequestInfo,
-  log: RequestLog,
-) => Context;
+/** What an adapter hands to the context: the request, and headers it copies onto its response. */
+export interface ContextSource {
+  readonly request: RequestSource;
+  readonly responseHeaders: Headers;
+  readonly log: RequestLog;
+}
+
+export type CreateContext = (source: ContextSource, info: TRPCRequestInfo) => Context;
 
 export function createContextFactory(services: Services): CreateContext {
   const { config } = services;
   const requestInfoOptions = { trustProxy: config.trustProxy, host: config.host };
-  return (req, res, info, log) => {
+  return ({ request, responseHeaders, log }, info) => {
+    // Every router served with this context, the user's procedures included, gets the batch policy.
     refuseCredentialBatch(info);
-    const csrf = req.headers["x-csrf-token"];
     return {
       services,
-      request: readRequestInfo(req, requestInfoOptions),
-      cookies: new LazyCookies(req.headers.cookie),
-      authorization: req.headers.authorization,
-      csrfHeader: Array.isArray(csrf) ? csrf[0] : csrf,
+      request: readRequestInfo(request, requestInfoOptions),
+      cookies: new LazyCookies(request.header("cookie")),
+      authorization: request.header("authorization"),
+      csrfHeader: request.header("x-csrf-token"),
       setCookies(lines) {
-        for (const line of lines) res.appendHeader("Set-Cookie", line);
+        for (const line of lines) responseHeaders.append("Set-Cookie", line);
       },
       setHeader(name, value) {
-        res.setHeader(name, value);
+        responseHeaders.set(name, value);
       },
       log,
     };

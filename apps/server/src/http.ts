@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AnyTRPCRouter } from "@trpc/server";
 import { sql } from "kysely";
 import { MAX_BATCH_SIZE } from "./batch-policy.js";
 import { createContextFactory } from "./context.js";
 import { applyCors } from "./cors.js";
 import { JWKS_PATH, serveJwks } from "./jwks-route.js";
+import { nodeRequestSource } from "./request-info.js";
 import type { RequestLog } from "./request-log.js";
-import { appRouter } from "./routers/index.js";
 import type { Services } from "./services.js";
 import { serveStatic } from "./static-files.js";
 import { createTrpcHandler, type TrpcCall } from "./trpc-http.js";
@@ -14,11 +15,28 @@ import { createTrpcHandler, type TrpcCall } from "./trpc-http.js";
 interface TrpcRequest extends TrpcCall {
   readonly requestId: string;
   readonly log: RequestLog;
+  readonly responseHeaders: Headers;
 }
 
 /** Contract: bodies over 1 MiB are refused with 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-const TRPC_PREFIX = "/trpc/";
+export const TRPC_PREFIX = "/trpc/";
+
+/** Sent with every answer, on every adapter. */
+export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ["X-Content-Type-Options", "nosniff"],
+  ["Referrer-Policy", "no-referrer"],
+  ["Cross-Origin-Resource-Policy", "same-origin"],
+];
+
+/** The answer to a POST whose body is not JSON (415). */
+export const UNSUPPORTED_MEDIA_TYPE_BODY = {
+  error: {
+    message: "Content-Type must be application/json",
+    code: -32015,
+    data: { code: "UNSUPPORTED_MEDIA_TYPE", httpStatus: 415 },
+  },
+};
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -28,7 +46,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function isJson(contentType: string | undefined): boolean {
+export function isJson(contentType: string | undefined): boolean {
   return contentType?.split(";")[0]?.trim().toLowerCase() === "application/json";
 }
 
@@ -46,28 +64,41 @@ function pathnameOf(target: string | undefined): string | undefined {
   }
 }
 
-async function healthz(services: Services, res: ServerResponse): Promise<void> {
-  res.setHeader("Cache-Control", "no-store");
+/** GET /healthz on any transport: the status and the JSON body. */
+export async function checkHealth(services: Services): Promise<{ status: number; body: unknown }> {
   try {
     await sql`select 1`.execute(services.database.db);
     // "live": ended sessions are known in memory; "database": the channel is down, each token's session is read.
-    sendJson(res, 200, { status: "ok", revocations: services.auth.revocations.mode });
+    return { status: 200, body: { status: "ok", revocations: services.auth.revocations.mode } };
   } catch {
-    sendJson(res, 503, { status: "unavailable", reason: "database unreachable" });
+    return { status: 503, body: { status: "unavailable", reason: "database unreachable" } };
   }
 }
 
-/** The request listener: security headers, CORS, /healthz, /trpc and the demo page. */
-export function createRequestListener(services: Services) {
+async function healthz(services: Services, res: ServerResponse): Promise<void> {
+  res.setHeader("Cache-Control", "no-store");
+  const { status, body } = await checkHealth(services);
+  sendJson(res, status, body);
+}
+
+/**
+ * The request listener: security headers, CORS, /healthz, /trpc and the demo
+ * page. `router` is Tollgate's, or a user's router that merges it (createTollgate).
+ */
+export function createRequestListener(services: Services, router: AnyTRPCRouter) {
   const createContext = createContextFactory(services);
   const { logger, config } = services;
   const handleTrpc = createTrpcHandler({
-    router: appRouter,
+    router,
     maxBatchSize: MAX_BATCH_SIZE,
     maxBodySize: MAX_BODY_BYTES,
     // tRPC writes its own Vary header; Origin is appended so caches keep CORS answers apart.
     vary: "Origin",
-    createContext: (call: TrpcRequest, info) => createContext(call.req, call.res, info, call.log),
+    createContext: (call: TrpcRequest, info) =>
+      createContext(
+        { request: nodeRequestSource(call.req), responseHeaders: call.responseHeaders, log: call.log },
+        info,
+      ),
     onError({ error, path: procedure, call }) {
       if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE") {
         logger.error({ requestId: call.requestId, procedure, err: error.cause ?? error }, "procedure failed");
@@ -80,9 +111,7 @@ export function createRequestListener(services: Services) {
     const requestId = randomUUID();
     const log: RequestLog = { procedure: undefined, userId: undefined };
     res.setHeader("X-Request-Id", requestId);
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("Referrer-Policy", "no-referrer");
-    res.setHeader("Cross-Origin-Resource-Policy", "same-origin");
+    for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
     res.on("finish", () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       services.metrics.request(log.procedure, res.statusCode, durationMs);
@@ -111,15 +140,9 @@ export function createRequestListener(services: Services) {
         if (req.method === "POST" && !isJson(req.headers["content-type"])) {
           // Only JSON reaches a procedure: a form or text/plain POST (which a
           // foreign page can send without a CORS preflight) is refused here.
-          return sendJson(res, 415, {
-            error: {
-              message: "Content-Type must be application/json",
-              code: -32015,
-              data: { code: "UNSUPPORTED_MEDIA_TYPE", httpStatus: 415 },
-            },
-          });
+          return sendJson(res, 415, UNSUPPORTED_MEDIA_TYPE_BODY);
         }
-        await handleTrpc({ req, res, path, requestId, log });
+        await handleTrpc({ req, res, path, requestId, log, responseHeaders: new Headers() });
         return;
       }
       if (pathname === "/healthz") return await healthz(services, res);

@@ -1,8 +1,20 @@
 export { type App, type AppOptions, createApp } from "./app.js";
 export { ConfigError, parseConfig, type ServerConfig } from "./config.js";
+export type { Context } from "./context.js";
 export { type DatabaseHandle, openDatabase } from "./db/client.js";
 export { loadConfig } from "./env.js";
+export type { FetchHandler, FetchHandlerCallOptions } from "./fetch-handler.js";
 export type { PublicUser, SignedIn } from "./procedures/session-issuer.js";
 export type { AppRouter } from "./routers/index.js";
-export { appRouter } from "./routers/index.js";
-export { authedProcedure, mergeRouters, publicProcedure, router } from "./trpc.js";
+export { appRouter, appRouter as tollgateRouter } from "./routers/index.js";
+export { createTollgate, type FetchContextOptions, type Tollgate, type TollgateOptions } from "./tollgate.js";
+export {
+  authedProcedure,
+  credentialProcedure,
+  mergeRouters,
+  type ProcedureMeta,
+  protectedMutation,
+  publicProcedure,
+  router,
+  type Session,
+} from "./trpc.js";

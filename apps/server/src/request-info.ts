@@ -23,9 +23,45 @@ export interface RequestInfoOptions {
   readonly host: string;
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
+/** What request-info reads of a request, whatever the transport (node:http, Fetch). */
+export interface RequestSource {
+  /** A header's first value; `name` is lower-case. */
+  header(name: string): string | undefined;
+  /** The peer's address (the socket's), when the transport knows it. */
+  readonly remoteAddress: string | undefined;
+  /** Whether the connection itself is TLS. */
+  readonly encrypted: boolean;
+}
+
+/** A node:http request as a RequestSource. */
+export function nodeRequestSource(req: IncomingMessage): RequestSource {
+  return {
+    header(name) {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    },
+    get remoteAddress() {
+      return req.socket.remoteAddress;
+    },
+    get encrypted() {
+      return (req.socket as TLSSocket).encrypted === true;
+    },
+  };
+}
+
+/** A Fetch Request as a RequestSource; the client's address comes from the host (Hono, Bun, Next.js…). */
+export function fetchRequestSource(request: Request, clientAddress: string | undefined): RequestSource {
+  return {
+    header(name) {
+      const value = request.headers.get(name);
+      if (value === null) return name === "host" ? new URL(request.url).host : undefined;
+      return value;
+    },
+    remoteAddress: clientAddress,
+    get encrypted() {
+      return request.url.startsWith("https:");
+    },
+  };
 }
 
 /** The right-most entry of a comma list: the one our own proxy wrote. */
@@ -61,12 +97,12 @@ function trustedHost(hostname: string, configuredHost: string): boolean {
 }
 
 /** scheme://host the client addressed, when its Host may be trusted to name this server. */
-function ownOrigin(req: IncomingMessage, options: RequestInfoOptions): string | undefined {
-  const host = header(req, "host");
+function ownOrigin(req: RequestSource, options: RequestInfoOptions): string | undefined {
+  const host = req.header("host");
   const hostname = host === undefined ? undefined : hostnameOf(host);
   if (hostname === undefined || !trustedHost(hostname, options.host)) return undefined;
-  const forwardedProto = options.trustProxy ? lastEntry(header(req, "x-forwarded-proto"))?.toLowerCase() : undefined;
-  let scheme = (req.socket as TLSSocket).encrypted === true ? "https" : "http";
+  const forwardedProto = options.trustProxy ? lastEntry(req.header("x-forwarded-proto"))?.toLowerCase() : undefined;
+  let scheme = req.encrypted ? "https" : "http";
   if (forwardedProto === "https" || forwardedProto === "http") scheme = forwardedProto;
   return `${scheme}://${host}`;
 }
@@ -81,29 +117,29 @@ function ownOrigin(req: IncomingMessage, options: RequestInfoOptions): string | 
  * none of them, and the ones that do (sign-in, sessions, mutations' Origin
  * check) read each at most once.
  */
-class IncomingRequestInfo implements RequestInfo {
+class SourceRequestInfo implements RequestInfo {
   #ip: string | undefined;
   #requestOrigin: string | undefined | null = null;
   constructor(
-    private readonly req: IncomingMessage,
+    private readonly req: RequestSource,
     private readonly options: RequestInfoOptions,
   ) {}
   get ip(): string {
     if (this.#ip === undefined) {
-      const socketIp = normalizeIp(this.req.socket.remoteAddress ?? "") ?? "unknown";
-      const forwardedIp = this.options.trustProxy ? lastEntry(header(this.req, "x-forwarded-for")) : undefined;
+      const socketIp = normalizeIp(this.req.remoteAddress ?? "") ?? "unknown";
+      const forwardedIp = this.options.trustProxy ? lastEntry(this.req.header("x-forwarded-for")) : undefined;
       this.#ip = (forwardedIp && normalizeIp(forwardedIp)) || socketIp;
     }
     return this.#ip;
   }
   get userAgent(): string | null {
-    return header(this.req, "user-agent") ?? null;
+    return this.req.header("user-agent") ?? null;
   }
   get origin(): string | undefined {
-    return header(this.req, "origin");
+    return this.req.header("origin");
   }
   get secFetchSite(): string | undefined {
-    return header(this.req, "sec-fetch-site");
+    return this.req.header("sec-fetch-site");
   }
   get requestOrigin(): string | undefined {
     if (this.#requestOrigin === null) this.#requestOrigin = ownOrigin(this.req, this.options);
@@ -111,6 +147,6 @@ class IncomingRequestInfo implements RequestInfo {
   }
 }
 
-export function readRequestInfo(req: IncomingMessage, options: RequestInfoOptions): RequestInfo {
-  return new IncomingRequestInfo(req, options);
+export function readRequestInfo(req: RequestSource, options: RequestInfoOptions): RequestInfo {
+  return new SourceRequestInfo(req, options);
 }

@@ -31,6 +31,15 @@ export interface TrpcCall {
   readonly res: ServerResponse;
   /** The procedure path(s) after the prefix: `user.me`, or `a,b` for a batch. */
   readonly path: string;
+  /** Headers the procedures set (cookies, Retry-After), copied onto the response. */
+  readonly responseHeaders?: Headers;
+}
+
+/** Copies the procedures' headers (Set-Cookie lines one by one) onto the node response. */
+function copyResponseHeaders(res: ServerResponse, headers: Headers | undefined): void {
+  if (headers === undefined) return;
+  for (const line of headers.getSetCookie()) res.appendHeader("Set-Cookie", line);
+  for (const [name, value] of headers) if (name !== "set-cookie") res.setHeader(name, value);
 }
 
 export interface TrpcHandlerOptions<TRouter extends AnyTRPCRouter, TCall extends TrpcCall> {
@@ -210,6 +219,7 @@ export function createTrpcHandler<TRouter extends AnyTRPCRouter, TCall extends T
       res.end();
       return;
     }
+    copyResponseHeaders(res, call.responseHeaders);
     const shape = getTRPCErrorShape({
       config,
       error,
@@ -239,6 +249,7 @@ export function createTrpcHandler<TRouter extends AnyTRPCRouter, TCall extends T
         ...(handleError ? { onError: handleError } : {}),
       });
       if (res.statusCode === 200) res.statusCode = response.status;
+      copyResponseHeaders(res, call.responseHeaders);
       let streamed = false;
       let varied = false;
       for (const [name, value] of response.headers) {

@@ -1,0 +1,227 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createAuth, hashConcurrencyFor } from "@tollgate/auth";
+import type { AnyTRPCRouter } from "@trpc/server";
+import type { TRPCRequestInfo } from "@trpc/server/http";
+import type { Logger } from "pino";
+import { REFRESH_PATH, type ServerConfig } from "./config.js";
+import { type Context, createContextFactory } from "./context.js";
+import { type DatabaseHandle, openDatabase } from "./db/client.js";
+import { lockDataDir } from "./db/data-dir-lock.js";
+import { createFetchHandler, type FetchHandler } from "./fetch-handler.js";
+import { createRequestListener } from "./http.js";
+import { ensureInitialUser } from "./initial-user.js";
+import { createLogger } from "./logger.js";
+import { createMaintenance } from "./maintenance.js";
+import { createMetrics } from "./metrics/metrics.js";
+import { createMemoryAttemptStore } from "./rate-limit/memory-attempt-store.js";
+import { createSignInLimiter } from "./rate-limit/rate-limiter.js";
+import { createRedisAttemptStore } from "./rate-limit/redis-attempt-store.js";
+import { fetchRequestSource } from "./request-info.js";
+import { createRevocationFeed } from "./revocations/feed.js";
+import type { RetryPolicy } from "./revocations/postgres-feed.js";
+import { createRevocationPublisher } from "./revocations/publisher.js";
+import { authRouter } from "./routers/auth.js";
+import { appRouter } from "./routers/index.js";
+import { metaRouter } from "./routers/meta.js";
+import { userRouter } from "./routers/user.js";
+import type { Services } from "./services.js";
+import {
+  describeSigningKeyError,
+  signingKeyLocation,
+  signingKeyStoreFor,
+  startSigningKeyReload,
+} from "./signing-keys.js";
+import { createAuditLog } from "./stores/audit-log.js";
+import { createKyselySessionStore } from "./stores/session-store.js";
+import { createUserStore } from "./stores/user-store.js";
+import {
+  authedProcedure,
+  credentialProcedure,
+  mergeRouters,
+  protectedMutation,
+  publicProcedure,
+  router,
+} from "./trpc.js";
+
+/** Per-network failures allowed per window, across all usernames (password spraying). */
+const NETWORK_FAILURE_FACTOR = 20;
+/** Failures of one account across networks before progressive delay starts, as a multiple of LOGIN_MAX_FAILURES. */
+const ACCOUNT_FREE_FACTOR = 2;
+/** The longest wait progressive delay imposes between attempts on one account, seconds. */
+const ACCOUNT_MAX_DELAY = 30;
+
+export interface TollgateOptions {
+  readonly config: ServerConfig;
+  /** An open database; when omitted the config's is opened (and closed with the app). */
+  readonly database?: DatabaseHandle;
+  readonly logger?: Logger;
+  /** Clock for token and session expiry (tests). */
+  readonly now?: () => number;
+  /** Waits between reconnects of the PostgreSQL revocation channel (default 200 ms doubling to 5 s). */
+  readonly revocationRetry?: RetryPolicy;
+}
+
+/** What tRPC's fetch adapter hands to `createContext` (plus the client's address, which Fetch lacks). */
+export interface FetchContextOptions {
+  readonly req: Request;
+  readonly resHeaders: Headers;
+  readonly info: TRPCRequestInfo;
+  readonly clientAddress?: string;
+}
+
+/**
+ * Tollgate as a library: its routers to merge with yours, the procedure
+ * builders whose checks (Origin, CSRF, sign-in, revocation, batch policy)
+ * your procedures inherit, and handlers that serve the merged router on
+ * node:http or the Fetch API. The cookies the procedures set go through a
+ * headers object every handler copies, so every transport sets the same ones.
+ */
+export interface Tollgate {
+  readonly services: Services;
+  /** Tollgate's whole router (auth, user, meta): merge it with yours. */
+  readonly router: typeof appRouter;
+  /** Its parts, to mount elsewhere than at the top level. */
+  readonly routers: {
+    readonly auth: typeof authRouter;
+    readonly user: typeof userRouter;
+    readonly meta: typeof metaRouter;
+  };
+  /** Builders (the same values `@tollgate/server` exports, for routers defined at module level). */
+  readonly procedures: {
+    readonly router: typeof router;
+    readonly mergeRouters: typeof mergeRouters;
+    /** No sign-in; a mutation still needs an allowed Origin. */
+    readonly publicProcedure: typeof publicProcedure;
+    /** Signed in (`ctx.session`); a cookie-authenticated mutation also needs the session's CSRF header. */
+    readonly authedProcedure: typeof authedProcedure;
+    /** The same checks as authedProcedure, named for mutations. */
+    readonly protectedMutation: typeof protectedMutation;
+    /** Checks a password or code: never in a batch of several calls. */
+    readonly credentialProcedure: typeof credentialProcedure;
+  };
+  /** A context for tRPC's own fetch adapter (`fetchRequestHandler({ createContext })`). */
+  createContext(options: FetchContextOptions): Context;
+  /** A node:http listener serving `router` at /trpc (plus /healthz and /.well-known/jwks.json). */
+  nodeHandler(router: AnyTRPCRouter): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** A Fetch handler serving `router` at /trpc (plus /healthz). */
+  fetchHandler(router: AnyTRPCRouter): FetchHandler;
+  /** Stops background work, flushes the audit log, closes the database if Tollgate opened it. */
+  close(): Promise<void>;
+}
+
+export async function createTollgate(options: TollgateOptions): Promise<Tollgate> {
+  const { config } = options;
+
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const ownsDatabase = options.database === undefined;
+  const releaseLock = ownsDatabase && !config.databaseUrl ? lockDataDir(config.dataDir) : () => {};
+  let database: DatabaseHandle;
+  try {
+    database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+
+  const metrics = createMetrics({
+    enabled: config.metricsPort !== undefined,
+    database,
+    procedures: Object.keys(appRouter._def.procedures),
+  });
+  const signingKeyStore = signingKeyStoreFor(config, database);
+  const auth = await createAuth({
+    secret: config.authSecret,
+    previousSecrets: config.authSecretPrevious,
+    issuer: config.tokenIssuer,
+    audience: config.tokenAudience,
+    store: createKyselySessionStore(database.db),
+    accessTokenTtl: config.accessTokenTtl,
+    refreshTokenTtl: config.refreshTokenTtl,
+    sessionIdleTimeout: config.sessionIdleTimeout,
+    refreshReuseGrace: config.refreshReuseGrace,
+    cookies: {
+      secure: config.cookieSecure,
+      domain: config.cookieDomain,
+      sameSite: config.cookieSameSite,
+      refreshPath: REFRESH_PATH,
+    },
+    passwordHashing: {
+      concurrency: hashConcurrencyFor(config.threadPoolSize),
+      maxQueue: config.passwordHashQueue,
+      onSlotWait: metrics.hashSlotWait,
+    },
+    revocationPublisher: createRevocationPublisher(database, logger),
+    ...(options.now ? { now: options.now } : {}),
+    ...(signingKeyStore && config.accessTokenAlg !== "HS256"
+      ? { accessTokenSigning: { algorithm: config.accessTokenAlg, store: signingKeyStore } }
+      : {}),
+  }).catch((error: unknown) => {
+    throw describeSigningKeyError(error, signingKeyLocation(config, database.kind));
+  });
+  metrics.watchHashQueue(auth.passwords);
+  const now = options.now ?? Date.now;
+  const revocationFeed = createRevocationFeed({
+    database,
+    revocations: auth.revocations,
+    logger,
+    now,
+    retry: options.revocationRetry,
+  });
+  const attempts = config.redisUrl ? createRedisAttemptStore(config.redisUrl) : createMemoryAttemptStore();
+  const services: Services = {
+    config,
+    database,
+    auth,
+    users: createUserStore(database.db),
+    audit: createAuditLog(database.db, (err) => logger.error({ err }, "audit write failed")),
+    signInLimiter: createSignInLimiter(attempts, {
+      maxFailures: config.loginMaxFailures,
+      maxFailuresPerNetwork: config.loginMaxFailures * NETWORK_FAILURE_FACTOR,
+      window: config.loginWindow,
+      accountFreeAttempts: config.loginMaxFailures * ACCOUNT_FREE_FACTOR,
+      accountMaxDelay: ACCOUNT_MAX_DELAY,
+    }),
+    revocationFeed,
+    logger,
+    metrics,
+    now,
+  };
+  await ensureInitialUser(services);
+  const maintenance = createMaintenance(services);
+  await maintenance.start();
+  // Before listening: a restarted instance honours the revocations of the last access-token lifetime.
+  await revocationFeed.start();
+  const keyReload = startSigningKeyReload(auth.signingKeys, config.jwksMaxAge, logger);
+
+  const contextFactory = createContextFactory(services);
+  let closing: Promise<void> | undefined;
+  return {
+    services,
+    router: appRouter,
+    routers: { auth: authRouter, user: userRouter, meta: metaRouter },
+    procedures: { router, mergeRouters, publicProcedure, authedProcedure, protectedMutation, credentialProcedure },
+    createContext: ({ req, resHeaders, info, clientAddress }) =>
+      contextFactory(
+        {
+          request: fetchRequestSource(req, clientAddress),
+          responseHeaders: resHeaders,
+          log: { procedure: undefined, userId: undefined },
+        },
+        info,
+      ),
+    nodeHandler: (served) => createRequestListener(services, served),
+    fetchHandler: (served) => createFetchHandler(services, served, contextFactory),
+    close() {
+      closing ??= (async () => {
+        maintenance.stop();
+        keyReload.stop();
+        await revocationFeed.stop();
+        await services.audit.flush();
+        await services.signInLimiter.close();
+        if (ownsDatabase) await database.close();
+        releaseLock();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type HttpBindings, serve } from "@hono/node-server";
+import { Hono } from "hono";
+import type { ServerConfig } from "../../src/config.js";
+import { createTollgate, type Tollgate } from "../../src/tollgate.js";
+import { testConfig } from "../support/config.js";
+import { createTestDatabase } from "../support/databases.js";
+import type { TestClock } from "../support/server.js";
+import { conformanceRouter } from "./fixture-router.js";
+
+export interface ConformanceHost {
+  readonly url: string;
+  readonly tollgate: Tollgate;
+  createUser(username: string, password: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HostOptions {
+  readonly clock: TestClock;
+  readonly config?: Partial<ServerConfig>;
+}
+
+/** Serves the conformance router on a free port, through one of Tollgate's adapters. */
+export type StartHost = (options: HostOptions) => Promise<ConformanceHost>;
+
+type Listen = (tollgate: Tollgate) => Promise<{ url: string; stop: () => Promise<void> }>;
+
+function hostWith(listen: Listen): StartHost {
+  return async ({ clock, config }) => {
+    const testDb = await createTestDatabase("sqlite");
+    const database = await testDb.open();
+    const tollgate = await createTollgate({ config: testConfig(config), database, now: clock.now });
+    const { url, stop } = await listen(tollgate);
+    return {
+      url,
+      tollgate,
+      async createUser(username, password) {
+        const passwordHash = await tollgate.services.auth.passwords.hash(password);
+        await tollgate.services.users.create({ username, passwordHash });
+      },
+      async close() {
+        await stop();
+        await tollgate.close();
+        await database.close();
+        await testDb.drop();
+      },
+    };
+  };
+}
+
+function urlOf(address: AddressInfo): string {
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** node:http, through `tollgate.nodeHandler` (what `pnpm start` serves). */
+export const nodeHost: StartHost = hostWith(async (tollgate) => {
+  const server = createServer(tollgate.nodeHandler(conformanceRouter));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    url: urlOf(server.address() as AddressInfo),
+    stop: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
+});
+
+/** The Fetch handler mounted in Hono, served by @hono/node-server. */
+export const honoHost: StartHost = hostWith(async (tollgate) => {
+  const handle = tollgate.fetchHandler(conformanceRouter);
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  app.all("/trpc/*", (c) => handle(c.req.raw, { clientAddress: c.env.incoming.socket.remoteAddress }));
+  app.get("/healthz", (c) => handle(c.req.raw));
+  let address: AddressInfo | undefined;
+  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
+    address = info;
+  });
+  await once(server, "listening");
+  return {
+    url: urlOf(address ?? (server.address() as AddressInfo)),
+    stop: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        if ("closeAllConnections" in server) server.closeAllConnections();
+      }),
+  };
+});
