@@ -106,7 +106,16 @@ export function createRequestListener(services: Services, router: AnyTRPCRouter)
     },
   });
 
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  /**
+   * With `next` (Express, Connect: mount it at the root, before any body
+   * parser), requests for other paths go on untouched to the app's routes.
+   */
+  return async (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): Promise<void> => {
+    if (next !== undefined) {
+      const pathname = pathnameOf(req.url);
+      const ours = pathname?.startsWith(TRPC_PREFIX) || pathname === "/healthz" || pathname === JWKS_PATH;
+      if (!ours) return next();
+    }
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
     const log: RequestLog = { procedure: undefined, userId: undefined };

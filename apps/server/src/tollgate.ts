@@ -101,8 +101,14 @@ export interface Tollgate {
   };
   /** A context for tRPC's own fetch adapter (`fetchRequestHandler({ createContext })`). */
   createContext(options: FetchContextOptions): Context;
-  /** A node:http listener serving `router` at /trpc (plus /healthz and /.well-known/jwks.json). */
-  nodeHandler(router: AnyTRPCRouter): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /**
+   * A node:http listener serving `router` at /trpc (plus /healthz and
+   * /.well-known/jwks.json). Called with a third argument `next` it is
+   * Express/Connect middleware: other paths go on to the app's own routes.
+   */
+  nodeHandler(
+    router: AnyTRPCRouter,
+  ): (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => Promise<void>;
   /** A Fetch handler serving `router` at /trpc (plus /healthz). */
   fetchHandler(router: AnyTRPCRouter): FetchHandler;
   /** Stops background work, flushes the audit log, closes the database if Tollgate opened it. */

@@ -1,6 +1,24 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeConformance } from "./conformance/describe-conformance.js";
-import { honoHost, nodeHost } from "./conformance/hosts.js";
+import { type ConformanceHost, expressHost, honoHost, nodeHost } from "./conformance/hosts.js";
+import { createClock } from "./support/index.js";
 
 // One suite, every adapter: the same cookies, checks and errors whatever hosts Tollgate.
 describeConformance("node:http (nodeHandler)", nodeHost);
 describeConformance("the Fetch API (fetchHandler in Hono on @hono/node-server)", honoHost);
+describeConformance("Express 5 (nodeHandler as middleware)", expressHost);
+
+describe("nodeHandler as Express middleware", () => {
+  let host: ConformanceHost;
+  beforeAll(async () => {
+    host = await expressHost({ clock: createClock() });
+  });
+  afterAll(() => host?.close());
+
+  it("passes other paths on to the app's own routes, untouched", async () => {
+    const res = await fetch(`${host.url}/hello`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ from: "the app" });
+    expect(res.headers.get("x-request-id")).toBeNull();
+  });
+});

@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type HttpBindings, serve } from "@hono/node-server";
+import express from "express";
 import { Hono } from "hono";
 import type { ServerConfig } from "../../src/config.js";
 import { createTollgate, type Tollgate } from "../../src/tollgate.js";
@@ -86,6 +87,25 @@ export const honoHost: StartHost = hostWith(async (tollgate) => {
       new Promise<void>((done) => {
         server.close(() => done());
         if ("closeAllConnections" in server) server.closeAllConnections();
+      }),
+  };
+});
+
+/** Express 5, with Tollgate's handler as middleware at the root and a route of the app's own. */
+export const expressHost: StartHost = hostWith(async (tollgate) => {
+  const app = express();
+  app.use(tollgate.nodeHandler(conformanceRouter));
+  app.get("/hello", (_req, res) => {
+    res.json({ from: "the app" });
+  });
+  const server = app.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    url: urlOf(server.address() as AddressInfo),
+    stop: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
       }),
   };
 });
