@@ -1,5 +1,7 @@
 import type { AppRouter } from "@tollgate/server";
-import { createTRPCClient, httpBatchLink, httpLink, splitLink, type TRPCClient } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, type TRPCClient, type TRPCLink } from "@trpc/client";
+// biome-ignore lint/style/noRestrictedImports: a type only, erased from the bundle (the router constraint)
+import type { AnyTRPCRouter } from "@trpc/server";
 import { type CookieJarLike, type FetchLike, fetchWithCookieJar } from "./cookie-jar.js";
 import { createCrossTab } from "./cross-tab.js";
 import { csrfFromCookieString, csrfFromDocument } from "./csrf.js";
@@ -39,8 +41,15 @@ export interface TollgateClientOptions {
   readonly now?: () => number;
 }
 
-/** Every procedure of the Tollgate server, typed from its router. */
-export type TollgateClient = TRPCClient<AppRouter>;
+/**
+ * A router that includes Tollgate's: Tollgate's own (`AppRouter`), or an app's
+ * router that merges it with procedures of its own (`mergeRouters(tollgateRouter, notesRouter)`).
+ * The SDK relies on auth.login, auth.refresh and auth.logout being where Tollgate puts them.
+ */
+export type TollgateRouter = AnyTRPCRouter & { _def: { record: AppRouter["_def"]["record"] } };
+
+/** Every procedure of the server, typed from its router (Tollgate's by default). */
+export type TollgateClient<TRouter extends TollgateRouter = AppRouter> = TRPCClient<TRouter>;
 
 function absolute(url: string): string {
   if (/^https?:\/\//.test(url)) return url;
@@ -49,7 +58,15 @@ function absolute(url: string): string {
   return new URL(url, base).href;
 }
 
-export function createTollgateClient(options: TollgateClientOptions): TollgateClient {
+/**
+ * Tollgate's links, for any tRPC client (`createTRPCClient`, `@trpc/tanstack-react-query`'s
+ * `createTRPCContext`/`createTRPCOptionsProxy`): cookies with every call, the
+ * CSRF header on mutations, one shared refresh on UNAUTHORIZED and one retry,
+ * credential checks and auth.refresh sent alone. Put them last: the terminating link is theirs.
+ */
+export function tollgateLinks<TRouter extends TollgateRouter = AppRouter>(
+  options: TollgateClientOptions,
+): TRPCLink<TRouter>[] {
   const now = options.now ?? Date.now;
   const baseFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const jar = options.cookieJar;
@@ -70,6 +87,7 @@ export function createTollgateClient(options: TollgateClientOptions): TollgateCl
     }
     return headers;
   };
+  // The links never look at the router's types; Tollgate's routers have no transformer.
   const single = httpLink<AppRouter>({
     url: options.url,
     fetch: fetchWithCredentials,
@@ -119,5 +137,16 @@ export function createTollgateClient(options: TollgateClientOptions): TollgateCl
     now,
   });
 
-  return createTRPCClient<AppRouter>({ links: [refreshLink(refresher, now), terminating] });
+  return [refreshLink<TRouter>(refresher, now), terminating as unknown as TRPCLink<TRouter>];
+}
+
+/**
+ * A typed client. Generic over the server's router when the app adds
+ * procedures of its own: `createTollgateClient<AppRouter>({ url: "/trpc" })`
+ * with the app's `AppRouter` (it must include Tollgate's routers).
+ */
+export function createTollgateClient<TRouter extends TollgateRouter = AppRouter>(
+  options: TollgateClientOptions,
+): TollgateClient<TRouter> {
+  return createTRPCClient<TRouter>({ links: tollgateLinks<TRouter>(options) });
 }

@@ -1,5 +1,11 @@
 export type { CookieJarLike, FetchLike } from "./cookie-jar.js";
-export { createTollgateClient, type TollgateClient, type TollgateClientOptions } from "./create-client.js";
+export {
+  createTollgateClient,
+  type TollgateClient,
+  type TollgateClientOptions,
+  type TollgateRouter,
+  tollgateLinks,
+} from "./create-client.js";
 export { CSRF_COOKIE_NAMES, csrfFromCookieString } from "./csrf.js";
 export { TOLLGATE_ERROR_CODES, type TollgateErrorCode } from "./error-codes.js";
 export { authCodeOf, isUnauthorized } from "./errors.js";

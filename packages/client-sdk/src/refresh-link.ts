@@ -1,5 +1,6 @@
-import type { AppRouter } from "@tollgate/server";
 import type { TRPCLink } from "@trpc/client";
+// biome-ignore lint/style/noRestrictedImports: a type only, erased from the bundle (the router constraint)
+import type { AnyTRPCRouter } from "@trpc/server";
 // The observable helpers @trpc/client itself is built on (browser-safe, no server code).
 import { observable, type Unsubscribable } from "@trpc/server/observable";
 import { isUnauthorized } from "./errors.js";
@@ -20,7 +21,7 @@ function grantOf(data: unknown, context: unknown): Grant | undefined {
  * inside a 207 batch), wait for the one shared refresh, then retry that
  * operation once. Also tells the refresher about sign-ins and sign-outs.
  */
-export function refreshLink(refresher: Refresher, now: () => number): TRPCLink<AppRouter> {
+export function refreshLink<TRouter extends AnyTRPCRouter>(refresher: Refresher, now: () => number): TRPCLink<TRouter> {
   return () =>
     ({ op, next }) =>
       observable((observer) => {

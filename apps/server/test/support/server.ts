@@ -35,6 +35,8 @@ export interface TestServer {
 export interface StartOptions {
   readonly config?: Partial<ServerConfig>;
   readonly clock?: TestClock;
+  /** An app's router that merges Tollgate's (default: Tollgate's own). */
+  readonly router?: AppOptions["router"];
 }
 
 /** A real HTTP server on a free port over a database of its own. */
@@ -43,7 +45,12 @@ export async function startTestServer(backend: Backend, options: StartOptions = 
   const database = await testDb.open();
   const config = testConfig(options.config);
   const now = options.clock?.now;
-  const app = await createApp({ config, database, ...(now ? { now } : {}) });
+  const app = await createApp({
+    config,
+    database,
+    ...(now ? { now } : {}),
+    ...(options.router ? { router: options.router } : {}),
+  });
   const url = await app.listen(0, "127.0.0.1");
   const others: App[] = [];
   const ownDatabases: DatabaseHandle[] = [];
