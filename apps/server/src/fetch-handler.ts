@@ -120,7 +120,8 @@ export function createFetchHandler(
     const started = performance.now();
     const requestId = randomUUID();
     const log: RequestLog = { procedure: undefined, userId: undefined };
-    const headers = new Headers(SECURITY_HEADERS.map(([name, value]) => [name, value]));
+    const headers = new Headers();
+    for (const [name, value] of SECURITY_HEADERS) headers.set(name, value);
     headers.set("X-Request-Id", requestId);
     let response: Response;
     let pathname = "";
