@@ -75,6 +75,14 @@ export async function checkHealth(services: Services): Promise<{ status: number;
   }
 }
 
+/** Whether Tollgate's handlers answer this request target (/trpc/*, /healthz, the JWKS): what a host routes to them. */
+export function handlesTarget(target: string | undefined): boolean {
+  const pathname = pathnameOf(target);
+  return (
+    pathname !== undefined && (pathname.startsWith(TRPC_PREFIX) || pathname === "/healthz" || pathname === JWKS_PATH)
+  );
+}
+
 async function healthz(services: Services, res: ServerResponse): Promise<void> {
   res.setHeader("Cache-Control", "no-store");
   const { status, body } = await checkHealth(services);
@@ -111,11 +119,7 @@ export function createRequestListener(services: Services, router: AnyTRPCRouter)
    * parser), requests for other paths go on untouched to the app's routes.
    */
   return async (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): Promise<void> => {
-    if (next !== undefined) {
-      const pathname = pathnameOf(req.url);
-      const ours = pathname?.startsWith(TRPC_PREFIX) || pathname === "/healthz" || pathname === JWKS_PATH;
-      if (!ours) return next();
-    }
+    if (next !== undefined && !handlesTarget(req.url)) return next();
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
     const log: RequestLog = { procedure: undefined, userId: undefined };

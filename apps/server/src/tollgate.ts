@@ -8,7 +8,7 @@ import { type Context, createContextFactory } from "./context.js";
 import { type DatabaseHandle, openDatabase } from "./db/client.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
 import { createFetchHandler, type FetchHandler } from "./fetch-handler.js";
-import { createRequestListener } from "./http.js";
+import { createRequestListener, handlesTarget } from "./http.js";
 import { ensureInitialUser } from "./initial-user.js";
 import { createLogger } from "./logger.js";
 import { createMaintenance } from "./maintenance.js";
@@ -109,6 +109,11 @@ export interface Tollgate {
   nodeHandler(
     router: AnyTRPCRouter,
   ): (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => Promise<void>;
+  /**
+   * Whether the handlers answer this request target (`/trpc/*`, `/healthz`,
+   * `/.well-known/jwks.json`): for hosts that route first (a Fastify onRequest hook).
+   */
+  handles(target: string): boolean;
   /** A Fetch handler serving `router` at /trpc (plus /healthz). */
   fetchHandler(router: AnyTRPCRouter): FetchHandler;
   /** Stops background work, flushes the audit log, closes the database if Tollgate opened it. */
@@ -216,6 +221,7 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
         info,
       ),
     nodeHandler: (served) => createRequestListener(services, served),
+    handles: handlesTarget,
     fetchHandler: (served) => createFetchHandler(services, served, contextFactory),
     close() {
       closing ??= (async () => {

@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type HttpBindings, serve } from "@hono/node-server";
 import express from "express";
+import Fastify from "fastify";
 import { Hono } from "hono";
 import type { ServerConfig } from "../../src/config.js";
 import { createTollgate, type Tollgate } from "../../src/tollgate.js";
@@ -108,4 +109,18 @@ export const expressHost: StartHost = hostWith(async (tollgate) => {
         server.closeAllConnections();
       }),
   };
+});
+
+/** Fastify 5: an onRequest hook hands Tollgate's paths to the node handler before Fastify parses a body. */
+export const fastifyHost: StartHost = hostWith(async (tollgate) => {
+  const handle = tollgate.nodeHandler(conformanceRouter);
+  const app = Fastify();
+  app.addHook("onRequest", async (request, reply) => {
+    if (!tollgate.handles(request.url)) return;
+    reply.hijack();
+    await handle(request.raw, reply.raw);
+  });
+  app.get("/hello", async () => ({ from: "the app" }));
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  return { url, stop: () => app.close() };
 });
