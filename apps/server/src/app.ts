@@ -1,6 +1,5 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { AnyTRPCRouter } from "@trpc/server";
 import { createMetricsListener } from "./metrics/metrics-listener.js";
 import type { Services } from "./services.js";
 import { createTollgate, type TollgateOptions } from "./tollgate.js";
@@ -19,10 +18,8 @@ export interface App {
   close(): Promise<void>;
 }
 
-export interface AppOptions extends TollgateOptions {
-  /** The router to serve: Tollgate's, or one merging it with more (default: Tollgate's). */
-  readonly router?: AnyTRPCRouter;
-}
+/** `router`: the router to serve, Tollgate's or one merging it with more (default: Tollgate's). */
+export type AppOptions = TollgateOptions;
 
 /** The standalone server: createTollgate served on node:http (with the demo page), the way `pnpm start` runs it. */
 export async function createApp(options: AppOptions): Promise<App> {

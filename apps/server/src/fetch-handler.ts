@@ -12,6 +12,7 @@ import {
   TRPC_PREFIX,
   UNSUPPORTED_MEDIA_TYPE_BODY,
 } from "./http.js";
+import { JWKS_PATH, jwksAnswer } from "./jwks-route.js";
 import { fetchRequestSource } from "./request-info.js";
 import type { RequestLog } from "./request-log.js";
 import type { Services } from "./services.js";
@@ -135,6 +136,10 @@ export function createFetchHandler(
         headers.set("Cache-Control", "no-store");
         const health = await checkHealth(services);
         response = json(health.status, health.body, headers);
+      } else if (pathname === JWKS_PATH) {
+        const answer = jwksAnswer(services, request.method);
+        for (const [name, value] of answer.headers) headers.set(name, value);
+        response = new Response(answer.body ?? null, { status: answer.status, headers });
       } else {
         response = json(404, { error: "Not found" }, headers);
       }

@@ -51,6 +51,11 @@ const ACCOUNT_FREE_FACTOR = 2;
 const ACCOUNT_MAX_DELAY = 30;
 
 export interface TollgateOptions {
+  /**
+   * The router you will serve (Tollgate's merged with yours): its procedures
+   * are the metrics' procedure labels (others count as `unknown`). Default: Tollgate's.
+   */
+  readonly router?: AnyTRPCRouter;
   readonly config: ServerConfig;
   /** An open database; when omitted the config's is opened (and closed with the app). */
   readonly database?: DatabaseHandle;
@@ -114,7 +119,7 @@ export interface Tollgate {
    * `/.well-known/jwks.json`): for hosts that route first (a Fastify onRequest hook).
    */
   handles(target: string): boolean;
-  /** A Fetch handler serving `router` at /trpc (plus /healthz). */
+  /** A Fetch handler serving `router` at /trpc (plus /healthz and /.well-known/jwks.json). */
   fetchHandler(router: AnyTRPCRouter): FetchHandler;
   /** Stops background work, flushes the audit log, closes the database if Tollgate opened it. */
   close(): Promise<void>;
@@ -137,7 +142,7 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
   const metrics = createMetrics({
     enabled: config.metricsPort !== undefined,
     database,
-    procedures: Object.keys(appRouter._def.procedures),
+    procedures: Object.keys((options.router ?? appRouter)._def.procedures),
   });
   const signingKeyStore = signingKeyStoreFor(config, database);
   const auth = await createAuth({

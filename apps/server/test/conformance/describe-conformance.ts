@@ -186,10 +186,13 @@ export function describeConformance(adapter: string, start: StartHost): void {
       expect(ok.status).toBe(200);
     });
 
-    it("serves /healthz", async () => {
+    it("serves /healthz, and the JWKS route (404 with HS256: no public key)", async () => {
       const res = await fetch(`${host.url}/healthz`);
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ status: "ok" });
+      const jwks = await fetch(`${host.url}/.well-known/jwks.json`);
+      expect(jwks.status).toBe(404);
+      expect(await jwks.json()).toEqual({ error: "Not found" });
     });
   });
 }
