@@ -1,0 +1,36 @@
+import { type HttpBindings, serve } from "@hono/node-server";
+import { createTollgate, type Tollgate, type TollgateOptions } from "@tollgate/server";
+import { Hono } from "hono";
+import type { Kysely } from "kysely";
+import { appRouter } from "./app.js";
+import { migrateNotes } from "./notes-migrations.js";
+
+/** The same merged router on the Fetch adapter, in Hono on @hono/node-server. */
+export async function startNotesOnHono(
+  options: TollgateOptions,
+  port: number,
+  hostname: string,
+): Promise<{ tollgate: Tollgate; url: string; close(): Promise<void> }> {
+  const tollgate = await createTollgate({ ...options, router: appRouter });
+  await migrateNotes(tollgate.services.database.db as unknown as Kysely<unknown>);
+  const handle = tollgate.fetchHandler(appRouter);
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  app.all("/trpc/*", (c) => handle(c.req.raw, { clientAddress: c.env.incoming.socket.remoteAddress }));
+  app.get("/healthz", (c) => handle(c.req.raw));
+  app.get("/", (c) => c.text("Notes API on Hono: /trpc"));
+  let closeServer: () => Promise<void> = async () => {};
+  const url = await new Promise<string>((resolve) => {
+    const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
+      resolve(`http://${hostname}:${info.port}`);
+    });
+    closeServer = () => new Promise<void>((done) => server.close(() => done()));
+  });
+  return {
+    tollgate,
+    url,
+    async close() {
+      await closeServer();
+      await tollgate.close();
+    },
+  };
+}
