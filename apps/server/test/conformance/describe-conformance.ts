@@ -162,6 +162,20 @@ export function describeConformance(adapter: string, start: StartHost): void {
       expect(malformed.status).toBe(400);
     });
 
+    it("limits failed sign-ins: 429 TOO_MANY_REQUESTS with Retry-After (a header set through the context)", async () => {
+      await host.createUser("mallory-target", PASSWORD);
+      const browser = new TestBrowser(host.url);
+      const statuses: number[] = [];
+      let last: Awaited<ReturnType<TestBrowser["login"]>> | undefined;
+      for (let i = 0; i < 6; i++) {
+        last = await browser.login("mallory-target", "wrong guess");
+        statuses.push(last.status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+      expect(errorOf(last as NonNullable<typeof last>).data.code).toBe("TOO_MANY_REQUESTS");
+      expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(0);
+    });
+
     it("refuses a body over 1 MiB with 413", async () => {
       const browser = new TestBrowser(host.url);
       const big = JSON.stringify({ username: "a", password: "x".repeat(1024 * 1024 + 1) });
