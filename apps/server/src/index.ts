@@ -18,3 +18,4 @@ export {
   router,
   type Session,
 } from "./trpc.js";
+export { userProcedure } from "./user-procedure.js";

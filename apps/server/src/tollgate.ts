@@ -42,6 +42,7 @@ import {
   publicProcedure,
   router,
 } from "./trpc.js";
+import { userProcedure } from "./user-procedure.js";
 
 /** Per-network failures allowed per window, across all usernames (password spraying). */
 const NETWORK_FAILURE_FACTOR = 20;
@@ -99,6 +100,8 @@ export interface Tollgate {
     readonly publicProcedure: typeof publicProcedure;
     /** Signed in (`ctx.session`); a cookie-authenticated mutation also needs the session's CSRF header. */
     readonly authedProcedure: typeof authedProcedure;
+    /** authedProcedure with `ctx.user` (the signed-in user, one database read per call). */
+    readonly userProcedure: typeof userProcedure;
     /** The same checks as authedProcedure, named for mutations. */
     readonly protectedMutation: typeof protectedMutation;
     /** Checks a password or code: never in a batch of several calls. */
@@ -215,7 +218,15 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
     services,
     router: appRouter,
     routers: { auth: authRouter, user: userRouter, meta: metaRouter },
-    procedures: { router, mergeRouters, publicProcedure, authedProcedure, protectedMutation, credentialProcedure },
+    procedures: {
+      router,
+      mergeRouters,
+      publicProcedure,
+      authedProcedure,
+      userProcedure,
+      protectedMutation,
+      credentialProcedure,
+    },
     createContext: ({ req, resHeaders, info, clientAddress }) =>
       contextFactory(
         {

@@ -6,6 +6,7 @@ import {
   router,
   type AppRouter as TollgateAppRouter,
   tollgateRouter,
+  userProcedure,
 } from "@tollgate/server";
 import { createTRPCClient } from "@trpc/client";
 import { describe, expectTypeOf, it } from "vitest";
@@ -19,6 +20,21 @@ const notesRouter = router({
 });
 const appRouter = mergeRouters(tollgateRouter, notesRouter);
 type AppRouter = typeof appRouter;
+
+describe("procedure builders type the context", () => {
+  it("ctx.session in authedProcedure, ctx.user in userProcedure", () => {
+    authedProcedure.query(({ ctx }) => {
+      expectTypeOf(ctx.session.userId).toEqualTypeOf<string>();
+      expectTypeOf(ctx.session.via).toEqualTypeOf<"bearer" | "cookie">();
+      // @ts-expect-error: authedProcedure does not read the user
+      void ctx.user;
+    });
+    userProcedure.query(({ ctx }) => {
+      expectTypeOf(ctx.user.username).toEqualTypeOf<string>();
+      expectTypeOf(ctx.session.sessionId).toEqualTypeOf<string>();
+    });
+  });
+});
 
 describe("a client over an app's router that includes Tollgate's", () => {
   const api = createTollgateClient<AppRouter>({ url: "/trpc" });

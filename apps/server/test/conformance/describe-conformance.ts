@@ -55,9 +55,11 @@ export function describeConformance(adapter: string, start: StartHost): void {
       expect((await browser.query("user.me")).status).toBe(200);
       expect((await browser.mutation("notes.add", { text: "hello" })).status).toBe(200);
       expect(data(await browser.query("notes.list"))).toEqual(["hello"]);
+      expect(data<{ username: string }>(await browser.query("whoami")).username).toMatch(/^user\d+$/);
       const anonymous = new TestBrowser(host.url);
       const refused = await anonymous.query("notes.list");
       expect(refused.status).toBe(401);
+      expect((await anonymous.query("whoami")).status).toBe(401);
       expect(errorOf(refused).data.code).toBe("UNAUTHORIZED");
     });
 

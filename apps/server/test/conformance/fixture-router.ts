@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { authedProcedure, mergeRouters, protectedMutation, publicProcedure, router } from "../../src/index.js";
+import {
+  authedProcedure,
+  mergeRouters,
+  protectedMutation,
+  publicProcedure,
+  router,
+  userProcedure,
+} from "../../src/index.js";
 import { appRouter as tollgateRouter } from "../../src/routers/index.js";
 
 /**
@@ -21,6 +28,8 @@ const notesRouter = router({
     clear: authedProcedure.mutation(({ ctx }) => notes.delete(ctx.session.userId)),
   }),
   ping: publicProcedure.mutation(() => "pong" as const),
+  /** ctx.user: the signed-in user, typed. */
+  whoami: userProcedure.query(({ ctx }) => ({ username: ctx.user.username, sessionId: ctx.session.sessionId })),
 });
 
 export const conformanceRouter = mergeRouters(tollgateRouter, notesRouter);
