@@ -2,7 +2,7 @@ import { createTollgate, loadConfig } from "@tollgate/server";
 import express from "express";
 import { appRouter } from "./app-router.js";
 
-const tollgate = await createTollgate({ config: loadConfig() });
+const tollgate = await createTollgate({ config: loadConfig(), router: appRouter });
 const app = express();
 // At the root and before any body parser: it answers /trpc/*, /healthz and the JWKS, and passes the rest on.
 app.use(tollgate.nodeHandler(appRouter));

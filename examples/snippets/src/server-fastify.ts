@@ -2,7 +2,7 @@ import { createTollgate, loadConfig } from "@tollgate/server";
 import Fastify from "fastify";
 import { appRouter } from "./app-router.js";
 
-const tollgate = await createTollgate({ config: loadConfig() });
+const tollgate = await createTollgate({ config: loadConfig(), router: appRouter });
 const handle = tollgate.nodeHandler(appRouter);
 const app = Fastify();
 // onRequest: before Fastify reads the body, Tollgate's paths go to Tollgate.

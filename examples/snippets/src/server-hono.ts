@@ -3,7 +3,7 @@ import { createTollgate, loadConfig } from "@tollgate/server";
 import { Hono } from "hono";
 import { appRouter } from "./app-router.js";
 
-const tollgate = await createTollgate({ config: loadConfig() });
+const tollgate = await createTollgate({ config: loadConfig(), router: appRouter });
 const handle = tollgate.fetchHandler(appRouter); // (Request) => Promise<Response>
 
 const app = new Hono<{ Bindings: HttpBindings }>();

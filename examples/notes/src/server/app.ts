@@ -16,7 +16,7 @@ export type AppRouter = typeof appRouter;
 
 /** Tollgate with the notes router on one node:http server; `webRoot` (config) serves the built page. */
 export async function createNotesApp(options: TollgateOptions): Promise<{ tollgate: Tollgate; server: Server }> {
-  const tollgate = await createTollgate(options);
+  const tollgate = await createTollgate({ ...options, router: appRouter });
   await migrateNotes(tollgate.services.database.db as unknown as Kysely<unknown>);
   return { tollgate, server: createServer(tollgate.nodeHandler(appRouter)) };
 }
