@@ -128,6 +128,18 @@ export interface Tollgate {
   close(): Promise<void>;
 }
 
+/**
+ * Opens the database (or takes `database`), runs Tollgate's migrations,
+ * starts its background work, and returns what an app needs to build on it:
+ *
+ * ```ts
+ * const appRouter = mergeRouters(tollgateRouter, router({ notes: notesRouter }));
+ * const tollgate = await createTollgate({ config: loadConfig(), router: appRouter });
+ * createServer(tollgate.nodeHandler(appRouter)).listen(3000);   // or tollgate.fetchHandler(appRouter)
+ * ```
+ *
+ * See the README, "Add Tollgate to your app".
+ */
 export async function createTollgate(options: TollgateOptions): Promise<Tollgate> {
   const { config } = options;
 
