@@ -11,6 +11,9 @@ export interface UsersTable {
   first_name: Generated<string>;
   last_name: Generated<string>;
   password_hash: string;
+  /** Optional; unique ignoring case, stored as given. */
+  email: ColumnType<string | null, string | null | undefined, string | null>;
+  email_verified: Flag;
   is_active: Flag;
   created_at: Timestamp;
   updated_at: Timestamp;

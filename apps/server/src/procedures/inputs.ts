@@ -6,4 +6,10 @@ export const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
 
 export const loginInput = z.object({ username, password }).strict();
 export const revokeSessionInput = z.object({ id: z.string().min(1).max(64) }).strict();
+export const personName = z.string().max(150);
+export const email = z.email().max(254);
+
+export const updateProfileInput = z
+  .object({ firstName: personName.optional(), lastName: personName.optional(), email: email.nullable().optional() })
+  .strict();
 export const changePasswordInput = z.object({ currentPassword: password, newPassword: password }).strict();

@@ -1,4 +1,4 @@
-import { AuthError } from "@tollgate/auth";
+import { AuthError, checkPasswordPolicy } from "@tollgate/auth";
 import { audit } from "../procedures/audit.js";
 import { changePasswordInput } from "../procedures/inputs.js";
 import { startSession } from "../procedures/session-issuer.js";
@@ -17,6 +17,8 @@ export const changePassword = protectedCredentialMutation
     const { auth, users } = ctx.services;
     const user = await users.findById(ctx.session.userId);
     if (!user?.isActive) throw new AuthError("ACCOUNT_INACTIVE", "The account no longer exists or is inactive");
+    // Before the check: a refused new password costs no attempt.
+    checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
     const valid = await limitedCheck(ctx, { username: user.username }, async () => {
       const check = await auth.passwords.verify(input.currentPassword, user.passwordHash, { signal });
       return check.valid;
