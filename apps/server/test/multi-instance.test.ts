@@ -57,6 +57,7 @@ describe.runIf(runOnPostgres)("two instances on one PostgreSQL database", () => 
         "0002_sessions_revoked_at",
         "0003_signing_keys",
         "0004_user_email",
+        "0005_account_mail",
       ]);
       for (const handle of both) await handle.close();
     } finally {

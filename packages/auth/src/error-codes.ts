@@ -30,6 +30,8 @@ export const AUTH_ERROR_CODES = [
    * use. One code for both, and the message does not say which (see README).
    */
   "ACCOUNT_EXISTS",
+  /** A mailed link's token is unknown, expired, already used or for another purpose. */
+  "LINK_INVALID",
   /** A session id that is not one of the caller's. */
   "SESSION_NOT_FOUND",
   /** Too many attempts for this account or client; see Retry-After. */

@@ -8,6 +8,7 @@ import {
 } from "@tollgate/auth";
 import { z } from "zod";
 import type { DatabaseHandle } from "../db/client.js";
+import { createAccountTokenStore } from "../stores/account-token-store.js";
 import { createUserStore, EmailTakenError, UsernameTakenError } from "../stores/user-store.js";
 import { importDjangoUsers } from "./django-import.js";
 import { type KeyCommandContext, keyStatus, rotateKeys } from "./keys.js";
@@ -106,6 +107,8 @@ export async function runCommand(command: string, flags: Flags, context: Command
       if (!(await users.replacePasswordHash(user.id, user.passwordHash, await hasher.hash(password)))) {
         throw new CliError(`The password of ${user.username} changed meanwhile; run the command again`);
       }
+      // A password change voids every mailed link of the user.
+      await createAccountTokenStore(database.db).voidAll(user.id);
       const ended = await sessions.revokeAllForUser(user.id, "password_changed");
       io.print(`Password of ${user.username} changed; ${ended} session(s) ended`);
       return;

@@ -12,4 +12,8 @@ export const email = z.email().max(254);
 export const updateProfileInput = z
   .object({ firstName: personName.optional(), lastName: personName.optional(), email: email.nullable().optional() })
   .strict();
+/** A mailed link's token (256 bits, base64url); the store checks its exact shape. */
+export const linkToken = z.string().min(1).max(128);
+export const requestPasswordResetInput = z.object({ email }).strict();
+export const resetPasswordInput = z.object({ token: linkToken, newPassword: password }).strict();
 export const changePasswordInput = z.object({ currentPassword: password, newPassword: password }).strict();

@@ -1,4 +1,5 @@
 import { AuthError, checkPasswordPolicy } from "@tollgate/auth";
+import { passwordChangedMail } from "../mail/templates.js";
 import { audit } from "../procedures/audit.js";
 import { changePasswordInput } from "../procedures/inputs.js";
 import { startSession } from "../procedures/session-issuer.js";
@@ -29,7 +30,9 @@ export const changePassword = protectedCredentialMutation
     if (!(await users.replacePasswordHash(user.id, user.passwordHash, hash))) {
       throw new AuthError("PASSWORD_CHANGED_CONCURRENTLY", "The password was changed meanwhile; try again");
     }
+    await ctx.services.tokens.voidAll(user.id);
     const ended = await auth.sessions.revokeAllForUser(user.id, "password_changed");
+    if (user.email) await ctx.services.mailer.enqueue(passwordChangedMail(user.email, user.username));
     const { signedIn, sessionId } = await startSession(ctx, user);
     await audit(ctx, {
       event: "password_changed",

@@ -2,6 +2,7 @@ import { router } from "../trpc.js";
 import { login } from "./auth-login.js";
 import { changePassword } from "./auth-password.js";
 import { refresh } from "./auth-refresh.js";
+import { requestPasswordReset, resetPassword } from "./auth-reset.js";
 import { logout, logoutAll, revokeSession, session, sessions } from "./auth-sessions.js";
 
 export const authRouter = router({
@@ -13,4 +14,6 @@ export const authRouter = router({
   sessions,
   revokeSession,
   changePassword,
+  requestPasswordReset,
+  resetPassword,
 });

@@ -5,4 +5,5 @@ export * from "./http-client.js";
 export * from "./main-process.js";
 export * from "./server.js";
 export * from "./signing-keys.js";
+export * from "./smtp.js";
 export * from "./throwaway-postgres.js";

@@ -35,6 +35,8 @@ export interface TestServer {
 export interface StartOptions {
   readonly config?: Partial<ServerConfig>;
   readonly clock?: TestClock;
+  /** App options such as the mail sender's polling and backoff. */
+  readonly app?: Pick<AppOptions, "mailRetry">;
 }
 
 /** A real HTTP server on a free port over a database of its own. */
@@ -43,7 +45,7 @@ export async function startTestServer(backend: Backend, options: StartOptions = 
   const database = await testDb.open();
   const config = testConfig(options.config);
   const now = options.clock?.now;
-  const app = await createApp({ config, database, ...(now ? { now } : {}) });
+  const app = await createApp({ config, database, ...options.app, ...(now ? { now } : {}) });
   const url = await app.listen(0, "127.0.0.1");
   const others: App[] = [];
   const ownDatabases: DatabaseHandle[] = [];
@@ -57,6 +59,7 @@ export async function startTestServer(backend: Backend, options: StartOptions = 
       const another = await createApp({
         config: { ...config, ...overrides },
         database: ownDatabase ?? database,
+        ...options.app,
         ...appOptions,
         ...(now ? { now } : {}),
       });
