@@ -30,6 +30,10 @@ export const AUTH_ERROR_CODES = [
    * use. One code for both, and the message does not say which (see README).
    */
   "ACCOUNT_EXISTS",
+  /** auth.signUp while SIGNUP=closed. */
+  "SIGNUP_CLOSED",
+  /** EMAIL_VERIFICATION=required and the address is not confirmed yet (said only after a right password). */
+  "EMAIL_NOT_VERIFIED",
   /** A mailed link's token is unknown, expired, already used or for another purpose. */
   "LINK_INVALID",
   /** A session id that is not one of the caller's. */

@@ -16,4 +16,8 @@ export const updateProfileInput = z
 export const linkToken = z.string().min(1).max(128);
 export const requestPasswordResetInput = z.object({ email }).strict();
 export const resetPasswordInput = z.object({ token: linkToken, newPassword: password }).strict();
+export const signUpInput = z
+  .object({ username, email, password, firstName: personName.optional(), lastName: personName.optional() })
+  .strict();
+export const verifyEmailInput = z.object({ token: linkToken }).strict();
 export const changePasswordInput = z.object({ currentPassword: password, newPassword: password }).strict();

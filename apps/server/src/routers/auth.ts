@@ -4,6 +4,7 @@ import { changePassword } from "./auth-password.js";
 import { refresh } from "./auth-refresh.js";
 import { requestPasswordReset, resetPassword } from "./auth-reset.js";
 import { logout, logoutAll, revokeSession, session, sessions } from "./auth-sessions.js";
+import { requestEmailVerification, signUp, verifyEmail } from "./auth-signup.js";
 
 export const authRouter = router({
   login,
@@ -16,4 +17,7 @@ export const authRouter = router({
   changePassword,
   requestPasswordReset,
   resetPassword,
+  signUp,
+  requestEmailVerification,
+  verifyEmail,
 });

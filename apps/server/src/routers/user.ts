@@ -3,7 +3,8 @@ import type { Context } from "../context.js";
 import { audit } from "../procedures/audit.js";
 import { updateProfileInput } from "../procedures/inputs.js";
 import { publicUser } from "../procedures/session-issuer.js";
-import { EmailTakenError, type User } from "../stores/user-store.js";
+import { sendEmailChangedMail, sendVerificationMail } from "../procedures/verification-mail.js";
+import { EmailTakenError, sameEmail, type User } from "../stores/user-store.js";
 import { authedProcedure, protectedMutation, router } from "../trpc.js";
 
 /** user.me's answer (the same as the user of a sign-in). */
@@ -30,8 +31,12 @@ export const userRouter = router({
     }
     if (!result) throw new AuthError("ACCOUNT_INACTIVE", "The account no longer exists or is inactive");
     const { user, previousEmail } = result;
-    const emailChanged =
-      input.email !== undefined && (previousEmail ?? "").toLowerCase() !== (user.email ?? "").toLowerCase();
+    const emailChanged = input.email !== undefined && !sameEmail(previousEmail, user.email);
+    if (emailChanged) {
+      // The new address is confirmed by its link; the old one is told.
+      await sendVerificationMail(ctx, user);
+      if (previousEmail) await sendEmailChangedMail(ctx, previousEmail, user);
+    }
     await audit(ctx, {
       event: "profile_updated",
       userId: user.id,
