@@ -156,6 +156,7 @@ describe("embedded SQLite", () => {
       "0003_signing_keys",
       "0004_user_email",
       "0005_account_mail",
+      "0006_setup_tokens",
     ]);
   });
 
@@ -311,6 +312,7 @@ describe.each(backends())("migration 0002 (sessions.revoked_at index) on %s", (b
       "0003_signing_keys",
       "0004_user_email",
       "0005_account_mail",
+      "0006_setup_tokens",
     ]);
     const since = new Date("2026-03-01T00:00:00.000Z");
     expect(await createKyselySessionStore(handle.db).revokedSince(since)).toEqual([{ id: "before-0002", revokedAt }]);

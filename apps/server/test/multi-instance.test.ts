@@ -58,6 +58,7 @@ describe.runIf(runOnPostgres)("two instances on one PostgreSQL database", () => 
         "0003_signing_keys",
         "0004_user_email",
         "0005_account_mail",
+        "0006_setup_tokens",
       ]);
       for (const handle of both) await handle.close();
     } finally {

@@ -100,13 +100,17 @@ export function showFlow(
  * taken out of the address bar before anything else runs: it stays out of the
  * history and of any Referer.
  */
-const LINK_PATHS: Record<string, "reset" | "verify"> = { "/reset-password": "reset", "/verify-email": "verify" };
+const LINK_PATHS: Record<string, "reset" | "verify" | "setup"> = {
+  "/reset-password": "reset",
+  "/verify-email": "verify",
+  "/setup": "setup",
+};
 
-export function takeLinkToken(): { kind: "reset" | "verify"; token: string } | undefined {
+export function takeLinkToken(): { kind: "reset" | "verify" | "setup"; token: string } | undefined {
   const { pathname, search } = window.location;
   const kind = LINK_PATHS[pathname];
   if (!kind) return undefined;
   const token = new URLSearchParams(search).get("token");
   window.history.replaceState(null, "", "/");
-  return token ? { kind, token } : undefined;
+  return token || kind === "setup" ? { kind, token: token ?? "" } : undefined;
 }

@@ -160,6 +160,42 @@ function showReset(token: string): void {
   );
 }
 
+function showSetup(token: string): void {
+  showFlow(
+    "setup",
+    "Create the first account",
+    [
+      { name: "username", label: "Choose a username", autocomplete: "username" },
+      { name: "email", label: "Email address (optional)", type: "email", autocomplete: "email", required: false },
+      {
+        name: "password",
+        label: "Choose a password (8 characters or more)",
+        type: "password",
+        autocomplete: "new-password",
+      },
+    ],
+    "Create account",
+    (flow) => {
+      const email = flow.value("email");
+      api.auth.setup
+        .mutate({
+          token,
+          username: flow.value("username"),
+          password: flow.value("password"),
+          ...(email ? { email } : {}),
+        })
+        .then(async ({ user }) => {
+          await signedIn(user);
+          showNotice("The first account is ready.");
+        })
+        .catch((error: unknown) => flow.fail(errorText(error)));
+    },
+    "While no account exists, the server prints a one-time setup link in its start log " +
+      '("No user yet: create the first account at …/setup?token=…"); open that link here. ' +
+      "It works once, for one hour; restart the server for a new one.",
+  );
+}
+
 function verify(token: string): void {
   api.auth.verifyEmail.mutate({ token }).then(
     () => {
@@ -184,6 +220,9 @@ const link = takeLinkToken();
 if (link?.kind === "reset") {
   showNotice(undefined);
   showReset(link.token);
+} else if (link?.kind === "setup") {
+  showNotice(undefined);
+  showSetup(link.token);
 } else if (link?.kind === "verify") {
   verify(link.token);
 } else {

@@ -1,5 +1,11 @@
 import { fileURLToPath } from "node:url";
-import { startSmtpServer, startTestServer, type TestServer, type TestSmtpServer } from "@tollgate/server/testing";
+import {
+  announceFirstRunSetup,
+  startSmtpServer,
+  startTestServer,
+  type TestServer,
+  type TestSmtpServer,
+} from "@tollgate/server/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.js";
@@ -27,6 +33,21 @@ describe("account page in headless Chromium: sign up, verify, forgot password, r
 
   const signedInAs = (page: Page) => page.getByTestId("username").textContent();
   const notice = (page: Page) => page.locator("#notice").textContent();
+
+  it("first run: the setup link from the start log creates the first account (the page says where the link is)", async () => {
+    const link = await announceFirstRunSetup(server.app.services, server.url);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(link ?? "");
+    expect(page.url()).toBe(`${server.url}/`);
+    const form = page.locator("#setup");
+    await expect.poll(() => form.textContent()).toMatch(/prints a one-time setup link in its start log/);
+    await form.getByLabel("Choose a username").fill("root");
+    await form.getByLabel("Choose a password").fill("the root passphrase");
+    await form.getByRole("button", { name: "Create account" }).click();
+    await expect.poll(() => signedInAs(page)).toBe("root");
+    await context.close();
+  });
 
   it("signs up, follows the mailed links (tokens leave the address bar), resets and signs in with the new password", async () => {
     const context = await browser.newContext();

@@ -84,6 +84,14 @@ export interface MailOutboxTable {
   last_error: string | null;
 }
 
+/** The first-run setup link's token, hashed. */
+export interface SetupTokensTable {
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -91,6 +99,7 @@ export interface Database {
   signing_keys: SigningKeysTable;
   account_tokens: AccountTokensTable;
   mail_outbox: MailOutboxTable;
+  setup_tokens: SetupTokensTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -19,5 +19,15 @@ export const resetPasswordInput = z.object({ token: linkToken, newPassword: pass
 export const signUpInput = z
   .object({ username, email, password, firstName: personName.optional(), lastName: personName.optional() })
   .strict();
+export const setupInput = z
+  .object({
+    token: linkToken,
+    username,
+    email: email.optional(),
+    password,
+    firstName: personName.optional(),
+    lastName: personName.optional(),
+  })
+  .strict();
 export const verifyEmailInput = z.object({ token: linkToken }).strict();
 export const changePasswordInput = z.object({ currentPassword: password, newPassword: password }).strict();

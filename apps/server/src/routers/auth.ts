@@ -4,6 +4,7 @@ import { changePassword } from "./auth-password.js";
 import { refresh } from "./auth-refresh.js";
 import { requestPasswordReset, resetPassword } from "./auth-reset.js";
 import { logout, logoutAll, revokeSession, session, sessions } from "./auth-sessions.js";
+import { setup } from "./auth-setup.js";
 import { requestEmailVerification, signUp, verifyEmail } from "./auth-signup.js";
 
 export const authRouter = router({
@@ -20,4 +21,5 @@ export const authRouter = router({
   signUp,
   requestEmailVerification,
   verifyEmail,
+  setup,
 });

@@ -13,10 +13,10 @@ export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
 
 /** 32 random bytes (256 bits), base64url: what goes in the link. */
 const TOKEN_BYTES = 32;
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+export const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 /** Only this is stored: the token has 256 random bits, so a plain SHA-256 cannot be reversed or guessed. */
-function hashToken(token: string): string {
+export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 

@@ -65,6 +65,8 @@ function toUser(row: UserRow): UserWithHash {
 export interface UserStore {
   findByUsername(username: string): Promise<UserWithHash | undefined>;
   findById(id: string): Promise<UserWithHash | undefined>;
+  /** Whether any user exists (first run: none). */
+  any(): Promise<boolean>;
   /** The user with this address, ignoring case. */
   findByEmail(email: string): Promise<UserWithHash | undefined>;
   /** Throws UsernameTakenError / EmailTakenError when the username / address exists (ignoring case). */
@@ -88,6 +90,9 @@ export function createUserStore(db: Kysely<Database>): UserStore {
         .where(sql<string>`lower(username)`, "=", username.toLowerCase())
         .executeTakeFirst();
       return row && toUser(row);
+    },
+    async any() {
+      return (await db.selectFrom("users").select("id").limit(1).executeTakeFirst()) !== undefined;
     },
     async findByEmail(email) {
       const row = await db

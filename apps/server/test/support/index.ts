@@ -1,3 +1,4 @@
+export { announceFirstRunSetup } from "../../src/first-run.js";
 export * from "./cli.js";
 export * from "./config.js";
 export * from "./databases.js";
