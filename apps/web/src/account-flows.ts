@@ -11,6 +11,7 @@ export interface Field {
   readonly type?: string;
   readonly autocomplete: string;
   readonly required?: boolean;
+  readonly value?: string;
 }
 
 export interface FlowForm {
@@ -28,6 +29,9 @@ export function showFlow(
   submit: string,
   onSubmit: (form: FlowForm) => void,
   intro?: string,
+  onBack: () => void = () => {
+    view.form.hidden = false;
+  },
 ): FlowForm {
   view.form.hidden = true;
   view.profile.hidden = true;
@@ -52,6 +56,7 @@ export function showFlow(
     input.type = field.type ?? "text";
     input.autocomplete = field.autocomplete as AutoFill;
     input.required = field.required ?? true;
+    input.value = field.value ?? "";
     input.maxLength = field.type === "password" ? 1024 : 254;
     inputs.set(field.name, input);
     form.append(label, input);
@@ -66,7 +71,7 @@ export function showFlow(
   cancel.addEventListener("click", () => {
     view.accountFlow.hidden = true;
     view.accountFlow.replaceChildren();
-    view.form.hidden = false;
+    onBack();
   });
   const actions = document.createElement("div");
   actions.className = "actions";

@@ -160,6 +160,47 @@ function showReset(token: string): void {
   );
 }
 
+view.editProfile.addEventListener("click", () => {
+  api.user.me
+    .query()
+    .then((me) => {
+      showFlow(
+        "edit-profile",
+        "Edit profile",
+        [
+          { name: "firstName", label: "First name", autocomplete: "given-name", required: false, value: me.firstName },
+          { name: "lastName", label: "Last name", autocomplete: "family-name", required: false, value: me.lastName },
+          {
+            name: "email",
+            label: "Email address",
+            type: "email",
+            autocomplete: "email",
+            required: false,
+            value: me.email ?? "",
+          },
+        ],
+        "Save profile",
+        (flow) => {
+          const email = flow.value("email");
+          api.user.updateProfile
+            .mutate({ firstName: flow.value("firstName"), lastName: flow.value("lastName"), email: email || null })
+            .then(async (user) => {
+              await signedIn(user);
+              showNotice(
+                user.email && !user.emailVerified ? `Saved. We mailed a confirmation link to ${user.email}.` : "Saved.",
+              );
+            })
+            .catch((error: unknown) => flow.fail(errorText(error)));
+        },
+        undefined,
+        () => {
+          view.profile.hidden = false;
+        },
+      );
+    })
+    .catch(report);
+});
+
 function showSetup(token: string): void {
   showFlow(
     "setup",

@@ -26,6 +26,7 @@ export const view = {
   profileUsername: element<HTMLSpanElement>("profile-username"),
   profileName: element<HTMLSpanElement>("profile-name"),
   profileEmail: element<HTMLSpanElement>("profile-email"),
+  editProfile: element<HTMLButtonElement>("edit-profile"),
   forgotPassword: element<HTMLButtonElement>("forgot-password"),
   createAccount: element<HTMLButtonElement>("create-account"),
   accountFlow: element<HTMLElement>("account-flow"),

@@ -102,6 +102,17 @@ describe("account page in headless Chromium: sign up, verify, forgot password, r
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => signedInAs(page)).toBe("lena");
 
+    // Profile edit: names, and a new address that needs confirming.
+    await page.getByRole("button", { name: "Edit profile" }).click();
+    const edit = page.locator("#edit-profile");
+    await edit.getByLabel("First name").fill("Lena");
+    await edit.getByLabel("Email address").fill("lena@example.net");
+    await edit.getByRole("button", { name: "Save profile" }).click();
+    await expect.poll(() => page.locator("#profile-name").textContent()).toBe("Lena");
+    await expect.poll(() => page.locator("#profile-email").textContent()).toBe("lena@example.net (not confirmed yet)");
+    await smtp.waitFor("lena@example.net", /Confirm your email address/);
+    await smtp.waitFor("lena@example.org", /Your email address was changed/);
+
     // No request the page made carried a link's token in a Referer.
     for (const line of requests) expect(line.split(" ")[1] ?? "").not.toContain("token=");
     await context.close();
