@@ -11,6 +11,8 @@ export interface Mailer {
    * auth.requestPasswordReset); a failure is logged. close() waits for it.
    */
   defer(task: () => Promise<void>): void;
+  /** Deletes mails sent before `before` (their bodies hold links). */
+  purgeSent(before: Date): Promise<number>;
   /** Waits for deferred tasks (app shutdown). */
   settle(): Promise<void>;
 }
@@ -29,6 +31,7 @@ export function createMailer(outbox: MailOutboxStore, sender: OutboxSender, logg
         .finally(() => pending.delete(run));
       pending.add(run);
     },
+    purgeSent: (before) => outbox.purgeSent(before),
     async settle() {
       while (pending.size > 0) await Promise.all(pending);
     },
