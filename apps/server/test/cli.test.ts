@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -115,6 +115,22 @@ describe.each(backends())("CLI on %s, beside a running server", (backend) => {
     expect(taken.stderr.trim()).toBe("A user with the address NINA@example.org already exists");
     const weakSet = await cli(["user:set-password", "--username", "nina", "--password-stdin"], env, "nina\n");
     expect(weakSet.stderr.trim()).toBe("The password must have at least 8 characters");
+    const set = await cli(
+      ["user:set-password", "--username", "nina", "--password-stdin"],
+      env,
+      "nina's new passphrase\n",
+    );
+    expect(set.code).toBe(0);
+    // The "password changed" mail goes into the outbox; the running server sends it (here: an .eml file).
+    const mailDir = join(env.DATA_DIR ?? "", "mail");
+    const mails = () =>
+      existsSync(mailDir) ? readdirSync(mailDir).map((file) => readFileSync(join(mailDir, file), "utf8")) : [];
+    await expect
+      .poll(
+        () => mails().filter((eml) => /^To: nina@example\.org$/im.test(eml) && /Your password was changed/.test(eml)),
+        { timeout: 8000, interval: 200 },
+      )
+      .toHaveLength(1);
   });
 });
 

@@ -8,7 +8,9 @@ import {
 } from "@tollgate/auth";
 import { z } from "zod";
 import type { DatabaseHandle } from "../db/client.js";
+import { passwordChangedMail } from "../mail/templates.js";
 import { createAccountTokenStore } from "../stores/account-token-store.js";
+import { createMailOutboxStore } from "../stores/mail-outbox-store.js";
 import { createUserStore, EmailTakenError, UsernameTakenError } from "../stores/user-store.js";
 import { importDjangoUsers } from "./django-import.js";
 import { type KeyCommandContext, keyStatus, rotateKeys } from "./keys.js";
@@ -110,6 +112,8 @@ export async function runCommand(command: string, flags: Flags, context: Command
       // A password change voids every mailed link of the user.
       await createAccountTokenStore(database.db).voidAll(user.id);
       const ended = await sessions.revokeAllForUser(user.id, "password_changed");
+      // Into the outbox: a running server (or the next one to start) sends it.
+      if (user.email) await createMailOutboxStore(database.db).enqueue(passwordChangedMail(user.email, user.username));
       io.print(`Password of ${user.username} changed; ${ended} session(s) ended`);
       return;
     }
