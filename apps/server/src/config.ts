@@ -107,6 +107,15 @@ const variables = z
     METRICS_PORT: optional.pipe(z.coerce.number<string>().int().min(0).max(65535).optional()),
     PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(100_000).default(64),
     UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
+    SIGNUP: z.enum(["open", "closed"], { error: "must be open or closed" }).default("closed"),
+    EMAIL_VERIFICATION: z.enum(["off", "required"], { error: "must be off or required" }).default("off"),
+    SMTP_URL: optional.pipe(
+      z
+        .string()
+        .regex(/^smtps?:\/\/[^/\s]+/, "must be an smtp:// or smtps:// URL")
+        .optional(),
+    ),
+    MAIL_FROM: optional.pipe(z.string().max(320).optional()),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
@@ -124,6 +133,10 @@ const variables = z
     if (env.DATABASE_URL && !env.AUTH_SECRET) require("AUTH_SECRET", "DATABASE_URL is set");
     // Without it the server's own origin comes from the Host header, which only loopback requests may be trusted for.
     if (env.NODE_ENV === "production" && !env.PUBLIC_ORIGIN) require("PUBLIC_ORIGIN", "NODE_ENV=production");
+    // Password reset (always on) and sign-up mail links; .eml files are for development only.
+    if (env.NODE_ENV === "production" && !env.SMTP_URL) {
+      require("SMTP_URL", `NODE_ENV=production (password reset${env.SIGNUP === "open" ? " and sign-up" : ""} send mail)`);
+    }
     if (env.ACCESS_TOKEN_PRIVATE_JWKS !== undefined) {
       if (env.ACCESS_TOKEN_ALG === "HS256") {
         ctx.addIssue({
@@ -183,6 +196,13 @@ const schema = variables.transform((e) => ({
   /** Port of the Prometheus listener (GET /metrics) on HOST; undefined: no metrics; 0: a free port. */
   metricsPort: e.METRICS_PORT,
   logLevel: e.LOG_LEVEL,
+  /** open: anyone may call auth.signUp. */
+  signup: e.SIGNUP,
+  /** required: sign-in needs a verified address. */
+  emailVerification: e.EMAIL_VERIFICATION,
+  /** smtp:// or smtps:// URL; undefined: mails are written as .eml files under DATA_DIR/mail/. */
+  smtpUrl: e.SMTP_URL,
+  mailFrom: e.MAIL_FROM ?? "Tollgate <no-reply@localhost>",
   /** libuv's thread pool (set by the start scripts): password hashing takes all but two of its threads. */
   threadPoolSize: e.UV_THREADPOOL_SIZE,
   /** Password checks allowed to wait for a hashing slot; beyond it, 503 with Retry-After at once. */

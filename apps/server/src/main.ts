@@ -2,6 +2,7 @@ import { ConfigError } from "./config.js";
 import { DataDirLockedError } from "./db/data-dir-lock.js";
 import { PreviousVersionDataError } from "./db/previous-version.js";
 import { loadConfig } from "./env.js";
+import { announceFirstRunSetup } from "./first-run.js";
 import { nodeVersionProblem } from "./node-version.js";
 
 async function main(): Promise<void> {
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     { url, database: app.services.database.kind, demo: Boolean(config.webRoot), metrics: app.metricsUrl },
     `Tollgate listening on ${url}`,
   );
+  await announceFirstRunSetup(app.services, url);
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");

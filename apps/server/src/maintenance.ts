@@ -11,8 +11,8 @@ export interface Maintenance {
 }
 
 /**
- * Background upkeep, hourly: sessions that ended over a week ago and audit
- * entries past their retention are deleted, and the password hasher learns
+ * Background upkeep, hourly: sessions that ended over a week ago, audit
+ * entries past their retention and link tokens used or expired a week ago are deleted, and the password hasher learns
  * whether imported Django hashes remain (their verification time is padded
  * onto every other sign-in until none do).
  */
@@ -25,9 +25,13 @@ export function createMaintenance(services: Services): Maintenance {
   }
 
   async function purge(): Promise<void> {
+    const weekAgo = new Date(services.now() - 7 * 86_400_000);
     const [sessions, entries] = await Promise.all([
       auth.sessions.purgeEnded(),
       audit.purgeOlderThan(new Date(services.now() - AUDIT_RETENTION_MS)),
+      // Used or expired link tokens, and mails sent a week ago (their bodies hold links).
+      services.tokens.purge(weekAgo),
+      services.mailer.purgeSent(weekAgo),
     ]);
     if (sessions > 0 || entries > 0) logger.info({ sessions, auditEntries: entries }, "ended sessions purged");
   }

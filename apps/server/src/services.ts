@@ -2,9 +2,11 @@ import type { Auth } from "@tollgate/auth";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
+import type { Mailer } from "./mail/mailer.js";
 import type { Metrics } from "./metrics/metrics.js";
 import type { SignInLimiter } from "./rate-limit/rate-limiter.js";
 import type { RevocationFeed } from "./revocations/feed.js";
+import type { AccountTokenStore } from "./stores/account-token-store.js";
 import type { AuditLog } from "./stores/audit-log.js";
 import type { UserStore } from "./stores/user-store.js";
 
@@ -20,6 +22,12 @@ export interface Services {
   readonly users: UserStore;
   readonly audit: AuditLog;
   readonly signInLimiter: SignInLimiter;
+  /** auth.requestPasswordReset: per address and per client network. */
+  readonly resetLimiter: SignInLimiter;
+  /** Single-use tokens of mailed links. */
+  readonly tokens: AccountTokenStore;
+  /** Mail through the outbox. */
+  readonly mailer: Mailer;
   /** Other processes' revocations into `auth.revocations` (LISTEN/NOTIFY, or polling the embedded database). */
   readonly revocationFeed: RevocationFeed;
   readonly logger: Logger;

@@ -19,6 +19,9 @@ const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/** Paths of mailed links, answered with the account page itself. */
+const ACCOUNT_PAGE_PATHS = new Set(["/", "/reset-password", "/verify-email", "/setup"]);
+
 /** Serves the built demo page from `root`; returns false when the path is not a file there. */
 export async function serveStatic(
   root: string,
@@ -33,7 +36,7 @@ export async function serveStatic(
   } catch {
     return false; // malformed percent-encoding: not a file of ours
   }
-  const relative = pathname === "/" ? "index.html" : decoded.replace(/^\/+/, "");
+  const relative = ACCOUNT_PAGE_PATHS.has(pathname) ? "index.html" : decoded.replace(/^\/+/, "");
   if (relative.includes("\0")) return false;
   const base = resolve(root);
   const file = normalize(join(base, relative));
@@ -45,6 +48,8 @@ export async function serveStatic(
   res.setHeader("Content-Length", info.size);
   res.setHeader("Content-Security-Policy", PAGE_CSP);
   res.setHeader("X-Frame-Options", "DENY");
+  // A link's token never leaves in a Referer header.
+  res.setHeader("Referrer-Policy", "no-referrer");
   // Hashed asset names never change content; the page itself is always revalidated.
   res.setHeader("Cache-Control", relative.startsWith("assets/") ? "public, max-age=31536000, immutable" : "no-cache");
   if (req.method === "HEAD") {

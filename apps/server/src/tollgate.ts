@@ -11,6 +11,9 @@ import { createFetchHandler, type FetchHandler } from "./fetch-handler.js";
 import { createRequestListener, handlesTarget } from "./http.js";
 import { ensureInitialUser } from "./initial-user.js";
 import { createLogger } from "./logger.js";
+import { createMailer } from "./mail/mailer.js";
+import { createOutboxSender, type OutboxSenderOptions } from "./mail/outbox-sender.js";
+import { createMailTransport } from "./mail/transport.js";
 import { createMaintenance } from "./maintenance.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { createMemoryAttemptStore } from "./rate-limit/memory-attempt-store.js";
@@ -31,7 +34,9 @@ import {
   signingKeyStoreFor,
   startSigningKeyReload,
 } from "./signing-keys.js";
+import { createAccountTokenStore } from "./stores/account-token-store.js";
 import { createAuditLog } from "./stores/audit-log.js";
+import { createMailOutboxStore } from "./stores/mail-outbox-store.js";
 import { createKyselySessionStore } from "./stores/session-store.js";
 import { createUserStore } from "./stores/user-store.js";
 import {
@@ -50,6 +55,10 @@ const NETWORK_FAILURE_FACTOR = 20;
 const ACCOUNT_FREE_FACTOR = 2;
 /** The longest wait progressive delay imposes between attempts on one account, seconds. */
 const ACCOUNT_MAX_DELAY = 30;
+/** auth.requestPasswordReset: requests per (address, client network), per client network, and the window in seconds. */
+const RESET_REQUESTS_PER_ADDRESS = 3;
+const RESET_REQUESTS_PER_NETWORK = 20;
+const RESET_WINDOW = 900;
 
 export interface TollgateOptions {
   /**
@@ -65,6 +74,8 @@ export interface TollgateOptions {
   readonly now?: () => number;
   /** Waits between reconnects of the PostgreSQL revocation channel (default 200 ms doubling to 5 s). */
   readonly revocationRetry?: RetryPolicy;
+  /** Polling and backoff of the mail outbox sender (tests shorten them). */
+  readonly mailRetry?: OutboxSenderOptions;
 }
 
 /** What tRPC's fetch adapter hands to `createContext` (plus the client's address, which Fetch lacks). */
@@ -199,6 +210,9 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
     retry: options.revocationRetry,
   });
   const attempts = config.redisUrl ? createRedisAttemptStore(config.redisUrl) : createMemoryAttemptStore();
+  const outbox = createMailOutboxStore(database.db, now);
+  const mailTransport = createMailTransport(config, logger);
+  const outboxSender = createOutboxSender(outbox, mailTransport, logger, now, options.mailRetry);
   const services: Services = {
     config,
     database,
@@ -212,6 +226,16 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
       accountFreeAttempts: config.loginMaxFailures * ACCOUNT_FREE_FACTOR,
       accountMaxDelay: ACCOUNT_MAX_DELAY,
     }),
+    resetLimiter: createSignInLimiter(attempts, {
+      keyPrefix: "reset",
+      maxFailures: RESET_REQUESTS_PER_ADDRESS,
+      maxFailuresPerNetwork: RESET_REQUESTS_PER_NETWORK,
+      window: RESET_WINDOW,
+      accountFreeAttempts: RESET_REQUESTS_PER_ADDRESS * 2,
+      accountMaxDelay: ACCOUNT_MAX_DELAY,
+    }),
+    tokens: createAccountTokenStore(database.db, now),
+    mailer: createMailer(outbox, outboxSender, logger),
     revocationFeed,
     logger,
     metrics,
@@ -220,6 +244,7 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
   await ensureInitialUser(services);
   const maintenance = createMaintenance(services);
   await maintenance.start();
+  outboxSender.start();
   // Before listening: a restarted instance honours the revocations of the last access-token lifetime.
   await revocationFeed.start();
   const keyReload = startSigningKeyReload(auth.signingKeys, config.jwksMaxAge, logger);
@@ -255,6 +280,9 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
       closing ??= (async () => {
         maintenance.stop();
         keyReload.stop();
+        await services.mailer.settle();
+        await outboxSender.stop();
+        mailTransport.close();
         await revocationFeed.stop();
         await services.audit.flush();
         await services.signInLimiter.close();

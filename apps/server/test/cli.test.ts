@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,7 +46,7 @@ describe.each(backends())("CLI on %s, beside a running server", (backend) => {
     expect((await browser.login("mallory", "first password")).status).toBe(200);
     expect(data(await browser.query("user.me"))).toMatchObject({ username: "mallory", firstName: "Mal" });
 
-    const again = await cli(["user:create", "--username", "MALLORY", "--password-stdin"], env, "x\n");
+    const again = await cli(["user:create", "--username", "MALLORY", "--password-stdin"], env, "another password\n");
     expect(again.code).toBe(1);
     expect(again.stderr.trim()).toBe("A user named MALLORY already exists");
   });
@@ -82,13 +82,65 @@ describe.each(backends())("CLI on %s, beside a running server", (backend) => {
     const empty = await cli(["user:create", "--username", "y", "--password-stdin"], env, "\n");
     expect(empty.code).toBe(1);
   });
+
+  it("user:create --email stores the address (verified: the operator vouches) and applies the password policy", async () => {
+    const weak = await cli(["user:create", "--username", "nina", "--password-stdin"], env, "password1\n");
+    expect(weak.code).toBe(1);
+    expect(weak.stderr.trim()).toBe("The password is one of the most common passwords; choose another");
+    const short = await cli(["user:create", "--username", "nina", "--password-stdin"], env, "short\n");
+    expect(short.stderr.trim()).toBe("The password must have at least 8 characters");
+    const same = await cli(
+      ["user:create", "--username", "nina", "--email", "Nina@Example.org", "--password-stdin"],
+      env,
+      "nina@example.org\n",
+    );
+    expect(same.stderr.trim()).toBe("The password must not be the email address");
+    const bad = await cli(["user:create", "--username", "nina", "--email", "nope", "--password-stdin"], env, "x\n");
+    expect(bad.stderr.trim()).toBe("--email must be an email address");
+    const created = await cli(
+      ["user:create", "--username", "nina", "--email", "Nina@Example.org", "--password-stdin"],
+      env,
+      "nina's passphrase\n",
+    );
+    expect(created.stderr).toBe("");
+    expect(created.code).toBe(0);
+    const browser = new TestBrowser(server.url);
+    expect((await browser.login("nina", "nina's passphrase")).status).toBe(200);
+    expect(data(await browser.query("user.me"))).toMatchObject({ email: "Nina@Example.org", emailVerified: true });
+    const taken = await cli(
+      ["user:create", "--username", "nina2", "--email", "NINA@example.org", "--password-stdin"],
+      env,
+      "nina's passphrase\n",
+    );
+    expect(taken.stderr.trim()).toBe("A user with the address NINA@example.org already exists");
+    const weakSet = await cli(["user:set-password", "--username", "nina", "--password-stdin"], env, "nina\n");
+    expect(weakSet.stderr.trim()).toBe("The password must have at least 8 characters");
+    const set = await cli(
+      ["user:set-password", "--username", "nina", "--password-stdin"],
+      env,
+      "nina's new passphrase\n",
+    );
+    expect(set.code).toBe(0);
+    // The "password changed" mail goes into the outbox; the running server sends it (here: an .eml file).
+    const mailDir = join(env.DATA_DIR ?? "", "mail");
+    const mails = () =>
+      existsSync(mailDir) ? readdirSync(mailDir).map((file) => readFileSync(join(mailDir, file), "utf8")) : [];
+    await expect
+      .poll(
+        () => mails().filter((eml) => /^To: nina@example\.org$/im.test(eml) && /Your password was changed/.test(eml)),
+        { timeout: 8000, interval: 200 },
+      )
+      .toHaveLength(1);
+  });
 });
 
 describe("CLI on a new embedded database", () => {
   it("two CLI processes starting together on an empty DATA_DIR migrate it once and both succeed", async () => {
     const env = { DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-cli-new-")) };
     const results = await Promise.all(
-      ["ada", "bob"].map((name) => cli(["user:create", "--username", name, "--password-stdin"], env, "pw\n")),
+      ["ada", "bob"].map((name) =>
+        cli(["user:create", "--username", name, "--password-stdin"], env, `${name} passphrase\n`),
+      ),
     );
     for (const result of results) {
       expect(result.stderr).toBe("");

@@ -55,6 +55,11 @@ describe("configuration", () => {
     [{ DATABASE_URL: "postgres://db.example/app" }, "AUTH_SECRET"],
     [{ NODE_ENV: "production", AUTH_SECRET: "s".repeat(32) }, "PUBLIC_ORIGIN"],
     [{ TOKEN_ISSUER: "x".repeat(300) }, "TOKEN_ISSUER"],
+    // Password reset (and sign-up) mail: .eml files are for development only.
+    [{ NODE_ENV: "production", AUTH_SECRET: "s".repeat(32), PUBLIC_ORIGIN: "https://a.example" }, "SMTP_URL"],
+    [{ SMTP_URL: "http://mail.example" }, "SMTP_URL"],
+    [{ SIGNUP: "maybe" }, "SIGNUP"],
+    [{ EMAIL_VERIFICATION: "yes" }, "EMAIL_VERIFICATION"],
     [{ UV_THREADPOOL_SIZE: "0" }, "UV_THREADPOOL_SIZE"],
     [{ METRICS_PORT: "abc" }, "METRICS_PORT"],
     [{ METRICS_PORT: "-1" }, "METRICS_PORT"],

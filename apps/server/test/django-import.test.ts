@@ -44,6 +44,9 @@ describe.runIf(process.env.TEST_DATABASE_URL)("importing users from a Django dat
       await client.query(insert, ["nopass", "!unusablepasswordmarker", "", "", true]);
       await client.query(insert, ["bcrypt", "bcrypt_sha256$$2b$12$abcdefghijklmnopqrstuv", "", "", true]);
       await client.query(insert, ["broken", "pbkdf2_sha256$1000$onlythree", "", "", true]);
+      await client.query("UPDATE auth_user SET email = 'Olivia@Example.org' WHERE username = 'olivia'");
+      // Django does not make addresses unique: the second holder is imported without it.
+      await client.query("UPDATE auth_user SET email = 'olivia@example.org' WHERE username = 'peggy'");
       await client.end();
 
       const report = await importDjangoUsers(django.url, server.app.services.users);
@@ -72,7 +75,10 @@ describe.runIf(process.env.TEST_DATABASE_URL)("importing users from a Django dat
         username: "olivia",
         firstName: "Olivia",
         lastName: "Oak",
+        email: "Olivia@Example.org",
+        emailVerified: true,
       });
+      expect(await server.app.services.users.findByUsername("peggy")).toMatchObject({ email: null });
       const stored = await server.app.services.users.findByUsername("olivia");
       expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
       expect((await new TestBrowser(server.url).login("olivia", "olivia's old password")).status).toBe(200);

@@ -150,7 +150,14 @@ describe("embedded SQLite", () => {
     const handle = await openDatabase({ databaseUrl: undefined, dataDir });
     cleanups.push(() => handle.close());
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(handle.db);
-    expect(rows.map((r) => r.name)).toEqual(["0001_init", "0002_sessions_revoked_at", "0003_signing_keys"]);
+    expect(rows.map((r) => r.name)).toEqual([
+      "0001_init",
+      "0002_sessions_revoked_at",
+      "0003_signing_keys",
+      "0004_user_email",
+      "0005_account_mail",
+      "0006_setup_tokens",
+    ]);
   });
 
   it("of processes racing to rotate one token on one file, exactly one swaps it (SQLite's write lock)", async () => {
@@ -267,7 +274,20 @@ describe.each(backends())("migration 0002 (sessions.revoked_at index) on %s", (b
     });
     expect((await onlyInit.migrateToLatest()).error).toBeUndefined();
     const old = previous as Kysely<Database>;
-    const userId = (await createUserStore(old).create({ username: "olga", passwordHash: "x" })).id;
+    // The users table as 0001 made it (no email columns): inserted without today's user store.
+    const userId = "olga-id";
+    const created = new Date();
+    await old
+      .insertInto("users")
+      .values({
+        id: userId,
+        username: "olga",
+        password_hash: "x",
+        is_active: true,
+        created_at: created,
+        updated_at: created,
+      })
+      .execute();
     const store = createKyselySessionStore(old);
     const revokedAt = new Date("2026-03-01T12:00:00.000Z");
     await store.insert({
@@ -286,9 +306,21 @@ describe.each(backends())("migration 0002 (sessions.revoked_at index) on %s", (b
     const handle = await openDatabase({ databaseUrl, dataDir });
     cleanups.push(() => handle.close());
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(handle.db);
-    expect(rows.map((r) => r.name)).toEqual(["0001_init", "0002_sessions_revoked_at", "0003_signing_keys"]);
+    expect(rows.map((r) => r.name)).toEqual([
+      "0001_init",
+      "0002_sessions_revoked_at",
+      "0003_signing_keys",
+      "0004_user_email",
+      "0005_account_mail",
+      "0006_setup_tokens",
+    ]);
     const since = new Date("2026-03-01T00:00:00.000Z");
     expect(await createKyselySessionStore(handle.db).revokedSince(since)).toEqual([{ id: "before-0002", revokedAt }]);
+    // 0004: the user from before has no address, unverified, and still signs in by username.
+    expect(await createUserStore(handle.db).findByUsername("OLGA")).toMatchObject({
+      email: null,
+      emailVerified: false,
+    });
     // The query plan uses the partial index for `revoked_at > ?` on both databases.
     const plan = await handle.db.connection().execute(async (connection) => {
       if (backend === "postgres") await sql`SET enable_seqscan = off`.execute(connection);

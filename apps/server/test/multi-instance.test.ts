@@ -52,7 +52,14 @@ describe.runIf(runOnPostgres)("two instances on one PostgreSQL database", () => 
         openDatabase({ databaseUrl: fresh.url, dataDir: "memory://" }),
       ]);
       const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(both[0].db);
-      expect(rows.map((r) => r.name)).toEqual(["0001_init", "0002_sessions_revoked_at", "0003_signing_keys"]);
+      expect(rows.map((r) => r.name)).toEqual([
+        "0001_init",
+        "0002_sessions_revoked_at",
+        "0003_signing_keys",
+        "0004_user_email",
+        "0005_account_mail",
+        "0006_setup_tokens",
+      ]);
       for (const handle of both) await handle.close();
     } finally {
       await fresh.drop();

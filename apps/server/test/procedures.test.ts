@@ -21,7 +21,14 @@ describe.each(backends())("procedures on %s", (backend) => {
     const res = await browser.login("alice", "correct horse");
     expect(res.status).toBe(200);
     const body = data<SignedIn>(res);
-    expect(body.user).toEqual({ id: userId, username: "alice", firstName: "Alice", lastName: "Liddell" });
+    expect(body.user).toEqual({
+      id: userId,
+      username: "alice",
+      firstName: "Alice",
+      lastName: "Liddell",
+      email: null,
+      emailVerified: false,
+    });
     expect(body.accessTokenExpiresAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 900_000);
     expect(body.accessTokenExpiresAt).toBeLessThanOrEqual(Date.now() + 900_000);
 
@@ -55,7 +62,14 @@ describe.each(backends())("procedures on %s", (backend) => {
     await browser.login("alice", "correct horse");
     const me = await browser.query("user.me");
     expect(me.status).toBe(200);
-    expect(data(me)).toEqual({ id: userId, username: "alice", firstName: "Alice", lastName: "Liddell" });
+    expect(data(me)).toEqual({
+      id: userId,
+      username: "alice",
+      firstName: "Alice",
+      lastName: "Liddell",
+      email: null,
+      emailVerified: false,
+    });
 
     const token = browser.cookies.get("access_token")?.value;
     const bearer = await new TestBrowser(server.url).query("user.me", undefined, {

@@ -1,5 +1,6 @@
 import { authCodeOf, createTollgateClient, isUnauthorized } from "@tollgate/client-sdk";
 import "./style.css";
+import { showFlow, takeLinkToken } from "./account-flows.js";
 import { renderSessions, showNotice, showProfile, showSignedOut, view } from "./view.js";
 
 const api = createTollgateClient({
@@ -75,12 +76,208 @@ view.signOutEverywhere.addEventListener("click", () => {
   api.auth.logoutAll.mutate().then(signedOut, report);
 });
 
-// On load: signed in already? (An expired access token is refreshed silently.)
-loadProfile().then(
-  () => showNotice(undefined),
-  (error: unknown) => {
-    showSignedOut();
-    if (isUnauthorized(error)) showNotice(undefined);
-    else report(error);
+const errorText = (error: unknown) => (error instanceof Error ? error.message : "Something went wrong");
+
+function signedIn(user: Parameters<typeof showProfile>[0]): Promise<void> {
+  showProfile(user);
+  return loadSessions();
+}
+
+view.createAccount.addEventListener("click", () => {
+  showNotice(undefined);
+  showFlow(
+    "sign-up",
+    "Create an account",
+    [
+      { name: "username", label: "Choose a username", autocomplete: "username" },
+      { name: "email", label: "Email address", type: "email", autocomplete: "email" },
+      {
+        name: "password",
+        label: "Choose a password (8 characters or more)",
+        type: "password",
+        autocomplete: "new-password",
+      },
+    ],
+    "Sign up",
+    (flow) => {
+      api.auth.signUp
+        .mutate({ username: flow.value("username"), email: flow.value("email"), password: flow.value("password") })
+        .then(async (result) => {
+          if ("verificationRequired" in result) {
+            showSignedOut();
+            showNotice(`Almost there: follow the link we mailed to ${result.email}, then sign in.`);
+            return;
+          }
+          await signedIn(result.user);
+          showNotice("Welcome! We mailed you a link to confirm your address.");
+        })
+        .catch((error: unknown) => flow.fail(errorText(error)));
+    },
+  );
+});
+
+view.forgotPassword.addEventListener("click", () => {
+  showNotice(undefined);
+  showFlow(
+    "forgot-password",
+    "Forgot password?",
+    [{ name: "email", label: "Email address", type: "email", autocomplete: "email" }],
+    "Send reset link",
+    (flow) => {
+      api.auth.requestPasswordReset
+        .mutate({ email: flow.value("email") })
+        .then(() => {
+          showSignedOut();
+          showNotice("If an account has this address, a link to reset its password is on its way.");
+        })
+        .catch((error: unknown) => flow.fail(errorText(error)));
+    },
+  );
+});
+
+function showReset(token: string): void {
+  showFlow(
+    "reset-password",
+    "Choose a new password",
+    [
+      {
+        name: "password",
+        label: "New password (8 characters or more)",
+        type: "password",
+        autocomplete: "new-password",
+      },
+    ],
+    "Set new password",
+    (flow) => {
+      api.auth.resetPassword
+        .mutate({ token, newPassword: flow.value("password") })
+        .then(async ({ user }) => {
+          await signedIn(user);
+          showNotice("Your password was changed; every other session was signed out.");
+        })
+        .catch((error: unknown) => flow.fail(errorText(error)));
+    },
+  );
+}
+
+view.editProfile.addEventListener("click", () => {
+  api.user.me
+    .query()
+    .then((me) => {
+      showFlow(
+        "edit-profile",
+        "Edit profile",
+        [
+          { name: "firstName", label: "First name", autocomplete: "given-name", required: false, value: me.firstName },
+          { name: "lastName", label: "Last name", autocomplete: "family-name", required: false, value: me.lastName },
+          {
+            name: "email",
+            label: "Email address",
+            type: "email",
+            autocomplete: "email",
+            required: false,
+            value: me.email ?? "",
+          },
+        ],
+        "Save profile",
+        (flow) => {
+          const email = flow.value("email");
+          api.user.updateProfile
+            .mutate({ firstName: flow.value("firstName"), lastName: flow.value("lastName"), email: email || null })
+            .then(async (user) => {
+              await signedIn(user);
+              showNotice(
+                user.email && !user.emailVerified ? `Saved. We mailed a confirmation link to ${user.email}.` : "Saved.",
+              );
+            })
+            .catch((error: unknown) => flow.fail(errorText(error)));
+        },
+        undefined,
+        () => {
+          view.profile.hidden = false;
+        },
+      );
+    })
+    .catch(report);
+});
+
+function showSetup(token: string): void {
+  showFlow(
+    "setup",
+    "Create the first account",
+    [
+      { name: "username", label: "Choose a username", autocomplete: "username" },
+      { name: "email", label: "Email address (optional)", type: "email", autocomplete: "email", required: false },
+      {
+        name: "password",
+        label: "Choose a password (8 characters or more)",
+        type: "password",
+        autocomplete: "new-password",
+      },
+    ],
+    "Create account",
+    (flow) => {
+      const email = flow.value("email");
+      api.auth.setup
+        .mutate({
+          token,
+          username: flow.value("username"),
+          password: flow.value("password"),
+          ...(email ? { email } : {}),
+        })
+        .then(async ({ user }) => {
+          await signedIn(user);
+          showNotice("The first account is ready.");
+        })
+        .catch((error: unknown) => flow.fail(errorText(error)));
+    },
+    "While no account exists, the server prints a one-time setup link in its start log " +
+      '("No user yet: create the first account at …/setup?token=…"); open that link here. ' +
+      "It works once, for one hour; restart the server for a new one.",
+  );
+}
+
+function verify(token: string): void {
+  api.auth.verifyEmail.mutate({ token }).then(
+    () => {
+      showNotice("Your email address is confirmed.");
+      loadProfile().catch(() => showSignedOut());
+    },
+    (error: unknown) => {
+      showSignedOut();
+      showNotice(errorText(error));
+    },
+  );
+}
+
+api.meta.info.query().then(
+  (info) => {
+    view.createAccount.hidden = info.signup !== "open";
   },
+  () => undefined,
 );
+
+const link = takeLinkToken();
+if (link?.kind === "reset") {
+  showNotice(undefined);
+  showReset(link.token);
+} else if (link?.kind === "setup") {
+  showNotice(undefined);
+  showSetup(link.token);
+} else if (link?.kind === "verify") {
+  verify(link.token);
+} else {
+  startPage();
+}
+
+// On load: signed in already? (An expired access token is refreshed silently.)
+function startPage(): void {
+  loadProfile().then(
+    () => showNotice(undefined),
+    (error: unknown) => {
+      showSignedOut();
+      if (isUnauthorized(error)) showNotice(undefined);
+      else report(error);
+    },
+  );
+}

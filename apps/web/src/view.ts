@@ -25,6 +25,11 @@ export const view = {
   profile: element<HTMLElement>("profile"),
   profileUsername: element<HTMLSpanElement>("profile-username"),
   profileName: element<HTMLSpanElement>("profile-name"),
+  profileEmail: element<HTMLSpanElement>("profile-email"),
+  editProfile: element<HTMLButtonElement>("edit-profile"),
+  forgotPassword: element<HTMLButtonElement>("forgot-password"),
+  createAccount: element<HTMLButtonElement>("create-account"),
+  accountFlow: element<HTMLElement>("account-flow"),
   profileLoaded: element<HTMLTimeElement>("profile-loaded"),
   reload: element<HTMLButtonElement>("reload"),
   signOut: element<HTMLButtonElement>("sign-out"),
@@ -41,11 +46,24 @@ export function showNotice(text: string | undefined): void {
 export function showSignedOut(): void {
   view.profile.hidden = true;
   view.form.hidden = false;
+  view.accountFlow.hidden = true;
+  view.accountFlow.replaceChildren();
   view.sessions.replaceChildren();
 }
 
-export function showProfile(user: { username: string; firstName: string; lastName: string }): void {
+export function showProfile(user: {
+  username: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  emailVerified: boolean;
+}): void {
   view.form.hidden = true;
+  view.accountFlow.hidden = true;
+  view.accountFlow.replaceChildren();
+  view.profileEmail.textContent = user.email
+    ? `${user.email} (${user.emailVerified ? "confirmed" : "not confirmed yet"})`
+    : "(not set)";
   view.profile.hidden = false;
   view.signInError.hidden = true;
   view.profileUsername.textContent = user.username;

@@ -23,6 +23,19 @@ export const AUTH_ERROR_CODES = [
   "CURRENT_PASSWORD_WRONG",
   /** The password changed meanwhile (another request won the compare-and-swap). */
   "PASSWORD_CHANGED_CONCURRENTLY",
+  /** A new password breaks the password policy; the message names the rule (length, common, same as username or email). */
+  "PASSWORD_POLICY",
+  /**
+   * Sign-up or a profile change with a username or email address already in
+   * use. One code for both, and the message does not say which (see README).
+   */
+  "ACCOUNT_EXISTS",
+  /** auth.signUp while SIGNUP=closed. */
+  "SIGNUP_CLOSED",
+  /** EMAIL_VERIFICATION=required and the address is not confirmed yet (said only after a right password). */
+  "EMAIL_NOT_VERIFIED",
+  /** A mailed link's token is unknown, expired, already used or for another purpose. */
+  "LINK_INVALID",
   /** A session id that is not one of the caller's. */
   "SESSION_NOT_FOUND",
   /** Too many attempts for this account or client; see Retry-After. */

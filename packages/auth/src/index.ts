@@ -25,6 +25,14 @@ export {
   parseDjangoHash,
 } from "./password.js";
 export {
+  checkPasswordPolicy,
+  MIN_PASSWORD_LENGTH,
+  type PasswordPolicyContext,
+  type PasswordRule,
+  passwordRuleBroken,
+  passwordRuleMessage,
+} from "./password-policy.js";
+export {
   createResourceServerVerifier,
   JwksUnavailableError,
   type ResourceServerVerifier,

@@ -8,6 +8,7 @@ export const CREDENTIAL_PROCEDURES = [
   "auth.signUp",
   "auth.changePassword",
   "auth.resetPassword",
+  "auth.setup",
   "auth.mfa.verify",
 ] as const;
 

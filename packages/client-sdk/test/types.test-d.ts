@@ -18,6 +18,8 @@ describe("client types come from the server's router", () => {
       id: string;
       username: string;
       firstName: string;
+      email: string | null;
+      emailVerified: boolean;
       lastName: string;
     }>();
     expectTypeOf(api.auth.login.mutate).parameter(0).toEqualTypeOf<{ username: string; password: string }>();

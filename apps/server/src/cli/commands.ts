@@ -1,6 +1,17 @@
-import { createPasswordHasher, MAX_PASSWORD_LENGTH, type Sessions } from "@tollgate/auth";
+import {
+  createPasswordHasher,
+  MAX_PASSWORD_LENGTH,
+  type PasswordPolicyContext,
+  passwordRuleBroken,
+  passwordRuleMessage,
+  type Sessions,
+} from "@tollgate/auth";
+import { z } from "zod";
 import type { DatabaseHandle } from "../db/client.js";
-import { createUserStore, UsernameTakenError } from "../stores/user-store.js";
+import { passwordChangedMail } from "../mail/templates.js";
+import { createAccountTokenStore } from "../stores/account-token-store.js";
+import { createMailOutboxStore } from "../stores/mail-outbox-store.js";
+import { createUserStore, EmailTakenError, UsernameTakenError } from "../stores/user-store.js";
 import { importDjangoUsers } from "./django-import.js";
 import { type KeyCommandContext, keyStatus, rotateKeys } from "./keys.js";
 
@@ -22,14 +33,25 @@ function requireString(flags: Flags, name: string): string {
   return value;
 }
 
-async function readNewPassword(flags: Flags, io: CommandIo): Promise<string> {
+async function readNewPassword(flags: Flags, io: CommandIo, policy: PasswordPolicyContext): Promise<string> {
   if (flags["password-stdin"] !== true)
     throw new CliError("--password-stdin is required (the password is read from standard input)");
   const password = await io.readPassword();
   if (password.length === 0 || password.length > MAX_PASSWORD_LENGTH) {
     throw new CliError(`The password must have 1 to ${MAX_PASSWORD_LENGTH} characters`);
   }
+  const rule = passwordRuleBroken(password, policy);
+  if (rule) throw new CliError(passwordRuleMessage(rule));
   return password;
+}
+
+function optionalEmail(flags: Flags): string | undefined {
+  const value = flags.email;
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !z.email().max(254).safeParse(value).success) {
+    throw new CliError("--email must be an email address");
+  }
+  return value;
 }
 
 function validUsername(username: string): string {
@@ -59,10 +81,14 @@ export async function runCommand(command: string, flags: Flags, context: Command
   switch (command) {
     case "user:create": {
       const username = validUsername(requireString(flags, "username"));
-      const password = await readNewPassword(flags, io);
+      const email = optionalEmail(flags);
+      const password = await readNewPassword(flags, io, { username, email });
       try {
         const user = await users.create({
           username,
+          // An operator vouches for the address: it is stored verified.
+          email: email ?? null,
+          emailVerified: email !== undefined,
           passwordHash: await hasher.hash(password),
           firstName: typeof flags["first-name"] === "string" ? flags["first-name"] : "",
           lastName: typeof flags["last-name"] === "string" ? flags["last-name"] : "",
@@ -70,19 +96,24 @@ export async function runCommand(command: string, flags: Flags, context: Command
         io.print(`Created user ${user.username} (${user.id})`);
       } catch (error) {
         if (error instanceof UsernameTakenError) throw new CliError(`A user named ${username} already exists`);
+        if (error instanceof EmailTakenError) throw new CliError(`A user with the address ${email} already exists`);
         throw error;
       }
       return;
     }
     case "user:set-password": {
       const username = requireString(flags, "username");
-      const password = await readNewPassword(flags, io);
       const user = await users.findByUsername(username);
       if (!user) throw new CliError(`No user named ${username}`);
+      const password = await readNewPassword(flags, io, { username: user.username, email: user.email });
       if (!(await users.replacePasswordHash(user.id, user.passwordHash, await hasher.hash(password)))) {
         throw new CliError(`The password of ${user.username} changed meanwhile; run the command again`);
       }
+      // A password change voids every mailed link of the user.
+      await createAccountTokenStore(database.db).voidAll(user.id);
       const ended = await sessions.revokeAllForUser(user.id, "password_changed");
+      // Into the outbox: a running server (or the next one to start) sends it.
+      if (user.email) await createMailOutboxStore(database.db).enqueue(passwordChangedMail(user.email, user.username));
       io.print(`Password of ${user.username} changed; ${ended} session(s) ended`);
       return;
     }

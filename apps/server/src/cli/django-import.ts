@@ -12,6 +12,7 @@ interface DjangoUserRow {
   username: unknown;
   first_name: unknown;
   last_name: unknown;
+  email: unknown;
   is_active: unknown;
   password: unknown;
 }
@@ -34,6 +35,9 @@ function problem(row: DjangoUserRow): string | undefined {
  * pbkdf2_sha256 hashes (verified at sign-in, then rehashed to argon2id).
  * Each user is one insert: a bad row is reported and skipped, never half
  * imported; existing usernames are left alone, so running it again is safe.
+ * Django's email (blank: none) comes over marked verified: Django keeps no
+ * such flag, and its users have been signing in with it; a second user with
+ * the same address (Django does not make it unique) is imported without one.
  */
 export async function importDjangoUsers(fromUrl: string, users: UserStore): Promise<ImportReport> {
   const client = new pg.Client({ connectionString: fromUrl });
@@ -42,7 +46,7 @@ export async function importDjangoUsers(fromUrl: string, users: UserStore): Prom
   try {
     rows = (
       await client.query<DjangoUserRow>(
-        "SELECT username, first_name, last_name, is_active, password FROM auth_user ORDER BY id",
+        "SELECT username, first_name, last_name, email, is_active, password FROM auth_user ORDER BY id",
       )
     ).rows;
   } finally {
@@ -61,9 +65,14 @@ export async function importDjangoUsers(fromUrl: string, users: UserStore): Prom
       report.alreadyPresent++;
       continue;
     }
+    let email = typeof row.email === "string" && /^[^\s@]+@[^\s@]+$/.test(row.email.trim()) ? row.email.trim() : null;
+    if (email && email.length > 254) email = null;
+    if (email && (await users.findByEmail(email))) email = null;
     try {
       await users.create({
         username,
+        email,
+        emailVerified: email !== null,
         passwordHash: row.password as string,
         firstName: typeof row.first_name === "string" ? row.first_name.slice(0, 150) : "",
         lastName: typeof row.last_name === "string" ? row.last_name.slice(0, 150) : "",

@@ -12,7 +12,7 @@ import { keyCommandContext } from "./keys.js";
 import { readPasswordFromStdin } from "./read-stdin.js";
 
 const USAGE = `Usage: pnpm cli <command> [options]
-  user:create --username NAME [--first-name F] [--last-name L] --password-stdin
+  user:create --username NAME [--email ADDRESS] [--first-name F] [--last-name L] --password-stdin
   user:set-password --username NAME --password-stdin     (ends that user's sessions)
   sessions:revoke --username NAME
   user:import-django --from postgres://…                  (Django auth_user, pbkdf2_sha256 hashes)
@@ -43,6 +43,7 @@ async function main(): Promise<number> {
     strict: true,
     options: {
       username: { type: "string" },
+      email: { type: "string" },
       "first-name": { type: "string" },
       "last-name": { type: "string" },
       "password-stdin": { type: "boolean" },

@@ -2,6 +2,9 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from "k
 import { init } from "./migrations/0001_init.js";
 import { sessionsRevokedAt } from "./migrations/0002_sessions_revoked_at.js";
 import { signingKeys } from "./migrations/0003_signing_keys.js";
+import { userEmail } from "./migrations/0004_user_email.js";
+import { accountMail } from "./migrations/0005_account_mail.js";
+import { setupTokens } from "./migrations/0006_setup_tokens.js";
 import type { SqlDialect } from "./migrations/dialect-types.js";
 
 /** A static list: bundles cleanly and loads under every runner (no directory scan). */
@@ -10,6 +13,9 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     "0001_init": init(dialect),
     "0002_sessions_revoked_at": sessionsRevokedAt(),
     "0003_signing_keys": signingKeys(dialect),
+    "0004_user_email": userEmail(dialect),
+    "0005_account_mail": accountMail(dialect),
+    "0006_setup_tokens": setupTokens(dialect),
   };
 }
 

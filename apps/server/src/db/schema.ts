@@ -11,6 +11,9 @@ export interface UsersTable {
   first_name: Generated<string>;
   last_name: Generated<string>;
   password_hash: string;
+  /** Optional; unique ignoring case, stored as given. */
+  email: ColumnType<string | null, string | null | undefined, string | null>;
+  email_verified: Flag;
   is_active: Flag;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -56,11 +59,47 @@ export interface SigningKeysTable {
   activates_at: Timestamp;
 }
 
+/** Single-use tokens of mailed links; only a SHA-256 of the token is kept. */
+export interface AccountTokensTable {
+  token_hash: string;
+  user_id: string;
+  purpose: string;
+  email: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+/** Mails waiting to be sent (and those sent, until purged). */
+export interface MailOutboxTable {
+  id: Generated<string>;
+  recipient: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  created_at: Timestamp;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  sent_at: Timestamp | null;
+  last_error: string | null;
+}
+
+/** The first-run setup link's token, hashed. */
+export interface SetupTokensTable {
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
   signing_keys: SigningKeysTable;
+  account_tokens: AccountTokensTable;
+  mail_outbox: MailOutboxTable;
+  setup_tokens: SetupTokensTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

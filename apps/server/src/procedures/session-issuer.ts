@@ -7,6 +7,8 @@ export interface PublicUser {
   username: string;
   firstName: string;
   lastName: string;
+  email: string | null;
+  emailVerified: boolean;
 }
 
 export interface SignedIn {
@@ -16,7 +18,14 @@ export interface SignedIn {
 }
 
 export function publicUser(user: User): PublicUser {
-  return { id: user.id, username: user.username, firstName: user.firstName, lastName: user.lastName };
+  return {
+    id: user.id,
+    username: user.username,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    email: user.email,
+    emailVerified: user.emailVerified,
+  };
 }
 
 /** Issues an access token for the session and sets the three cookies. Tokens never go in the body. */

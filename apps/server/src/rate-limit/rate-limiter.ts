@@ -13,6 +13,8 @@ export interface SignInLimits {
   readonly accountFreeAttempts: number;
   /** Seconds: the longest progressive delay. */
   readonly accountMaxDelay: number;
+  /** Prefix of the counters' keys: limiters sharing a store count apart (default "signin"). */
+  readonly keyPrefix?: string;
 }
 
 /** What a reserved attempt turned out to be. */
@@ -41,14 +43,15 @@ export function createSignInLimiter(store: AttemptStore, limits: SignInLimits): 
     accountFreeAttempts: limits.accountFreeAttempts,
     accountMaxDelayMs: limits.accountMaxDelay * 1000,
   };
+  const prefix = limits.keyPrefix ?? "signin";
   return {
     async reserve(username, ip, onFirstRefusal) {
       const account = username.toLowerCase();
       const network = rateLimitNetwork(ip);
       const keys: AttemptKeys = {
-        pair: `signin:pair:${account}:${network}`,
-        network: `signin:net:${network}`,
-        account: `signin:account:${account}`,
+        pair: `${prefix}:pair:${account}:${network}`,
+        network: `${prefix}:net:${network}`,
+        account: `${prefix}:account:${account}`,
       };
       const reservation = await store.reserve(keys, rules);
       if (!reservation.allowed) {

@@ -40,6 +40,11 @@ export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx
     // Said only to someone who knows the password.
     throw new AuthError("ACCOUNT_INACTIVE", "This account is inactive");
   }
+  if (ctx.services.config.emailVerification === "required" && user.email && !user.emailVerified) {
+    ctx.services.metrics.signIn("failure");
+    // Said only to someone who knows the password; users without an address (made by an operator) are exempt.
+    throw new AuthError("EMAIL_NOT_VERIFIED", "Confirm your email address first: follow the link in the mail");
+  }
   if (needsRehash) {
     // Imported (Django) or weaker hashes become argon2id at the first good sign-in.
     const rehashed = await auth.passwords.hash(input.password);

@@ -1,4 +1,5 @@
-import { AuthError } from "@tollgate/auth";
+import { AuthError, checkPasswordPolicy } from "@tollgate/auth";
+import { passwordChangedMail } from "../mail/templates.js";
 import { audit } from "../procedures/audit.js";
 import { changePasswordInput } from "../procedures/inputs.js";
 import { startSession } from "../procedures/session-issuer.js";
@@ -17,6 +18,8 @@ export const changePassword = protectedCredentialMutation
     const { auth, users } = ctx.services;
     const user = await users.findById(ctx.session.userId);
     if (!user?.isActive) throw new AuthError("ACCOUNT_INACTIVE", "The account no longer exists or is inactive");
+    // Before the check: a refused new password costs no attempt.
+    checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
     const valid = await limitedCheck(ctx, { username: user.username }, async () => {
       const check = await auth.passwords.verify(input.currentPassword, user.passwordHash, { signal });
       return check.valid;
@@ -27,7 +30,9 @@ export const changePassword = protectedCredentialMutation
     if (!(await users.replacePasswordHash(user.id, user.passwordHash, hash))) {
       throw new AuthError("PASSWORD_CHANGED_CONCURRENTLY", "The password was changed meanwhile; try again");
     }
+    await ctx.services.tokens.voidAll(user.id);
     const ended = await auth.sessions.revokeAllForUser(user.id, "password_changed");
+    if (user.email) await ctx.services.mailer.enqueue(passwordChangedMail(user.email, user.username));
     const { signedIn, sessionId } = await startSession(ctx, user);
     await audit(ctx, {
       event: "password_changed",

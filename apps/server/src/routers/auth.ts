@@ -2,7 +2,10 @@ import { router } from "../trpc.js";
 import { login } from "./auth-login.js";
 import { changePassword } from "./auth-password.js";
 import { refresh } from "./auth-refresh.js";
+import { requestPasswordReset, resetPassword } from "./auth-reset.js";
 import { logout, logoutAll, revokeSession, session, sessions } from "./auth-sessions.js";
+import { setup } from "./auth-setup.js";
+import { requestEmailVerification, signUp, verifyEmail } from "./auth-signup.js";
 
 export const authRouter = router({
   login,
@@ -13,4 +16,10 @@ export const authRouter = router({
   sessions,
   revokeSession,
   changePassword,
+  requestPasswordReset,
+  resetPassword,
+  signUp,
+  requestEmailVerification,
+  verifyEmail,
+  setup,
 });

@@ -9,6 +9,8 @@ export const metaRouter = router({
       accessTokenTtl: config.accessTokenTtl,
       csrfHeader: "x-csrf-token" as const,
       cookieNames: auth.cookies.names,
+      /** Whether auth.signUp is open (the account page shows its form). */
+      signup: config.signup,
     };
   }),
 });

@@ -11,7 +11,12 @@ export type AuditEvent =
   | "logout_all"
   | "session_revoked"
   | "password_changed"
-  | "password_rehashed";
+  | "password_rehashed"
+  | "profile_updated"
+  | "signed_up"
+  | "email_verified"
+  | "password_reset_requested"
+  | "password_reset";
 
 export interface AuditEntry {
   readonly event: AuditEvent;

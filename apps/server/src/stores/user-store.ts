@@ -9,6 +9,9 @@ export interface User {
   readonly username: string;
   readonly firstName: string;
   readonly lastName: string;
+  /** Stored as given; unique ignoring case. */
+  readonly email: string | null;
+  readonly emailVerified: boolean;
   readonly isActive: boolean;
 }
 
@@ -21,11 +24,29 @@ export interface NewUser {
   readonly passwordHash: string;
   readonly firstName?: string;
   readonly lastName?: string;
+  readonly email?: string | null;
+  readonly emailVerified?: boolean;
   readonly isActive?: boolean;
+}
+
+export interface ProfileChange {
+  readonly firstName?: string | undefined;
+  readonly lastName?: string | undefined;
+  /** A different address (ignoring case) is stored unverified; null removes it. */
+  readonly email?: string | null | undefined;
 }
 
 export class UsernameTakenError extends Error {
   override readonly name = "UsernameTakenError";
+}
+
+export class EmailTakenError extends Error {
+  override readonly name = "EmailTakenError";
+}
+
+/** Addresses are compared ignoring case (the unique index is on lower(email)). */
+export function sameEmail(a: string | null, b: string | null): boolean {
+  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
 }
 
 function toUser(row: UserRow): UserWithHash {
@@ -34,6 +55,8 @@ function toUser(row: UserRow): UserWithHash {
     username: row.username,
     firstName: row.first_name,
     lastName: row.last_name,
+    email: row.email,
+    emailVerified: Boolean(row.email_verified),
     isActive: Boolean(row.is_active),
     passwordHash: row.password_hash,
   };
@@ -42,8 +65,16 @@ function toUser(row: UserRow): UserWithHash {
 export interface UserStore {
   findByUsername(username: string): Promise<UserWithHash | undefined>;
   findById(id: string): Promise<UserWithHash | undefined>;
-  /** Throws UsernameTakenError when the username exists (ignoring case). */
+  /** Whether any user exists (first run: none). */
+  any(): Promise<boolean>;
+  /** The user with this address, ignoring case. */
+  findByEmail(email: string): Promise<UserWithHash | undefined>;
+  /** Throws UsernameTakenError / EmailTakenError when the username / address exists (ignoring case). */
   create(user: NewUser): Promise<User>;
+  /** Changes names and address; a different address becomes unverified. Throws EmailTakenError. Undefined: no such user. */
+  updateProfile(id: string, change: ProfileChange): Promise<{ user: User; previousEmail: string | null } | undefined>;
+  /** Marks the address verified if it is still `email` (ignoring case); false when it changed meanwhile. */
+  markEmailVerified(id: string, email: string): Promise<boolean>;
   /** Replaces the hash only if it is still `expected` (a concurrent change wins). */
   replacePasswordHash(id: string, expected: string, next: string): Promise<boolean>;
   /** The highest iteration count among imported Django hashes not yet rehashed; undefined when none remain. */
@@ -57,6 +88,17 @@ export function createUserStore(db: Kysely<Database>): UserStore {
         .selectFrom("users")
         .selectAll()
         .where(sql<string>`lower(username)`, "=", username.toLowerCase())
+        .executeTakeFirst();
+      return row && toUser(row);
+    },
+    async any() {
+      return (await db.selectFrom("users").select("id").limit(1).executeTakeFirst()) !== undefined;
+    },
+    async findByEmail(email) {
+      const row = await db
+        .selectFrom("users")
+        .selectAll()
+        .where(sql<string>`lower(email)`, "=", email.toLowerCase())
         .executeTakeFirst();
       return row && toUser(row);
     },
@@ -74,6 +116,8 @@ export function createUserStore(db: Kysely<Database>): UserStore {
             username: user.username,
             first_name: user.firstName ?? "",
             last_name: user.lastName ?? "",
+            email: user.email ?? null,
+            email_verified: user.emailVerified ?? false,
             password_hash: user.passwordHash,
             is_active: user.isActive ?? true,
             created_at: now,
@@ -85,10 +129,50 @@ export function createUserStore(db: Kysely<Database>): UserStore {
         return rest;
       } catch (error) {
         if (isUniqueViolation(error)) {
+          if (user.email && (await this.findByEmail(user.email)) && !(await this.findByUsername(user.username))) {
+            throw new EmailTakenError(`The address ${user.email} is taken`);
+          }
           throw new UsernameTakenError(`Username ${user.username} is taken`);
         }
         throw error;
       }
+    },
+    async updateProfile(id, change) {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+        if (!row) return undefined;
+        const previousEmail = row.email;
+        const emailChanged = change.email !== undefined && !sameEmail(previousEmail, change.email);
+        try {
+          const updated = await trx
+            .updateTable("users")
+            .set({
+              ...(change.firstName !== undefined ? { first_name: change.firstName } : {}),
+              ...(change.lastName !== undefined ? { last_name: change.lastName } : {}),
+              // Same address in another case: stored as given, still verified.
+              ...(change.email !== undefined ? { email: change.email } : {}),
+              ...(emailChanged ? { email_verified: false } : {}),
+              updated_at: new Date(),
+            })
+            .where("id", "=", id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          const { passwordHash: _hash, ...user } = toUser(updated);
+          return { user, previousEmail };
+        } catch (error) {
+          if (isUniqueViolation(error)) throw new EmailTakenError("The address is taken");
+          throw error;
+        }
+      });
+    },
+    async markEmailVerified(id, email) {
+      const result = await db
+        .updateTable("users")
+        .set({ email_verified: true, updated_at: new Date() })
+        .where("id", "=", id)
+        .where(sql<string>`lower(email)`, "=", email.toLowerCase())
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
     async replacePasswordHash(id, expected, next) {
       const result = await db

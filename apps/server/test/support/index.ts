@@ -1,3 +1,4 @@
+export { announceFirstRunSetup } from "../../src/first-run.js";
 export * from "./cli.js";
 export * from "./config.js";
 export * from "./databases.js";
@@ -5,4 +6,5 @@ export * from "./http-client.js";
 export * from "./main-process.js";
 export * from "./server.js";
 export * from "./signing-keys.js";
+export * from "./smtp.js";
 export * from "./throwaway-postgres.js";

@@ -37,6 +37,8 @@ export interface StartOptions {
   readonly clock?: TestClock;
   /** An app's router that merges Tollgate's (default: Tollgate's own). */
   readonly router?: AppOptions["router"];
+  /** App options such as the mail sender's polling and backoff. */
+  readonly app?: Pick<AppOptions, "mailRetry">;
 }
 
 /** A real HTTP server on a free port over a database of its own. */
@@ -48,6 +50,7 @@ export async function startTestServer(backend: Backend, options: StartOptions = 
   const app = await createApp({
     config,
     database,
+    ...options.app,
     ...(now ? { now } : {}),
     ...(options.router ? { router: options.router } : {}),
   });
@@ -64,6 +67,7 @@ export async function startTestServer(backend: Backend, options: StartOptions = 
       const another = await createApp({
         config: { ...config, ...overrides },
         database: ownDatabase ?? database,
+        ...options.app,
         ...appOptions,
         ...(now ? { now } : {}),
       });

@@ -1,0 +1,70 @@
+import { AuthError, checkPasswordPolicy } from "@tollgate/auth";
+import { passwordChangedMail, passwordResetMail } from "../mail/templates.js";
+import { audit } from "../procedures/audit.js";
+import { requestPasswordResetInput, resetPasswordInput } from "../procedures/inputs.js";
+import { accountLink } from "../procedures/mail-links.js";
+import { startSession } from "../procedures/session-issuer.js";
+import { limitedCheck } from "../procedures/sign-in-limit.js";
+import { credentialProcedure, publicProcedure } from "../trpc.js";
+
+/** The sign-in limit's key for reset-token guesses: counted per client network. */
+const RESET_TOKEN_KEY = "\u0000password-reset";
+
+/**
+ * Always the same answer, at the same speed: the rate limit is the only work
+ * on the request path (counted per address string and client network, so it
+ * says nothing about the address either); looking the address up, making the
+ * token and queueing the mail run after the response.
+ */
+export const requestPasswordReset = publicProcedure
+  .input(requestPasswordResetInput)
+  .mutation(async ({ ctx, input }) => {
+    const { resetLimiter, users, tokens, mailer } = ctx.services;
+    const attempt = await resetLimiter.reserve(input.email, ctx.request.ip);
+    await attempt.settle("failure");
+    // Built now: the link's origin comes from this request.
+    const link = (token: string) => accountLink(ctx, "/reset-password", token);
+    mailer.defer(async () => {
+      const user = await users.findByEmail(input.email);
+      await audit(ctx, { event: "password_reset_requested", userId: user?.id, username: user?.username });
+      if (!user?.isActive || !user.email) return;
+      const token = await tokens.issue(user.id, "password_reset", user.email);
+      await mailer.enqueue(passwordResetMail(user.email, user.username, link(token)));
+    });
+    return { ok: true as const };
+  });
+
+/**
+ * Sets a new password from a reset link: checks the token (under the sign-in
+ * limit, as a credential), then the password policy, then uses the token up;
+ * ends every session of the user, voids every other link, mails "your
+ * password was changed" and signs the caller in. Following the link proves
+ * the address, so it becomes verified.
+ */
+export const resetPassword = credentialProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
+  const { auth, users, tokens, mailer } = ctx.services;
+  let grant: Awaited<ReturnType<typeof tokens.peek>>;
+  await limitedCheck(ctx, { username: RESET_TOKEN_KEY }, async () => {
+    grant = await tokens.peek(input.token, "password_reset");
+    return grant !== undefined;
+  });
+  const invalid = () => new AuthError("LINK_INVALID", "The link is invalid, expired or already used");
+  const user = grant && (await users.findById(grant.userId));
+  if (!user?.isActive) throw invalid();
+  checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
+  if (!(await tokens.consume(input.token, "password_reset"))) throw invalid();
+
+  const hash = await auth.passwords.hash(input.newPassword);
+  if (!(await users.replacePasswordHash(user.id, user.passwordHash, hash))) {
+    throw new AuthError("PASSWORD_CHANGED_CONCURRENTLY", "The password was changed meanwhile; try again");
+  }
+  await tokens.voidAll(user.id);
+  if (grant?.email && user.email && grant.email.toLowerCase() === user.email.toLowerCase()) {
+    await users.markEmailVerified(user.id, user.email);
+  }
+  const ended = await auth.sessions.revokeAllForUser(user.id, "password_changed");
+  if (user.email) await mailer.enqueue(passwordChangedMail(user.email, user.username));
+  const { signedIn, sessionId } = await startSession(ctx, user);
+  await audit(ctx, { event: "password_reset", userId: user.id, sessionId, detail: `${ended} sessions ended` });
+  return { ...signedIn, endedSessions: ended };
+});

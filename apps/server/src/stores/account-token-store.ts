@@ -1,0 +1,116 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+
+/** What a mailed token is for; a token of one purpose is never accepted for another. */
+export type TokenPurpose = "password_reset" | "email_verification";
+
+/** Lifetimes, ms: reset 30 minutes, verification 24 hours. */
+export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
+  password_reset: 30 * 60_000,
+  email_verification: 24 * 3_600_000,
+};
+
+/** 32 random bytes (256 bits), base64url: what goes in the link. */
+const TOKEN_BYTES = 32;
+export const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/** Only this is stored: the token has 256 random bits, so a plain SHA-256 cannot be reversed or guessed. */
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export interface TokenGrant {
+  readonly userId: string;
+  /** The address a verification token was sent to. */
+  readonly email: string | null;
+}
+
+export interface AccountTokenStore {
+  /**
+   * A new token for `userId` and `purpose`. For password reset, older unused
+   * reset tokens of the user are voided (the newest link wins).
+   */
+  issue(userId: string, purpose: TokenPurpose, email: string | null): Promise<string>;
+  /** The live token's user, without using it up (to check the new password first); undefined: invalid. */
+  peek(token: string, purpose: TokenPurpose): Promise<TokenGrant | undefined>;
+  /** Uses the token up, atomically: of two requests with one token only one gets the grant. */
+  consume(token: string, purpose: TokenPurpose): Promise<TokenGrant | undefined>;
+  /** Voids every unused token of the user (a password change). */
+  voidAll(userId: string): Promise<void>;
+  /** Deletes tokens that expired or were used before `before`. */
+  purge(before: Date): Promise<number>;
+}
+
+export function createAccountTokenStore(db: Kysely<Database>, now: () => number = Date.now): AccountTokenStore {
+  const live = (token: string, purpose: TokenPurpose) =>
+    db
+      .selectFrom("account_tokens")
+      .select(["user_id", "email"])
+      .where("token_hash", "=", hashToken(token))
+      .where("purpose", "=", purpose)
+      .where("used_at", "is", null)
+      .where("expires_at", ">", new Date(now()));
+  return {
+    async issue(userId, purpose, email) {
+      const token = randomBytes(TOKEN_BYTES).toString("base64url");
+      const at = new Date(now());
+      await db.transaction().execute(async (trx) => {
+        if (purpose === "password_reset") {
+          await trx
+            .updateTable("account_tokens")
+            .set({ used_at: at })
+            .where("user_id", "=", userId)
+            .where("purpose", "=", purpose)
+            .where("used_at", "is", null)
+            .execute();
+        }
+        await trx
+          .insertInto("account_tokens")
+          .values({
+            token_hash: hashToken(token),
+            user_id: userId,
+            purpose,
+            email,
+            created_at: at,
+            expires_at: new Date(at.getTime() + TOKEN_TTL_MS[purpose]),
+          })
+          .execute();
+      });
+      return token;
+    },
+    async peek(token, purpose) {
+      if (!TOKEN_SHAPE.test(token)) return undefined;
+      const row = await live(token, purpose).executeTakeFirst();
+      return row && { userId: row.user_id, email: row.email };
+    },
+    async consume(token, purpose) {
+      if (!TOKEN_SHAPE.test(token)) return undefined;
+      const row = await db
+        .updateTable("account_tokens")
+        .set({ used_at: new Date(now()) })
+        .where("token_hash", "=", hashToken(token))
+        .where("purpose", "=", purpose)
+        .where("used_at", "is", null)
+        .where("expires_at", ">", new Date(now()))
+        .returning(["user_id", "email"])
+        .executeTakeFirst();
+      return row && { userId: row.user_id, email: row.email };
+    },
+    async voidAll(userId) {
+      await db
+        .updateTable("account_tokens")
+        .set({ used_at: new Date(now()) })
+        .where("user_id", "=", userId)
+        .where("used_at", "is", null)
+        .execute();
+    },
+    async purge(before) {
+      const result = await db
+        .deleteFrom("account_tokens")
+        .where((eb) => eb.or([eb("expires_at", "<", before), eb("used_at", "<", before)]))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}

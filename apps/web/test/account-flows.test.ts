@@ -1,0 +1,120 @@
+import { fileURLToPath } from "node:url";
+import {
+  announceFirstRunSetup,
+  startSmtpServer,
+  startTestServer,
+  type TestServer,
+  type TestSmtpServer,
+} from "@tollgate/server/testing";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./browser.js";
+
+const webRoot = fileURLToPath(new URL("../dist", import.meta.url));
+
+describe("account page in headless Chromium: sign up, verify, forgot password, reset", () => {
+  let smtp: TestSmtpServer;
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    server = await startTestServer("sqlite", {
+      config: { webRoot, smtpUrl: smtp.url, signup: "open" },
+      app: { mailRetry: { pollMs: 100 } },
+    });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await smtp?.stop();
+  });
+
+  const signedInAs = (page: Page) => page.getByTestId("username").textContent();
+  const notice = (page: Page) => page.locator("#notice").textContent();
+
+  it("first run: the setup link from the start log creates the first account (the page says where the link is)", async () => {
+    const link = await announceFirstRunSetup(server.app.services, server.url);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(link ?? "");
+    expect(page.url()).toBe(`${server.url}/`);
+    const form = page.locator("#setup");
+    await expect.poll(() => form.textContent()).toMatch(/prints a one-time setup link in its start log/);
+    await form.getByLabel("Choose a username").fill("root");
+    await form.getByLabel("Choose a password").fill("the root passphrase");
+    await form.getByRole("button", { name: "Create account" }).click();
+    await expect.poll(() => signedInAs(page)).toBe("root");
+    await context.close();
+  });
+
+  it("signs up, follows the mailed links (tokens leave the address bar), resets and signs in with the new password", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const requests: string[] = [];
+    page.on("request", (request) => requests.push(`${request.url()} ${request.headers().referer ?? ""}`));
+
+    await page.goto(server.url);
+    await page.getByRole("button", { name: "Create an account" }).click();
+    const signUp = page.locator("#sign-up");
+    await signUp.getByLabel("Choose a username").fill("lena");
+    await signUp.getByLabel("Email address").fill("lena@example.org");
+    await signUp.getByLabel("Choose a password").fill("password1");
+    await signUp.getByRole("button", { name: "Sign up" }).click();
+    await expect.poll(() => signUp.getByRole("alert").textContent()).toMatch(/most common passwords/);
+    await signUp.getByLabel("Choose a password").fill("lena's first passphrase");
+    await signUp.getByRole("button", { name: "Sign up" }).click();
+    await expect.poll(() => signedInAs(page)).toBe("lena");
+    await expect.poll(() => page.locator("#profile-email").textContent()).toBe("lena@example.org (not confirmed yet)");
+
+    const verification = await smtp.waitFor("lena@example.org", /Confirm your email address/);
+    await page.goto(verification.link ?? "");
+    await expect.poll(() => notice(page)).toBe("Your email address is confirmed.");
+    expect(new URL(page.url()).pathname).toBe("/");
+    expect(page.url()).not.toContain("token");
+    await expect.poll(() => page.locator("#profile-email").textContent()).toBe("lena@example.org (confirmed)");
+
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await expect.poll(() => page.locator("#sign-in").isVisible()).toBe(true);
+
+    await page.getByRole("button", { name: "Forgot password?" }).click();
+    const forgot = page.locator("#forgot-password");
+    await forgot.getByLabel("Email address").fill("lena@example.org");
+    await forgot.getByRole("button", { name: "Send reset link" }).click();
+    await expect.poll(() => notice(page)).toMatch(/a link to reset its password is on its way/);
+
+    const reset = await smtp.waitFor("lena@example.org", /Reset your password/);
+    await page.goto(reset.link ?? "");
+    expect(page.url()).toBe(`${server.url}/`);
+    const form = page.locator("#reset-password");
+    await form.getByLabel("New password").fill("lena's second passphrase");
+    await form.getByRole("button", { name: "Set new password" }).click();
+    await expect.poll(() => signedInAs(page)).toBe("lena");
+    await smtp.waitFor("lena@example.org", /Your password was changed/);
+
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await page.getByLabel("Username").fill("lena");
+    await page.getByLabel("Password").fill("lena's first passphrase");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toBe("Invalid username or password");
+    await page.getByLabel("Password").fill("lena's second passphrase");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => signedInAs(page)).toBe("lena");
+
+    // Profile edit: names, and a new address that needs confirming.
+    await page.getByRole("button", { name: "Edit profile" }).click();
+    const edit = page.locator("#edit-profile");
+    await edit.getByLabel("First name").fill("Lena");
+    await edit.getByLabel("Email address").fill("lena@example.net");
+    await edit.getByRole("button", { name: "Save profile" }).click();
+    await expect.poll(() => page.locator("#profile-name").textContent()).toBe("Lena");
+    await expect.poll(() => page.locator("#profile-email").textContent()).toBe("lena@example.net (not confirmed yet)");
+    await smtp.waitFor("lena@example.net", /Confirm your email address/);
+    await smtp.waitFor("lena@example.org", /Your email address was changed/);
+
+    // No request the page made carried a link's token in a Referer.
+    for (const line of requests) expect(line.split(" ")[1] ?? "").not.toContain("token=");
+    await context.close();
+  });
+});
