@@ -211,3 +211,18 @@ export function machine(): string {
   const cpu = cpus();
   return `${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, Node ${process.version}`;
 }
+
+export interface ResetTimingResult {
+  readonly unknownMedianMs: number;
+  readonly knownMedianMs: number;
+  readonly samples: number;
+}
+
+/** auth.requestPasswordReset for an unknown and a known address, alternating, one at a time. */
+export async function resetTiming(server: ServerChild, samples: number): Promise<ResetTimingResult> {
+  const result = await runScript<{ unknown: number[]; known: number[] }>("reset-timing-driver.ts", [
+    server.url,
+    String(samples),
+  ]);
+  return { unknownMedianMs: median(result.unknown), knownMedianMs: median(result.known), samples };
+}

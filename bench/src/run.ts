@@ -20,6 +20,7 @@ import {
   loginTiming,
   machine,
   refreshLoad,
+  resetTiming,
   signIn,
   USER,
 } from "./cases.js";
@@ -109,6 +110,7 @@ async function benchBackend(
     const stormBudget = { ...budget, connections: 16 };
     const storm = await step("storm", () => loginStorm(server, stormBudget, cookie));
     const timing = await step("timing", () => loginTiming(server, smoke ? 10 : 150));
+    const reset = await step("reset timing", () => resetTiming(server, smoke ? 10 : 150));
     await server.stop();
 
     // The restart is timed on a process started with the contract's default
@@ -141,6 +143,7 @@ async function benchBackend(
         idleRssMb: afterWarmUp.settled[0] ?? Number.NaN,
         restartToHealthyMs,
         timing,
+        resetTiming: reset,
       };
     } finally {
       await again.stop();
@@ -170,6 +173,8 @@ const baseEnv = {
   // The throughput storm measures hashing on one account from one address, so the limit is raised here;
   // the guessing storm runs on a process with the contract's default (DEFAULT_LIMITS).
   LOGIN_MAX_FAILURES: "100000",
+  // The password-reset timing case signs up the accounts whose addresses it asks for.
+  SIGNUP: "open",
 };
 
 /** The server's main thread profiled under the login load (full runs only). */
