@@ -1,4 +1,4 @@
-import { authCodeOf, createTollgateClient, isUnauthorized } from "@tollgate/client-sdk";
+import { authCodeOf, createTollgateClient, isUnauthorized, needsSecondFactor } from "@tollgate/client-sdk";
 import "./style.css";
 import { showFlow, takeLinkToken } from "./account-flows.js";
 import { renderSessions, showNotice, showProfile, showSignedOut, view } from "./view.js";
@@ -47,15 +47,48 @@ view.form.addEventListener("submit", (event) => {
   view.signInError.hidden = true;
   api.auth.login
     .mutate({ username: view.username.value, password: view.password.value })
-    .then(async ({ user }) => {
+    .then(async (result) => {
       view.password.value = "";
+      if (needsSecondFactor(result)) {
+        view.form.hidden = true;
+        view.secondFactor.hidden = false;
+        view.secondFactorCode.focus();
+        return;
+      }
       showNotice(undefined);
-      showProfile(user);
-      await loadSessions();
+      await signedIn(result.user);
     })
     .catch((error: unknown) => {
       view.signInError.hidden = false;
       view.signInError.textContent = signInErrorText(error);
+    });
+});
+
+view.secondFactor.addEventListener("submit", (event) => {
+  event.preventDefault();
+  view.secondFactorError.hidden = true;
+  const value = view.secondFactorCode.value.trim();
+  const input = /^\d{6}$/.test(value) ? { code: value } : { recoveryCode: value };
+  api.auth.mfa.verify
+    .mutate(input)
+    .then(async ({ user }) => {
+      view.secondFactorCode.value = "";
+      view.secondFactor.hidden = true;
+      showNotice(undefined);
+      await signedIn(user);
+    })
+    .catch((error: unknown) => {
+      const text = error instanceof Error ? error.message : "Something went wrong";
+      if (authCodeOf(error) === "MFA_PENDING_INVALID") {
+        // Expired or already used: back to the password.
+        view.secondFactor.hidden = true;
+        showSignedOut();
+        view.signInError.hidden = false;
+        view.signInError.textContent = text;
+        return;
+      }
+      view.secondFactorError.hidden = false;
+      view.secondFactorError.textContent = text;
     });
 });
 
