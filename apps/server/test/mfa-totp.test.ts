@@ -1,5 +1,6 @@
 import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCommand } from "../src/cli/commands.js";
 import {
   backends,
   createClock,
@@ -214,5 +215,37 @@ describe.each(backends())("TOTP second factor on %s", (backend) => {
   it("enrolment needs the CSRF header", async () => {
     const browser = await signedIn("csrf");
     expect((await browser.mutation("auth.mfa.totp.begin", undefined, { csrf: false })).status).toBe(403);
+  });
+
+  it("user:mfa-reset turns TOTP off and ends the user's sessions", async () => {
+    const { secret } = await enrolled("reset");
+    const browser = await pendingSignIn("reset");
+    expect((await browser.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) })).status).toBe(200);
+    const lines: string[] = [];
+    await runCommand(
+      "user:mfa-reset",
+      { username: "reset" },
+      {
+        database: server.database,
+        sessions: server.app.services.auth.sessions,
+        io: { readPassword: async () => "", print: (line) => lines.push(line) },
+      },
+    );
+    // The session of the enrolment and the one signed in with the code.
+    expect(lines).toEqual(["Two-step sign-in turned off for reset; 2 session(s) ended"]);
+    expect((await browser.query("user.me")).status).toBe(401);
+    const res = await new TestBrowser(server.url).login("reset", "correct horse battery");
+    expect(data<{ user: { username: string } }>(res).user.username).toBe("reset");
+    await expect(
+      runCommand(
+        "user:mfa-reset",
+        { username: "nobody" },
+        {
+          database: server.database,
+          sessions: server.app.services.auth.sessions,
+          io: { readPassword: async () => "", print: () => {} },
+        },
+      ),
+    ).rejects.toThrow("No user named nobody");
   });
 });
