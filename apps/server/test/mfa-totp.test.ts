@@ -217,6 +217,20 @@ describe.each(backends())("TOTP second factor on %s", (backend) => {
     expect((await browser.mutation("auth.mfa.totp.begin", undefined, { csrf: false })).status).toBe(403);
   });
 
+  it("a password reset link does not bypass the second factor", async () => {
+    const { secret } = await enrolled("resetlink");
+    const user = await server.app.services.users.findByUsername("resetlink");
+    const token = await server.app.services.tokens.issue(user?.id as string, "password_reset", null);
+    const browser = new TestBrowser(server.url);
+    const res = await browser.mutation("auth.resetPassword", { token, newPassword: "a brand new passphrase" });
+    expect(res.status).toBe(200);
+    expect(data(res)).toEqual({ mfaRequired: true, methods: ["totp", "recovery_code"], endedSessions: 1 });
+    expect(res.setCookies.map((line) => line.split("=")[0])).toEqual(["mfa_pending"]);
+    expect((await browser.query("user.me")).status).toBe(401);
+    expect((await browser.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) })).status).toBe(200);
+    expect((await browser.query("user.me")).status).toBe(200);
+  });
+
   it("user:mfa-reset turns TOTP off and ends the user's sessions", async () => {
     const { secret } = await enrolled("reset");
     const browser = await pendingSignIn("reset");

@@ -50,9 +50,7 @@ view.form.addEventListener("submit", (event) => {
     .then(async (result) => {
       view.password.value = "";
       if (needsSecondFactor(result)) {
-        view.form.hidden = true;
-        view.secondFactor.hidden = false;
-        view.secondFactorCode.focus();
+        askSecondFactor();
         return;
       }
       showNotice(undefined);
@@ -63,6 +61,14 @@ view.form.addEventListener("submit", (event) => {
       view.signInError.textContent = signInErrorText(error);
     });
 });
+
+function askSecondFactor(): void {
+  view.form.hidden = true;
+  view.accountFlow.hidden = true;
+  view.accountFlow.replaceChildren();
+  view.secondFactor.hidden = false;
+  view.secondFactorCode.focus();
+}
 
 view.secondFactor.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -184,8 +190,13 @@ function showReset(token: string): void {
     (flow) => {
       api.auth.resetPassword
         .mutate({ token, newPassword: flow.value("password") })
-        .then(async ({ user }) => {
-          await signedIn(user);
+        .then(async (result) => {
+          if (needsSecondFactor(result)) {
+            askSecondFactor();
+            showNotice("Your password was changed; every session was signed out. Enter your code to sign in.");
+            return;
+          }
+          await signedIn(result.user);
           showNotice("Your password was changed; every other session was signed out.");
         })
         .catch((error: unknown) => flow.fail(errorText(error)));

@@ -18,7 +18,7 @@ export type MfaRequired = Extract<Output<TollgateClient["auth"]["login"]["mutate
 /** What auth.login resolves with: signed in, or a second factor to give. */
 export type SignInResult = SignedIn | MfaRequired;
 
-/** Whether auth.login's answer asks for a second factor (then call auth.mfa.verify). */
-export function needsSecondFactor(result: SignInResult): result is MfaRequired {
+/** Whether a sign-in's answer (auth.login, auth.resetPassword) asks for a second factor (then call auth.mfa.verify). */
+export function needsSecondFactor<T extends object>(result: T): result is Extract<T, { mfaRequired: true }> {
   return "mfaRequired" in result && result.mfaRequired === true;
 }

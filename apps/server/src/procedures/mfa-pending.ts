@@ -27,6 +27,12 @@ function pendingCookie(ctx: Context, value: string, maxAge: number): string {
   });
 }
 
+/** What auth.login (and auth.resetPassword) answer while a second factor is still to give. */
+export const MFA_REQUIRED: { readonly mfaRequired: true; readonly methods: ("totp" | "recovery_code")[] } = {
+  mfaRequired: true,
+  methods: ["totp", "recovery_code"],
+};
+
 /** Stores a pending sign-in for `userId` (only a hash of its token) and sets its cookie. */
 export async function startPendingSignIn(ctx: Context, userId: string): Promise<void> {
   const token = randomBytes(32).toString("base64url");

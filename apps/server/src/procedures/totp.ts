@@ -45,10 +45,13 @@ export function matchingStep(ctx: Context, base32: string, code: string): number
   return totp.counter({ timestamp }) + delta;
 }
 
-/** Ten recovery codes, 80 random bits each, shown as XXXX-XXXX-XXXX-XXXX (base32). */
+/**
+ * Ten recovery codes of 120 random bits (24 base32 characters in groups of
+ * four): at 112 bits or more a plain SHA-256 may store them (ASVS 5.0 6.5.2).
+ */
 export function newRecoveryCodes(): string[] {
   return Array.from({ length: RECOVERY_CODE_COUNT }, () => {
-    const base32 = new Secret({ buffer: randomBytes(10).buffer }).base32;
+    const base32 = new Secret({ buffer: Uint8Array.from(randomBytes(15)).buffer }).base32;
     return base32.match(/.{4}/g)?.join("-") ?? base32;
   });
 }

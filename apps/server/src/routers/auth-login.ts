@@ -1,7 +1,7 @@
 import { AuthError } from "@tollgate/auth";
 import { audit } from "../procedures/audit.js";
 import { loginInput } from "../procedures/inputs.js";
-import { startPendingSignIn } from "../procedures/mfa-pending.js";
+import { MFA_REQUIRED, startPendingSignIn } from "../procedures/mfa-pending.js";
 import { startSession } from "../procedures/session-issuer.js";
 import { limitedCheck } from "../procedures/sign-in-limit.js";
 import type { UserWithHash } from "../stores/user-store.js";
@@ -57,7 +57,7 @@ export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx
   if (totp?.enabled) {
     // No session yet: only a pending cookie for auth.mfa.verify.
     await startPendingSignIn(ctx, user.id);
-    return { mfaRequired: true as const, methods: ["totp", "recovery_code"] as ("totp" | "recovery_code")[] };
+    return { ...MFA_REQUIRED, methods: [...MFA_REQUIRED.methods] };
   }
   const { signedIn, sessionId } = await startSession(ctx, user);
   ctx.services.metrics.signIn("success");
