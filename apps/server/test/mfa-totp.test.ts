@@ -155,6 +155,39 @@ describe.each(backends())("TOTP second factor on %s", (backend) => {
     expect((await again.mutation("auth.mfa.verify", { recoveryCode: recoveryCodes[1] })).status).toBe(200);
   });
 
+  it("status and regenerated recovery codes: the old ones stop working; a recovery code sign-in is mailed", async () => {
+    const { secret, recoveryCodes: old } = await enrolled("regen");
+    await server.database.db
+      .updateTable("users")
+      .set({ email: "regen@example.com" })
+      .where("username", "=", "regen")
+      .execute();
+    const browser = await pendingSignIn("regen");
+    expect((await browser.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) })).status).toBe(200);
+    expect(data(await browser.query("auth.mfa.status"))).toEqual({ totp: true, recoveryCodesLeft: 10 });
+    // The code just used cannot be used again to regenerate; the next step's can.
+    const replay = await browser.mutation("auth.mfa.recoveryCodes.regenerate", { code: codeAt(secret, clock.now()) });
+    expect(errorOf(replay).data.authCode).toBe("MFA_CODE_INVALID");
+    clock.advance(30);
+    const regen = await browser.mutation("auth.mfa.recoveryCodes.regenerate", { code: codeAt(secret, clock.now()) });
+    const { recoveryCodes } = data<{ recoveryCodes: string[] }>(regen);
+    expect(recoveryCodes).toHaveLength(10);
+    expect(recoveryCodes).not.toContain(old[0]);
+
+    const withOld = await pendingSignIn("regen");
+    expect(errorOf(await withOld.mutation("auth.mfa.verify", { recoveryCode: old[0] })).data.authCode).toBe(
+      "MFA_CODE_INVALID",
+    );
+    expect((await withOld.mutation("auth.mfa.verify", { recoveryCode: recoveryCodes[0] })).status).toBe(200);
+    expect(data(await withOld.query("auth.mfa.status"))).toEqual({ totp: true, recoveryCodesLeft: 9 });
+    const mails = await server.database.db
+      .selectFrom("mail_outbox")
+      .select(["recipient", "subject"])
+      .where("recipient", "=", "regen@example.com")
+      .execute();
+    expect(mails).toEqual([{ recipient: "regen@example.com", subject: "A recovery code was used to sign in" }]);
+  });
+
   it("the pending sign-in is single use and expires after five minutes", async () => {
     const { secret } = await enrolled("pending");
     const browser = await pendingSignIn("pending");

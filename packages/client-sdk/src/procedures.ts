@@ -12,6 +12,7 @@ export const CREDENTIAL_PROCEDURES = [
   "auth.mfa.verify",
   "auth.mfa.totp.confirm",
   "auth.mfa.totp.disable",
+  "auth.mfa.recoveryCodes.regenerate",
 ] as const;
 
 export const REFRESH_PROCEDURE = "auth.refresh";

@@ -1,6 +1,7 @@
 import { AuthError } from "@tollgate/auth";
 import { z } from "zod";
 import type { Context } from "../context.js";
+import { recoveryCodeUsedMail } from "../mail/templates.js";
 import { audit } from "../procedures/audit.js";
 import { password } from "../procedures/inputs.js";
 import { clearPendingCookie, readPendingSignIn } from "../procedures/mfa-pending.js";
@@ -9,7 +10,13 @@ import { limitedCheck } from "../procedures/sign-in-limit.js";
 import { matchingStep, newEnrolment, newRecoveryCodes, normalizeRecoveryCode } from "../procedures/totp.js";
 import { type AuthMethod, sha256 } from "../stores/mfa-store.js";
 import type { UserWithHash } from "../stores/user-store.js";
-import { credentialProcedure, protectedCredentialMutation, protectedMutation, router } from "../trpc.js";
+import {
+  authedProcedure,
+  credentialProcedure,
+  protectedCredentialMutation,
+  protectedMutation,
+  router,
+} from "../trpc.js";
 
 const code = z.string().min(1).max(16);
 const recoveryCode = z.string().min(1).max(64);
@@ -70,6 +77,32 @@ const confirm = protectedCredentialMutation.input(confirmInput).mutation(async (
   return { recoveryCodes };
 });
 
+/** Whether TOTP is on, and how many recovery codes are left (for the account page). */
+const status = authedProcedure.query(async ({ ctx }) => {
+  const totp = await ctx.services.mfa.findTotp(ctx.session.userId);
+  const enabled = totp?.enabled === true;
+  return {
+    totp: enabled,
+    recoveryCodesLeft: enabled ? await ctx.services.mfa.remainingRecoveryCodes(ctx.session.userId) : 0,
+  };
+});
+
+/** New recovery codes (the old ones stop working), against a fresh code from the app. */
+const regenerateRecoveryCodes = protectedCredentialMutation.input(confirmInput).mutation(async ({ ctx, input }) => {
+  const user = await activeUser(ctx, ctx.session.userId);
+  const totp = await ctx.services.mfa.findTotp(user.id);
+  if (!totp?.enabled) throw new AuthError("MFA_NOT_ENABLED", "Two-step sign-in is not on");
+  const step = await checkTotp(ctx, user, totp.sealedSecret, input.code);
+  if (step === undefined || !(await ctx.services.mfa.acceptStep(user.id, step))) throw wrongCode();
+  const recoveryCodes = newRecoveryCodes();
+  const hashes = recoveryCodes.map((c) => sha256(normalizeRecoveryCode(c)));
+  if (!(await ctx.services.mfa.replaceRecoveryCodes(user.id, hashes))) {
+    throw new AuthError("MFA_NOT_ENABLED", "Two-step sign-in is not on");
+  }
+  await audit(ctx, { event: "recovery_codes_regenerated", userId: user.id, sessionId: ctx.session.sessionId });
+  return { recoveryCodes };
+});
+
 /** Turning TOTP off needs the password. */
 const disable = protectedCredentialMutation.input(disableInput).mutation(async ({ ctx, input, signal }) => {
   const user = await activeUser(ctx, ctx.session.userId);
@@ -119,11 +152,17 @@ const verify = credentialProcedure.input(verifyInput).mutation(async ({ ctx, inp
   await audit(ctx, { event: "login_succeeded", userId: user.id, sessionId, detail: method });
   if (method === "recovery_code") {
     await audit(ctx, { event: "recovery_code_used", userId: user.id, sessionId });
+    if (user.email) {
+      const left = await mfa.remainingRecoveryCodes(user.id);
+      await ctx.services.mailer.enqueue(recoveryCodeUsedMail(user.email, user.username, left));
+    }
   }
   return signedIn;
 });
 
 export const mfaRouter = router({
   verify,
+  status,
   totp: router({ begin, confirm, disable }),
+  recoveryCodes: router({ regenerate: regenerateRecoveryCodes }),
 });

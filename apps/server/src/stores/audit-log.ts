@@ -21,7 +21,8 @@ export type AuditEvent =
   | "mfa_disabled"
   | "mfa_reset"
   | "mfa_failed"
-  | "recovery_code_used";
+  | "recovery_code_used"
+  | "recovery_codes_regenerated";
 
 export interface AuditEntry {
   readonly event: AuditEvent;

@@ -26,6 +26,8 @@ export interface MfaStore {
    * the recovery codes; false when it was on already or the step was used.
    */
   enableTotp(userId: string, step: number, recoveryCodeHashes: readonly string[]): Promise<boolean>;
+  /** Replaces the recovery codes of a user with TOTP on (the old ones stop working); false when TOTP is off. */
+  replaceRecoveryCodes(userId: string, recoveryCodeHashes: readonly string[]): Promise<boolean>;
   /** Records an accepted step, only if newer than every accepted one (a code is good once). */
   acceptStep(userId: string, step: number): Promise<boolean>;
   /** Uses a recovery code up, atomically. */
@@ -78,6 +80,24 @@ export function createMfaStore(db: Kysely<Database>, now: () => number = Date.no
           .where("enabled_at", "is", null)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) return false;
+        await trx.deleteFrom("recovery_codes").where("user_id", "=", userId).execute();
+        await trx
+          .insertInto("recovery_codes")
+          .values(recoveryCodeHashes.map((code_hash) => ({ code_hash, user_id: userId, created_at: at })))
+          .execute();
+        return true;
+      });
+    },
+    async replaceRecoveryCodes(userId, recoveryCodeHashes) {
+      return db.transaction().execute(async (trx) => {
+        const on = await trx
+          .selectFrom("user_totp")
+          .select("user_id")
+          .where("user_id", "=", userId)
+          .where("enabled_at", "is not", null)
+          .executeTakeFirst();
+        if (!on) return false;
+        const at = new Date(now());
         await trx.deleteFrom("recovery_codes").where("user_id", "=", userId).execute();
         await trx
           .insertInto("recovery_codes")
