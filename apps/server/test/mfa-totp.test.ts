@@ -233,6 +233,33 @@ describe.each(backends())("TOTP second factor on %s", (backend) => {
     expect(batch.status).toBe(400);
   });
 
+  it("giving the password again does not start the code count afresh (no unlimited guessing)", async () => {
+    const { secret } = await enrolled("relogin");
+    const wrong = codeAt(secret, clock.now()) === "000000" ? "111111" : "000000";
+    let browser = await pendingSignIn("relogin");
+    for (let i = 0; i < 4; i++) {
+      expect(errorOf(await browser.mutation("auth.mfa.verify", { code: wrong })).data.authCode).toBe(
+        "MFA_CODE_INVALID",
+      );
+    }
+    browser = await pendingSignIn("relogin");
+    expect(errorOf(await browser.mutation("auth.mfa.verify", { code: wrong })).data.authCode).toBe("MFA_CODE_INVALID");
+    const limited = await browser.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) });
+    expect(limited.status).toBe(429);
+  });
+
+  it("a replayed code counts as a failed attempt", async () => {
+    const { secret } = await enrolled("replaycount");
+    const code = codeAt(secret, clock.now());
+    const first = await pendingSignIn("replaycount");
+    expect((await first.mutation("auth.mfa.verify", { code })).status).toBe(200);
+    const browser = await pendingSignIn("replaycount");
+    for (let i = 0; i < 5; i++) {
+      expect(errorOf(await browser.mutation("auth.mfa.verify", { code })).data.authCode).toBe("MFA_CODE_INVALID");
+    }
+    expect((await browser.mutation("auth.mfa.verify", { code })).status).toBe(429);
+  });
+
   it("disable needs the password; then a password alone signs in again", async () => {
     const { secret } = await enrolled("disable");
     const browser = await pendingSignIn("disable");

@@ -11,12 +11,14 @@ export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx
   const { users, auth } = ctx.services;
   let user: UserWithHash | undefined;
   let needsRehash = false;
+  let needsSecondFactor = false;
   const valid = await limitedCheck(
     ctx,
     {
       username: input.username,
       signIn: true,
       onFirstRefusal: () => audit(ctx, { event: "login_rate_limited", username: input.username }),
+      firstOfTwo: () => needsSecondFactor,
     },
     async () => {
       user = await users.findByUsername(input.username);
@@ -27,6 +29,7 @@ export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx
       }
       const result = await auth.passwords.verify(input.password, user.passwordHash, { signal });
       needsRehash = result.needsRehash;
+      if (result.valid) needsSecondFactor = (await ctx.services.mfa.findTotp(user.id))?.enabled === true;
       return result.valid;
     },
   );
@@ -53,8 +56,7 @@ export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx
       await audit(ctx, { event: "password_rehashed", userId: user.id });
     }
   }
-  const totp = await ctx.services.mfa.findTotp(user.id);
-  if (totp?.enabled) {
+  if (needsSecondFactor) {
     // No session yet: only a pending cookie for auth.mfa.verify.
     await startPendingSignIn(ctx, user.id);
     return { ...MFA_REQUIRED, methods: [...MFA_REQUIRED.methods] };

@@ -39,12 +39,23 @@ async function openSecret(ctx: Context, userId: string, sealed: string): Promise
   return secret;
 }
 
-/** Checks a TOTP code under the sign-in limit and records its step (a code is good once). */
-async function checkTotp(ctx: Context, user: UserWithHash, sealed: string, input: string): Promise<number | undefined> {
+/**
+ * Checks a TOTP code under the sign-in limit. With `record` (TOTP on), the
+ * code's step is stored inside the check, so a replayed code counts as a
+ * failure; confirm records it when it turns TOTP on.
+ */
+async function checkTotp(
+  ctx: Context,
+  user: UserWithHash,
+  sealed: string,
+  input: string,
+  record: boolean,
+): Promise<number | undefined> {
   let step: number | undefined;
   const valid = await limitedCheck(ctx, { username: user.username }, async () => {
     step = matchingStep(ctx, await openSecret(ctx, user.id, sealed), input);
-    return step !== undefined;
+    if (step === undefined) return false;
+    return !record || (await ctx.services.mfa.acceptStep(user.id, step));
   });
   return valid ? step : undefined;
 }
@@ -66,7 +77,7 @@ const confirm = protectedCredentialMutation.input(confirmInput).mutation(async (
   const totp = await ctx.services.mfa.findTotp(user.id);
   if (!totp) throw new AuthError("MFA_NOT_ENABLED", "Start the set-up first (auth.mfa.totp.begin)");
   if (totp.enabled) throw new AuthError("MFA_ALREADY_ENABLED", "Two-step sign-in is already on");
-  const step = await checkTotp(ctx, user, totp.sealedSecret, input.code);
+  const step = await checkTotp(ctx, user, totp.sealedSecret, input.code, false);
   if (step === undefined) throw wrongCode();
   const recoveryCodes = newRecoveryCodes();
   const hashes = recoveryCodes.map((c) => sha256(normalizeRecoveryCode(c)));
@@ -92,8 +103,7 @@ const regenerateRecoveryCodes = protectedCredentialMutation.input(confirmInput).
   const user = await activeUser(ctx, ctx.session.userId);
   const totp = await ctx.services.mfa.findTotp(user.id);
   if (!totp?.enabled) throw new AuthError("MFA_NOT_ENABLED", "Two-step sign-in is not on");
-  const step = await checkTotp(ctx, user, totp.sealedSecret, input.code);
-  if (step === undefined || !(await ctx.services.mfa.acceptStep(user.id, step))) throw wrongCode();
+  if ((await checkTotp(ctx, user, totp.sealedSecret, input.code, true)) === undefined) throw wrongCode();
   const recoveryCodes = newRecoveryCodes();
   const hashes = recoveryCodes.map((c) => sha256(normalizeRecoveryCode(c)));
   if (!(await ctx.services.mfa.replaceRecoveryCodes(user.id, hashes))) {
@@ -127,8 +137,7 @@ const verify = credentialProcedure.input(verifyInput).mutation(async ({ ctx, inp
   if (!totp?.enabled) throw new AuthError("MFA_PENDING_INVALID", "Sign in again: two-step sign-in was turned off");
   let method: AuthMethod;
   if ("code" in input) {
-    const step = await checkTotp(ctx, user, totp.sealedSecret, input.code);
-    if (step === undefined || !(await mfa.acceptStep(user.id, step))) {
+    if ((await checkTotp(ctx, user, totp.sealedSecret, input.code, true)) === undefined) {
       await audit(ctx, { event: "mfa_failed", userId: user.id, username: user.username });
       throw wrongCode();
     }
