@@ -260,6 +260,33 @@ describe.each(backends())("TOTP second factor on %s", (backend) => {
     expect((await browser.mutation("auth.mfa.verify", { code })).status).toBe(429);
   });
 
+  it("after AUTH_SECRET rotation a secret sealed under the previous one works and is sealed again", async () => {
+    const { secret } = await enrolled("rotation");
+    const before = await server.database.db
+      .selectFrom("user_totp")
+      .innerJoin("users", "users.id", "user_totp.user_id")
+      .select("user_totp.secret")
+      .where("users.username", "=", "rotation")
+      .executeTakeFirstOrThrow();
+    const old = server.app.services.config.authSecret;
+    const rotated = await server.startAnother({ authSecret: "n".repeat(43), authSecretPrevious: [old] });
+    const browser = new TestBrowser(rotated.url);
+    expect(data(await browser.login("rotation", "correct horse battery"))).toMatchObject({ mfaRequired: true });
+    expect((await browser.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) })).status).toBe(200);
+    const after = await server.database.db
+      .selectFrom("user_totp")
+      .innerJoin("users", "users.id", "user_totp.user_id")
+      .select("user_totp.secret")
+      .where("users.username", "=", "rotation")
+      .executeTakeFirstOrThrow();
+    expect(after.secret).not.toBe(before.secret);
+    expect((await rotated.app.services.totpSecrets.open(await userIdOf("rotation"), after.secret)).stale).toBe(false);
+  });
+
+  async function userIdOf(username: string): Promise<string> {
+    return (await server.app.services.users.findByUsername(username))?.id as string;
+  }
+
   it("disable needs the password; then a password alone signs in again", async () => {
     const { secret } = await enrolled("disable");
     const browser = await pendingSignIn("disable");
