@@ -1,6 +1,7 @@
 import { authCodeOf, createTollgateClient, isUnauthorized, needsSecondFactor } from "@tollgate/client-sdk";
 import "./style.css";
 import { showFlow, takeLinkToken } from "./account-flows.js";
+import { createSecuritySection } from "./security.js";
 import { renderSessions, showNotice, showProfile, showSignedOut, view } from "./view.js";
 
 const api = createTollgateClient({
@@ -18,9 +19,15 @@ async function loadSessions(): Promise<void> {
   });
 }
 
+const security = createSecuritySection(api, () => {
+  loadProfile().catch(report);
+});
+
 async function loadProfile(): Promise<void> {
   const me = await api.user.me.query();
   showProfile(me);
+  // One after the other: auth.sessions stays a request of its own, the last of signing in.
+  await security.render();
   await loadSessions();
 }
 
@@ -117,9 +124,11 @@ view.signOutEverywhere.addEventListener("click", () => {
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : "Something went wrong");
 
-function signedIn(user: Parameters<typeof showProfile>[0]): Promise<void> {
+async function signedIn(user: Parameters<typeof showProfile>[0]): Promise<void> {
   showProfile(user);
-  return loadSessions();
+  // One after the other: auth.sessions stays a request of its own, the last of signing in.
+  await security.render();
+  await loadSessions();
 }
 
 view.createAccount.addEventListener("click", () => {

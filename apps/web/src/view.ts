@@ -38,6 +38,7 @@ export const view = {
   signOut: element<HTMLButtonElement>("sign-out"),
   signOutEverywhere: element<HTMLButtonElement>("sign-out-everywhere"),
   sessions: element<HTMLUListElement>("sessions"),
+  security: element<HTMLElement>("security"),
   notice: element<HTMLParagraphElement>("notice"),
 };
 
