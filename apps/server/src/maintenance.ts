@@ -31,6 +31,7 @@ export function createMaintenance(services: Services): Maintenance {
       audit.purgeOlderThan(new Date(services.now() - AUDIT_RETENTION_MS)),
       // Used or expired link tokens, and mails sent a week ago (their bodies hold links).
       services.tokens.purge(weekAgo),
+      services.mfa.purgePending(new Date(services.now())),
       services.mailer.purgeSent(weekAgo),
     ]);
     if (sessions > 0 || entries > 0) logger.info({ sessions, auditEntries: entries }, "ended sessions purged");

@@ -1,4 +1,4 @@
-import type { Auth } from "@tollgate/auth";
+import type { Auth, TotpSecretWrap } from "@tollgate/auth";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
@@ -8,6 +8,7 @@ import type { SignInLimiter } from "./rate-limit/rate-limiter.js";
 import type { RevocationFeed } from "./revocations/feed.js";
 import type { AccountTokenStore } from "./stores/account-token-store.js";
 import type { AuditLog } from "./stores/audit-log.js";
+import type { MfaStore } from "./stores/mfa-store.js";
 import type { UserStore } from "./stores/user-store.js";
 
 /**
@@ -26,6 +27,10 @@ export interface Services {
   readonly resetLimiter: SignInLimiter;
   /** Single-use tokens of mailed links. */
   readonly tokens: AccountTokenStore;
+  /** TOTP secrets, recovery codes, pending sign-ins, how sessions were established. */
+  readonly mfa: MfaStore;
+  /** Encrypts TOTP secrets under a key derived from AUTH_SECRET. */
+  readonly totpSecrets: TotpSecretWrap;
   /** Mail through the outbox. */
   readonly mailer: Mailer;
   /** Other processes' revocations into `auth.revocations` (LISTEN/NOTIFY, or polling the embedded database). */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createAuth, hashConcurrencyFor } from "@tollgate/auth";
+import { createAuth, createTotpSecretWrap, hashConcurrencyFor } from "@tollgate/auth";
 import type { AnyTRPCRouter } from "@trpc/server";
 import type { TRPCRequestInfo } from "@trpc/server/http";
 import type { Logger } from "pino";
@@ -37,6 +37,7 @@ import {
 import { createAccountTokenStore } from "./stores/account-token-store.js";
 import { createAuditLog } from "./stores/audit-log.js";
 import { createMailOutboxStore } from "./stores/mail-outbox-store.js";
+import { createMfaStore } from "./stores/mfa-store.js";
 import { createKyselySessionStore } from "./stores/session-store.js";
 import { createUserStore } from "./stores/user-store.js";
 import {
@@ -235,6 +236,8 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
       accountMaxDelay: ACCOUNT_MAX_DELAY,
     }),
     tokens: createAccountTokenStore(database.db, now),
+    mfa: createMfaStore(database.db, now),
+    totpSecrets: createTotpSecretWrap(config.authSecret, config.authSecretPrevious),
     mailer: createMailer(outbox, outboxSender, logger),
     revocationFeed,
     logger,

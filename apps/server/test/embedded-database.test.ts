@@ -157,6 +157,7 @@ describe("embedded SQLite", () => {
       "0004_user_email",
       "0005_account_mail",
       "0006_setup_tokens",
+      "0007_mfa",
     ]);
   });
 
@@ -313,6 +314,7 @@ describe.each(backends())("migration 0002 (sessions.revoked_at index) on %s", (b
       "0004_user_email",
       "0005_account_mail",
       "0006_setup_tokens",
+      "0007_mfa",
     ]);
     const since = new Date("2026-03-01T00:00:00.000Z");
     expect(await createKyselySessionStore(handle.db).revokedSince(since)).toEqual([{ id: "before-0002", revokedAt }]);

@@ -59,6 +59,7 @@ describe.runIf(runOnPostgres)("two instances on one PostgreSQL database", () => 
         "0004_user_email",
         "0005_account_mail",
         "0006_setup_tokens",
+        "0007_mfa",
       ]);
       for (const handle of both) await handle.close();
     } finally {

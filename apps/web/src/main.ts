@@ -1,6 +1,7 @@
-import { authCodeOf, createTollgateClient, isUnauthorized } from "@tollgate/client-sdk";
+import { authCodeOf, createTollgateClient, isUnauthorized, needsSecondFactor } from "@tollgate/client-sdk";
 import "./style.css";
 import { showFlow, takeLinkToken } from "./account-flows.js";
+import { createSecuritySection } from "./security.js";
 import { renderSessions, showNotice, showProfile, showSignedOut, view } from "./view.js";
 
 const api = createTollgateClient({
@@ -18,9 +19,15 @@ async function loadSessions(): Promise<void> {
   });
 }
 
+const security = createSecuritySection(api, () => {
+  loadProfile().catch(report);
+});
+
 async function loadProfile(): Promise<void> {
   const me = await api.user.me.query();
   showProfile(me);
+  // One after the other: auth.sessions stays a request of its own, the last of signing in.
+  await security.render();
   await loadSessions();
 }
 
@@ -47,15 +54,54 @@ view.form.addEventListener("submit", (event) => {
   view.signInError.hidden = true;
   api.auth.login
     .mutate({ username: view.username.value, password: view.password.value })
-    .then(async ({ user }) => {
+    .then(async (result) => {
       view.password.value = "";
+      if (needsSecondFactor(result)) {
+        askSecondFactor();
+        return;
+      }
       showNotice(undefined);
-      showProfile(user);
-      await loadSessions();
+      await signedIn(result.user);
     })
     .catch((error: unknown) => {
       view.signInError.hidden = false;
       view.signInError.textContent = signInErrorText(error);
+    });
+});
+
+function askSecondFactor(): void {
+  view.form.hidden = true;
+  view.accountFlow.hidden = true;
+  view.accountFlow.replaceChildren();
+  view.secondFactor.hidden = false;
+  view.secondFactorCode.focus();
+}
+
+view.secondFactor.addEventListener("submit", (event) => {
+  event.preventDefault();
+  view.secondFactorError.hidden = true;
+  const value = view.secondFactorCode.value.trim();
+  const input = /^\d{6}$/.test(value) ? { code: value } : { recoveryCode: value };
+  api.auth.mfa.verify
+    .mutate(input)
+    .then(async ({ user }) => {
+      view.secondFactorCode.value = "";
+      view.secondFactor.hidden = true;
+      showNotice(undefined);
+      await signedIn(user);
+    })
+    .catch((error: unknown) => {
+      const text = error instanceof Error ? error.message : "Something went wrong";
+      if (authCodeOf(error) === "MFA_PENDING_INVALID") {
+        // Expired or already used: back to the password.
+        view.secondFactor.hidden = true;
+        showSignedOut();
+        view.signInError.hidden = false;
+        view.signInError.textContent = text;
+        return;
+      }
+      view.secondFactorError.hidden = false;
+      view.secondFactorError.textContent = text;
     });
 });
 
@@ -78,9 +124,11 @@ view.signOutEverywhere.addEventListener("click", () => {
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : "Something went wrong");
 
-function signedIn(user: Parameters<typeof showProfile>[0]): Promise<void> {
+async function signedIn(user: Parameters<typeof showProfile>[0]): Promise<void> {
   showProfile(user);
-  return loadSessions();
+  // One after the other: auth.sessions stays a request of its own, the last of signing in.
+  await security.render();
+  await loadSessions();
 }
 
 view.createAccount.addEventListener("click", () => {
@@ -151,8 +199,13 @@ function showReset(token: string): void {
     (flow) => {
       api.auth.resetPassword
         .mutate({ token, newPassword: flow.value("password") })
-        .then(async ({ user }) => {
-          await signedIn(user);
+        .then(async (result) => {
+          if (needsSecondFactor(result)) {
+            askSecondFactor();
+            showNotice("Your password was changed; every session was signed out. Enter your code to sign in.");
+            return;
+          }
+          await signedIn(result.user);
           showNotice("Your password was changed; every other session was signed out.");
         })
         .catch((error: unknown) => flow.fail(errorText(error)));

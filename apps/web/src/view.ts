@@ -22,6 +22,9 @@ export const view = {
   username: element<HTMLInputElement>("username"),
   password: element<HTMLInputElement>("password"),
   signInError: element<HTMLParagraphElement>("sign-in-error"),
+  secondFactor: element<HTMLFormElement>("second-factor"),
+  secondFactorCode: element<HTMLInputElement>("second-factor-code"),
+  secondFactorError: element<HTMLParagraphElement>("second-factor-error"),
   profile: element<HTMLElement>("profile"),
   profileUsername: element<HTMLSpanElement>("profile-username"),
   profileName: element<HTMLSpanElement>("profile-name"),
@@ -35,6 +38,7 @@ export const view = {
   signOut: element<HTMLButtonElement>("sign-out"),
   signOutEverywhere: element<HTMLButtonElement>("sign-out-everywhere"),
   sessions: element<HTMLUListElement>("sessions"),
+  security: element<HTMLElement>("security"),
   notice: element<HTMLParagraphElement>("notice"),
 };
 

@@ -48,6 +48,14 @@ export const AUTH_ERROR_CODES = [
   "CSRF",
   /** A mutation from an origin that is neither this server's nor listed. */
   "ORIGIN",
+  /** A TOTP or recovery code is wrong, outside the allowed drift, or already used (replay). */
+  "MFA_CODE_INVALID",
+  /** auth.mfa.verify without a live pending sign-in (missing, expired, already used). */
+  "MFA_PENDING_INVALID",
+  /** auth.mfa.totp.begin or confirm while TOTP is already on. */
+  "MFA_ALREADY_ENABLED",
+  /** auth.mfa.totp.confirm without begin, or disable while TOTP is off. */
+  "MFA_NOT_ENABLED",
 ] as const;
 
 export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];

@@ -4,7 +4,7 @@
  */
 export { ACCESS_TOKEN_TYPE, type AccessTokenClaims, type IssuedAccessToken } from "./access-token.js";
 export { type Auth, type AuthOptions, createAuth } from "./auth.js";
-export { type CookieNames, parseCookieHeader, type SameSite, type SessionCookies } from "./cookies.js";
+export { type CookieNames, parseCookieHeader, type SameSite, type SessionCookies, serializeCookie } from "./cookies.js";
 export { checkOrigin, normalizeOrigin, type OriginCheckInput } from "./csrf.js";
 export { AUTH_ERROR_CODES, AuthError, type AuthErrorCode } from "./errors.js";
 export { MIN_SECRET_BYTES } from "./keyring.js";
@@ -84,3 +84,4 @@ export type {
   SessionStore,
   StoredSession,
 } from "./store.js";
+export { createTotpSecretWrap, type TotpSecretWrap } from "./totp-secret-wrap.js";

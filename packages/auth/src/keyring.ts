@@ -5,6 +5,7 @@ import type { CryptoKey } from "jose";
 const ACCESS_TOKEN_INFO = "tollgate/access-token/v1";
 const CSRF_INFO = "tollgate/csrf/v1";
 const SIGNING_KEY_WRAP_INFO = "tollgate/signing-key-wrap/v1";
+const TOTP_SECRET_INFO = "tollgate/totp-secret/v1";
 
 export const MIN_SECRET_BYTES = 32;
 
@@ -63,5 +64,16 @@ export function signingKeyWrapKeys(
   return [secret, ...previousSecrets].map(
     (s, i) =>
       new Uint8Array(derive(secretBytes(s, i === 0 ? "secret" : `previousSecrets[${i - 1}]`), SIGNING_KEY_WRAP_INFO)),
+  );
+}
+
+/** AES-256 keys (current secret first) that encrypt users' TOTP secrets; a label of their own. */
+export function totpSecretKeys(
+  secret: string | Uint8Array,
+  previousSecrets: readonly (string | Uint8Array)[] = [],
+): Uint8Array[] {
+  return [secret, ...previousSecrets].map(
+    (s, i) =>
+      new Uint8Array(derive(secretBytes(s, i === 0 ? "secret" : `previousSecrets[${i - 1}]`), TOTP_SECRET_INFO)),
   );
 }

@@ -10,4 +10,10 @@ export { CSRF_COOKIE_NAMES, csrfFromCookieString } from "./csrf.js";
 export { TOLLGATE_ERROR_CODES, type TollgateErrorCode } from "./error-codes.js";
 export { authCodeOf, isUnauthorized } from "./errors.js";
 export type { SessionEndReason } from "./refresher.js";
-export type { PublicUser, SignedIn } from "./router-types.js";
+export {
+  type MfaRequired,
+  needsSecondFactor,
+  type PublicUser,
+  type SignedIn,
+  type SignInResult,
+} from "./router-types.js";

@@ -10,6 +10,9 @@ export const CREDENTIAL_PROCEDURES = [
   "auth.resetPassword",
   "auth.setup",
   "auth.mfa.verify",
+  "auth.mfa.totp.confirm",
+  "auth.mfa.totp.disable",
+  "auth.mfa.recoveryCodes.regenerate",
 ] as const;
 
 export const REFRESH_PROCEDURE = "auth.refresh";

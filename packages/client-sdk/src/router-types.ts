@@ -11,3 +11,14 @@ export type PublicUser = Output<TollgateClient["user"]["me"]["query"]>;
 
 /** A completed sign-in: the user and when the access token expires (epoch ms, server clock). */
 export type SignedIn = Extract<Output<TollgateClient["auth"]["login"]["mutate"]>, { accessTokenExpiresAt: number }>;
+
+/** auth.login for a user with a second factor: no session yet; complete it with auth.mfa.verify. */
+export type MfaRequired = Extract<Output<TollgateClient["auth"]["login"]["mutate"]>, { mfaRequired: true }>;
+
+/** What auth.login resolves with: signed in, or a second factor to give. */
+export type SignInResult = SignedIn | MfaRequired;
+
+/** Whether a sign-in's answer (auth.login, auth.resetPassword) asks for a second factor (then call auth.mfa.verify). */
+export function needsSecondFactor<T extends object>(result: T): result is Extract<T, { mfaRequired: true }> {
+  return "mfaRequired" in result && result.mfaRequired === true;
+}

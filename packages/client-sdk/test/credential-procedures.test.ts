@@ -1,4 +1,4 @@
-import { createTollgateClient } from "@tollgate/client-sdk";
+import { createTollgateClient, type SignedIn } from "@tollgate/client-sdk";
 import { CookieJar } from "@tollgate/client-sdk/node";
 import type { TestServer } from "@tollgate/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,7 +52,7 @@ describe("procedures that check a password", () => {
       api.auth.login.mutate({ username: "sdk-user", password: "sdk password" }),
       api.meta.info.query(),
     ]);
-    expect(results[1].user.username).toBe("sdk-user");
+    expect((results[1] as SignedIn).user.username).toBe("sdk-user");
     const logins = requests.filter((r) => r.path.split(",").includes("auth.login"));
     expect(logins).toEqual([
       { path: "auth.login", batched: false },

@@ -1,4 +1,4 @@
-import { authCodeOf, createTollgateClient, isUnauthorized } from "@tollgate/client-sdk";
+import { authCodeOf, createTollgateClient, isUnauthorized, type SignedIn } from "@tollgate/client-sdk";
 import { CookieJar, createRequestScopedClient } from "@tollgate/client-sdk/node";
 import type { TestServer } from "@tollgate/server/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -32,7 +32,7 @@ describe("client SDK against a real server", () => {
 
   it("signs in and calls typed procedures with cookies and the CSRF header", async () => {
     const { api } = client();
-    const signedIn = await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" });
+    const signedIn = (await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" })) as SignedIn;
     expect(signedIn.user.username).toBe("sdk-user");
     expect((await api.user.me.query()).username).toBe("sdk-user");
     // A cookie-authenticated mutation: passes only with the CSRF header.
@@ -56,7 +56,7 @@ describe("client SDK against a real server", () => {
   it("a failed refresh calls onSessionExpired once and every call fails UNAUTHORIZED", async () => {
     let expired = 0;
     const { api, counter } = client({ onSessionExpired: () => expired++ });
-    const { user } = await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" });
+    const { user } = (await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" })) as SignedIn;
     await server.app.services.auth.sessions.revokeAllForUser(user.id, "admin");
     clock.advance(901);
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => api.user.me.query()));

@@ -1,8 +1,10 @@
 import {
   authCodeOf,
   createTollgateClient,
+  type MfaRequired,
   type PublicUser,
   type SignedIn,
+  type SignInResult,
   type TollgateClient,
   type TollgateErrorCode,
 } from "@tollgate/client-sdk";
@@ -23,7 +25,10 @@ describe("client types come from the server's router", () => {
       lastName: string;
     }>();
     expectTypeOf(api.auth.login.mutate).parameter(0).toEqualTypeOf<{ username: string; password: string }>();
-    expectTypeOf(api.auth.login.mutate).returns.resolves.toHaveProperty("accessTokenExpiresAt").toEqualTypeOf<number>();
+    // auth.login: signed in, or a second factor to give (a union a frontend must handle).
+    expectTypeOf(api.auth.login.mutate).returns.resolves.toEqualTypeOf<SignInResult>();
+    expectTypeOf<SignedIn>().toHaveProperty("accessTokenExpiresAt").toEqualTypeOf<number>();
+    expectTypeOf<MfaRequired>().toEqualTypeOf<{ mfaRequired: true; methods: ("totp" | "recovery_code")[] }>();
     expectTypeOf(api.auth.sessions.query)
       .returns.resolves.items.toHaveProperty("revokedReason")
       .toEqualTypeOf<

@@ -1,8 +1,9 @@
 import { type QueryClient, useQuery } from "@tanstack/react-query";
 import {
   isUnauthorized,
+  needsSecondFactor,
   type PublicUser,
-  type SignedIn,
+  type SignInResult,
   type TollgateClient,
   type TollgateClientOptions,
   type TollgateRouter,
@@ -26,8 +27,8 @@ export interface SessionState {
   readonly status: SessionStatus;
   /** The signed-in user (user.me), or null. */
   readonly user: PublicUser | null;
-  /** auth.login; on success the session is the user it returns. */
-  signIn(credentials: { username: string; password: string }): Promise<SignedIn>;
+  /** auth.login; on success the session is the user it returns; `{ mfaRequired }`: call auth.mfa.verify next. */
+  signIn(credentials: { username: string; password: string }): Promise<SignInResult>;
   /** auth.logout; the session is null afterwards, and every other cached query is dropped (they were this user's). */
   signOut(): Promise<void>;
   /** A failure other than "not signed in" (server unreachable…). */
@@ -37,7 +38,7 @@ export interface SessionState {
 /** What useSession drives: the session's reads and writes. */
 export interface SessionControl {
   currentUser(): Promise<PublicUser | null>;
-  signIn(credentials: { username: string; password: string }): Promise<SignedIn>;
+  signIn(credentials: { username: string; password: string }): Promise<SignInResult>;
   signOut(): Promise<void>;
 }
 
@@ -89,9 +90,9 @@ export function createTollgateReact<TRouter extends TollgateRouter = AppRouter>(
     }
   }
 
-  async function signIn(credentials: { username: string; password: string }): Promise<SignedIn> {
+  async function signIn(credentials: { username: string; password: string }): Promise<SignInResult> {
     const result = await tollgate.auth.login.mutate(credentials);
-    queryClient.setQueryData(SESSION_QUERY_KEY, result.user);
+    if (!needsSecondFactor(result)) queryClient.setQueryData(SESSION_QUERY_KEY, result.user);
     return result;
   }
 

@@ -11,6 +11,7 @@ import type { DatabaseHandle } from "../db/client.js";
 import { passwordChangedMail } from "../mail/templates.js";
 import { createAccountTokenStore } from "../stores/account-token-store.js";
 import { createMailOutboxStore } from "../stores/mail-outbox-store.js";
+import { createMfaStore } from "../stores/mfa-store.js";
 import { createUserStore, EmailTakenError, UsernameTakenError } from "../stores/user-store.js";
 import { importDjangoUsers } from "./django-import.js";
 import { type KeyCommandContext, keyStatus, rotateKeys } from "./keys.js";
@@ -125,6 +126,18 @@ export async function runCommand(command: string, flags: Flags, context: Command
       io.print(`${ended} session(s) of ${user.username} ended`);
       return;
     }
+    case "user:mfa-reset": {
+      // An operator's way back in for a user who lost the authenticator and the recovery codes.
+      const username = requireString(flags, "username");
+      const user = await users.findByUsername(username);
+      if (!user) throw new CliError(`No user named ${username}`);
+      const removed = await createMfaStore(database.db).removeTotp(user.id);
+      const ended = await sessions.revokeAllForUser(user.id, "admin");
+      io.print(
+        `${removed ? "Two-step sign-in turned off" : "Two-step sign-in was not on"} for ${user.username}; ${ended} session(s) ended`,
+      );
+      return;
+    }
     case "user:import-django": {
       const from = requireString(flags, "from");
       if (!/^postgres(ql)?:\/\//.test(from))
@@ -143,7 +156,7 @@ export async function runCommand(command: string, flags: Flags, context: Command
       return keyStatus(keysOf(context), io);
     default:
       throw new CliError(
-        `Unknown command ${JSON.stringify(command)}. Commands: user:create, user:set-password, sessions:revoke, user:import-django, keys:rotate, keys:status`,
+        `Unknown command ${JSON.stringify(command)}. Commands: user:create, user:set-password, sessions:revoke, user:mfa-reset, user:import-django, keys:rotate, keys:status`,
       );
   }
 }

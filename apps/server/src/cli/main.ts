@@ -15,6 +15,7 @@ const USAGE = `Usage: pnpm cli <command> [options]
   user:create --username NAME [--email ADDRESS] [--first-name F] [--last-name L] --password-stdin
   user:set-password --username NAME --password-stdin     (ends that user's sessions)
   sessions:revoke --username NAME
+  user:mfa-reset --username NAME                          (turns TOTP off, ends that user's sessions)
   user:import-django --from postgres://…                  (Django auth_user, pbkdf2_sha256 hashes)
   keys:rotate [--delay SECONDS]                           (publish a next signing key; it signs after the delay)
   keys:status                                             (signing keys: current, next, retired)

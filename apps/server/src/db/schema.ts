@@ -34,6 +34,8 @@ export interface SessionsTable {
   revoked_reason: string | null;
   user_agent: string | null;
   ip: string | null;
+  /** How the session was established (see AuthMethod); null for sessions older than 0007. */
+  auth_method: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Authentication events. Never holds a token, cookie or password. */
@@ -92,6 +94,33 @@ export interface SetupTokensTable {
   used_at: Timestamp | null;
 }
 
+/** A user's TOTP secret (JWE); on once enabled_at is set. */
+export interface UserTotpTable {
+  user_id: string;
+  secret: string;
+  created_at: Timestamp;
+  enabled_at: Timestamp | null;
+  /** The newest accepted 30 s step (replay); PostgreSQL bigint comes back as text. */
+  last_step: ColumnType<string | number | null, number | null | undefined, number | null>;
+}
+
+/** Recovery codes, SHA-256 only, single use. */
+export interface RecoveryCodesTable {
+  code_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+/** Sign-ins waiting for a second factor; SHA-256 of the pending cookie's token. */
+export interface MfaPendingTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -100,6 +129,9 @@ export interface Database {
   account_tokens: AccountTokensTable;
   mail_outbox: MailOutboxTable;
   setup_tokens: SetupTokensTable;
+  user_totp: UserTotpTable;
+  recovery_codes: RecoveryCodesTable;
+  mfa_pending: MfaPendingTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -38,6 +38,13 @@ export function passwordChangedMail(to: string, username: string): OutgoingMail 
   ]);
 }
 
+export function recoveryCodeUsedMail(to: string, username: string, left: number): OutgoingMail {
+  return mail(to, "A recovery code was used to sign in", [
+    `Someone signed in to the account ${username} with a recovery code instead of the authenticator app. ${left} recovery code(s) are left.`,
+    "If it was not you, sign in, change your password and turn two-step sign-in off and on again (new recovery codes), and tell your administrator.",
+  ]);
+}
+
 export function verifyEmailMail(to: string, username: string, link: string): OutgoingMail {
   return mail(
     to,

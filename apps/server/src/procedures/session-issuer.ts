@@ -1,5 +1,6 @@
 import type { SessionMeta } from "@tollgate/auth";
 import type { Context } from "../context.js";
+import type { AuthMethod } from "../stores/mfa-store.js";
 import type { User } from "../stores/user-store.js";
 
 export interface PublicUser {
@@ -42,11 +43,16 @@ export async function issueSessionCookies(
   return { user: publicUser(user), accessTokenExpiresAt: access.expiresAt };
 }
 
-/** Starts a new session for `user` from this request and signs the caller in with it. */
-export async function startSession(ctx: Context, user: User): Promise<{ signedIn: SignedIn; sessionId: string }> {
+/** Starts a new session for `user` from this request, recording how it was established, and signs the caller in with it. */
+export async function startSession(
+  ctx: Context,
+  user: User,
+  method: AuthMethod = "password",
+): Promise<{ signedIn: SignedIn; sessionId: string }> {
   const { auth } = ctx.services;
   const meta: SessionMeta = { userAgent: ctx.request.userAgent, ip: ctx.request.ip };
   const { session, refreshToken } = await auth.sessions.create(user.id, meta);
+  await ctx.services.mfa.setSessionMethod(session.id, method);
   const signedIn = await issueSessionCookies(ctx, user, session, refreshToken, auth.csrf.issue(session.id));
   return { signedIn, sessionId: session.id };
 }

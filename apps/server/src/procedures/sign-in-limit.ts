@@ -13,6 +13,13 @@ export interface LimitedCheckOptions {
    * success and failure, which it decides.
    */
   readonly signIn?: boolean;
+  /**
+   * Asked after a right answer: true when it was only the first of two
+   * factors (a password before TOTP). Its reservation is then given back
+   * rather than starting the account afresh, so failed codes stay counted
+   * however often the password is given again.
+   */
+  readonly firstOfTwo?: () => boolean;
 }
 
 /**
@@ -47,6 +54,7 @@ export async function limitedCheck(
     await attempt.settle("not-checked").catch(() => undefined);
     throw error;
   }
-  await attempt.settle(valid ? "success" : "failure");
+  if (!valid) await attempt.settle("failure");
+  else await attempt.settle(options.firstOfTwo?.() ? "not-checked" : "success");
   return valid;
 }

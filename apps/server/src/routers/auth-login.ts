@@ -1,6 +1,7 @@
 import { AuthError } from "@tollgate/auth";
 import { audit } from "../procedures/audit.js";
 import { loginInput } from "../procedures/inputs.js";
+import { MFA_REQUIRED, startPendingSignIn } from "../procedures/mfa-pending.js";
 import { startSession } from "../procedures/session-issuer.js";
 import { limitedCheck } from "../procedures/sign-in-limit.js";
 import type { UserWithHash } from "../stores/user-store.js";
@@ -10,12 +11,14 @@ export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx
   const { users, auth } = ctx.services;
   let user: UserWithHash | undefined;
   let needsRehash = false;
+  let needsSecondFactor = false;
   const valid = await limitedCheck(
     ctx,
     {
       username: input.username,
       signIn: true,
       onFirstRefusal: () => audit(ctx, { event: "login_rate_limited", username: input.username }),
+      firstOfTwo: () => needsSecondFactor,
     },
     async () => {
       user = await users.findByUsername(input.username);
@@ -26,6 +29,7 @@ export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx
       }
       const result = await auth.passwords.verify(input.password, user.passwordHash, { signal });
       needsRehash = result.needsRehash;
+      if (result.valid) needsSecondFactor = (await ctx.services.mfa.findTotp(user.id))?.enabled === true;
       return result.valid;
     },
   );
@@ -51,6 +55,11 @@ export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx
     if (await users.replacePasswordHash(user.id, user.passwordHash, rehashed)) {
       await audit(ctx, { event: "password_rehashed", userId: user.id });
     }
+  }
+  if (needsSecondFactor) {
+    // No session yet: only a pending cookie for auth.mfa.verify.
+    await startPendingSignIn(ctx, user.id);
+    return { ...MFA_REQUIRED, methods: [...MFA_REQUIRED.methods] };
   }
   const { signedIn, sessionId } = await startSession(ctx, user);
   ctx.services.metrics.signIn("success");

@@ -3,6 +3,7 @@ import { passwordChangedMail, passwordResetMail } from "../mail/templates.js";
 import { audit } from "../procedures/audit.js";
 import { requestPasswordResetInput, resetPasswordInput } from "../procedures/inputs.js";
 import { accountLink } from "../procedures/mail-links.js";
+import { MFA_REQUIRED, startPendingSignIn } from "../procedures/mfa-pending.js";
 import { startSession } from "../procedures/session-issuer.js";
 import { limitedCheck } from "../procedures/sign-in-limit.js";
 import { credentialProcedure, publicProcedure } from "../trpc.js";
@@ -64,6 +65,12 @@ export const resetPassword = credentialProcedure.input(resetPasswordInput).mutat
   }
   const ended = await auth.sessions.revokeAllForUser(user.id, "password_changed");
   if (user.email) await mailer.enqueue(passwordChangedMail(user.email, user.username));
+  if ((await ctx.services.mfa.findTotp(user.id))?.enabled) {
+    // A mailed link never bypasses the second factor: the caller still gives a code (auth.mfa.verify).
+    await startPendingSignIn(ctx, user.id);
+    await audit(ctx, { event: "password_reset", userId: user.id, detail: `${ended} sessions ended` });
+    return { ...MFA_REQUIRED, methods: [...MFA_REQUIRED.methods], endedSessions: ended };
+  }
   const { signedIn, sessionId } = await startSession(ctx, user);
   await audit(ctx, { event: "password_reset", userId: user.id, sessionId, detail: `${ended} sessions ended` });
   return { ...signedIn, endedSessions: ended };

@@ -40,7 +40,10 @@ export const session = authedProcedure.query(({ ctx }) => ({
 }));
 
 export const sessions = authedProcedure.query(async ({ ctx }) => {
-  const list = await ctx.services.auth.sessions.list(ctx.session.userId);
+  const [list, methods] = await Promise.all([
+    ctx.services.auth.sessions.list(ctx.session.userId),
+    ctx.services.mfa.sessionMethods(ctx.session.userId),
+  ]);
   return list.map((s) => ({
     id: s.id,
     createdAt: s.createdAt.getTime(),
@@ -51,6 +54,8 @@ export const sessions = authedProcedure.query(async ({ ctx }) => {
     current: s.id === ctx.session.sessionId,
     revokedAt: s.revokedAt === null ? null : s.revokedAt.getTime(),
     revokedReason: s.revokedReason,
+    /** How it was established: "password", "password+totp" or "recovery_code"; null for older sessions. */
+    authMethod: methods.get(s.id) ?? null,
   }));
 });
 

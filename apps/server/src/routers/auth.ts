@@ -1,5 +1,6 @@
 import { router } from "../trpc.js";
 import { login } from "./auth-login.js";
+import { mfaRouter } from "./auth-mfa.js";
 import { changePassword } from "./auth-password.js";
 import { refresh } from "./auth-refresh.js";
 import { requestPasswordReset, resetPassword } from "./auth-reset.js";
@@ -22,4 +23,5 @@ export const authRouter = router({
   requestEmailVerification,
   verifyEmail,
   setup,
+  mfa: mfaRouter,
 });

@@ -16,7 +16,13 @@ export type AuditEvent =
   | "signed_up"
   | "email_verified"
   | "password_reset_requested"
-  | "password_reset";
+  | "password_reset"
+  | "mfa_enabled"
+  | "mfa_disabled"
+  | "mfa_reset"
+  | "mfa_failed"
+  | "recovery_code_used"
+  | "recovery_codes_regenerated";
 
 export interface AuditEntry {
   readonly event: AuditEvent;

@@ -1,0 +1,56 @@
+import { randomBytes } from "node:crypto";
+import { AuthError, serializeCookie } from "@tollgate/auth";
+import type { Context } from "../context.js";
+import { sha256 } from "../stores/mfa-store.js";
+import { singleCookie } from "../trpc.js";
+
+/** The only URL the pending cookie is sent to (auth.mfa.verify travels alone, never batched). */
+export const MFA_VERIFY_PATH = "/trpc/auth.mfa.verify";
+/** Five minutes to type the second factor. */
+export const MFA_PENDING_TTL = 300;
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+function cookieName(ctx: Context): string {
+  // Its Path is not "/", so __Host- is impossible: __Secure- with Secure.
+  return ctx.services.config.cookieSecure ? "__Secure-mfa_pending" : "mfa_pending";
+}
+
+function pendingCookie(ctx: Context, value: string, maxAge: number): string {
+  const { config } = ctx.services;
+  return serializeCookie(cookieName(ctx), value, {
+    path: MFA_VERIFY_PATH,
+    domain: config.cookieDomain,
+    maxAge,
+    httpOnly: true,
+    secure: config.cookieSecure,
+    sameSite: config.cookieSameSite,
+  });
+}
+
+/** What auth.login (and auth.resetPassword) answer while a second factor is still to give. */
+export const MFA_REQUIRED: { readonly mfaRequired: true; readonly methods: ("totp" | "recovery_code")[] } = {
+  mfaRequired: true,
+  methods: ["totp", "recovery_code"],
+};
+
+/** Stores a pending sign-in for `userId` (only a hash of its token) and sets its cookie. */
+export async function startPendingSignIn(ctx: Context, userId: string): Promise<void> {
+  const token = randomBytes(32).toString("base64url");
+  await ctx.services.mfa.createPending(sha256(token), userId, new Date(ctx.services.now() + MFA_PENDING_TTL * 1000));
+  ctx.setCookies([pendingCookie(ctx, token, MFA_PENDING_TTL)]);
+}
+
+/** The pending sign-in the cookie names: its token hash and user. */
+export async function readPendingSignIn(ctx: Context): Promise<{ tokenHash: string; userId: string }> {
+  const invalid = () => new AuthError("MFA_PENDING_INVALID", "Sign in again: the sign-in expired or was completed");
+  const token = singleCookie(ctx, cookieName(ctx), invalid);
+  if (!token || !TOKEN_SHAPE.test(token)) throw invalid();
+  const tokenHash = sha256(token);
+  const userId = await ctx.services.mfa.findPending(tokenHash);
+  if (!userId) throw invalid();
+  return { tokenHash, userId };
+}
+
+export function clearPendingCookie(ctx: Context): void {
+  ctx.setCookies([pendingCookie(ctx, "", 0)]);
+}

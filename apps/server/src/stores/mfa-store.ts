@@ -1,0 +1,197 @@
+import { createHash } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+
+/** How a session was established, as auth.sessions shows it. */
+export type AuthMethod = "password" | "password+totp" | "recovery_code";
+
+export interface StoredTotp {
+  /** JWE of the base32 secret. */
+  readonly sealedSecret: string;
+  readonly enabled: boolean;
+}
+
+/** SHA-256, hex: for values with enough entropy of their own (random tokens, recovery codes). */
+export function sha256(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
+}
+
+/** TOTP secrets, recovery codes and pending sign-ins, on Kysely (PostgreSQL or the embedded database). */
+export interface MfaStore {
+  findTotp(userId: string): Promise<StoredTotp | undefined>;
+  /** Stores a new, not yet enabled secret (replacing an unconfirmed one); false when TOTP is already on. */
+  beginTotp(userId: string, sealedSecret: string): Promise<boolean>;
+  /**
+   * Turns TOTP on with the step of the code that confirmed it, and replaces
+   * the recovery codes; false when it was on already or the step was used.
+   */
+  enableTotp(userId: string, step: number, recoveryCodeHashes: readonly string[]): Promise<boolean>;
+  /** Replaces the recovery codes of a user with TOTP on (the old ones stop working); false when TOTP is off. */
+  replaceRecoveryCodes(userId: string, recoveryCodeHashes: readonly string[]): Promise<boolean>;
+  /** Records an accepted step, only if newer than every accepted one (a code is good once). */
+  acceptStep(userId: string, step: number): Promise<boolean>;
+  /** Uses a recovery code up, atomically. */
+  useRecoveryCode(userId: string, codeHash: string): Promise<boolean>;
+  remainingRecoveryCodes(userId: string): Promise<number>;
+  /** Turns TOTP off: secret, recovery codes and pending sign-ins go. */
+  removeTotp(userId: string): Promise<boolean>;
+  /** Re-encrypts a secret (AUTH_SECRET rotation). */
+  resealTotp(userId: string, sealedSecret: string): Promise<void>;
+  createPending(tokenHash: string, userId: string, expiresAt: Date): Promise<void>;
+  /** The live pending sign-in's user, without using it up. */
+  findPending(tokenHash: string): Promise<string | undefined>;
+  /** Uses the pending sign-in up, atomically: of two requests only one gets true. */
+  consumePending(tokenHash: string, userId: string): Promise<boolean>;
+  setSessionMethod(sessionId: string, method: AuthMethod): Promise<void>;
+  sessionMethods(userId: string): Promise<Map<string, AuthMethod>>;
+  /** Deletes pending sign-ins that expired or were used before `before`. */
+  purgePending(before: Date): Promise<number>;
+}
+
+export function createMfaStore(db: Kysely<Database>, now: () => number = Date.now): MfaStore {
+  return {
+    async findTotp(userId) {
+      const row = await db
+        .selectFrom("user_totp")
+        .select(["secret", "enabled_at"])
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      return row && { sealedSecret: row.secret, enabled: row.enabled_at !== null };
+    },
+    async beginTotp(userId, sealedSecret) {
+      return db.transaction().execute(async (trx) => {
+        await trx.deleteFrom("user_totp").where("user_id", "=", userId).where("enabled_at", "is", null).execute();
+        const inserted = await trx
+          .insertInto("user_totp")
+          .values({ user_id: userId, secret: sealedSecret, created_at: new Date(now()), enabled_at: null })
+          .onConflict((oc) => oc.column("user_id").doNothing())
+          .returning("user_id")
+          .executeTakeFirst();
+        return inserted !== undefined;
+      });
+    },
+    async enableTotp(userId, step, recoveryCodeHashes) {
+      return db.transaction().execute(async (trx) => {
+        const at = new Date(now());
+        const result = await trx
+          .updateTable("user_totp")
+          .set({ enabled_at: at, last_step: step })
+          .where("user_id", "=", userId)
+          .where("enabled_at", "is", null)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) return false;
+        await trx.deleteFrom("recovery_codes").where("user_id", "=", userId).execute();
+        await trx
+          .insertInto("recovery_codes")
+          .values(recoveryCodeHashes.map((code_hash) => ({ code_hash, user_id: userId, created_at: at })))
+          .execute();
+        return true;
+      });
+    },
+    async replaceRecoveryCodes(userId, recoveryCodeHashes) {
+      return db.transaction().execute(async (trx) => {
+        const on = await trx
+          .selectFrom("user_totp")
+          .select("user_id")
+          .where("user_id", "=", userId)
+          .where("enabled_at", "is not", null)
+          .executeTakeFirst();
+        if (!on) return false;
+        const at = new Date(now());
+        await trx.deleteFrom("recovery_codes").where("user_id", "=", userId).execute();
+        await trx
+          .insertInto("recovery_codes")
+          .values(recoveryCodeHashes.map((code_hash) => ({ code_hash, user_id: userId, created_at: at })))
+          .execute();
+        return true;
+      });
+    },
+    async acceptStep(userId, step) {
+      const result = await db
+        .updateTable("user_totp")
+        .set({ last_step: step })
+        .where("user_id", "=", userId)
+        .where("enabled_at", "is not", null)
+        .where((eb) => eb.or([eb("last_step", "is", null), eb("last_step", "<", step)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async useRecoveryCode(userId, codeHash) {
+      const result = await db
+        .updateTable("recovery_codes")
+        .set({ used_at: new Date(now()) })
+        .where("user_id", "=", userId)
+        .where("code_hash", "=", codeHash)
+        .where("used_at", "is", null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async remainingRecoveryCodes(userId) {
+      const row = await db
+        .selectFrom("recovery_codes")
+        .select((eb) => eb.fn.countAll<string | number>().as("n"))
+        .where("user_id", "=", userId)
+        .where("used_at", "is", null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async removeTotp(userId) {
+      return db.transaction().execute(async (trx) => {
+        await trx.deleteFrom("recovery_codes").where("user_id", "=", userId).execute();
+        await trx.deleteFrom("mfa_pending").where("user_id", "=", userId).execute();
+        const result = await trx.deleteFrom("user_totp").where("user_id", "=", userId).executeTakeFirst();
+        return Number(result.numDeletedRows) === 1;
+      });
+    },
+    async resealTotp(userId, sealedSecret) {
+      await db.updateTable("user_totp").set({ secret: sealedSecret }).where("user_id", "=", userId).execute();
+    },
+    async createPending(tokenHash, userId, expiresAt) {
+      await db
+        .insertInto("mfa_pending")
+        .values({ token_hash: tokenHash, user_id: userId, created_at: new Date(now()), expires_at: expiresAt })
+        .execute();
+    },
+    async findPending(tokenHash) {
+      const row = await db
+        .selectFrom("mfa_pending")
+        .select("user_id")
+        .where("token_hash", "=", tokenHash)
+        .where("used_at", "is", null)
+        .where("expires_at", ">", new Date(now()))
+        .executeTakeFirst();
+      return row?.user_id;
+    },
+    async consumePending(tokenHash, userId) {
+      const at = new Date(now());
+      const result = await db
+        .updateTable("mfa_pending")
+        .set({ used_at: at })
+        .where("token_hash", "=", tokenHash)
+        .where("user_id", "=", userId)
+        .where("used_at", "is", null)
+        .where("expires_at", ">", at)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async setSessionMethod(sessionId, method) {
+      await db.updateTable("sessions").set({ auth_method: method }).where("id", "=", sessionId).execute();
+    },
+    async sessionMethods(userId) {
+      const rows = await db
+        .selectFrom("sessions")
+        .select(["id", "auth_method"])
+        .where("user_id", "=", userId)
+        .where("auth_method", "is not", null)
+        .execute();
+      return new Map(rows.map((r) => [r.id, r.auth_method as AuthMethod]));
+    },
+    async purgePending(before) {
+      const result = await db
+        .deleteFrom("mfa_pending")
+        .where((eb) => eb.or([eb("expires_at", "<", before), eb("used_at", "<", before)]))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The "Security" section: turn two-step sign-in (TOTP) on with a QR code and a
+ * code from the app, show the recovery codes once, turn it off with the password.
+ */
+import type { TollgateClient } from "@tollgate/client-sdk";
+import { showFlow } from "./account-flows.js";
+import { view } from "./view.js";
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : "Something went wrong");
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function button(text: string, onClick: () => void, secondary = false): HTMLButtonElement {
+  const b = el("button", text);
+  b.type = "button";
+  if (secondary) b.className = "secondary";
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+export function createSecuritySection(api: TollgateClient, onChanged: () => void) {
+  const error = el("p");
+  error.className = "error";
+  error.setAttribute("role", "alert");
+  error.hidden = true;
+  const fail = (e: unknown) => {
+    error.hidden = false;
+    error.textContent = errorText(e);
+  };
+
+  function showRecoveryCodes(codes: string[]): void {
+    const intro = el("p", "Recovery codes: keep them somewhere safe. Each signs in once; they are shown only now.");
+    const list = el("ol");
+    list.id = "recovery-codes";
+    list.setAttribute("aria-label", "Recovery codes");
+    list.append(...codes.map((code) => el("li", code)));
+    view.security.append(intro, list);
+  }
+
+  async function enrol(): Promise<void> {
+    const { secret, qrSvg } = await api.auth.mfa.totp.begin.mutate();
+    const img = el("img");
+    img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qrSvg)}`;
+    img.alt = "QR code for your authenticator app";
+    img.width = 200;
+    img.height = 200;
+    const secretLine = el("p", "Or type this secret into the app: ");
+    const code = el("code", secret);
+    code.dataset.testid = "totp-secret";
+    secretLine.append(code);
+    const label = el("label", "Code from the app");
+    label.htmlFor = "totp-code";
+    const input = el("input");
+    input.id = "totp-code";
+    input.autocomplete = "one-time-code";
+    input.inputMode = "numeric";
+    input.maxLength = 6;
+    const confirm = button("Turn on two-step sign-in", () => {
+      api.auth.mfa.totp.confirm.mutate({ code: input.value.trim() }).then(async ({ recoveryCodes }) => {
+        await render();
+        showRecoveryCodes(recoveryCodes);
+      }, fail);
+    });
+    view.security.replaceChildren(el("h2", "Security"), img, secretLine, label, input, confirm, error);
+    input.focus();
+  }
+
+  function disable(): void {
+    showFlow(
+      "totp-off",
+      "Turn off two-step sign-in",
+      [{ name: "password", label: "Password", type: "password", autocomplete: "current-password" }],
+      "Turn off",
+      (flow) => {
+        api.auth.mfa.totp.disable.mutate({ password: flow.value("password") }).then(
+          () => {
+            view.accountFlow.hidden = true;
+            view.accountFlow.replaceChildren();
+            onChanged();
+          },
+          (e: unknown) => flow.fail(errorText(e)),
+        );
+      },
+      undefined,
+      onChanged,
+    );
+  }
+
+  async function render(): Promise<void> {
+    const status = await api.auth.mfa.status.query();
+    error.hidden = true;
+    const line = el(
+      "p",
+      status.totp
+        ? `Two-step sign-in is on (authenticator app). Recovery codes left: ${status.recoveryCodesLeft}.`
+        : "Two-step sign-in is off: a password alone signs in.",
+    );
+    line.id = "mfa-status";
+    const actions = el("div");
+    actions.className = "actions";
+    if (status.totp) {
+      actions.append(button("Turn off two-step sign-in", disable, true));
+    } else {
+      actions.append(button("Set up two-step sign-in", () => void enrol().catch(fail)));
+    }
+    view.security.replaceChildren(el("h2", "Security"), line, actions, error);
+  }
+
+  return { render };
+}
