@@ -1,5 +1,5 @@
-import { CompactEncrypt, compactDecrypt } from "jose";
 import { signingKeyWrapKeys } from "./keyring.js";
+import { createSealedBox } from "./sealed-box.js";
 import type { PrivateJwk } from "./signing-key-store.js";
 
 /**
@@ -18,30 +18,16 @@ export function createSigningKeyWrap(
   secret: string | Uint8Array,
   previousSecrets: readonly (string | Uint8Array)[] = [],
 ): SigningKeyWrap {
-  const keys = signingKeyWrapKeys(secret, previousSecrets);
-  const current = keys[0] as Uint8Array;
+  const box = createSealedBox(signingKeyWrapKeys(secret, previousSecrets));
   return {
-    async seal(kid, jwk) {
-      const plaintext = new TextEncoder().encode(JSON.stringify({ ...jwk, kid }));
-      return new CompactEncrypt(plaintext).setProtectedHeader({ alg: "dir", enc: "A256GCM" }).encrypt(current);
-    },
+    seal: (kid, jwk) => box.seal({ ...jwk, kid }),
     async open(kid, sealed) {
-      for (const [index, key] of keys.entries()) {
-        let plaintext: Uint8Array;
-        try {
-          ({ plaintext } = await compactDecrypt(sealed, key, {
-            keyManagementAlgorithms: ["dir"],
-            contentEncryptionAlgorithms: ["A256GCM"],
-          }));
-        } catch {
-          continue;
-        }
-        const jwk = JSON.parse(new TextDecoder().decode(plaintext)) as PrivateJwk;
-        if (jwk.kid !== kid)
-          throw new TypeError(`the stored signing key ${kid} holds another key (${String(jwk.kid)})`);
-        return { jwk, stale: index > 0 };
-      }
-      throw new TypeError(`the stored signing key ${kid} cannot be decrypted with the secret or a previous one`);
+      const opened = await box.open(sealed);
+      if (!opened)
+        throw new TypeError(`the stored signing key ${kid} cannot be decrypted with the secret or a previous one`);
+      const jwk = opened.value as PrivateJwk;
+      if (jwk.kid !== kid) throw new TypeError(`the stored signing key ${kid} holds another key (${String(jwk.kid)})`);
+      return { jwk, stale: opened.stale };
     },
   };
 }

@@ -1,5 +1,5 @@
-import { CompactEncrypt, compactDecrypt } from "jose";
 import { totpSecretKeys } from "./keyring.js";
+import { createSealedBox } from "./sealed-box.js";
 
 /**
  * Users' TOTP secrets are stored encrypted (JWE, `dir` + A256GCM, jose) under
@@ -17,31 +17,21 @@ export function createTotpSecretWrap(
   secret: string | Uint8Array,
   previousSecrets: readonly (string | Uint8Array)[] = [],
 ): TotpSecretWrap {
-  const keys = totpSecretKeys(secret, previousSecrets);
-  const current = keys[0] as Uint8Array;
+  const box = createSealedBox(totpSecretKeys(secret, previousSecrets));
   return {
-    async seal(userId, totpSecret) {
-      const plaintext = new TextEncoder().encode(JSON.stringify({ sub: userId, secret: totpSecret }));
-      return new CompactEncrypt(plaintext).setProtectedHeader({ alg: "dir", enc: "A256GCM" }).encrypt(current);
-    },
+    seal: (userId, totpSecret) => box.seal({ sub: userId, secret: totpSecret }),
     async open(userId, sealed) {
-      for (const [index, key] of keys.entries()) {
-        let plaintext: Uint8Array;
-        try {
-          ({ plaintext } = await compactDecrypt(sealed, key, {
-            keyManagementAlgorithms: ["dir"],
-            contentEncryptionAlgorithms: ["A256GCM"],
-          }));
-        } catch {
-          continue;
-        }
-        const value = JSON.parse(new TextDecoder().decode(plaintext)) as { sub?: unknown; secret?: unknown };
-        if (value.sub !== userId || typeof value.secret !== "string") {
-          throw new TypeError(`the stored TOTP secret of ${userId} belongs to another user`);
-        }
-        return { secret: value.secret, stale: index > 0 };
+      const opened = await box.open(sealed);
+      if (!opened) {
+        throw new TypeError(
+          `the stored TOTP secret of ${userId} cannot be decrypted with the secret or a previous one`,
+        );
       }
-      throw new TypeError(`the stored TOTP secret of ${userId} cannot be decrypted with the secret or a previous one`);
+      const value = opened.value as { sub?: unknown; secret?: unknown };
+      if (value.sub !== userId || typeof value.secret !== "string") {
+        throw new TypeError(`the stored TOTP secret of ${userId} belongs to another user`);
+      }
+      return { secret: value.secret, stale: opened.stale };
     },
   };
 }

@@ -12,6 +12,20 @@ export interface StoredTotp {
 }
 
 /** SHA-256, hex: for values with enough entropy of their own (random tokens, recovery codes). */
+/** A user's recovery codes become exactly these (the old ones void), inside the caller's transaction. */
+async function replaceCodes(
+  trx: Kysely<Database>,
+  userId: string,
+  codeHashes: readonly string[],
+  at: Date,
+): Promise<void> {
+  await trx.deleteFrom("recovery_codes").where("user_id", "=", userId).execute();
+  await trx
+    .insertInto("recovery_codes")
+    .values(codeHashes.map((code_hash) => ({ code_hash, user_id: userId, created_at: at })))
+    .execute();
+}
+
 export function sha256(value: string): string {
   return createHash("sha256").update(value).digest("hex");
 }
@@ -80,11 +94,7 @@ export function createMfaStore(db: Kysely<Database>, now: () => number = Date.no
           .where("enabled_at", "is", null)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) return false;
-        await trx.deleteFrom("recovery_codes").where("user_id", "=", userId).execute();
-        await trx
-          .insertInto("recovery_codes")
-          .values(recoveryCodeHashes.map((code_hash) => ({ code_hash, user_id: userId, created_at: at })))
-          .execute();
+        await replaceCodes(trx, userId, recoveryCodeHashes, at);
         return true;
       });
     },
@@ -98,11 +108,7 @@ export function createMfaStore(db: Kysely<Database>, now: () => number = Date.no
           .executeTakeFirst();
         if (!on) return false;
         const at = new Date(now());
-        await trx.deleteFrom("recovery_codes").where("user_id", "=", userId).execute();
-        await trx
-          .insertInto("recovery_codes")
-          .values(recoveryCodeHashes.map((code_hash) => ({ code_hash, user_id: userId, created_at: at })))
-          .execute();
+        await replaceCodes(trx, userId, recoveryCodeHashes, at);
         return true;
       });
     },
