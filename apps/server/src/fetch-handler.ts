@@ -13,7 +13,7 @@ import {
   UNSUPPORTED_MEDIA_TYPE_BODY,
 } from "./http.js";
 import { JWKS_PATH, jwksAnswer } from "./jwks-route.js";
-import { fetchRequestSource } from "./request-info.js";
+import { clientAddressProblem, fetchRequestSource } from "./request-info.js";
 import type { RequestLog } from "./request-log.js";
 import type { Services } from "./services.js";
 
@@ -29,11 +29,13 @@ export interface FetchHandlerCallOptions {
    * The client's address as the host knows it (`c.env.incoming.socket.remoteAddress`
    * on @hono/node-server, `server.requestIP(req)` on Bun): per-client sign-in
    * limits need it. With TRUST_PROXY the right-most X-Forwarded-For entry wins.
+   * Required: without it every client would count against one shared limit, so
+   * a stranger's wrong guesses would lock the owner out (see clientAddressProblem).
    */
-  readonly clientAddress?: string;
+  readonly clientAddress: string | undefined;
 }
 
-export type FetchHandler = (request: Request, options?: FetchHandlerCallOptions) => Promise<Response>;
+export type FetchHandler = (request: Request, options: FetchHandlerCallOptions) => Promise<Response>;
 
 function json(status: number, body: unknown, headers: Headers): Response {
   headers.set("Content-Type", "application/json");
@@ -84,8 +86,13 @@ export function createFetchHandler(
     if (request.method === "POST" && !isJson(request.headers.get("content-type") ?? undefined)) {
       return json(415, UNSUPPORTED_MEDIA_TYPE_BODY, headers);
     }
+    const problem = clientAddressProblem(options?.clientAddress, config.trustProxy);
+    if (problem) {
+      logger.error({ requestId }, problem);
+      return json(500, { error: problem }, headers);
+    }
     const responseHeaders = new Headers();
-    const source = fetchRequestSource(request, options.clientAddress);
+    const source = fetchRequestSource(request, options?.clientAddress);
     const view = {
       url: request.url,
       method: request.method,
@@ -117,7 +124,7 @@ export function createFetchHandler(
     return new Response(response.body, { status: response.status, headers });
   }
 
-  return async (request, options = {}) => {
+  return async (request, options) => {
     const started = performance.now();
     const requestId = randomUUID();
     const log: RequestLog = { procedure: undefined, userId: undefined };

@@ -64,6 +64,20 @@ export function fetchRequestSource(request: Request, clientAddress: string | und
   };
 }
 
+/**
+ * Why a Fetch request cannot be served, when the host did not say who the
+ * client is: the Fetch API has no socket, so without the host's
+ * `clientAddress` (or, behind a proxy, X-Forwarded-For) every client would
+ * share one per-client sign-in limit and anyone's wrong guesses would lock
+ * the owner out. Undefined when the address is usable.
+ */
+export function clientAddressProblem(clientAddress: string | undefined, trustProxy: boolean): string | undefined {
+  if (trustProxy || normalizeIp(clientAddress ?? "") !== undefined) return undefined;
+  return clientAddress === undefined
+    ? "Tollgate needs the client's address: pass clientAddress (the peer's IP) to fetchHandler's handler or createContext, or set TRUST_PROXY=true behind a proxy that sets X-Forwarded-For"
+    : `Tollgate needs the client's address: clientAddress ${JSON.stringify(clientAddress.slice(0, 64))} is not an IP address`;
+}
+
 /** The right-most entry of a comma list: the one our own proxy wrote. */
 function lastEntry(value: string | undefined): string | undefined {
   return value?.split(",").at(-1)?.trim() || undefined;

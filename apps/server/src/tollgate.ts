@@ -19,7 +19,7 @@ import { createMetrics } from "./metrics/metrics.js";
 import { createMemoryAttemptStore } from "./rate-limit/memory-attempt-store.js";
 import { createSignInLimiter } from "./rate-limit/rate-limiter.js";
 import { createRedisAttemptStore } from "./rate-limit/redis-attempt-store.js";
-import { fetchRequestSource } from "./request-info.js";
+import { clientAddressProblem, fetchRequestSource } from "./request-info.js";
 import { createRevocationFeed } from "./revocations/feed.js";
 import type { RetryPolicy } from "./revocations/postgres-feed.js";
 import { createRevocationPublisher } from "./revocations/publisher.js";
@@ -84,7 +84,8 @@ export interface FetchContextOptions {
   readonly req: Request;
   readonly resHeaders: Headers;
   readonly info: TRPCRequestInfo;
-  readonly clientAddress?: string;
+  /** The peer's IP as the host knows it; required, as for fetchHandler (see FetchHandlerCallOptions). */
+  readonly clientAddress: string | undefined;
 }
 
 /**
@@ -267,15 +268,18 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
       protectedMutation,
       credentialProcedure,
     },
-    createContext: ({ req, resHeaders, info, clientAddress }) =>
-      contextFactory(
+    createContext: ({ req, resHeaders, info, clientAddress }) => {
+      const problem = clientAddressProblem(clientAddress, config.trustProxy);
+      if (problem) throw new TypeError(problem);
+      return contextFactory(
         {
           request: fetchRequestSource(req, clientAddress),
           responseHeaders: resHeaders,
           log: { procedure: undefined, userId: undefined },
         },
         info,
-      ),
+      );
+    },
     nodeHandler: (served) => createRequestListener(services, served),
     handles: handlesTarget,
     fetchHandler: (served) => createFetchHandler(services, served, contextFactory),

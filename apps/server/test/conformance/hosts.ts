@@ -76,8 +76,8 @@ export const honoHost: StartHost = hostWith(async (tollgate) => {
   const handle = tollgate.fetchHandler(conformanceRouter);
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.all("/trpc/*", (c) => handle(c.req.raw, { clientAddress: c.env.incoming.socket.remoteAddress }));
-  app.get("/healthz", (c) => handle(c.req.raw));
-  app.get("/.well-known/jwks.json", (c) => handle(c.req.raw));
+  app.get("/healthz", (c) => handle(c.req.raw, { clientAddress: c.env.incoming.socket.remoteAddress }));
+  app.get("/.well-known/jwks.json", (c) => handle(c.req.raw, { clientAddress: c.env.incoming.socket.remoteAddress }));
   let address: AddressInfo | undefined;
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
     address = info;
