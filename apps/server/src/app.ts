@@ -9,10 +9,10 @@ export interface App {
   readonly server: Server;
   /**
    * Starts listening; resolves with the bound URL (port 0 picks a free port).
-   * With METRICS_PORT the metrics listener starts too, on the same host.
+   * With METRICS_PORT the metrics listener starts too, on METRICS_HOST (loopback by default).
    */
   listen(port?: number, host?: string): Promise<string>;
-  /** Where Prometheus scrapes (`http://HOST:port/metrics`) once listening; undefined without METRICS_PORT. */
+  /** Where Prometheus scrapes (`http://METRICS_HOST:port/metrics`) once listening; undefined without METRICS_PORT. */
   readonly metricsUrl: string | undefined;
   /** Stops accepting, lets in-flight requests finish, closes the database. */
   close(): Promise<void>;
@@ -42,7 +42,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     server,
     async listen(port = config.port, host = config.host) {
       const url = await listenOn(server, port, host);
-      if (metricsServer) metricsUrl = `${await listenOn(metricsServer, config.metricsPort ?? 0, host)}/metrics`;
+      if (metricsServer)
+        metricsUrl = `${await listenOn(metricsServer, config.metricsPort ?? 0, config.metricsHost)}/metrics`;
       return url;
     },
     get metricsUrl() {

@@ -105,6 +105,7 @@ const variables = z
     ),
     TRUST_PROXY: flag(false),
     METRICS_PORT: optional.pipe(z.coerce.number<string>().int().min(0).max(65535).optional()),
+    METRICS_HOST: z.string().min(1).default("127.0.0.1"),
     PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(100_000).default(64),
     UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
     SIGNUP: z.enum(["open", "closed"], { error: "must be open or closed" }).default("closed"),
@@ -193,8 +194,13 @@ const schema = variables.transform((e) => ({
   loginWindow: e.LOGIN_WINDOW,
   redisUrl: e.REDIS_URL,
   trustProxy: e.TRUST_PROXY,
-  /** Port of the Prometheus listener (GET /metrics) on HOST; undefined: no metrics; 0: a free port. */
+  /** Port of the Prometheus listener (GET /metrics); undefined: no metrics; 0: a free port. */
   metricsPort: e.METRICS_PORT,
+  /**
+   * Address of the Prometheus listener: loopback unless said otherwise, never
+   * HOST, so `HOST=0.0.0.0` does not publish unauthenticated metrics to the world.
+   */
+  metricsHost: e.METRICS_HOST,
   logLevel: e.LOG_LEVEL,
   /** open: anyone may call auth.signUp. */
   signup: e.SIGNUP,

@@ -32,6 +32,7 @@ describe("configuration", () => {
       loginMaxFailures: 5,
       loginWindow: 900,
       trustProxy: false,
+      metricsHost: "127.0.0.1",
     });
     expect(config.authSecret.length).toBeGreaterThanOrEqual(32);
   });

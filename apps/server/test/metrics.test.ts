@@ -263,3 +263,28 @@ describe("without METRICS_PORT", () => {
     }
   });
 });
+
+describe("where the metrics listener binds", () => {
+  it("stays on loopback when the public listener is on every interface (HOST=0.0.0.0)", async () => {
+    const app = await createApp({ config: testConfig({ host: "0.0.0.0", metricsPort: 0 }) });
+    try {
+      const url = await app.listen(0, "0.0.0.0");
+      expect(new URL(url).hostname).toBe("0.0.0.0");
+      const metricsUrl = new URL(app.metricsUrl ?? "");
+      expect(metricsUrl.hostname).toBe("127.0.0.1");
+      expect((await fetch(metricsUrl)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("binds where METRICS_HOST says", async () => {
+    const app = await createApp({ config: testConfig({ host: "127.0.0.1", metricsHost: "0.0.0.0", metricsPort: 0 }) });
+    try {
+      await app.listen(0, "127.0.0.1");
+      expect(new URL(app.metricsUrl ?? "").hostname).toBe("0.0.0.0");
+    } finally {
+      await app.close();
+    }
+  });
+});
