@@ -215,14 +215,24 @@ export function machine(): string {
 export interface ResetTimingResult {
   readonly unknownMedianMs: number;
   readonly knownMedianMs: number;
+  /** A second series of unknown addresses: how far two medians of the same work drift apart here (the noise). */
+  readonly controlMedianMs: number;
   readonly samples: number;
 }
 
-/** auth.requestPasswordReset for an unknown and a known address, alternating, one at a time. */
+/**
+ * auth.requestPasswordReset for an unknown and a known address, and a
+ * control series of other unknown addresses, interleaved, one at a time.
+ */
 export async function resetTiming(server: ServerChild, samples: number): Promise<ResetTimingResult> {
-  const result = await runScript<{ unknown: number[]; known: number[] }>("reset-timing-driver.ts", [
+  const result = await runScript<{ unknown: number[]; known: number[]; control: number[] }>("reset-timing-driver.ts", [
     server.url,
     String(samples),
   ]);
-  return { unknownMedianMs: median(result.unknown), knownMedianMs: median(result.known), samples };
+  return {
+    unknownMedianMs: median(result.unknown),
+    knownMedianMs: median(result.known),
+    controlMedianMs: median(result.control),
+    samples,
+  };
 }

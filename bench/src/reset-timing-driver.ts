@@ -1,8 +1,9 @@
 /**
  * Password-reset timing parity, in its own process: signs up `samples`
  * accounts with addresses (the server runs with SIGNUP=open), then alternates
- * auth.requestPasswordReset for an unknown address and for one of those, one
- * at a time, and prints both latency samples as JSON. Every address is asked
+ * auth.requestPasswordReset for an unknown address, for one of those, and for
+ * another unknown address (the control: the same work twice shows the
+ * machine's noise), one at a time, and prints the three latency samples as JSON. Every address is asked
  * for once, from a client address of its own, so the reset limit never
  * answers first.
  * argv: url samples
@@ -39,9 +40,16 @@ async function attempt(email: string, ip: string): Promise<number> {
 
 const unknown: number[] = [];
 const known: number[] = [];
+const control: number[] = [];
+const nobody = (i: number) => `nobody-${i}-${Math.random().toString(36).slice(2)}@example.com`;
 for (let i = 0; i < samples; i++) {
   const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-  unknown.push(await attempt(`nobody-${i}-${Math.random().toString(36).slice(2)}@example.com`, ip));
-  known.push(await attempt(knownAddress(i), ip));
+  // The order rotates, so no series always follows the same one.
+  const series = [
+    async () => unknown.push(await attempt(nobody(i), ip)),
+    async () => known.push(await attempt(knownAddress(i), ip)),
+    async () => control.push(await attempt(nobody(i), ip)),
+  ];
+  for (let k = 0; k < series.length; k++) await series[(i + k) % series.length]?.();
 }
-process.stdout.write(`${JSON.stringify({ unknown, known })}\n`);
+process.stdout.write(`${JSON.stringify({ unknown, known, control })}\n`);
