@@ -1,7 +1,7 @@
 import { AuthError } from "@tollgate/auth";
 import type { TRPCRequestInfo } from "@trpc/server/http";
 import { toTRPCError } from "./errors.js";
-import type { ProcedureMeta } from "./trpc.js";
+import type { ProcedureMeta } from "./procedure-meta.js";
 
 /** Contract: a batch holds at most this many calls; tRPC refuses larger ones with 400 before running any. */
 export const MAX_BATCH_SIZE = 10;

@@ -4,11 +4,9 @@ import { findUnavailable } from "./backend-unavailable.js";
 import type { Context } from "./context.js";
 import { authCodeOf, toTRPCError } from "./errors.js";
 
-/** What a procedure declares about itself; read by the batch policy (context.ts). */
-export interface ProcedureMeta {
-  /** Checks a password or a code: rate limited, and never run inside a batch of several calls. */
-  readonly checksCredentials?: boolean;
-}
+import type { ProcedureMeta } from "./procedure-meta.js";
+
+export type { ProcedureMeta } from "./procedure-meta.js";
 
 const t = initTRPC
   .context<Context>()

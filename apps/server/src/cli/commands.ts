@@ -13,20 +13,11 @@ import { createAccountTokenStore } from "../stores/account-token-store.js";
 import { createMailOutboxStore } from "../stores/mail-outbox-store.js";
 import { createMfaStore } from "../stores/mfa-store.js";
 import { createUserStore, EmailTakenError, UsernameTakenError } from "../stores/user-store.js";
+import { CliError, type CommandIo, type Flags } from "./command-io.js";
 import { importDjangoUsers } from "./django-import.js";
 import { type KeyCommandContext, keyStatus, rotateKeys } from "./keys.js";
 
-/** A failure the CLI reports as one line and exit code 1. */
-export class CliError extends Error {
-  override readonly name = "CliError";
-}
-
-export interface CommandIo {
-  readPassword(): Promise<string>;
-  print(line: string): void;
-}
-
-export type Flags = Record<string, string | boolean | undefined>;
+export { CliError, type CommandIo, type Flags } from "./command-io.js";
 
 function requireString(flags: Flags, name: string): string {
   const value = flags[name];

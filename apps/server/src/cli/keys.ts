@@ -10,7 +10,7 @@ import {
 import type { CliConfig } from "../config.js";
 import type { DatabaseHandle } from "../db/client.js";
 import { defaultPromotionDelay, generatedSigningKeyStore, minimumPromotionDelay } from "../signing-keys.js";
-import { CliError, type CommandIo, type Flags } from "./commands.js";
+import { CliError, type CommandIo, type Flags } from "./command-io.js";
 
 /** What `keys:rotate` and `keys:status` need: the server's key store and the variables that time the rotation. */
 export interface KeyCommandContext {

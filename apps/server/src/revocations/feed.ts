@@ -4,20 +4,9 @@ import type { Logger } from "pino";
 import type { DatabaseHandle } from "../db/client.js";
 import { createPollingRevocationFeed } from "./polling-feed.js";
 import { createPostgresRevocationFeed, type RetryPolicy } from "./postgres-feed.js";
+import type { RevocationFeed } from "./revocation-feed.js";
 
-/**
- * Brings other processes' revocations into this instance's set of ended
- * sessions and keeps `revocations.mode` true: "live" while the set is
- * complete, "database" (every access token checked against its session row)
- * while it may not be.
- */
-export interface RevocationFeed {
-  /** First connection (or poll) and reload; never throws: a failure leaves the mode at "database" and retries. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** PostgreSQL: the application_name of the LISTEN connection (pg_stat_activity). */
-  readonly connectionName: string | undefined;
-}
+export type { RevocationFeed } from "./revocation-feed.js";
 
 export interface RevocationFeedOptions {
   readonly database: DatabaseHandle;

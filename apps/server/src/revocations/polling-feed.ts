@@ -1,6 +1,6 @@
 import type { Revocations } from "@tollgate/auth";
 import type { Logger } from "pino";
-import type { RevocationFeed } from "./feed.js";
+import type { RevocationFeed } from "./revocation-feed.js";
 
 /** Contract: an ended session's access tokens are refused within 1 s; a poll every half second leaves room. */
 const POLL_INTERVAL_MS = 500;

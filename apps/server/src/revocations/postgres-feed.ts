@@ -2,7 +2,7 @@ import type { Revocations } from "@tollgate/auth";
 import pg from "pg";
 import type { Logger } from "pino";
 import { decodeRevocations, REVOCATION_CHANNEL } from "./channel.js";
-import type { RevocationFeed } from "./feed.js";
+import type { RevocationFeed } from "./revocation-feed.js";
 
 export interface RetryPolicy {
   /** Wait before the first reconnect attempt, ms; doubled after every failed one. */
