@@ -4,7 +4,7 @@ import { toTRPCError } from "./errors.js";
 import type { ProcedureMeta } from "./procedure-meta.js";
 
 /** Contract: a batch holds at most this many calls; tRPC refuses larger ones with 400 before running any. */
-export const MAX_BATCH_SIZE = 10;
+export { MAX_BATCH_SIZE } from "@tollgate/auth/protocol";
 
 /**
  * A procedure that checks a password or code runs alone: inside a batch its

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createSessionCookies, parseCookieHeader, serializeCookie } from "./cookies.js";
+import { createSessionCookies, serializeCookie } from "./cookies.js";
+import { parseCookieHeader } from "./protocol/cookie-header.js";
 
 const policy = {
   secure: false,

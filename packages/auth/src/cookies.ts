@@ -4,6 +4,9 @@
  * cookie set is built (at server start), never silently "fixed".
  */
 
+import { COOKIE_NAME, COOKIE_VALUE } from "./protocol/cookie-header.js";
+import { COOKIE_BASE_NAMES } from "./protocol/cookie-names.js";
+
 export type SameSite = "lax" | "strict" | "none";
 
 export interface CookieAttributes {
@@ -15,9 +18,6 @@ export interface CookieAttributes {
   readonly sameSite: SameSite;
 }
 
-// RFC 6265bis token (cookie-name) and cookie-octet sets.
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 const DOMAIN = /^\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 const PATH = /^\/[\x20-\x3A\x3C-\x7E]*$/;
 
@@ -56,30 +56,6 @@ export function serializeCookie(name: string, value: string, attributes: CookieA
   return parts.join("; ");
 }
 
-/** Upper bound on a Cookie header we parse; browsers cap far lower. */
-const MAX_COOKIE_HEADER = 16 * 1024;
-
-/**
- * Parses a Cookie request header into every value per name, in header order.
- * Duplicates are kept so callers can refuse ambiguity (cookie tossing).
- */
-export function parseCookieHeader(header: string | undefined): Map<string, string[]> {
-  const cookies = new Map<string, string[]>();
-  if (!header || header.length > MAX_COOKIE_HEADER) return cookies;
-  for (const pair of header.split(";")) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) continue;
-    const name = pair.slice(0, eq).trim();
-    let value = pair.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    if (!COOKIE_NAME.test(name) || !COOKIE_VALUE.test(value)) continue;
-    const values = cookies.get(name);
-    if (values) values.push(value);
-    else cookies.set(name, [value]);
-  }
-  return cookies;
-}
-
 export interface CookiePolicy {
   /** Secure attribute; also switches names to __Host-/__Secure- prefixes. */
   readonly secure: boolean;
@@ -115,15 +91,15 @@ export interface SessionCookies {
 
 function prefixedNames(policy: CookiePolicy): CookieNames {
   if (!policy.secure) {
-    return { accessToken: "access_token", refreshToken: "refresh_token", csrfToken: "csrf_token" };
+    return { ...COOKIE_BASE_NAMES };
   }
   // __Host- pins a cookie to this exact host and Path=/; impossible with a Domain
   // or with the refresh cookie's narrower Path, which get __Secure- instead.
   const hostOnly = policy.domain === undefined ? "__Host-" : "__Secure-";
   return {
-    accessToken: `${hostOnly}access_token`,
-    refreshToken: "__Secure-refresh_token",
-    csrfToken: `${hostOnly}csrf_token`,
+    accessToken: `${hostOnly}${COOKIE_BASE_NAMES.accessToken}`,
+    refreshToken: `__Secure-${COOKIE_BASE_NAMES.refreshToken}`,
+    csrfToken: `${hostOnly}${COOKIE_BASE_NAMES.csrfToken}`,
   };
 }
 

@@ -4,7 +4,7 @@
  */
 export { ACCESS_TOKEN_TYPE, type AccessTokenClaims, type IssuedAccessToken } from "./access-token.js";
 export { type Auth, type AuthOptions, createAuth } from "./auth.js";
-export { type CookieNames, parseCookieHeader, type SameSite, type SessionCookies, serializeCookie } from "./cookies.js";
+export { type CookieNames, type SameSite, type SessionCookies, serializeCookie } from "./cookies.js";
 export { checkOrigin, normalizeOrigin, type OriginCheckInput } from "./csrf.js";
 export { AUTH_ERROR_CODES, AuthError, type AuthErrorCode } from "./errors.js";
 export { MIN_SECRET_BYTES } from "./keyring.js";
@@ -32,6 +32,7 @@ export {
   passwordRuleBroken,
   passwordRuleMessage,
 } from "./password-policy.js";
+export { parseCookieHeader } from "./protocol/cookie-header.js";
 export {
   createResourceServerVerifier,
   JwksUnavailableError,

@@ -1,3 +1,4 @@
+import { MAX_BATCH_SIZE } from "@tollgate/auth/protocol";
 import type { AppRouter } from "@tollgate/server";
 import { createTRPCClient, httpBatchLink, httpLink, splitLink, type TRPCClient, type TRPCLink } from "@trpc/client";
 // biome-ignore lint/style/noRestrictedImports: a type only, erased from the bundle (the router constraint)
@@ -9,9 +10,6 @@ import { SIGN_IN_PROCEDURES } from "./procedures.js";
 
 import { refreshLink } from "./refresh-link.js";
 import { createRefresher, type SessionEndReason } from "./refresher.js";
-
-/** The server's batch limit (CONTRACT: at most 10 operations a batch). */
-const MAX_BATCH_SIZE = 10;
 
 export interface TollgateClientOptions {
   /** The tRPC endpoint: "/trpc" in a browser on the same origin, an absolute URL elsewhere. */

@@ -1,13 +1,13 @@
-import { parseCookieHeader } from "./cookie-header.js";
+import { CSRF_COOKIE_NAMES, parseCookieHeader } from "@tollgate/auth/protocol";
 
-/** Names the server may give the CSRF cookie (plain, or prefixed when COOKIE_SECURE=true). */
-export const CSRF_COOKIE_NAMES = ["__Host-csrf_token", "__Secure-csrf_token", "csrf_token"] as const;
+export { CSRF_COOKIE_NAMES };
 
 /** Reads the CSRF token from a Cookie-header-shaped string (document.cookie in a browser). */
 export function csrfFromCookieString(cookies: string): string | undefined {
   const found = parseCookieHeader(cookies);
   for (const name of CSRF_COOKIE_NAMES) {
-    const value = found.get(name);
+    // A repeated name keeps its first value, the one with the most specific Path.
+    const value = found.get(name)?.[0];
     if (value) return value;
   }
   return undefined;

@@ -6,4 +6,4 @@
 export {
   AUTH_ERROR_CODES as TOLLGATE_ERROR_CODES,
   type AuthErrorCode as TollgateErrorCode,
-} from "@tollgate/auth/error-codes";
+} from "@tollgate/auth/protocol";

@@ -1,5 +1,5 @@
+import { parseCookieHeader } from "@tollgate/auth/protocol";
 import { Cookie, CookieJar } from "tough-cookie";
-import { parseCookieHeader } from "./cookie-header.js";
 import type { CookieJarLike } from "./cookie-jar.js";
 
 export interface ForwardingJar extends CookieJarLike {
@@ -23,7 +23,8 @@ export function createForwardingJar(apiUrl: string, cookieHeader: string | undef
    * then replaces it (whatever its Path) rather than sitting beside it.
    */
   const standIns = new Map<string, Cookie>();
-  for (const [key, value] of parseCookieHeader(cookieHeader ?? "")) {
+  for (const [key, [value = ""]] of parseCookieHeader(cookieHeader)) {
+    // A repeated name keeps its first value, the one with the most specific Path.
     const cookie = jar.setCookieSync(new Cookie({ key, value, path: "/" }), apiUrl);
     if (cookie) standIns.set(key, cookie);
   }

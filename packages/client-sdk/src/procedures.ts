@@ -1,21 +1,6 @@
-/**
- * Procedures that check a password or a code. The server refuses them inside
- * a batch of more than one, and their UNAUTHORIZED means "wrong credentials",
- * never "signed out".
- */
-export const CREDENTIAL_PROCEDURES = [
-  "auth.login",
-  "auth.signUp",
-  "auth.changePassword",
-  "auth.resetPassword",
-  "auth.setup",
-  "auth.mfa.verify",
-  "auth.mfa.totp.confirm",
-  "auth.mfa.totp.disable",
-  "auth.mfa.recoveryCodes.regenerate",
-] as const;
+import { CREDENTIAL_PROCEDURES, REFRESH_PROCEDURE, SIGN_OUT_PROCEDURES } from "@tollgate/auth/protocol";
 
-export const REFRESH_PROCEDURE = "auth.refresh";
+export { CREDENTIAL_PROCEDURES, REFRESH_PROCEDURE };
 
 /**
  * The credential checks and auth.refresh: each travels alone through the
@@ -26,4 +11,6 @@ export const REFRESH_PROCEDURE = "auth.refresh";
 export const SIGN_IN_PROCEDURES: ReadonlySet<string> = new Set([...CREDENTIAL_PROCEDURES, REFRESH_PROCEDURE]);
 
 /** Procedures after whose success this client is signed out. */
-export const SIGN_OUT_PROCEDURES: ReadonlySet<string> = new Set(["auth.logout", "auth.logoutAll"]);
+const signOutProcedures: ReadonlySet<string> = new Set(SIGN_OUT_PROCEDURES);
+
+export { signOutProcedures as SIGN_OUT_PROCEDURES };
