@@ -5,6 +5,7 @@ export { type DatabaseHandle, openDatabase } from "./db/client.js";
 export { loadConfig } from "./env.js";
 export type { FetchHandler, FetchHandlerCallOptions } from "./fetch-handler.js";
 export type { PublicUser, SignedIn } from "./procedures/session-issuer.js";
+export { type LimitedCheckOptions, limitedCheck } from "./procedures/sign-in-limit.js";
 export type { Enrolment } from "./procedures/totp.js";
 export type { AppRouter } from "./routers/index.js";
 export { appRouter, appRouter as tollgateRouter } from "./routers/index.js";

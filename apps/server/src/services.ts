@@ -1,4 +1,4 @@
-import type { Auth, TotpSecretWrap } from "@tollgate/auth";
+import type { Auth, DeviceTokens, TotpSecretWrap } from "@tollgate/auth";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
@@ -25,6 +25,8 @@ export interface Services {
   readonly signInLimiter: SignInLimiter;
   /** auth.requestPasswordReset: per address and per client network. */
   readonly resetLimiter: SignInLimiter;
+  /** Signs and reads known-device cookies (a key derived from AUTH_SECRET; previous secrets read). */
+  readonly devices: DeviceTokens;
   /** Single-use tokens of mailed links. */
   readonly tokens: AccountTokenStore;
   /** TOTP secrets, recovery codes, pending sign-ins, how sessions were established. */

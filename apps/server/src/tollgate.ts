@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createAuth, createTotpSecretWrap, hashConcurrencyFor } from "@tollgate/auth";
+import { createAuth, createDeviceTokens, createTotpSecretWrap, hashConcurrencyFor } from "@tollgate/auth";
 import type { AnyTRPCRouter } from "@trpc/server";
 import type { TRPCRequestInfo } from "@trpc/server/http";
 import type { Logger } from "pino";
@@ -16,6 +16,7 @@ import { createOutboxSender, type OutboxSenderOptions } from "./mail/outbox-send
 import { createMailTransport } from "./mail/transport.js";
 import { createMaintenance } from "./maintenance.js";
 import { createMetrics } from "./metrics/metrics.js";
+import { limitedCheck } from "./procedures/sign-in-limit.js";
 import { createMemoryAttemptStore } from "./rate-limit/memory-attempt-store.js";
 import { createSignInLimiter } from "./rate-limit/rate-limiter.js";
 import { createRedisAttemptStore } from "./rate-limit/redis-attempt-store.js";
@@ -120,6 +121,14 @@ export interface Tollgate {
     /** Checks a password or code: never in a batch of several calls. */
     readonly credentialProcedure: typeof credentialProcedure;
   };
+  /**
+   * Runs your own password, PIN or code check under Tollgate's sign-in limit
+   * (the same function `@tollgate/server` exports as `limitedCheck`):
+   * reserved before the check per (name, client network), per network and
+   * per name; false for a wrong answer; AuthError RATE_LIMITED (429 with
+   * Retry-After) once the limit is reached. Call it from a credentialProcedure.
+   */
+  readonly limitedCheck: typeof limitedCheck;
   /** A context for tRPC's own fetch adapter (`fetchRequestHandler({ createContext })`). */
   createContext(options: FetchContextOptions): Context;
   /**
@@ -211,7 +220,12 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
     now,
     retry: options.revocationRetry,
   });
-  const attempts = config.redisUrl ? createRedisAttemptStore(config.redisUrl) : createMemoryAttemptStore();
+  // One store per limiter: a flood of one kind of attempt never evicts another's counters
+  // (in Redis their keys already differ by prefix). An injected clock counts their windows too.
+  const attemptStore = () =>
+    config.redisUrl
+      ? createRedisAttemptStore(config.redisUrl, undefined, { now: options.now })
+      : createMemoryAttemptStore(now);
   const outbox = createMailOutboxStore(database.db, now);
   const mailTransport = createMailTransport(config, logger);
   const outboxSender = createOutboxSender(outbox, mailTransport, logger, now, options.mailRetry);
@@ -221,14 +235,14 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
     auth,
     users: createUserStore(database.db),
     audit: createAuditLog(database.db, (err) => logger.error({ err }, "audit write failed")),
-    signInLimiter: createSignInLimiter(attempts, {
+    signInLimiter: createSignInLimiter(attemptStore(), {
       maxFailures: config.loginMaxFailures,
       maxFailuresPerNetwork: config.loginMaxFailures * NETWORK_FAILURE_FACTOR,
       window: config.loginWindow,
       accountFreeAttempts: config.loginMaxFailures * ACCOUNT_FREE_FACTOR,
       accountMaxDelay: ACCOUNT_MAX_DELAY,
     }),
-    resetLimiter: createSignInLimiter(attempts, {
+    resetLimiter: createSignInLimiter(attemptStore(), {
       keyPrefix: "reset",
       maxFailures: RESET_REQUESTS_PER_ADDRESS,
       maxFailuresPerNetwork: RESET_REQUESTS_PER_NETWORK,
@@ -239,6 +253,7 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
     tokens: createAccountTokenStore(database.db, now),
     mfa: createMfaStore(database.db, now),
     totpSecrets: createTotpSecretWrap(config.authSecret, config.authSecretPrevious),
+    devices: createDeviceTokens(config.authSecret, config.authSecretPrevious),
     mailer: createMailer(outbox, outboxSender, logger),
     revocationFeed,
     logger,
@@ -268,6 +283,7 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
       protectedMutation,
       credentialProcedure,
     },
+    limitedCheck,
     createContext: ({ req, resHeaders, info, clientAddress }) => {
       const problem = clientAddressProblem(clientAddress, config.trustProxy);
       if (problem) throw new TypeError(problem);
@@ -293,6 +309,7 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
         await revocationFeed.stop();
         await services.audit.flush();
         await services.signInLimiter.close();
+        await services.resetLimiter.close();
         if (ownsDatabase) await database.close();
         releaseLock();
       })();

@@ -63,7 +63,13 @@ describe.each(backends())("password reset by mail through a real SMTP server on 
     const done = await caller.mutation("auth.resetPassword", { token, newPassword: "wanda's new passphrase" });
     expect(done.status).toBe(200);
     expect(data<{ user: { username: string; emailVerified: boolean } }>(done).user.username).toBe("wanda");
-    expect(done.setCookies.map((l) => l.split("=")[0]).sort()).toEqual(["access_token", "csrf_token", "refresh_token"]);
+    // The session's three cookies, and the known-device cookie every completed sign-in sets.
+    expect(done.setCookies.map((l) => l.split("=")[0]).sort()).toEqual([
+      "access_token",
+      "csrf_token",
+      "known_device",
+      "refresh_token",
+    ]);
     expect((await caller.query("user.me")).status).toBe(200);
     // Following the link proved the address.
     expect(data<{ emailVerified: boolean }>(await caller.query("user.me")).emailVerified).toBe(true);

@@ -1,5 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { limitedCheck } from "../src/index.js";
 import { createTollgate, type Tollgate } from "../src/tollgate.js";
 import { conformanceRouter } from "./conformance/fixture-router.js";
 import { createTestDatabase, type TestDatabase, testConfig } from "./support/index.js";
@@ -30,6 +31,10 @@ describe("tollgate.createContext with tRPC's fetchRequestHandler", () => {
         tollgate.createContext({ req, resHeaders, info, clientAddress: "127.0.0.1" }),
     });
 
+  it("offers the attempt limiter for a host app's own checks as tollgate.limitedCheck", () => {
+    expect(tollgate.limitedCheck).toBe(limitedCheck);
+  });
+
   it("signs in (cookies through resHeaders), then runs an app's mutation with the CSRF header only", async () => {
     const login = await call("auth.login", {
       method: "POST",
@@ -38,7 +43,13 @@ describe("tollgate.createContext with tRPC's fetchRequestHandler", () => {
     });
     expect(login.status).toBe(200);
     const cookies = login.headers.getSetCookie().map((line) => line.split(";")[0] as string);
-    expect(cookies.map((pair) => pair.split("=")[0]).sort()).toEqual(["access_token", "csrf_token", "refresh_token"]);
+    // The session's three cookies, and the known-device cookie every completed sign-in sets.
+    expect(cookies.map((pair) => pair.split("=")[0]).sort()).toEqual([
+      "access_token",
+      "csrf_token",
+      "known_device",
+      "refresh_token",
+    ]);
     const cookie = cookies.filter((pair) => !pair.startsWith("refresh_token=")).join("; ");
     const csrf = cookies.find((pair) => pair.startsWith("csrf_token="))?.slice("csrf_token=".length) ?? "";
     const add = (headers: Record<string, string>) =>

@@ -6,6 +6,7 @@ export { ACCESS_TOKEN_TYPE, type AccessTokenClaims, type IssuedAccessToken } fro
 export { type Auth, type AuthOptions, createAuth } from "./auth.js";
 export { type CookieNames, type SameSite, type SessionCookies, serializeCookie } from "./cookies.js";
 export { checkOrigin, normalizeOrigin, type OriginCheckInput } from "./csrf.js";
+export { createDeviceTokens, type DeviceTokens } from "./device-token.js";
 export { AUTH_ERROR_CODES, AuthError, type AuthErrorCode } from "./errors.js";
 export { MIN_SECRET_BYTES } from "./keyring.js";
 export { createMemorySessionStore } from "./memory-session-store.js";

@@ -2,6 +2,7 @@ import type { SessionMeta } from "@tollgate/auth";
 import type { Context } from "../context.js";
 import type { AuthMethod } from "../stores/mfa-store.js";
 import type { User } from "../stores/user-store.js";
+import { rememberDevice } from "./known-device.js";
 
 export interface PublicUser {
   id: string;
@@ -43,7 +44,11 @@ export async function issueSessionCookies(
   return { user: publicUser(user), accessTokenExpiresAt: access.expiresAt };
 }
 
-/** Starts a new session for `user` from this request, recording how it was established, and signs the caller in with it. */
+/**
+ * Starts a new session for `user` from this request, recording how it was
+ * established, and signs the caller in with it. Every completed sign-in
+ * passes here, so this browser becomes a known device of the user.
+ */
 export async function startSession(
   ctx: Context,
   user: User,
@@ -54,5 +59,6 @@ export async function startSession(
   const { session, refreshToken } = await auth.sessions.create(user.id, meta);
   await ctx.services.mfa.setSessionMethod(session.id, method);
   const signedIn = await issueSessionCookies(ctx, user, session, refreshToken, auth.csrf.issue(session.id));
+  rememberDevice(ctx, user.id);
   return { signedIn, sessionId: session.id };
 }

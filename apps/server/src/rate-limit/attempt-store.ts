@@ -10,8 +10,18 @@ export interface AttemptKeys {
   readonly pair: string;
   /** The client network across usernames (password spraying). */
   readonly network: string;
-  /** The account across client networks (distributed guessing): progressive delay. */
-  readonly account: string;
+  /**
+   * The account across client networks (distributed guessing): progressive
+   * delay. Absent for guesses at unguessable tokens, which have no account
+   * to protect: one key shared by every user would let anyone block everyone.
+   */
+  readonly account?: string;
+  /**
+   * (account, device) for an attempt carrying a valid device cookie of this
+   * account: counted with the pair limit, and the account's delay is skipped
+   * (its refusal must never lock a known device out).
+   */
+  readonly device?: string;
 }
 
 export interface AttemptRules {
@@ -38,7 +48,12 @@ export interface AttemptStore {
   reserve(keys: AttemptKeys, rules: AttemptRules): Promise<Reservation>;
   /** Gives a reservation back: the check never happened (an outage, a full hash queue). */
   release(keys: AttemptKeys): Promise<void>;
-  /** The password was right: the pair and the account start afresh (the network keeps counting). */
+  /**
+   * The password was right: the pair (and the device) start afresh, the
+   * network keeps counting. The account starts afresh only for an unknown
+   * device: a known device never waits on it, and clearing it at each of the
+   * owner's sign-ins would hand a distributed attacker fresh free guesses.
+   */
   succeed(keys: AttemptKeys): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,7 +1,12 @@
 import { type AttemptKeys, type AttemptRules, type AttemptStore, accountDelayMs } from "./attempt-store.js";
 
-/** Upper bound on tracked keys, so a flood of distinct usernames cannot exhaust memory. */
-const MAX_KEYS = 100_000;
+/** Upper bound on tracked keys, so a flood of distinct usernames or networks cannot exhaust memory. */
+const DEFAULT_MAX_KEYS = 100_000;
+
+export interface MemoryAttemptStoreOptions {
+  /** Keys tracked before the least informative are evicted (default 100,000; tests lower it). */
+  readonly maxKeys?: number;
+}
 
 interface Window {
   count: number;
@@ -9,13 +14,27 @@ interface Window {
   /** When the last attempt was counted (the account's progressive delay counts from it). */
   lastAt: number;
   refusedOnce: boolean;
+  /** Until when this key refuses attempts (0: it does not): such a key is never evicted. */
+  blocksUntil: number;
 }
 
-/** Per-process attempt counts: right for one instance; use Redis for several. */
-export function createMemoryAttemptStore(now: () => number = Date.now): AttemptStore {
+/** How a key is limited: by a count (pair, device, network) or by the account's progressive delay. */
+type Rule = { readonly limit: number } | { readonly delay: AttemptRules };
+
+/**
+ * Per-process attempt counts: right for one instance; use Redis for several.
+ * Give each limiter a store of its own, so a flood of one kind of attempt
+ * (reset requests) never competes with another's counters (sign-ins).
+ */
+export function createMemoryAttemptStore(
+  now: () => number = Date.now,
+  options: MemoryAttemptStoreOptions = {},
+): AttemptStore {
+  const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
   const windows = new Map<string, Window>();
 
-  function live(key: string, t: number): Window | undefined {
+  function live(key: string | undefined, t: number): Window | undefined {
+    if (key === undefined) return undefined;
     const entry = windows.get(key);
     if (entry && entry.resetAt <= t) {
       windows.delete(key);
@@ -24,24 +43,41 @@ export function createMemoryAttemptStore(now: () => number = Date.now): AttemptS
     return entry;
   }
 
-  function sweep(t: number): void {
-    for (const [key, entry] of windows) if (entry.resetAt <= t) windows.delete(key);
-    // Still full of live windows: drop the oldest entries (Map keeps insertion order).
-    for (const key of windows.keys()) {
-      if (windows.size < MAX_KEYS) break;
-      windows.delete(key);
-    }
+  function blocksUntil(entry: Window, rule: Rule): number {
+    if ("limit" in rule) return entry.count >= rule.limit ? entry.resetAt : 0;
+    const delay = accountDelayMs(entry.count, rule.delay);
+    return delay > 0 ? entry.lastAt + delay : 0;
   }
 
-  function count(key: string, windowMs: number, t: number): void {
-    const entry = live(key, t);
+  /**
+   * Full: drop expired windows, then the least informative live ones (one
+   * attempt, nearest expiry first), a tenth of the cap at a time so a flood
+   * does not sort on every insert. A key that currently refuses attempts is
+   * never dropped: evicting it would unlock what it locks. When only such
+   * keys are left the map grows past the cap; each of them cost an attacker
+   * a full limit's worth of counted attempts.
+   */
+  function evict(t: number): void {
+    for (const [key, entry] of windows) if (entry.resetAt <= t) windows.delete(key);
+    if (windows.size < maxKeys) return;
+    const candidates = [...windows].filter(([, entry]) => entry.blocksUntil <= t);
+    candidates.sort(([, a], [, b]) => a.count - b.count || a.resetAt - b.resetAt);
+    const excess = windows.size - maxKeys + Math.max(1, Math.floor(maxKeys / 10));
+    for (const [key] of candidates.slice(0, excess)) windows.delete(key);
+  }
+
+  function count(key: string | undefined, rule: Rule, windowMs: number, t: number): void {
+    if (key === undefined) return;
+    let entry = live(key, t);
     if (entry) {
       entry.count++;
       entry.lastAt = t;
-      return;
+    } else {
+      if (windows.size >= maxKeys) evict(t);
+      entry = { count: 1, resetAt: t + windowMs, lastAt: t, refusedOnce: false, blocksUntil: 0 };
+      windows.set(key, entry);
     }
-    if (windows.size >= MAX_KEYS) sweep(t);
-    windows.set(key, { count: 1, resetAt: t + windowMs, lastAt: t, refusedOnce: false });
+    entry.blocksUntil = blocksUntil(entry, rule);
   }
 
   function refuse(entry: Window, retryAfterMs: number) {
@@ -56,28 +92,37 @@ export function createMemoryAttemptStore(now: () => number = Date.now): AttemptS
       const t = now();
       const pair = live(keys.pair, t);
       if (pair && pair.count >= rules.pairLimit) return refuse(pair, pair.resetAt - t);
+      const device = live(keys.device, t);
+      if (device && device.count >= rules.pairLimit) return refuse(device, device.resetAt - t);
       const network = live(keys.network, t);
       if (network && network.count >= rules.networkLimit) return refuse(network, network.resetAt - t);
-      const account = live(keys.account, t);
-      if (account) {
-        const wait = account.lastAt + accountDelayMs(account.count, rules) - t;
-        if (wait > 0) return refuse(account, wait);
+      // A known device skips the account-wide delay and is not counted on it.
+      const account = keys.device === undefined ? keys.account : undefined;
+      const accountWindow = live(account, t);
+      if (accountWindow) {
+        const wait = accountWindow.lastAt + accountDelayMs(accountWindow.count, rules) - t;
+        if (wait > 0) return refuse(accountWindow, wait);
       }
-      count(keys.pair, rules.windowMs, t);
-      count(keys.network, rules.windowMs, t);
-      count(keys.account, rules.windowMs, t);
+      const pairRule = { limit: rules.pairLimit };
+      count(keys.pair, pairRule, rules.windowMs, t);
+      count(keys.device, pairRule, rules.windowMs, t);
+      count(keys.network, { limit: rules.networkLimit }, rules.windowMs, t);
+      count(account, { delay: rules }, rules.windowMs, t);
       return { allowed: true as const };
     },
     async release(keys) {
       const t = now();
-      for (const key of [keys.pair, keys.network, keys.account]) {
+      const account = keys.device === undefined ? keys.account : undefined;
+      for (const key of [keys.pair, keys.device, keys.network, account]) {
         const entry = live(key, t);
+        // blocksUntil is left as it was: at worst a given-back key is kept from eviction a little longer.
         if (entry && entry.count > 0) entry.count--;
       }
     },
     async succeed(keys) {
       windows.delete(keys.pair);
-      windows.delete(keys.account);
+      if (keys.device !== undefined) windows.delete(keys.device);
+      else if (keys.account !== undefined) windows.delete(keys.account);
     },
     async close() {
       windows.clear();

@@ -25,13 +25,30 @@ export interface Attempt {
   settle(outcome: AttemptOutcome): Promise<void>;
 }
 
+export interface ReserveOptions {
+  /** Runs once per key and window when attempts are refused (to audit it once, not per attempt). */
+  readonly onFirstRefusal?: () => Promise<void>;
+  /**
+   * The id of a device that signed in to this account before (its signed
+   * device cookie, already verified for this account). Its attempts count on
+   * (account, device) with the per-pair limit instead of the account-wide
+   * delay, which therefore can never lock it out.
+   */
+  readonly knownDevice?: string;
+  /**
+   * False for guesses at unguessable tokens (reset and setup links): counted
+   * per client network only, with no key shared by every user (default true).
+   */
+  readonly accountWide?: boolean;
+}
+
 export interface SignInLimiter {
   /**
    * Reserves one credential check for `username` from `ip`, before it runs.
-   * Refused: AuthError RATE_LIMITED with retryAfter; `onFirstRefusal` runs
-   * once per key and window (to audit it once, not per attempt).
+   * Refused: AuthError RATE_LIMITED with retryAfter. The third argument is
+   * the options, or (as before them) only `onFirstRefusal`.
    */
-  reserve(username: string, ip: string, onFirstRefusal?: () => Promise<void>): Promise<Attempt>;
+  reserve(username: string, ip: string, options?: ReserveOptions | (() => Promise<void>)): Promise<Attempt>;
   close(): Promise<void>;
 }
 
@@ -45,17 +62,19 @@ export function createSignInLimiter(store: AttemptStore, limits: SignInLimits): 
   };
   const prefix = limits.keyPrefix ?? "signin";
   return {
-    async reserve(username, ip, onFirstRefusal) {
+    async reserve(username, ip, third) {
+      const options: ReserveOptions = typeof third === "function" ? { onFirstRefusal: third } : (third ?? {});
       const account = username.toLowerCase();
       const network = rateLimitNetwork(ip);
       const keys: AttemptKeys = {
         pair: `${prefix}:pair:${account}:${network}`,
         network: `${prefix}:net:${network}`,
-        account: `${prefix}:account:${account}`,
+        ...(options.accountWide === false ? {} : { account: `${prefix}:account:${account}` }),
+        ...(options.knownDevice === undefined ? {} : { device: `${prefix}:device:${account}:${options.knownDevice}` }),
       };
       const reservation = await store.reserve(keys, rules);
       if (!reservation.allowed) {
-        if (reservation.firstRefusal) await onFirstRefusal?.();
+        if (reservation.firstRefusal) await options.onFirstRefusal?.();
         const retryAfter = Math.ceil(reservation.retryAfterMs / 1000);
         throw new AuthError("RATE_LIMITED", `Too many attempts; try again in ${retryAfter} s`, { retryAfter });
       }

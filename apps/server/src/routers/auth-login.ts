@@ -10,18 +10,25 @@ import { credentialProcedure } from "../trpc.js";
 export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx, input, signal }) => {
   const { users, auth } = ctx.services;
   let user: UserWithHash | undefined;
+  // Read once: by limitedCheck (only to recognise a known device) and by the check.
+  let lookup: Promise<UserWithHash | undefined> | undefined;
+  const findUser = () => {
+    lookup ??= users.findByUsername(input.username);
+    return lookup;
+  };
   let needsRehash = false;
   let needsSecondFactor = false;
   const valid = await limitedCheck(
     ctx,
     {
       username: input.username,
+      userId: async () => (await findUser())?.id,
       signIn: true,
       onFirstRefusal: () => audit(ctx, { event: "login_rate_limited", username: input.username }),
       firstOfTwo: () => needsSecondFactor,
     },
     async () => {
-      user = await users.findByUsername(input.username);
+      user = await findUser();
       if (!user) {
         // Unknown user: spend the same hashing time, give the same answer.
         await auth.passwords.verifyDummy(input.password, { signal });

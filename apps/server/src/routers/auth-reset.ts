@@ -8,7 +8,11 @@ import { startSession } from "../procedures/session-issuer.js";
 import { limitedCheck } from "../procedures/sign-in-limit.js";
 import { credentialProcedure, publicProcedure } from "../trpc.js";
 
-/** The sign-in limit's key for reset-token guesses: counted per client network. */
+/**
+ * The sign-in limit's name for reset-token guesses: counted per client
+ * network only (networkOnly). A token carries 256 bits; a key shared by every
+ * user would let a few junk tokens refuse every victim's valid link.
+ */
 const RESET_TOKEN_KEY = "\u0000password-reset";
 
 /**
@@ -45,7 +49,7 @@ export const requestPasswordReset = publicProcedure
 export const resetPassword = credentialProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
   const { auth, users, tokens, mailer } = ctx.services;
   let grant: Awaited<ReturnType<typeof tokens.peek>>;
-  await limitedCheck(ctx, { username: RESET_TOKEN_KEY }, async () => {
+  await limitedCheck(ctx, { username: RESET_TOKEN_KEY, networkOnly: true }, async () => {
     grant = await tokens.peek(input.token, "password_reset");
     return grant !== undefined;
   });

@@ -6,7 +6,7 @@ import { limitedCheck } from "../procedures/sign-in-limit.js";
 import { createSetupTokenStore } from "../stores/setup-token-store.js";
 import { credentialProcedure } from "../trpc.js";
 
-/** The sign-in limit's key for setup-token guesses: counted per client network. */
+/** The sign-in limit's name for setup-token guesses: counted per client network only (as reset tokens). */
 const SETUP_KEY = "\u0000first-run-setup";
 
 /**
@@ -18,7 +18,7 @@ export const setup = credentialProcedure.input(setupInput).mutation(async ({ ctx
   const { users, auth, database, now } = ctx.services;
   const store = createSetupTokenStore(database.db, now);
   const invalid = () => new AuthError("LINK_INVALID", "The setup link is invalid, expired or already used");
-  const live = await limitedCheck(ctx, { username: SETUP_KEY }, () => store.peek(input.token));
+  const live = await limitedCheck(ctx, { username: SETUP_KEY, networkOnly: true }, () => store.peek(input.token));
   if (!live || (await users.any())) throw invalid();
   checkPasswordPolicy(input.password, { username: input.username, email: input.email });
   const passwordHash = await auth.passwords.hash(input.password);
