@@ -33,6 +33,15 @@ export {
   passwordRuleMessage,
 } from "./password-policy.js";
 export {
+  MAX_USERNAME_LENGTH,
+  normalizeUsername,
+  type UsernameRule,
+  usernameLookupForm,
+  usernameRuleBroken,
+  usernameRuleMessage,
+  usernameSkeleton,
+} from "./username.js";
+export {
   createResourceServerVerifier,
   JwksUnavailableError,
   type ResourceServerVerifier,
