@@ -33,15 +33,6 @@ export {
   passwordRuleMessage,
 } from "./password-policy.js";
 export {
-  MAX_USERNAME_LENGTH,
-  normalizeUsername,
-  type UsernameRule,
-  usernameLookupForm,
-  usernameRuleBroken,
-  usernameRuleMessage,
-  usernameSkeleton,
-} from "./username.js";
-export {
   createResourceServerVerifier,
   JwksUnavailableError,
   type ResourceServerVerifier,
@@ -94,3 +85,12 @@ export type {
   StoredSession,
 } from "./store.js";
 export { createTotpSecretWrap, type TotpSecretWrap } from "./totp-secret-wrap.js";
+export {
+  MAX_USERNAME_LENGTH,
+  normalizeUsername,
+  type UsernameRule,
+  usernameLookupForm,
+  usernameRuleBroken,
+  usernameRuleMessage,
+  usernameSkeleton,
+} from "./username.js";
