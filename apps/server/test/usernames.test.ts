@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { announceFirstRunSetup } from "../src/first-run.js";
+import { ensureInitialUser } from "../src/initial-user.js";
 import { UsernameTakenError } from "../src/stores/user-store.js";
 import {
   backends,
@@ -102,6 +103,23 @@ describe.each(backends())("usernames that cannot impersonate each other on %s", 
       .where("username_skeleton", "=", usernameSkeleton("mila"))
       .execute();
     expect(rows).toHaveLength(1);
+  });
+
+  it("INITIAL_USERNAME that looks like an existing user's name creates nobody and says why in the log", async () => {
+    const lines: string[] = [];
+    const logger = pino(
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const { services } = server.app;
+    const config = { ...services.config, initialUsername: CYRILLIC_ZOE, initialPassword: "initial password" };
+    await ensureInitialUser({ ...services, config, logger });
+    expect(await services.users.findByUsername(CYRILLIC_ZOE)).toBeUndefined();
+    expect(lines.join("")).toContain("initial user not created: the name looks like an existing user's");
   });
 
   it("the users store normalizes and refuses look-alikes itself (CLI, import and tests go through it)", async () => {
