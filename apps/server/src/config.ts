@@ -1,4 +1,12 @@
-import { type AsymmetricAlgorithm, MIN_SECRET_BYTES, normalizeOrigin, type PrivateJwk } from "@tollgate/auth";
+import {
+  type AsymmetricAlgorithm,
+  MIN_SECRET_BYTES,
+  normalizeOrigin,
+  type PrivateJwk,
+  usernameLookupForm,
+  usernameRuleBroken,
+  usernameRuleMessage,
+} from "@tollgate/auth";
 import { z } from "zod";
 import { parseConfiguredJwks } from "./configured-jwks.js";
 
@@ -151,6 +159,10 @@ const variables = z
           ctx.addIssue({ code: "custom", path: ["ACCESS_TOKEN_PRIVATE_JWKS"], message: keys });
       }
     }
+    if (env.INITIAL_USERNAME) {
+      const rule = usernameRuleBroken(env.INITIAL_USERNAME);
+      if (rule) ctx.addIssue({ code: "custom", path: ["INITIAL_USERNAME"], message: usernameRuleMessage(rule) });
+    }
     if (Boolean(env.INITIAL_USERNAME) !== Boolean(env.INITIAL_PASSWORD)) {
       ctx.addIssue({
         code: "custom",
@@ -188,7 +200,8 @@ const schema = variables.transform((e) => ({
   cookieDomain: e.COOKIE_DOMAIN,
   cookieSameSite: e.COOKIE_SAMESITE,
   corsOrigins: e.CORS_ORIGINS as readonly string[],
-  initialUsername: e.INITIAL_USERNAME,
+  /** Normalized (NFKC, trimmed) like every username. */
+  initialUsername: e.INITIAL_USERNAME === undefined ? undefined : usernameLookupForm(e.INITIAL_USERNAME),
   initialPassword: e.INITIAL_PASSWORD,
   loginMaxFailures: e.LOGIN_MAX_FAILURES,
   loginWindow: e.LOGIN_WINDOW,

@@ -13,7 +13,13 @@ export async function ensureInitialUser(
     await services.users.create({ username: initialUsername, passwordHash });
     services.logger.info({ username: initialUsername }, "initial user created");
   } catch (error) {
-    // Another instance created it at the same moment.
     if (!(error instanceof UsernameTakenError)) throw error;
+    // Another instance created it at the same moment, or it looks like another user's name (same skeleton).
+    if (!(await services.users.findByUsername(initialUsername))) {
+      services.logger.warn(
+        { username: initialUsername },
+        "initial user not created: the name looks like an existing user's",
+      );
+    }
   }
 }

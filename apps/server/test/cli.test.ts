@@ -51,6 +51,23 @@ describe.each(backends())("CLI on %s, beside a running server", (backend) => {
     expect(again.stderr.trim()).toBe("A user named MALLORY already exists");
   });
 
+  it("user:create applies the username rules: a look-alike of mallory or a zero-width name is refused", async () => {
+    const lookAlike = await cli(["user:create", "--username", "m\u0430llory", "--password-stdin"], env, "a password\n");
+    expect(lookAlike.code).toBe(1);
+    expect(lookAlike.stderr.trim()).toBe("A user named m\u0430llory looks like an existing user's name");
+    const invisible = await cli(["user:create", "--username", "eve\u200b", "--password-stdin"], env, "a password\n");
+    expect(invisible.code).toBe(1);
+    expect(invisible.stderr.trim()).toMatch(
+      /^--username: The username must not contain control, format \(zero-width\)/,
+    );
+    const spaced = await cli(
+      ["user:create", "--username", " ｔｒｅｎｔ ", "--password-stdin"],
+      env,
+      "trent password\n",
+    );
+    expect(spaced.stdout).toMatch(/Created user trent /);
+  });
+
   it("sets a password and revokes sessions while the server runs; the server sees both at once", async () => {
     const browser = new TestBrowser(server.url);
     expect((await browser.login("mallory", "first password")).status).toBe(200);

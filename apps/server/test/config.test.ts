@@ -51,6 +51,9 @@ describe("configuration", () => {
     [{ REFRESH_TOKEN_TTL: "-5" }, "REFRESH_TOKEN_TTL"],
     [{ NODE_ENV: "production" }, "AUTH_SECRET"],
     [{ INITIAL_USERNAME: "admin" }, "INITIAL_PASSWORD"],
+    // The username rules: no zero-width or control characters.
+    [{ INITIAL_USERNAME: "admin\u200b", INITIAL_PASSWORD: "initial password" }, "INITIAL_USERNAME"],
+    [{ INITIAL_USERNAME: "ad\u0007min", INITIAL_PASSWORD: "initial password" }, "INITIAL_USERNAME"],
     [{ REDIS_URL: "http://x" }, "REDIS_URL"],
     // Instances sharing a database must share a secret: a generated one is per data directory.
     [{ DATABASE_URL: "postgres://db.example/app" }, "AUTH_SECRET"],
@@ -114,6 +117,10 @@ describe("configuration", () => {
     expect(() => loadConfig({ DATA_DIR: dir })).toThrow(
       `${join(dir, "auth-secret")} holds a secret shorter than 32 bytes`,
     );
+  });
+
+  it("stores INITIAL_USERNAME normalized (NFKC, trimmed), as every username", () => {
+    expect(parseConfig({ INITIAL_USERNAME: " ａｄｍｉｎ ", INITIAL_PASSWORD: "p" }).initialUsername).toBe("admin");
   });
 
   it("takes METRICS_PORT: unset or empty means no metrics listener, 0 a free port", () => {

@@ -91,4 +91,39 @@ describe.runIf(process.env.TEST_DATABASE_URL)("importing users from a Django dat
       await django.drop();
     }
   });
+
+  it("reports usernames that break the rules, would change when normalized, or look like another, and imports none of them", async () => {
+    const django = await createPostgresDatabase();
+    const server = await startTestServer("sqlite");
+    try {
+      const client = new pg.Client({ connectionString: django.url });
+      await client.connect();
+      await client.query(AUTH_USER);
+      const insert = "INSERT INTO auth_user (username, password) VALUES ($1, $2)";
+      for (const username of ["zoe", "z\u043e\u0435", "zoe\u200b", " zoe", "ZOE", "ｕｌａ", "quinn"]) {
+        await client.query(insert, [username, djangoHash("a password", `s4lt${username.length}`)]);
+      }
+      await client.end();
+
+      const report = await importDjangoUsers(django.url, server.app.services.users);
+      expect(report.imported).toBe(2);
+      const reasons = Object.fromEntries(report.skipped.map((s) => [s.username, s.reason]));
+      expect(reasons).toEqual({
+        "z\u043e\u0435": "looks like an existing username (Unicode confusables); rename it in Django first",
+        "zoe\u200b":
+          "The username must not contain control, format (zero-width), private-use, unassigned or surrogate characters",
+        " zoe": 'is "zoe" once normalized (NFKC, trimmed); rename it in Django first',
+        ZOE: "another user has this username ignoring case; rename it in Django first",
+        ｕｌａ: 'is "ula" once normalized (NFKC, trimmed); rename it in Django first',
+      });
+      expect(await server.app.services.users.findByUsername("quinn")).toBeDefined();
+      // Run again: the two imported are already present, the others reported again.
+      const again = await importDjangoUsers(django.url, server.app.services.users);
+      expect(again).toMatchObject({ imported: 0, alreadyPresent: 2 });
+      expect(again.skipped).toHaveLength(5);
+    } finally {
+      await server.close();
+      await django.drop();
+    }
+  });
 });

@@ -30,6 +30,13 @@ export const AUTH_ERROR_CODES = [
    * use. One code for both, and the message does not say which (see README).
    */
   "ACCOUNT_EXISTS",
+  /**
+   * A new username breaks the username rules (see normalizeUsername): empty,
+   * longer than 150 characters after NFKC, or with control, format
+   * (zero-width), private-use, unassigned or surrogate characters, line
+   * breaks, or two spaces in a row. The message names the rule.
+   */
+  "USERNAME_INVALID",
   /** auth.signUp while SIGNUP=closed. */
   "SIGNUP_CLOSED",
   /** EMAIL_VERIFICATION=required and the address is not confirmed yet (said only after a right password). */

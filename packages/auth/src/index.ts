@@ -87,3 +87,12 @@ export type {
   StoredSession,
 } from "./store.js";
 export { createTotpSecretWrap, type TotpSecretWrap } from "./totp-secret-wrap.js";
+export {
+  MAX_USERNAME_LENGTH,
+  normalizeUsername,
+  type UsernameRule,
+  usernameLookupForm,
+  usernameRuleBroken,
+  usernameRuleMessage,
+  usernameSkeleton,
+} from "./username.js";

@@ -5,6 +5,9 @@ import {
   passwordRuleBroken,
   passwordRuleMessage,
   type Sessions,
+  usernameLookupForm,
+  usernameRuleBroken,
+  usernameRuleMessage,
 } from "@tollgate/auth";
 import { z } from "zod";
 import type { DatabaseHandle } from "../db/client.js";
@@ -46,9 +49,11 @@ function optionalEmail(flags: Flags): string | undefined {
   return value;
 }
 
+/** A new username, by the same rules as sign-up (normalizeUsername). */
 function validUsername(username: string): string {
-  if (username.length > 150) throw new CliError("--username must have 1 to 150 characters");
-  return username;
+  const rule = usernameRuleBroken(username);
+  if (rule) throw new CliError(`--username: ${usernameRuleMessage(rule)}`);
+  return usernameLookupForm(username);
 }
 
 export interface CommandContext {
@@ -87,7 +92,12 @@ export async function runCommand(command: string, flags: Flags, context: Command
         });
         io.print(`Created user ${user.username} (${user.id})`);
       } catch (error) {
-        if (error instanceof UsernameTakenError) throw new CliError(`A user named ${username} already exists`);
+        if (error instanceof UsernameTakenError) {
+          const exists = (await users.findByUsername(username)) !== undefined;
+          throw new CliError(
+            `A user named ${username} ${exists ? "already exists" : "looks like an existing user's name"}`,
+          );
+        }
         if (error instanceof EmailTakenError) throw new CliError(`A user with the address ${email} already exists`);
         throw error;
       }

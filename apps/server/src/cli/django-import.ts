@@ -1,4 +1,12 @@
-import { isDjangoHash, MAX_DJANGO_ITERATIONS, MAX_PASSWORD_LENGTH, parseDjangoHash } from "@tollgate/auth";
+import {
+  isDjangoHash,
+  MAX_DJANGO_ITERATIONS,
+  MAX_PASSWORD_LENGTH,
+  parseDjangoHash,
+  usernameLookupForm,
+  usernameRuleBroken,
+  usernameRuleMessage,
+} from "@tollgate/auth";
 import pg from "pg";
 import { UsernameTakenError, type UserStore } from "../stores/user-store.js";
 
@@ -17,10 +25,17 @@ interface DjangoUserRow {
   password: unknown;
 }
 
+const RENAME = "rename it in Django first";
+
 function problem(row: DjangoUserRow): string | undefined {
   if (typeof row.username !== "string" || row.username.length < 1 || row.username.length > 150) {
     return "username must have 1 to 150 characters";
   }
+  const rule = usernameRuleBroken(row.username);
+  if (rule) return usernameRuleMessage(rule);
+  // Never changed silently: the user would have to sign in under a name they never chose.
+  const normalized = usernameLookupForm(row.username);
+  if (normalized !== row.username) return `is ${JSON.stringify(normalized)} once normalized (NFKC, trimmed); ${RENAME}`;
   if (typeof row.password !== "string" || !isDjangoHash(row.password) || row.password.length > MAX_PASSWORD_LENGTH) {
     return "password is not a pbkdf2_sha256 hash (unusable or another hasher)";
   }
@@ -35,6 +50,9 @@ function problem(row: DjangoUserRow): string | undefined {
  * pbkdf2_sha256 hashes (verified at sign-in, then rehashed to argon2id).
  * Each user is one insert: a bad row is reported and skipped, never half
  * imported; existing usernames are left alone, so running it again is safe.
+ * A username is imported only as it is: one that breaks Tollgate's username
+ * rules, that normalization would change, that another user has in another
+ * case, or that looks like an existing one (same skeleton) is reported.
  * Django's email (blank: none) comes over marked verified: Django keeps no
  * such flag, and its users have been signing in with it; a second user with
  * the same address (Django does not make it unique) is imported without one.
@@ -61,8 +79,14 @@ export async function importDjangoUsers(fromUrl: string, users: UserStore): Prom
       report.skipped.push({ username, reason });
       continue;
     }
-    if (await users.findByUsername(username)) {
+    const existing = await users.findByUsername(username);
+    if (existing?.username === username) {
       report.alreadyPresent++;
+      continue;
+    }
+    if (existing) {
+      // Django's usernames are unique with case; Tollgate's ignoring it.
+      report.skipped.push({ username, reason: `another user has this username ignoring case; ${RENAME}` });
       continue;
     }
     let email = typeof row.email === "string" && /^[^\s@]+@[^\s@]+$/.test(row.email.trim()) ? row.email.trim() : null;
@@ -80,8 +104,9 @@ export async function importDjangoUsers(fromUrl: string, users: UserStore): Prom
       });
       report.imported++;
     } catch (error) {
-      if (error instanceof UsernameTakenError) report.alreadyPresent++;
-      else report.skipped.push({ username, reason: (error as Error).message });
+      if (error instanceof UsernameTakenError) {
+        report.skipped.push({ username, reason: `looks like an existing username (Unicode confusables); ${RENAME}` });
+      } else report.skipped.push({ username, reason: (error as Error).message });
     }
   }
   return report;

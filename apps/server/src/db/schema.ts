@@ -7,7 +7,13 @@ type Flag = ColumnType<boolean | number, boolean | undefined, boolean>;
 
 export interface UsersTable {
   id: string;
+  /** Normalized (NFKC, trimmed) since 0010; unique ignoring case. */
   username: string;
+  /**
+   * usernameSkeleton(username): unique, so look-alike usernames cannot both
+   * exist. NULL only for old rows that already collided when 0010 ran.
+   */
+  username_skeleton: ColumnType<string | null, string | null | undefined, string | null>;
   first_name: Generated<string>;
   last_name: Generated<string>;
   password_hash: string;

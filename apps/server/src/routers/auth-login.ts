@@ -1,4 +1,4 @@
-import { AuthError } from "@tollgate/auth";
+import { AuthError, usernameLookupForm } from "@tollgate/auth";
 import { audit } from "../procedures/audit.js";
 import { loginInput } from "../procedures/inputs.js";
 import { MFA_REQUIRED, startPendingSignIn } from "../procedures/mfa-pending.js";
@@ -18,10 +18,12 @@ export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx
   };
   let needsRehash = false;
   let needsSecondFactor = false;
+  // The limit counts the form the lookup uses: "zoe", "zoe " and "ｚｏｅ" are one account, one count.
+  const account = usernameLookupForm(input.username);
   const valid = await limitedCheck(
     ctx,
     {
-      username: input.username,
+      username: account,
       userId: async () => (await findUser())?.id,
       signIn: true,
       onFirstRefusal: () => audit(ctx, { event: "login_rate_limited", username: input.username }),

@@ -1,4 +1,4 @@
-import { AuthError, checkPasswordPolicy } from "@tollgate/auth";
+import { AuthError, checkPasswordPolicy, normalizeUsername } from "@tollgate/auth";
 import { audit } from "../procedures/audit.js";
 import { setupInput } from "../procedures/inputs.js";
 import { startSession } from "../procedures/session-issuer.js";
@@ -20,11 +20,13 @@ export const setup = credentialProcedure.input(setupInput).mutation(async ({ ctx
   const invalid = () => new AuthError("LINK_INVALID", "The setup link is invalid, expired or already used");
   const live = await limitedCheck(ctx, { username: SETUP_KEY, networkOnly: true }, () => store.peek(input.token));
   if (!live || (await users.any())) throw invalid();
-  checkPasswordPolicy(input.password, { username: input.username, email: input.email });
+  // Checked before the token is used up: a refused username leaves the link working.
+  const username = normalizeUsername(input.username);
+  checkPasswordPolicy(input.password, { username, email: input.email });
   const passwordHash = await auth.passwords.hash(input.password);
   if (!(await store.consume(input.token))) throw invalid();
   const user = await users.create({
-    username: input.username,
+    username,
     email: input.email ?? null,
     passwordHash,
     firstName: input.firstName ?? "",

@@ -1,4 +1,4 @@
-import { AuthError, checkPasswordPolicy } from "@tollgate/auth";
+import { AuthError, checkPasswordPolicy, normalizeUsername } from "@tollgate/auth";
 import { audit } from "../procedures/audit.js";
 import { signUpInput, verifyEmailInput } from "../procedures/inputs.js";
 import { startSession } from "../procedures/session-issuer.js";
@@ -14,19 +14,23 @@ import { credentialProcedure, protectedMutation, publicProcedure } from "../trpc
  * to know the pair cannot be used, not who holds an address. A verification
  * mail always goes out; with EMAIL_VERIFICATION=required the caller is signed
  * in only once it is confirmed (the answer says so, and sets no cookie).
+ * The username is stored normalized (NFKC, trimmed); one that breaks the
+ * username rules is USERNAME_INVALID, one that looks like an existing one
+ * (same skeleton) is ACCOUNT_EXISTS.
  */
 export const signUp = credentialProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
   const { config, auth, users } = ctx.services;
   if (config.signup !== "open") {
     throw new AuthError("SIGNUP_CLOSED", "Sign-up is closed on this server; ask an administrator for an account");
   }
-  checkPasswordPolicy(input.password, { username: input.username, email: input.email });
+  const username = normalizeUsername(input.username);
+  checkPasswordPolicy(input.password, { username, email: input.email });
   let user: User | undefined;
-  await limitedCheck(ctx, { username: input.username }, async () => {
+  await limitedCheck(ctx, { username }, async () => {
     const passwordHash = await auth.passwords.hash(input.password);
     try {
       user = await users.create({
-        username: input.username,
+        username,
         email: input.email,
         passwordHash,
         firstName: input.firstName ?? "",

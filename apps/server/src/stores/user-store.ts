@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { parseDjangoHash } from "@tollgate/auth";
+import { normalizeUsername, parseDjangoHash, usernameLookupForm, usernameSkeleton } from "@tollgate/auth";
 import { type Kysely, sql } from "kysely";
 import type { Database, UserRow } from "../db/schema.js";
 import { isUniqueViolation } from "../db/unique-violation.js";
@@ -20,6 +20,7 @@ export interface UserWithHash extends User {
 }
 
 export interface NewUser {
+  /** Normalized by create (normalizeUsername): AuthError USERNAME_INVALID when it breaks the rules. */
   readonly username: string;
   readonly passwordHash: string;
   readonly firstName?: string;
@@ -63,13 +64,23 @@ function toUser(row: UserRow): UserWithHash {
 }
 
 export interface UserStore {
+  /**
+   * The user with this username as typed: its NFKC, trimmed form, ignoring
+   * case; never by skeleton, so a look-alike finds nobody.
+   */
   findByUsername(username: string): Promise<UserWithHash | undefined>;
   findById(id: string): Promise<UserWithHash | undefined>;
   /** Whether any user exists (first run: none). */
   any(): Promise<boolean>;
   /** The user with this address, ignoring case. */
   findByEmail(email: string): Promise<UserWithHash | undefined>;
-  /** Throws UsernameTakenError / EmailTakenError when the username / address exists (ignoring case). */
+  /**
+   * Stores the normalized username and its skeleton. Throws AuthError
+   * USERNAME_INVALID for a username that breaks the rules, UsernameTakenError
+   * when it exists ignoring case or looks like an existing one (same
+   * skeleton: the unique index decides, so parallel creations cannot both
+   * win), EmailTakenError when the address exists (ignoring case).
+   */
   create(user: NewUser): Promise<User>;
   /** Changes names and address; a different address becomes unverified. Throws EmailTakenError. Undefined: no such user. */
   updateProfile(id: string, change: ProfileChange): Promise<{ user: User; previousEmail: string | null } | undefined>;
@@ -82,13 +93,26 @@ export interface UserStore {
 }
 
 export function createUserStore(db: Kysely<Database>): UserStore {
+  const byName = (username: string) =>
+    db
+      .selectFrom("users")
+      .selectAll()
+      .where(sql<string>`lower(username)`, "=", username.toLowerCase())
+      .executeTakeFirst();
+  const nameOrLookAlikeTaken = async (username: string, skeleton: string) =>
+    (await db
+      .selectFrom("users")
+      .select("id")
+      .where((eb) =>
+        eb.or([eb(sql<string>`lower(username)`, "=", username.toLowerCase()), eb("username_skeleton", "=", skeleton)]),
+      )
+      .executeTakeFirst()) !== undefined;
+
   return {
     async findByUsername(username) {
-      const row = await db
-        .selectFrom("users")
-        .selectAll()
-        .where(sql<string>`lower(username)`, "=", username.toLowerCase())
-        .executeTakeFirst();
+      const typed = usernameLookupForm(username);
+      // Then as given: a row stored before usernames were normalized (0010) keeps signing in.
+      const row = (await byName(typed)) ?? (typed !== username ? await byName(username) : undefined);
       return row && toUser(row);
     },
     async any() {
@@ -107,13 +131,16 @@ export function createUserStore(db: Kysely<Database>): UserStore {
       return row && toUser(row);
     },
     async create(user) {
+      const username = normalizeUsername(user.username);
+      const skeleton = usernameSkeleton(username);
       const now = new Date();
       try {
         const row = await db
           .insertInto("users")
           .values({
             id: randomUUID(),
-            username: user.username,
+            username,
+            username_skeleton: skeleton,
             first_name: user.firstName ?? "",
             last_name: user.lastName ?? "",
             email: user.email ?? null,
@@ -129,10 +156,10 @@ export function createUserStore(db: Kysely<Database>): UserStore {
         return rest;
       } catch (error) {
         if (isUniqueViolation(error)) {
-          if (user.email && (await this.findByEmail(user.email)) && !(await this.findByUsername(user.username))) {
+          if (user.email && (await this.findByEmail(user.email)) && !(await nameOrLookAlikeTaken(username, skeleton))) {
             throw new EmailTakenError(`The address ${user.email} is taken`);
           }
-          throw new UsernameTakenError(`Username ${user.username} is taken`);
+          throw new UsernameTakenError(`Username ${username} is taken or looks like one that is`);
         }
         throw error;
       }
