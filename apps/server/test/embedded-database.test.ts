@@ -158,6 +158,7 @@ describe("embedded SQLite", () => {
       "0005_account_mail",
       "0006_setup_tokens",
       "0007_mfa",
+      "0008_mfa_lockout",
     ]);
   });
 
@@ -315,6 +316,7 @@ describe.each(backends())("migration 0002 (sessions.revoked_at index) on %s", (b
       "0005_account_mail",
       "0006_setup_tokens",
       "0007_mfa",
+      "0008_mfa_lockout",
     ]);
     const since = new Date("2026-03-01T00:00:00.000Z");
     expect(await createKyselySessionStore(handle.db).revokedSince(since)).toEqual([{ id: "before-0002", revokedAt }]);
