@@ -55,8 +55,6 @@ export interface MfaStore {
   releaseCodeCheck(userId: string): Promise<void>;
   /** A right code, a recovery code, the unlock link: consecutive failures start at 0 again. */
   clearFailedCodes(userId: string): Promise<void>;
-  /** Consecutive wrong codes of the account (0 when TOTP is off). */
-  failedCodes(userId: string): Promise<number>;
   /** Uses a recovery code up, atomically. */
   useRecoveryCode(userId: string, codeHash: string): Promise<boolean>;
   remainingRecoveryCodes(userId: string): Promise<number>;
@@ -167,15 +165,6 @@ export function createMfaStore(db: Kysely<Database>, now: () => number = Date.no
         .where("user_id", "=", userId)
         .where("failed_codes", ">", 0)
         .execute();
-    },
-    async failedCodes(userId) {
-      const row = await db
-        .selectFrom("user_totp")
-        .select("failed_codes")
-        .where("user_id", "=", userId)
-        .where("enabled_at", "is not", null)
-        .executeTakeFirst();
-      return Number(row?.failed_codes ?? 0);
     },
     async useRecoveryCode(userId, codeHash) {
       const result = await db
