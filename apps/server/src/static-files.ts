@@ -20,7 +20,7 @@ const PAGE_CSP =
   "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** Paths of mailed links, answered with the account page itself. */
-const ACCOUNT_PAGE_PATHS = new Set(["/", "/reset-password", "/verify-email", "/setup"]);
+const ACCOUNT_PAGE_PATHS = new Set(["/", "/reset-password", "/verify-email", "/mfa-unlock", "/setup"]);
 
 /** Serves the built demo page from `root`; returns false when the path is not a file there. */
 export async function serveStatic(

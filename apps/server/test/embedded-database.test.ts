@@ -158,6 +158,7 @@ describe("embedded SQLite", () => {
       "0005_account_mail",
       "0006_setup_tokens",
       "0007_mfa",
+      "0008_mfa_lockout",
       "0010_username_skeleton",
     ]);
   });
@@ -316,6 +317,7 @@ describe.each(backends())("migration 0002 (sessions.revoked_at index) on %s", (b
       "0005_account_mail",
       "0006_setup_tokens",
       "0007_mfa",
+      "0008_mfa_lockout",
       "0010_username_skeleton",
     ]);
     const since = new Date("2026-03-01T00:00:00.000Z");

@@ -60,6 +60,7 @@ describe.runIf(runOnPostgres)("two instances on one PostgreSQL database", () => 
         "0005_account_mail",
         "0006_setup_tokens",
         "0007_mfa",
+        "0008_mfa_lockout",
         "0010_username_skeleton",
       ]);
       for (const handle of both) await handle.close();

@@ -100,18 +100,22 @@ export function showFlow(
   return flow;
 }
 
+/** What a mailed (or printed) link into the page is for. */
+export type LinkKind = "reset" | "verify" | "setup" | "mfa-unlock";
+
 /**
- * The token of a mailed link (/reset-password?token=… or /verify-email?token=…),
- * taken out of the address bar before anything else runs: it stays out of the
- * history and of any Referer.
+ * The token of a mailed link (/reset-password?token=…, /verify-email?token=…,
+ * /mfa-unlock?token=…), taken out of the address bar before anything else
+ * runs: it stays out of the history and of any Referer.
  */
-const LINK_PATHS: Record<string, "reset" | "verify" | "setup"> = {
+const LINK_PATHS: Record<string, LinkKind> = {
   "/reset-password": "reset",
   "/verify-email": "verify",
+  "/mfa-unlock": "mfa-unlock",
   "/setup": "setup",
 };
 
-export function takeLinkToken(): { kind: "reset" | "verify" | "setup"; token: string } | undefined {
+export function takeLinkToken(): { kind: LinkKind; token: string } | undefined {
   const { pathname, search } = window.location;
   const kind = LINK_PATHS[pathname];
   if (!kind) return undefined;

@@ -303,6 +303,20 @@ function verify(token: string): void {
   );
 }
 
+/** The link mailed when two-step sign-in locked after too many wrong codes. */
+function unlockSecondFactor(token: string): void {
+  api.auth.mfa.unlock.mutate({ token }).then(
+    () => {
+      showSignedOut();
+      showNotice("Two-step sign-in is unlocked: sign in with a code from your app.");
+    },
+    (error: unknown) => {
+      showSignedOut();
+      showNotice(errorText(error));
+    },
+  );
+}
+
 api.meta.info.query().then(
   (info) => {
     view.createAccount.hidden = info.signup !== "open";
@@ -319,6 +333,8 @@ if (link?.kind === "reset") {
   showSetup(link.token);
 } else if (link?.kind === "verify") {
   verify(link.token);
+} else if (link?.kind === "mfa-unlock") {
+  unlockSecondFactor(link.token);
 } else {
   startPage();
 }

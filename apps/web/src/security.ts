@@ -1,6 +1,7 @@
 /**
- * The "Security" section: turn two-step sign-in (TOTP) on with a QR code and a
- * code from the app, show the recovery codes once, turn it off with the password.
+ * The "Security" section: turn two-step sign-in (TOTP) on with the password,
+ * then a QR code and a code from the app; show the recovery codes once; turn
+ * it off with the password.
  */
 import type { TollgateClient } from "@tollgate/client-sdk";
 import { showFlow } from "./account-flows.js";
@@ -41,8 +42,32 @@ export function createSecuritySection(api: TollgateClient, onChanged: () => void
     view.security.append(intro, list);
   }
 
-  async function enrol(): Promise<void> {
-    const { secret, qrSvg } = await api.auth.mfa.totp.begin.mutate();
+  /** The password first: the server shows no secret to a session alone (a stolen one must not enrol). */
+  function askPassword(): void {
+    showFlow(
+      "totp-on",
+      "Set up two-step sign-in",
+      [{ name: "password", label: "Password", type: "password", autocomplete: "current-password" }],
+      "Continue",
+      (flow) => {
+        api.auth.mfa.totp.begin.mutate({ password: flow.value("password") }).then(
+          (enrolment) => {
+            view.accountFlow.hidden = true;
+            view.accountFlow.replaceChildren();
+            view.profile.hidden = false;
+            showEnrolment(enrolment);
+          },
+          (e: unknown) => flow.fail(errorText(e)),
+        );
+      },
+      "Enter your password to see the QR code for your authenticator app.",
+      () => {
+        view.profile.hidden = false;
+      },
+    );
+  }
+
+  function showEnrolment({ secret, qrSvg }: { secret: string; qrSvg: string }): void {
     const img = el("img");
     img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qrSvg)}`;
     img.alt = "QR code for your authenticator app";
@@ -105,7 +130,7 @@ export function createSecuritySection(api: TollgateClient, onChanged: () => void
     if (status.totp) {
       actions.append(button("Turn off two-step sign-in", disable, true));
     } else {
-      actions.append(button("Set up two-step sign-in", () => void enrol().catch(fail)));
+      actions.append(button("Set up two-step sign-in", askPassword));
     }
     view.security.replaceChildren(el("h2", "Security"), line, actions, error);
   }

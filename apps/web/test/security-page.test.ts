@@ -37,6 +37,17 @@ describe("two-step sign-in on the account page (headless Chromium)", () => {
     await expect.poll(() => page.getByTestId("username").textContent()).toBe("tara");
 
     await page.getByRole("button", { name: "Set up two-step sign-in" }).click();
+    // The password first: no secret or QR code before it.
+    const form = page.locator("#totp-on");
+    await form.getByLabel("Password").fill("not the password");
+    await form.getByRole("button", { name: "Continue" }).click();
+    await expect.poll(() => form.getByRole("alert").textContent()).toBe("The password is wrong");
+    expect(await page.getByTestId("totp-secret").count()).toBe(0);
+    expect(await page.getByAltText("QR code for your authenticator app").count()).toBe(0);
+    await form.getByLabel("Password").fill("tara password");
+    await form.getByRole("button", { name: "Continue" }).click();
+    await expect.poll(() => page.getByTestId("totp-secret").count()).toBe(1);
+    expect(await form.count()).toBe(0);
     const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(await page.getByAltText("QR code for your authenticator app").isVisible()).toBe(true);
@@ -56,6 +67,34 @@ describe("two-step sign-in on the account page (headless Chromium)", () => {
     await expect.poll(() => page.locator("#profile").isVisible()).toBe(true);
     expect(await page.getByTestId("username").textContent()).toBe("tara");
     expect(await page.locator("#second-factor").isHidden()).toBe(true);
+    await context.close();
+  });
+
+  it("the mailed /mfa-unlock link unlocks a locked second factor (the token leaves the address bar)", async () => {
+    const userId = await server.createUser("una", "una password");
+    const { db } = server.database;
+    await db
+      .insertInto("user_totp")
+      .values({ user_id: userId, secret: "sealed", created_at: new Date(), enabled_at: new Date(), failed_codes: 10 })
+      .execute();
+    const token = await server.app.services.tokens.issue(userId, "mfa_unlock", null);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/mfa-unlock?token=${token}`);
+    await expect
+      .poll(() => page.locator("#notice").textContent())
+      .toBe("Two-step sign-in is unlocked: sign in with a code from your app.");
+    expect(page.url()).toBe(`${server.url}/`);
+    const row = await db
+      .selectFrom("user_totp")
+      .select("failed_codes")
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    expect(Number(row?.failed_codes)).toBe(0);
+
+    // Used once: the same link again says so.
+    await page.goto(`${server.url}/mfa-unlock?token=${token}`);
+    await expect.poll(() => page.locator("#notice").textContent()).toBe("The link is invalid, expired or already used");
     await context.close();
   });
 });

@@ -57,7 +57,14 @@ export const AUTH_ERROR_CODES = [
   "ORIGIN",
   /** A TOTP or recovery code is wrong, outside the allowed drift, or already used (replay). */
   "MFA_CODE_INVALID",
-  /** auth.mfa.verify without a live pending sign-in (missing, expired, already used). */
+  /**
+   * Too many consecutive wrong TOTP codes for the account (auth.mfa.verify,
+   * recoveryCodes.regenerate): codes are refused, even a right one, until a
+   * recovery code signs in, the mailed link (auth.mfa.unlock) is followed or
+   * an operator runs user:mfa-reset. Never cleared by time passing.
+   */
+  "MFA_LOCKED",
+  /** auth.mfa.verify without a live pending sign-in (missing, expired, already used, or out of its three tries). */
   "MFA_PENDING_INVALID",
   /** auth.mfa.totp.begin or confirm while TOTP is already on. */
   "MFA_ALREADY_ENABLED",

@@ -75,6 +75,20 @@ describe("procedures that check a password", () => {
     ]);
   });
 
+  it("auth.mfa.totp.begin (it checks the password) travels alone, unbatched, beside other calls", async () => {
+    const { api, requests } = await signedIn("enrolling-user", "enrolling password");
+    const [begun, revoked] = await Promise.allSettled([
+      api.auth.mfa.totp.begin.mutate({ password: "enrolling password" }),
+      api.auth.revokeSession.mutate({ id: "no-such-session" }),
+      api.user.me.query(),
+    ]);
+    expect(begun.status).toBe("fulfilled");
+    expect(revoked.status).toBe("rejected");
+    expect(requests.filter((r) => r.path.split(",").includes("auth.mfa.totp.begin"))).toEqual([
+      { path: "auth.mfa.totp.begin", batched: false },
+    ]);
+  });
+
   it("a wrong current password sends auth.changePassword once and never refreshes", async () => {
     let expired = 0;
     const { api, requests } = await signedIn("careful-user", "right password", () => expired++);

@@ -113,6 +113,8 @@ export async function runCommand(command: string, flags: Flags, context: Command
       }
       // A password change voids every mailed link of the user.
       await createAccountTokenStore(database.db).voidAll(user.id);
+      // So do sign-ins begun with the old password and waiting for their second factor.
+      await createMfaStore(database.db).endPending(user.id);
       const ended = await sessions.revokeAllForUser(user.id, "password_changed");
       // Into the outbox: a running server (or the next one to start) sends it.
       if (user.email) await createMailOutboxStore(database.db).enqueue(passwordChangedMail(user.email, user.username));
@@ -132,6 +134,7 @@ export async function runCommand(command: string, flags: Flags, context: Command
       const username = requireString(flags, "username");
       const user = await users.findByUsername(username);
       if (!user) throw new CliError(`No user named ${username}`);
+      // Removing the factor also ends its pending sign-ins and clears a lock (failed codes go with the row).
       const removed = await createMfaStore(database.db).removeTotp(user.id);
       const ended = await sessions.revokeAllForUser(user.id, "admin");
       io.print(

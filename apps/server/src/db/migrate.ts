@@ -6,6 +6,7 @@ import { userEmail } from "./migrations/0004_user_email.js";
 import { accountMail } from "./migrations/0005_account_mail.js";
 import { setupTokens } from "./migrations/0006_setup_tokens.js";
 import { mfa } from "./migrations/0007_mfa.js";
+import { mfaLockout } from "./migrations/0008_mfa_lockout.js";
 import { usernameSkeletonColumn } from "./migrations/0010_username_skeleton.js";
 import type { SqlDialect } from "./migrations/dialect-types.js";
 
@@ -19,6 +20,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     "0005_account_mail": accountMail(dialect),
     "0006_setup_tokens": setupTokens(dialect),
     "0007_mfa": mfa(dialect),
+    "0008_mfa_lockout": mfaLockout(),
     "0010_username_skeleton": usernameSkeletonColumn(),
   };
 }

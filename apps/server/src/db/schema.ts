@@ -108,6 +108,8 @@ export interface UserTotpTable {
   enabled_at: Timestamp | null;
   /** The newest accepted 30 s step (replay); PostgreSQL bigint comes back as text. */
   last_step: ColumnType<string | number | null, number | null | undefined, number | null>;
+  /** Consecutive wrong TOTP codes (0008); at MFA_MAX_FAILED_CODES the factor is locked. */
+  failed_codes: Generated<number>;
 }
 
 /** Recovery codes, SHA-256 only, single use. */
@@ -125,6 +127,8 @@ export interface MfaPendingTable {
   created_at: Timestamp;
   expires_at: Timestamp;
   used_at: Timestamp | null;
+  /** Codes tried with it (0008); it ends after MFA_PENDING_ATTEMPTS. */
+  attempts: Generated<number>;
 }
 
 export interface Database {

@@ -45,6 +45,19 @@ export function recoveryCodeUsedMail(to: string, username: string, left: number)
   ]);
 }
 
+export function mfaLockedMail(to: string, username: string, failures: number, link: string): OutgoingMail {
+  return mail(
+    to,
+    "Two-step sign-in locked",
+    [
+      `${failures} wrong codes in a row were given for the account ${username}, after its password: codes from the authenticator app are refused until the link below is followed. A recovery code still signs in (and unlocks it too).`,
+      "If it was not you, someone knows your password: after unlocking, change it at once and tell your administrator.",
+      "The link works once, for 24 hours.",
+    ],
+    { href: link, label: "Unlock two-step sign-in" },
+  );
+}
+
 export function verifyEmailMail(to: string, username: string, link: string): OutgoingMail {
   return mail(
     to,

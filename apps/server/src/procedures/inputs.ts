@@ -30,4 +30,6 @@ export const setupInput = z
   })
   .strict();
 export const verifyEmailInput = z.object({ token: linkToken }).strict();
+/** A mailed link that carries only its token (auth.mfa.unlock). */
+export const accountTokenInput = z.object({ token: linkToken }).strict();
 export const changePasswordInput = z.object({ currentPassword: password, newPassword: password }).strict();

@@ -8,6 +8,8 @@ import { singleCookie } from "../trpc.js";
 export const MFA_VERIFY_PATH = "/trpc/auth.mfa.verify";
 /** Five minutes to type the second factor. */
 export const MFA_PENDING_TTL = 300;
+/** Codes one pending sign-in takes; then the password again. */
+export const MFA_PENDING_ATTEMPTS = 3;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 function cookieName(ctx: Context): string {
@@ -40,13 +42,18 @@ export async function startPendingSignIn(ctx: Context, userId: string): Promise<
   ctx.setCookies([pendingCookie(ctx, token, MFA_PENDING_TTL)]);
 }
 
-/** The pending sign-in the cookie names: its token hash and user. */
-export async function readPendingSignIn(ctx: Context): Promise<{ tokenHash: string; userId: string }> {
+/**
+ * The pending sign-in the cookie names (its token hash and user), taking one
+ * of its MFA_PENDING_ATTEMPTS tries: every call counts, whatever it answers,
+ * so a fourth try with one cookie is MFA_PENDING_INVALID and every three
+ * guesses cost a password check too.
+ */
+export async function claimPendingSignIn(ctx: Context): Promise<{ tokenHash: string; userId: string }> {
   const invalid = () => new AuthError("MFA_PENDING_INVALID", "Sign in again: the sign-in expired or was completed");
   const token = singleCookie(ctx, cookieName(ctx), invalid);
   if (!token || !TOKEN_SHAPE.test(token)) throw invalid();
   const tokenHash = sha256(token);
-  const userId = await ctx.services.mfa.findPending(tokenHash);
+  const userId = await ctx.services.mfa.claimPendingAttempt(tokenHash, MFA_PENDING_ATTEMPTS);
   if (!userId) throw invalid();
   return { tokenHash, userId };
 }

@@ -3,25 +3,22 @@ import { z } from "zod";
 import type { Context } from "../context.js";
 import { recoveryCodeUsedMail } from "../mail/templates.js";
 import { audit } from "../procedures/audit.js";
-import { password } from "../procedures/inputs.js";
-import { clearPendingCookie, readPendingSignIn } from "../procedures/mfa-pending.js";
+import { accountTokenInput, password } from "../procedures/inputs.js";
+import { underCodeCap } from "../procedures/mfa-lockout.js";
+import { claimPendingSignIn, clearPendingCookie } from "../procedures/mfa-pending.js";
 import { startSession } from "../procedures/session-issuer.js";
 import { limitedCheck } from "../procedures/sign-in-limit.js";
 import { matchingStep, newEnrolment, newRecoveryCodes, normalizeRecoveryCode } from "../procedures/totp.js";
+import { rateLimitNetwork } from "../rate-limit/client-network.js";
 import { type AuthMethod, sha256 } from "../stores/mfa-store.js";
 import type { UserWithHash } from "../stores/user-store.js";
-import {
-  authedProcedure,
-  credentialProcedure,
-  protectedCredentialMutation,
-  protectedMutation,
-  router,
-} from "../trpc.js";
+import { authedProcedure, credentialProcedure, protectedCredentialMutation, router } from "../trpc.js";
 
 const code = z.string().min(1).max(16);
 const recoveryCode = z.string().min(1).max(64);
 const confirmInput = z.object({ code }).strict();
-const disableInput = z.object({ password }).strict();
+/** The current password: turning TOTP off, and starting enrolment (a stolen session alone cannot). */
+const passwordInput = z.object({ password }).strict();
 const verifyInput = z.union([z.object({ code }).strict(), z.object({ recoveryCode }).strict()]);
 
 const wrongCode = () => new AuthError("MFA_CODE_INVALID", "The code is wrong, expired or already used");
@@ -42,7 +39,10 @@ async function openSecret(ctx: Context, userId: string, sealed: string): Promise
 /**
  * Checks a TOTP code under the sign-in limit. With `record` (TOTP on), the
  * code's step is stored inside the check, so a replayed code counts as a
- * failure; confirm records it when it turns TOTP on.
+ * failure, and the check counts against the account's cap of consecutive
+ * wrong codes (underCodeCap). Confirm (TOTP not on yet, the secret just shown
+ * to this session) records the step when it turns TOTP on and is not capped:
+ * nothing is protected by a factor that is not on.
  */
 async function checkTotp(
   ctx: Context,
@@ -53,16 +53,33 @@ async function checkTotp(
 ): Promise<number | undefined> {
   let step: number | undefined;
   const valid = await limitedCheck(ctx, { username: user.username }, async () => {
-    step = matchingStep(ctx, await openSecret(ctx, user.id, sealed), input);
-    if (step === undefined) return false;
-    return !record || (await ctx.services.mfa.acceptStep(user.id, step));
+    const checkCode = async () => {
+      step = matchingStep(ctx, await openSecret(ctx, user.id, sealed), input);
+      if (step === undefined) return false;
+      return !record || (await ctx.services.mfa.acceptStep(user.id, step));
+    };
+    return record ? underCodeCap(ctx, user, checkCode) : checkCode();
   });
   return valid ? step : undefined;
 }
 
-/** Signed in: a new secret, not yet on. Calling it again replaces an unconfirmed secret. */
-const begin = protectedMutation.mutation(async ({ ctx }) => {
+/** The current password, under the sign-in limit; wrong: CURRENT_PASSWORD_WRONG (400, never 401). */
+async function checkCurrentPassword(ctx: Context, user: UserWithHash, given: string, signal?: AbortSignal) {
+  const valid = await limitedCheck(ctx, { username: user.username }, async () => {
+    const check = await ctx.services.auth.passwords.verify(given, user.passwordHash, { signal });
+    return check.valid;
+  });
+  if (!valid) throw new AuthError("CURRENT_PASSWORD_WRONG", "The password is wrong");
+}
+
+/**
+ * Signed in, with the current password: a new secret, not yet on. Calling it
+ * again replaces an unconfirmed secret. The password is asked here, not at
+ * confirm, so a stolen session cannot even see a secret of its own making.
+ */
+const begin = protectedCredentialMutation.input(passwordInput).mutation(async ({ ctx, input, signal }) => {
   const user = await activeUser(ctx, ctx.session.userId);
+  await checkCurrentPassword(ctx, user, input.password, signal);
   const enrolment = await newEnrolment(ctx, user);
   const sealed = await ctx.services.totpSecrets.seal(user.id, enrolment.secret);
   if (!(await ctx.services.mfa.beginTotp(user.id, sealed))) {
@@ -114,13 +131,9 @@ const regenerateRecoveryCodes = protectedCredentialMutation.input(confirmInput).
 });
 
 /** Turning TOTP off needs the password. */
-const disable = protectedCredentialMutation.input(disableInput).mutation(async ({ ctx, input, signal }) => {
+const disable = protectedCredentialMutation.input(passwordInput).mutation(async ({ ctx, input, signal }) => {
   const user = await activeUser(ctx, ctx.session.userId);
-  const valid = await limitedCheck(ctx, { username: user.username }, async () => {
-    const check = await ctx.services.auth.passwords.verify(input.password, user.passwordHash, { signal });
-    return check.valid;
-  });
-  if (!valid) throw new AuthError("CURRENT_PASSWORD_WRONG", "The password is wrong");
+  await checkCurrentPassword(ctx, user, input.password, signal);
   if (!(await ctx.services.mfa.removeTotp(user.id))) {
     throw new AuthError("MFA_NOT_ENABLED", "Two-step sign-in is not on");
   }
@@ -131,7 +144,7 @@ const disable = protectedCredentialMutation.input(disableInput).mutation(async (
 /** Completes a sign-in that needs a second factor: the pending cookie and a TOTP or recovery code. */
 const verify = credentialProcedure.input(verifyInput).mutation(async ({ ctx, input }) => {
   const { mfa } = ctx.services;
-  const pending = await readPendingSignIn(ctx);
+  const pending = await claimPendingSignIn(ctx);
   const user = await activeUser(ctx, pending.userId);
   const totp = await mfa.findTotp(user.id);
   if (!totp?.enabled) throw new AuthError("MFA_PENDING_INVALID", "Sign in again: two-step sign-in was turned off");
@@ -149,6 +162,8 @@ const verify = credentialProcedure.input(verifyInput).mutation(async ({ ctx, inp
       await audit(ctx, { event: "mfa_failed", userId: user.id, username: user.username });
       throw wrongCode();
     }
+    // The owner's way past a locked factor: a recovery code also clears the lock.
+    await mfa.clearFailedCodes(user.id);
     method = "recovery_code";
   }
   // Single use: of two requests with one pending cookie, only one signs in.
@@ -169,8 +184,27 @@ const verify = credentialProcedure.input(verifyInput).mutation(async ({ ctx, inp
   return signedIn;
 });
 
+/**
+ * The link mailed when the factor locked: clears the consecutive wrong codes.
+ * The token has 256 bits; its guesses are limited per client network only
+ * (a key of their own), so nobody can slow another network's unlock.
+ */
+const unlock = credentialProcedure.input(accountTokenInput).mutation(async ({ ctx, input }) => {
+  let grant: Awaited<ReturnType<typeof ctx.services.tokens.consume>>;
+  const key = `\u0000mfa-unlock:${rateLimitNetwork(ctx.request.ip)}`;
+  await limitedCheck(ctx, { username: key }, async () => {
+    grant = await ctx.services.tokens.consume(input.token, "mfa_unlock");
+    return grant !== undefined;
+  });
+  if (!grant) throw new AuthError("LINK_INVALID", "The link is invalid, expired or already used");
+  await ctx.services.mfa.clearFailedCodes(grant.userId);
+  await audit(ctx, { event: "mfa_unlocked", userId: grant.userId });
+  return { ok: true as const };
+});
+
 export const mfaRouter = router({
   verify,
+  unlock,
   status,
   totp: router({ begin, confirm, disable }),
   recoveryCodes: router({ regenerate: regenerateRecoveryCodes }),

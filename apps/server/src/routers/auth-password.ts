@@ -31,6 +31,8 @@ export const changePassword = protectedCredentialMutation
       throw new AuthError("PASSWORD_CHANGED_CONCURRENTLY", "The password was changed meanwhile; try again");
     }
     await ctx.services.tokens.voidAll(user.id);
+    // A sign-in begun with the old password must not finish with a code now.
+    await ctx.services.mfa.endPending(user.id);
     const ended = await auth.sessions.revokeAllForUser(user.id, "password_changed");
     if (user.email) await ctx.services.mailer.enqueue(passwordChangedMail(user.email, user.username));
     const { signedIn, sessionId } = await startSession(ctx, user);

@@ -64,6 +64,8 @@ export const resetPassword = credentialProcedure.input(resetPasswordInput).mutat
     throw new AuthError("PASSWORD_CHANGED_CONCURRENTLY", "The password was changed meanwhile; try again");
   }
   await tokens.voidAll(user.id);
+  // Sign-ins begun with the old password end here (this caller's own starts below).
+  await ctx.services.mfa.endPending(user.id);
   if (grant?.email && user.email && grant.email.toLowerCase() === user.email.toLowerCase()) {
     await users.markEmailVerified(user.id, user.email);
   }

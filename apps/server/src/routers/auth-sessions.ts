@@ -18,6 +18,8 @@ export const logout = protectedMutation.mutation(async ({ ctx }) => {
 export const logoutAll = protectedMutation.mutation(async ({ ctx }) => {
   const { auth } = ctx.services;
   const revoked = await auth.sessions.revokeAllForUser(ctx.session.userId, "logout_all");
+  // "Everywhere" includes sign-ins waiting for their second factor.
+  await ctx.services.mfa.endPending(ctx.session.userId);
   ctx.setCookies(auth.cookies.clear());
   await audit(ctx, {
     event: "logout_all",

@@ -3,12 +3,13 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 
 /** What a mailed token is for; a token of one purpose is never accepted for another. */
-export type TokenPurpose = "password_reset" | "email_verification";
+export type TokenPurpose = "password_reset" | "email_verification" | "mfa_unlock";
 
-/** Lifetimes, ms: reset 30 minutes, verification 24 hours. */
+/** Lifetimes, ms: reset 30 minutes, verification and unlocking a locked second factor 24 hours. */
 export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
   password_reset: 30 * 60_000,
   email_verification: 24 * 3_600_000,
+  mfa_unlock: 24 * 3_600_000,
 };
 
 /** 32 random bytes (256 bits), base64url: what goes in the link. */

@@ -44,6 +44,17 @@ export interface MfaStore {
   replaceRecoveryCodes(userId: string, recoveryCodeHashes: readonly string[]): Promise<boolean>;
   /** Records an accepted step, only if newer than every accepted one (a code is good once). */
   acceptStep(userId: string, step: number): Promise<boolean>;
+  /**
+   * Reserves one TOTP code check against the account's cap, before it runs:
+   * a single UPDATE adds one to the consecutive failures only while they are
+   * under `cap`, so parallel requests cannot check more codes than the cap.
+   * The new count, or undefined when the factor is locked (or off).
+   */
+  reserveCodeCheck(userId: string, cap: number): Promise<number | undefined>;
+  /** Gives a reservation back: the check never ran (an outage). */
+  releaseCodeCheck(userId: string): Promise<void>;
+  /** A right code, a recovery code, the unlock link: consecutive failures start at 0 again. */
+  clearFailedCodes(userId: string): Promise<void>;
   /** Uses a recovery code up, atomically. */
   useRecoveryCode(userId: string, codeHash: string): Promise<boolean>;
   remainingRecoveryCodes(userId: string): Promise<number>;
@@ -52,8 +63,14 @@ export interface MfaStore {
   /** Re-encrypts a secret (AUTH_SECRET rotation). */
   resealTotp(userId: string, sealedSecret: string): Promise<void>;
   createPending(tokenHash: string, userId: string, expiresAt: Date): Promise<void>;
-  /** The live pending sign-in's user, without using it up. */
-  findPending(tokenHash: string): Promise<string | undefined>;
+  /**
+   * Takes one of the pending sign-in's `max` tries, atomically (parallel
+   * requests with one cookie get no more): its user, or undefined when it is
+   * missing, used, expired or out of tries.
+   */
+  claimPendingAttempt(tokenHash: string, max: number): Promise<string | undefined>;
+  /** Ends every pending sign-in of the user (password change or reset, sign-out everywhere); how many. */
+  endPending(userId: string): Promise<number>;
   /** Uses the pending sign-in up, atomically: of two requests only one gets true. */
   consumePending(tokenHash: string, userId: string): Promise<boolean>;
   setSessionMethod(sessionId: string, method: AuthMethod): Promise<void>;
@@ -122,6 +139,33 @@ export function createMfaStore(db: Kysely<Database>, now: () => number = Date.no
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
+    async reserveCodeCheck(userId, cap) {
+      const row = await db
+        .updateTable("user_totp")
+        .set((eb) => ({ failed_codes: eb("failed_codes", "+", 1) }))
+        .where("user_id", "=", userId)
+        .where("enabled_at", "is not", null)
+        .where("failed_codes", "<", cap)
+        .returning("failed_codes")
+        .executeTakeFirst();
+      return row && Number(row.failed_codes);
+    },
+    async releaseCodeCheck(userId) {
+      await db
+        .updateTable("user_totp")
+        .set((eb) => ({ failed_codes: eb("failed_codes", "-", 1) }))
+        .where("user_id", "=", userId)
+        .where("failed_codes", ">", 0)
+        .execute();
+    },
+    async clearFailedCodes(userId) {
+      await db
+        .updateTable("user_totp")
+        .set({ failed_codes: 0 })
+        .where("user_id", "=", userId)
+        .where("failed_codes", ">", 0)
+        .execute();
+    },
     async useRecoveryCode(userId, codeHash) {
       const result = await db
         .updateTable("recovery_codes")
@@ -158,15 +202,21 @@ export function createMfaStore(db: Kysely<Database>, now: () => number = Date.no
         .values({ token_hash: tokenHash, user_id: userId, created_at: new Date(now()), expires_at: expiresAt })
         .execute();
     },
-    async findPending(tokenHash) {
+    async claimPendingAttempt(tokenHash, max) {
       const row = await db
-        .selectFrom("mfa_pending")
-        .select("user_id")
+        .updateTable("mfa_pending")
+        .set((eb) => ({ attempts: eb("attempts", "+", 1) }))
         .where("token_hash", "=", tokenHash)
         .where("used_at", "is", null)
         .where("expires_at", ">", new Date(now()))
+        .where("attempts", "<", max)
+        .returning("user_id")
         .executeTakeFirst();
       return row?.user_id;
+    },
+    async endPending(userId) {
+      const result = await db.deleteFrom("mfa_pending").where("user_id", "=", userId).executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
     async consumePending(tokenHash, userId) {
       const at = new Date(now());

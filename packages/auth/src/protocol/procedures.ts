@@ -14,6 +14,8 @@ export const CREDENTIAL_PROCEDURES = [
   "auth.resetPassword",
   "auth.setup",
   "auth.mfa.verify",
+  "auth.mfa.unlock",
+  "auth.mfa.totp.begin",
   "auth.mfa.totp.confirm",
   "auth.mfa.totp.disable",
   "auth.mfa.recoveryCodes.regenerate",
