@@ -9,7 +9,6 @@ import { claimPendingSignIn, clearPendingCookie } from "../procedures/mfa-pendin
 import { startSession } from "../procedures/session-issuer.js";
 import { limitedCheck } from "../procedures/sign-in-limit.js";
 import { matchingStep, newEnrolment, newRecoveryCodes, normalizeRecoveryCode } from "../procedures/totp.js";
-import { rateLimitNetwork } from "../rate-limit/client-network.js";
 import { type AuthMethod, sha256 } from "../stores/mfa-store.js";
 import type { UserWithHash } from "../stores/user-store.js";
 import { authedProcedure, credentialProcedure, protectedCredentialMutation, router } from "../trpc.js";
@@ -184,15 +183,17 @@ const verify = credentialProcedure.input(verifyInput).mutation(async ({ ctx, inp
   return signedIn;
 });
 
+/** The sign-in limit's key for unlock-link guesses: counted per client network. */
+const MFA_UNLOCK_KEY = "\u0000mfa-unlock";
+
 /**
  * The link mailed when the factor locked: clears the consecutive wrong codes.
  * The token has 256 bits; its guesses are limited per client network only
- * (a key of their own), so nobody can slow another network's unlock.
+ * (networkOnly), so nobody can slow another network's unlock.
  */
 const unlock = credentialProcedure.input(accountTokenInput).mutation(async ({ ctx, input }) => {
   let grant: Awaited<ReturnType<typeof ctx.services.tokens.consume>>;
-  const key = `\u0000mfa-unlock:${rateLimitNetwork(ctx.request.ip)}`;
-  await limitedCheck(ctx, { username: key }, async () => {
+  await limitedCheck(ctx, { username: MFA_UNLOCK_KEY, networkOnly: true }, async () => {
     grant = await ctx.services.tokens.consume(input.token, "mfa_unlock");
     return grant !== undefined;
   });
