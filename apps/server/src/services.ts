@@ -1,5 +1,6 @@
 import type { Auth, TotpSecretWrap } from "@tollgate/auth";
 import type { Logger } from "pino";
+import type { Quota } from "./abuse-limits.js";
 import type { ServerConfig } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
 import type { Mailer } from "./mail/mailer.js";
@@ -25,6 +26,10 @@ export interface Services {
   readonly signInLimiter: SignInLimiter;
   /** auth.requestPasswordReset: per address and per client network. */
   readonly resetLimiter: SignInLimiter;
+  /** user.updateProfile: new addresses asked for, per account (hour and day). */
+  readonly addressChanges: Quota;
+  /** auth.signUp: accounts made, per client network (hour and day). */
+  readonly signUps: Quota;
   /** Single-use tokens of mailed links. */
   readonly tokens: AccountTokenStore;
   /** TOTP secrets, recovery codes, pending sign-ins, how sessions were established. */

@@ -84,4 +84,5 @@ export type {
   SessionStore,
   StoredSession,
 } from "./store.js";
+export { createMailBodyWrap, type MailBody, type MailBodyWrap } from "./mail-body-wrap.js";
 export { createTotpSecretWrap, type TotpSecretWrap } from "./totp-secret-wrap.js";

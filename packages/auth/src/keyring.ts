@@ -6,6 +6,7 @@ const ACCESS_TOKEN_INFO = "tollgate/access-token/v1";
 const CSRF_INFO = "tollgate/csrf/v1";
 const SIGNING_KEY_WRAP_INFO = "tollgate/signing-key-wrap/v1";
 const TOTP_SECRET_INFO = "tollgate/totp-secret/v1";
+const MAIL_BODY_INFO = "tollgate/mail-body/v1";
 
 export const MIN_SECRET_BYTES = 32;
 
@@ -75,5 +76,16 @@ export function totpSecretKeys(
   return [secret, ...previousSecrets].map(
     (s, i) =>
       new Uint8Array(derive(secretBytes(s, i === 0 ? "secret" : `previousSecrets[${i - 1}]`), TOTP_SECRET_INFO)),
+  );
+}
+
+/** AES-256 keys (current secret first) that encrypt queued mail bodies (they hold live links); a label of their own. */
+export function mailBodyKeys(
+  secret: string | Uint8Array,
+  previousSecrets: readonly (string | Uint8Array)[] = [],
+): Uint8Array[] {
+  return [secret, ...previousSecrets].map(
+    (s, i) =>
+      new Uint8Array(derive(secretBytes(s, i === 0 ? "secret" : `previousSecrets[${i - 1}]`), MAIL_BODY_INFO)),
   );
 }

@@ -1,5 +1,5 @@
 import { AuthError, checkPasswordPolicy } from "@tollgate/auth";
-import { passwordChangedMail } from "../mail/templates.js";
+import { accountName, passwordChangedMail } from "../mail/templates.js";
 import { audit } from "../procedures/audit.js";
 import { changePasswordInput } from "../procedures/inputs.js";
 import { startSession } from "../procedures/session-issuer.js";
@@ -32,7 +32,7 @@ export const changePassword = protectedCredentialMutation
     }
     await ctx.services.tokens.voidAll(user.id);
     const ended = await auth.sessions.revokeAllForUser(user.id, "password_changed");
-    if (user.email) await ctx.services.mailer.enqueue(passwordChangedMail(user.email, user.username));
+    if (user.email) await ctx.services.mailer.enqueue(passwordChangedMail(user.email, accountName(user)));
     const { signedIn, sessionId } = await startSession(ctx, user);
     await audit(ctx, {
       event: "password_changed",

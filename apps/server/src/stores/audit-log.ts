@@ -22,7 +22,9 @@ export type AuditEvent =
   | "mfa_reset"
   | "mfa_failed"
   | "recovery_code_used"
-  | "recovery_codes_regenerated";
+  | "recovery_codes_regenerated"
+  | "mail_suppressed"
+  | "email_change_requested";
 
 export interface AuditEntry {
   readonly event: AuditEvent;
