@@ -106,11 +106,14 @@ describe.each(backends())("addresses that cannot be enumerated on %s", (backend)
     const second = await signedIn("racer-two");
     await first.browser.mutation("user.updateProfile", { email: "race@example.org", currentPassword: first.password });
     const firstLink = (await smtp.waitFor("race@example.org", VERIFY)).link;
-    await second.browser.mutation("user.updateProfile", { email: "race@example.org", currentPassword: second.password });
+    await second.browser.mutation("user.updateProfile", {
+      email: "race@example.org",
+      currentPassword: second.password,
+    });
     const secondLink = (await smtp.waitFor("race@example.org", VERIFY, 2)).link;
-    expect((await new TestBrowser(server.url).mutation("auth.verifyEmail", { token: tokenOf(secondLink) })).status).toBe(
-      200,
-    );
+    expect(
+      (await new TestBrowser(server.url).mutation("auth.verifyEmail", { token: tokenOf(secondLink) })).status,
+    ).toBe(200);
     const late = await new TestBrowser(server.url).mutation("auth.verifyEmail", { token: tokenOf(firstLink) });
     expect(errorOf(late).data.authCode).toBe("LINK_INVALID");
     expect(data<Me>(await first.browser.query("user.me")).email).toBeNull();
@@ -188,7 +191,11 @@ describe.each(backends())("addresses that cannot be enumerated on %s", (backend)
     const legacy = await server.createUser("legacy-unconfirmed", "legacy's passphrase");
     await server.app.services.users.updateProfile(legacy, { email: "legacy-unconfirmed@example.org" });
     await owner("confirmed-reset", "confirmed-reset@example.org");
-    for (const email of ["pending-reset@example.org", "legacy-unconfirmed@example.org", "confirmed-reset@example.org"]) {
+    for (const email of [
+      "pending-reset@example.org",
+      "legacy-unconfirmed@example.org",
+      "confirmed-reset@example.org",
+    ]) {
       expect((await new TestBrowser(server.url).mutation("auth.requestPasswordReset", { email })).status).toBe(200);
     }
     await server.app.services.mailer.settle();
@@ -212,9 +219,9 @@ describe.each(backends())("addresses that cannot be enumerated on %s", (backend)
     const verifyLink = (await smtp.waitFor("mover-new@example.org", VERIFY)).link;
     // Still the old address until the new one is confirmed: the reset link works so far.
     expect(await server.app.services.tokens.peek(tokenOf(resetLink), "password_reset")).toBeDefined();
-    expect((await new TestBrowser(server.url).mutation("auth.verifyEmail", { token: tokenOf(verifyLink) })).status).toBe(
-      200,
-    );
+    expect(
+      (await new TestBrowser(server.url).mutation("auth.verifyEmail", { token: tokenOf(verifyLink) })).status,
+    ).toBe(200);
     await smtp.waitFor("mover-old@example.org", /Your email address was changed/);
     const stale = await new TestBrowser(server.url).mutation("auth.resetPassword", {
       token: tokenOf(resetLink),
@@ -244,7 +251,10 @@ describe.each(backends())("addresses that cannot be enumerated on %s", (backend)
     expect((await browser.mutation("user.updateProfile", { firstName: "Still Me" })).status).toBe(200);
     // The same address in another case is no change of address.
     expect((await browser.mutation("user.updateProfile", { email: "STOLEN@example.org" })).status).toBe(200);
-    const right = await browser.mutation("user.updateProfile", { email: "mine@example.org", currentPassword: password });
+    const right = await browser.mutation("user.updateProfile", {
+      email: "mine@example.org",
+      currentPassword: password,
+    });
     expect(right.status).toBe(200);
   });
 });

@@ -111,10 +111,16 @@ describe.each(backends())("mail that cannot be abused on %s", (backend) => {
   it("a new address may be asked for 3 times an hour per account: then RATE_LIMITED with Retry-After", async () => {
     const { browser, password } = await signedIn("changer");
     for (let i = 1; i <= 3; i++) {
-      const res = await browser.mutation("user.updateProfile", { email: `changer${i}@example.org`, currentPassword: password });
+      const res = await browser.mutation("user.updateProfile", {
+        email: `changer${i}@example.org`,
+        currentPassword: password,
+      });
       expect(res.status).toBe(200);
     }
-    const fourth = await browser.mutation("user.updateProfile", { email: "changer4@example.org", currentPassword: password });
+    const fourth = await browser.mutation("user.updateProfile", {
+      email: "changer4@example.org",
+      currentPassword: password,
+    });
     expect(fourth.status).toBe(429);
     expect(errorOf(fourth).data.authCode).toBe("RATE_LIMITED");
     expect(Number(fourth.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -123,7 +129,10 @@ describe.each(backends())("mail that cannot be abused on %s", (backend) => {
     expect((await browser.mutation("user.updateProfile", { firstName: "C" })).status).toBe(200);
     clock.advance(3_600);
     expect((await browser.mutation("auth.refresh")).status).toBe(200);
-    const later = await browser.mutation("user.updateProfile", { email: "changer4@example.org", currentPassword: password });
+    const later = await browser.mutation("user.updateProfile", {
+      email: "changer4@example.org",
+      currentPassword: password,
+    });
     expect(later.status).toBe(200);
   });
 

@@ -34,7 +34,12 @@ describe.each(backends())("profile and password policy on %s", (backend) => {
       currentPassword: "olga's passphrase",
     });
     expect(res.status).toBe(200);
-    expect(data<Profile>(res)).toMatchObject({ firstName: "Olga", lastName: "", email: null, pendingEmail: "Olga@Example.org" });
+    expect(data<Profile>(res)).toMatchObject({
+      firstName: "Olga",
+      lastName: "",
+      email: null,
+      pendingEmail: "Olga@Example.org",
+    });
     const me = data<Profile>(await browser.query("user.me"));
     expect(me).toMatchObject({ username: "olga", firstName: "Olga", email: null, emailVerified: false });
     const cleared = await browser.mutation("user.updateProfile", { email: null, lastName: "Petrova" });
@@ -50,7 +55,10 @@ describe.each(backends())("profile and password policy on %s", (backend) => {
     const recased = data<Profile>(await browser.mutation("user.updateProfile", { email: "Pavel@Example.org" }));
     expect(recased).toMatchObject({ email: "Pavel@Example.org", emailVerified: true });
     const moved = data<Profile>(
-      await browser.mutation("user.updateProfile", { email: "pavel@example.net", currentPassword: "pavel's passphrase" }),
+      await browser.mutation("user.updateProfile", {
+        email: "pavel@example.net",
+        currentPassword: "pavel's passphrase",
+      }),
     );
     expect(moved).toMatchObject({ email: "Pavel@Example.org", emailVerified: true, pendingEmail: "pavel@example.net" });
   });

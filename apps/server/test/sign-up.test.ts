@@ -53,7 +53,12 @@ describe.each(backends())("sign-up and email verification through a real SMTP se
     expect(data<{ user: { username: string } }>(answer).user.username).toBe("dora");
     // Pending, not attached, until the link is followed.
     const me = data<{ email: string; emailVerified: boolean; firstName: string }>(await browser.query("user.me"));
-    expect(me).toMatchObject({ email: null, pendingEmail: "Dora@Example.org", emailVerified: false, firstName: "Dora" });
+    expect(me).toMatchObject({
+      email: null,
+      pendingEmail: "Dora@Example.org",
+      emailVerified: false,
+      firstName: "Dora",
+    });
 
     const mail = await smtp.waitFor("Dora@Example.org", VERIFY);
     expect(mail.link).toMatch(new RegExp(`^${server.url}/verify-email\\?token=[\\w-]{43}$`));

@@ -8,6 +8,7 @@ export { type CookieNames, parseCookieHeader, type SameSite, type SessionCookies
 export { checkOrigin, normalizeOrigin, type OriginCheckInput } from "./csrf.js";
 export { AUTH_ERROR_CODES, AuthError, type AuthErrorCode } from "./errors.js";
 export { MIN_SECRET_BYTES } from "./keyring.js";
+export { createMailBodyWrap, type MailBody, type MailBodyWrap } from "./mail-body-wrap.js";
 export { createMemorySessionStore } from "./memory-session-store.js";
 export {
   type Argon2Params,
@@ -84,5 +85,4 @@ export type {
   SessionStore,
   StoredSession,
 } from "./store.js";
-export { createMailBodyWrap, type MailBody, type MailBodyWrap } from "./mail-body-wrap.js";
 export { createTotpSecretWrap, type TotpSecretWrap } from "./totp-secret-wrap.js";

@@ -85,7 +85,6 @@ export function mailBodyKeys(
   previousSecrets: readonly (string | Uint8Array)[] = [],
 ): Uint8Array[] {
   return [secret, ...previousSecrets].map(
-    (s, i) =>
-      new Uint8Array(derive(secretBytes(s, i === 0 ? "secret" : `previousSecrets[${i - 1}]`), MAIL_BODY_INFO)),
+    (s, i) => new Uint8Array(derive(secretBytes(s, i === 0 ? "secret" : `previousSecrets[${i - 1}]`), MAIL_BODY_INFO)),
   );
 }

@@ -121,6 +121,9 @@ export async function runCommand(command: string, flags: Flags, context: Command
         await createMailOutboxStore(database.db, context.mailBodies).enqueue(
           passwordChangedMail(user.email, accountName(user)),
         );
+      } else if (user.email) {
+        // Queued mail is sealed under AUTH_SECRET: without it the server could not open it.
+        io.print(`No AUTH_SECRET: the "password changed" mail to ${user.email} was not queued`);
       }
       io.print(`Password of ${user.username} changed; ${ended} session(s) ended`);
       return;

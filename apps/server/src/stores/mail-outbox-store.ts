@@ -90,7 +90,11 @@ export function createMailOutboxStore(
         try {
           body = await unseal(row);
         } catch (error) {
-          await store.markFailed(String(row.id), (error as Error).message, new Date(at.getTime() + UNREADABLE_RETRY_MS));
+          await store.markFailed(
+            String(row.id),
+            (error as Error).message,
+            new Date(at.getTime() + UNREADABLE_RETRY_MS),
+          );
           continue;
         }
         claimed.push({ id: String(row.id), to: row.recipient, ...body, attempts: row.attempts });
