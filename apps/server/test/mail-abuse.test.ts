@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -182,5 +183,32 @@ describe.each(backends())("mail that cannot be abused on %s", (backend) => {
         expect(body).toContain("an account");
       }
     }
+  });
+});
+
+// Shared quotas need a shared store: runs when TEST_REDIS_URL is set (CI sets it), as rate-limit-redis.test.ts.
+const redisUrl = process.env.TEST_REDIS_URL;
+
+describe.runIf(redisUrl)("the per-recipient mail quota shared through Redis", () => {
+  let server: TestServer;
+  let second: Awaited<ReturnType<TestServer["startAnother"]>>;
+  beforeAll(async () => {
+    server = await startTestServer("sqlite", { config: { redisUrl } });
+    second = await server.startAnother();
+  });
+  afterAll(() => server?.close());
+
+  it("two instances together queue at most 5 mails an hour to one address", async () => {
+    // A fresh address per run: Redis keeps its counts between runs.
+    const to = `shared-${randomBytes(4).toString("hex")}@example.org`;
+    const mail = { to, subject: "s", text: "t", html: "<p>t</p>" };
+    const queued: boolean[] = [];
+    for (let i = 0; i < 4; i++) {
+      queued.push(await server.app.services.mailer.enqueue(mail));
+      queued.push(await second.app.services.mailer.enqueue(mail));
+    }
+    expect(queued.filter(Boolean)).toHaveLength(5);
+    const rows = await server.database.db.selectFrom("mail_outbox").select("id").where("recipient", "=", to).execute();
+    expect(rows).toHaveLength(5);
   });
 });
