@@ -1,6 +1,7 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSmtpServer, startTestServer, type TestServer, type TestSmtpServer } from "./support/index.js";
+import { createTollgate } from "../src/tollgate.js";
+import { startSmtpServer, startTestServer, type TestServer, type TestSmtpServer, testConfig } from "./support/index.js";
 
 /** A raw request, so the Host header is exactly what an attacker writes (fetch would not send it). */
 function post(url: string, path: string, host: string, body: unknown): Promise<{ status: number; text: string }> {
@@ -60,5 +61,24 @@ describe("links in mails come from a validated, parsed Host (no PUBLIC_ORIGIN)",
     expect(res.status).toBe(200);
     const mail = await smtp.waitFor("linked@example.org", /Reset your password/);
     expect(mail.link).toMatch(new RegExp(`^http://localhost:${port}/reset-password\\?token=[\\w-]{43}$`));
+  });
+
+  it("the Fetch handler refuses such a Host too", async () => {
+    const tollgate = await createTollgate({ config: testConfig({ smtpUrl: smtp.url }), database: server.database });
+    try {
+      const handle = tollgate.fetchHandler(tollgate.router);
+      const res = await handle(
+        new Request("http://localhost/trpc/auth.requestPasswordReset", {
+          method: "POST",
+          headers: { host: "localhost\\@evil.example", "content-type": "application/json" },
+          body: JSON.stringify({ email: "linked@example.org" }),
+        }),
+        { clientAddress: "127.0.0.1" },
+      );
+      expect(res.status).toBe(400);
+      expect(await res.text()).toMatch(/Host header/);
+    } finally {
+      await tollgate.close();
+    }
   });
 });
