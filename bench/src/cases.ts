@@ -224,10 +224,11 @@ export interface ResetTimingResult {
  * auth.requestPasswordReset for an unknown and a known address, and a
  * control series of other unknown addresses, interleaved, one at a time.
  */
-export async function resetTiming(server: ServerChild, samples: number): Promise<ResetTimingResult> {
+export async function resetTiming(server: ServerChild, samples: number, mailDir: string): Promise<ResetTimingResult> {
   const result = await runScript<{ unknown: number[]; known: number[]; control: number[] }>("reset-timing-driver.ts", [
     server.url,
     String(samples),
+    mailDir,
   ]);
   return {
     unknownMedianMs: median(result.unknown),

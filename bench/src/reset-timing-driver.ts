@@ -1,14 +1,19 @@
 /**
  * Password-reset timing parity, in its own process: signs up `samples`
- * accounts with addresses (the server runs with SIGNUP=open), then alternates
- * auth.requestPasswordReset for an unknown address, for one of those, and for
- * another unknown address (the control: the same work twice shows the
- * machine's noise), one at a time, and prints the three latency samples as JSON. Every address is asked
+ * accounts with addresses (the server runs with SIGNUP=open), confirms each
+ * address through the link the server mailed (written as .eml files under
+ * DATA_DIR/mail/, SMTP_URL being unset), then asks auth.requestPasswordReset
+ * for an unknown address, for one of those, and for another unknown address
+ * (the control: the same work twice shows the machine's noise), one at a
+ * time, and prints the three latency samples as JSON. Every address is asked
  * for once, from a client address of its own, so the reset limit never
  * answers first.
- * argv: url samples
+ * argv: url samples mailDir
  */
-const [url = "", samplesText = "100"] = process.argv.slice(2);
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const [url = "", samplesText = "100", mailDir = ""] = process.argv.slice(2);
 const samples = Number(samplesText);
 const knownAddress = (i: number) => `reset-${i}@example.com`;
 
@@ -21,13 +26,38 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 }
 
 for (let i = 0; i < samples; i++) {
-  const signUp = await post("auth.signUp", {
-    username: `reset-${i}`,
-    email: knownAddress(i),
-    password: `reset timing ${i} passphrase`,
-  });
+  // Each from a client network of its own: sign-ups are limited per network (10 an hour).
+  const signUp = await post(
+    "auth.signUp",
+    { username: `reset-${i}`, email: knownAddress(i), password: `reset timing ${i} passphrase` },
+    { "x-forwarded-for": `198.18.${Math.floor(i / 250)}.${(i % 250) + 1}` },
+  );
   await signUp.arrayBuffer();
   if (!signUp.ok) throw new Error(`signing up the bench address failed: ${signUp.status}`);
+}
+
+/** The confirmation links mailed so far (the outbox sends them after the answers). */
+function mailedTokens(): string[] {
+  const tokens: string[] = [];
+  for (const file of readdirSync(mailDir)) {
+    const token = /verify-email\?token=([\w-]{43})/.exec(readFileSync(join(mailDir, file), "utf8"))?.[1];
+    if (token) tokens.push(token);
+  }
+  return tokens;
+}
+
+// A signed-up address stays pending until its link is followed; reset looks only at confirmed ones.
+let tokens: string[] = [];
+for (let tries = 0; tries < 600 && tokens.length < samples; tries++) {
+  await new Promise((done) => setTimeout(done, 50));
+  tokens = mailedTokens();
+}
+if (tokens.length < samples)
+  throw new Error(`expected ${samples} confirmation mails in ${mailDir}, found ${tokens.length}`);
+for (const token of tokens) {
+  const verified = await post("auth.verifyEmail", { token });
+  await verified.arrayBuffer();
+  if (!verified.ok) throw new Error(`confirming a bench address failed: ${verified.status}`);
 }
 
 async function attempt(email: string, ip: string): Promise<number> {

@@ -110,7 +110,9 @@ async function benchBackend(
     const stormBudget = { ...budget, connections: 16 };
     const storm = await step("storm", () => loginStorm(server, stormBudget, cookie));
     const timing = await step("timing", () => loginTiming(server, smoke ? 10 : 150));
-    const reset = await step("reset timing", () => resetTiming(server, smoke ? 10 : 150));
+    const reset = await step("reset timing", () =>
+      resetTiming(server, smoke ? 10 : 150, join(env.DATA_DIR ?? "", "mail")),
+    );
     await server.stop();
 
     // The restart is timed on a process started with the contract's default
@@ -212,7 +214,8 @@ reports.push(await benchBackend("sqlite", { ...baseEnv, DATA_DIR: dataDir }, { d
 if (adminUrl) {
   const database = await createPostgresDatabase(adminUrl, "tollgate_bench");
   try {
-    const env = { ...baseEnv, DATABASE_URL: database.url, DATA_DIR: "memory://" };
+    // DATA_DIR holds only the mails written as files (the reset-timing case confirms addresses from them).
+    const env = { ...baseEnv, DATABASE_URL: database.url, DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-bench-")) };
     const postgres = await benchBackend("postgres", env, { databaseUrl: database.url });
     reports.push(postgres);
     if (withPeer) {

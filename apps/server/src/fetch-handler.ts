@@ -13,7 +13,7 @@ import {
   UNSUPPORTED_MEDIA_TYPE_BODY,
 } from "./http.js";
 import { JWKS_PATH, jwksAnswer } from "./jwks-route.js";
-import { clientAddressProblem, fetchRequestSource } from "./request-info.js";
+import { clientAddressProblem, fetchRequestSource, isValidHostHeader } from "./request-info.js";
 import type { RequestLog } from "./request-log.js";
 import type { Services } from "./services.js";
 
@@ -135,7 +135,11 @@ export function createFetchHandler(
     let pathname = "";
     try {
       pathname = new URL(request.url).pathname;
-      if (pathname.startsWith(prefix)) {
+      const host = request.headers.get("host");
+      if (host !== null && !isValidHostHeader(host)) {
+        // As on node:http: a Host that is not host[:port] never reaches a procedure (nor a mail link).
+        response = json(400, { error: "Bad Host header: it must be host[:port]" }, headers);
+      } else if (pathname.startsWith(prefix)) {
         headers.set("Cache-Control", "no-store");
         log.procedure = pathname.slice(prefix.length);
         response = await trpc(request, log.procedure, headers, log, options, requestId);

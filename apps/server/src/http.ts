@@ -6,7 +6,7 @@ import { MAX_BATCH_SIZE } from "./batch-policy.js";
 import { createContextFactory } from "./context.js";
 import { applyCors } from "./cors.js";
 import { JWKS_PATH, serveJwks } from "./jwks-route.js";
-import { nodeRequestSource } from "./request-info.js";
+import { isValidHostHeader, nodeRequestSource } from "./request-info.js";
 import type { RequestLog } from "./request-log.js";
 import type { Services } from "./services.js";
 import { serveStatic } from "./static-files.js";
@@ -143,6 +143,11 @@ export function createRequestListener(services: Services, router: AnyTRPCRouter)
     });
 
     try {
+      const host = req.headers.host;
+      if (host !== undefined && !isValidHostHeader(host)) {
+        // Before any procedure: a Host such as `localhost\@evil.example` must never become a link.
+        return sendJson(res, 400, { error: "Bad Host header: it must be host[:port]" });
+      }
       const pathname = pathnameOf(req.url);
       if (pathname === undefined) return sendJson(res, 400, { error: "Bad request target" });
       if (pathname.startsWith(TRPC_PREFIX)) {

@@ -110,15 +110,35 @@ function trustedHost(hostname: string, configuredHost: string): boolean {
   return !wildcard && hostname.toLowerCase() === configuredHost.toLowerCase().replace(/^\[|\]$/g, "");
 }
 
+/**
+ * A Host header that is only host[:port]: a DNS name or IPv4 address, or an
+ * IPv6 literal in brackets, and an optional port. Anything else (userinfo
+ * such as `localhost\@evil.example`, a path, spaces) is refused: RFC 3986
+ * parsers read such a value differently from ours, and it must never reach
+ * a link.
+ */
+const HOST_HEADER = /^(?:[A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
+
+/** Whether a Host header value is a plain host[:port] (an absent header is for the caller to judge). */
+export function isValidHostHeader(host: string): boolean {
+  return host.length <= 262 && HOST_HEADER.test(host);
+}
+
 /** scheme://host the client addressed, when its Host may be trusted to name this server. */
 function ownOrigin(req: RequestSource, options: RequestInfoOptions): string | undefined {
   const host = req.header("host");
-  const hostname = host === undefined ? undefined : hostnameOf(host);
+  if (host === undefined || !isValidHostHeader(host)) return undefined;
+  const hostname = hostnameOf(host);
   if (hostname === undefined || !trustedHost(hostname, options.host)) return undefined;
   const forwardedProto = options.trustProxy ? lastEntry(req.header("x-forwarded-proto"))?.toLowerCase() : undefined;
   let scheme = req.encrypted ? "https" : "http";
   if (forwardedProto === "https" || forwardedProto === "http") scheme = forwardedProto;
-  return `${scheme}://${host}`;
+  // The parsed origin, never the header's text: what every URL parser agrees on.
+  try {
+    return new URL(`${scheme}://${host}`).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Auth, DeviceTokens, TotpSecretWrap } from "@tollgate/auth";
 import type { Logger } from "pino";
+import type { Quota } from "./abuse-limits.js";
 import type { ServerConfig } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
 import type { Mailer } from "./mail/mailer.js";
@@ -27,6 +28,10 @@ export interface Services {
   readonly resetLimiter: SignInLimiter;
   /** Signs and reads known-device cookies (a key derived from AUTH_SECRET; previous secrets read). */
   readonly devices: DeviceTokens;
+  /** user.updateProfile: new addresses asked for, per account (hour and day). */
+  readonly addressChanges: Quota;
+  /** auth.signUp: accounts made, per client network (hour and day). */
+  readonly signUps: Quota;
   /** Single-use tokens of mailed links. */
   readonly tokens: AccountTokenStore;
   /** TOTP secrets, recovery codes, pending sign-ins, how sessions were established. */

@@ -1,8 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createAuth, createDeviceTokens, createTotpSecretWrap, hashConcurrencyFor } from "@tollgate/auth";
+import {
+  createAuth,
+  createDeviceTokens,
+  createMailBodyWrap,
+  createTotpSecretWrap,
+  hashConcurrencyFor,
+} from "@tollgate/auth";
 import type { AnyTRPCRouter } from "@trpc/server";
 import type { TRPCRequestInfo } from "@trpc/server/http";
 import type { Logger } from "pino";
+import { createQuota } from "./abuse-limits.js";
 import { REFRESH_PATH, type ServerConfig } from "./config.js";
 import { type Context, createContextFactory } from "./context.js";
 import { type DatabaseHandle, openDatabase } from "./db/client.js";
@@ -61,6 +68,12 @@ const ACCOUNT_MAX_DELAY = 30;
 const RESET_REQUESTS_PER_ADDRESS = 3;
 const RESET_REQUESTS_PER_NETWORK = 20;
 const RESET_WINDOW = 900;
+/** Mails to one address (lower-cased), whatever sends them: per hour and per day. */
+const MAILS_PER_RECIPIENT = { perHour: 5, perDay: 20 };
+/** user.updateProfile: new addresses asked for by one account, per hour and per day. */
+const ADDRESS_CHANGES_PER_ACCOUNT = { perHour: 3, perDay: 10 };
+/** auth.signUp: accounts made from one client network, per hour and per day. */
+const SIGN_UPS_PER_NETWORK = { perHour: 10, perDay: 50 };
 
 export interface TollgateOptions {
   /**
@@ -226,7 +239,14 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
     config.redisUrl
       ? createRedisAttemptStore(config.redisUrl, undefined, { now: options.now })
       : createMemoryAttemptStore(now);
-  const outbox = createMailOutboxStore(database.db, now);
+  // Quotas of their own (own store, own prefixes): never mixed with sign-in counts.
+  const quotaStore = attemptStore();
+  const auditLog = createAuditLog(database.db, (err) => logger.error({ err }, "audit write failed"));
+  const outbox = createMailOutboxStore(
+    database.db,
+    createMailBodyWrap(config.authSecret, config.authSecretPrevious),
+    now,
+  );
   const mailTransport = createMailTransport(config, logger);
   const outboxSender = createOutboxSender(outbox, mailTransport, logger, now, options.mailRetry);
   const services: Services = {
@@ -234,7 +254,7 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
     database,
     auth,
     users: createUserStore(database.db),
-    audit: createAuditLog(database.db, (err) => logger.error({ err }, "audit write failed")),
+    audit: auditLog,
     signInLimiter: createSignInLimiter(attemptStore(), {
       maxFailures: config.loginMaxFailures,
       maxFailuresPerNetwork: config.loginMaxFailures * NETWORK_FAILURE_FACTOR,
@@ -254,7 +274,12 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
     mfa: createMfaStore(database.db, now),
     totpSecrets: createTotpSecretWrap(config.authSecret, config.authSecretPrevious),
     devices: createDeviceTokens(config.authSecret, config.authSecretPrevious),
-    mailer: createMailer(outbox, outboxSender, logger),
+    mailer: createMailer(outbox, outboxSender, logger, {
+      perRecipient: createQuota(quotaStore, { keyPrefix: "mail-recipient", ...MAILS_PER_RECIPIENT }),
+      onSuppressed: (recipient) => auditLog.record({ event: "mail_suppressed", detail: recipient }),
+    }),
+    addressChanges: createQuota(quotaStore, { keyPrefix: "address-change", ...ADDRESS_CHANGES_PER_ACCOUNT }),
+    signUps: createQuota(quotaStore, { keyPrefix: "signup", ...SIGN_UPS_PER_NETWORK }),
     revocationFeed,
     logger,
     metrics,
@@ -310,6 +335,7 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
         await services.audit.flush();
         await services.signInLimiter.close();
         await services.resetLimiter.close();
+        await quotaStore.close();
         if (ownsDatabase) await database.close();
         releaseLock();
       })();

@@ -18,13 +18,17 @@ describe.each(backends())("CLI on %s, beside a running server", (backend) => {
   let server: MainProcess;
   let drop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    env = { DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-cli-")) };
+    // The CLI shares the server's AUTH_SECRET: it seals the mails it queues (the "password changed" one).
+    env = {
+      DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-cli-")),
+      AUTH_SECRET: randomBytes(32).toString("base64url"),
+    };
     if (backend === "postgres") {
       const created = await createPostgresDatabase();
       drop = created.drop;
       env.DATABASE_URL = created.url;
     }
-    server = await startMain({ ...env, AUTH_SECRET: randomBytes(32).toString("base64url") });
+    server = await startMain({ ...env });
   });
   afterAll(async () => {
     server?.child.kill("SIGTERM");

@@ -45,6 +45,7 @@ describe("mail without SMTP_URL (development): .eml files under DATA_DIR/mail/",
         username: "carla",
         passwordHash: await app.services.auth.passwords.hash("carla's passphrase"),
         email: "carla@example.org",
+        emailVerified: true,
       })
     ).id;
     expect(id).toBeTruthy();

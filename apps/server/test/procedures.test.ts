@@ -69,6 +69,8 @@ describe.each(backends())("procedures on %s", (backend) => {
       lastName: "Liddell",
       email: null,
       emailVerified: false,
+      // New field: an address asked for and not confirmed yet.
+      pendingEmail: null,
     });
 
     const token = browser.cookies.get("access_token")?.value;

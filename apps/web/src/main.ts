@@ -156,7 +156,8 @@ view.createAccount.addEventListener("click", () => {
             showNotice(`Almost there: follow the link we mailed to ${result.email}, then sign in.`);
             return;
           }
-          await signedIn(result.user);
+          // The address is the account's once its link is followed: until then it is pending.
+          await signedIn({ ...result.user, pendingEmail: flow.value("email") });
           showNotice("Welcome! We mailed you a link to confirm your address.");
         })
         .catch((error: unknown) => flow.fail(errorText(error)));
@@ -231,16 +232,34 @@ view.editProfile.addEventListener("click", () => {
             required: false,
             value: me.email ?? "",
           },
+          {
+            name: "currentPassword",
+            label: "Current password (needed to change the address)",
+            type: "password",
+            autocomplete: "current-password",
+            required: false,
+          },
         ],
         "Save profile",
         (flow) => {
-          const email = flow.value("email");
+          const email = flow.value("email") || null;
+          const addressChanges = (email ?? "").toLowerCase() !== (me.email ?? "").toLowerCase();
+          const currentPassword = flow.value("currentPassword");
+          if (addressChanges && !currentPassword) {
+            flow.fail("Enter your current password to change the email address.");
+            return;
+          }
           api.user.updateProfile
-            .mutate({ firstName: flow.value("firstName"), lastName: flow.value("lastName"), email: email || null })
+            .mutate({
+              firstName: flow.value("firstName"),
+              lastName: flow.value("lastName"),
+              email,
+              ...(addressChanges ? { currentPassword } : {}),
+            })
             .then(async (user) => {
               await signedIn(user);
               showNotice(
-                user.email && !user.emailVerified ? `Saved. We mailed a confirmation link to ${user.email}.` : "Saved.",
+                user.pendingEmail ? `Saved. We mailed a confirmation link to ${user.pendingEmail}.` : "Saved.",
               );
             })
             .catch((error: unknown) => flow.fail(errorText(error)));

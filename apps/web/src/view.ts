@@ -61,13 +61,16 @@ export function showProfile(user: {
   lastName: string;
   email: string | null;
   emailVerified: boolean;
+  /** An address asked for and not confirmed yet (user.me; a sign-in's answer leaves it out). */
+  pendingEmail?: string | null;
 }): void {
   view.form.hidden = true;
   view.accountFlow.hidden = true;
   view.accountFlow.replaceChildren();
-  view.profileEmail.textContent = user.email
-    ? `${user.email} (${user.emailVerified ? "confirmed" : "not confirmed yet"})`
-    : "(not set)";
+  const current = user.email ? `${user.email} (${user.emailVerified ? "confirmed" : "not confirmed yet"})` : undefined;
+  const pending = user.pendingEmail ? `${user.pendingEmail} (not confirmed yet)` : undefined;
+  view.profileEmail.textContent =
+    current && pending ? `${current}; new: ${pending}` : (current ?? pending ?? "(not set)");
   view.profile.hidden = false;
   view.signInError.hidden = true;
   view.profileUsername.textContent = user.username;

@@ -102,15 +102,26 @@ describe("account page in headless Chromium: sign up, verify, forgot password, r
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => signedInAs(page)).toBe("lena");
 
-    // Profile edit: names, and a new address that needs confirming.
+    // Profile edit: names, and a new address that needs the password, then pends until confirmed.
     await page.getByRole("button", { name: "Edit profile" }).click();
     const edit = page.locator("#edit-profile");
     await edit.getByLabel("First name").fill("Lena");
     await edit.getByLabel("Email address").fill("lena@example.net");
     await edit.getByRole("button", { name: "Save profile" }).click();
+    await expect.poll(() => edit.getByRole("alert").textContent()).toMatch(/current password to change the email/);
+    await edit.getByLabel("Current password").fill("not lena's passphrase");
+    await edit.getByRole("button", { name: "Save profile" }).click();
+    await expect.poll(() => edit.getByRole("alert").textContent()).toBe("The current password is wrong");
+    await edit.getByLabel("Current password").fill("lena's second passphrase");
+    await edit.getByRole("button", { name: "Save profile" }).click();
     await expect.poll(() => page.locator("#profile-name").textContent()).toBe("Lena");
-    await expect.poll(() => page.locator("#profile-email").textContent()).toBe("lena@example.net (not confirmed yet)");
-    await smtp.waitFor("lena@example.net", /Confirm your email address/);
+    await expect
+      .poll(() => page.locator("#profile-email").textContent())
+      .toBe("lena@example.org (confirmed); new: lena@example.net (not confirmed yet)");
+    const confirmNew = await smtp.waitFor("lena@example.net", /Confirm your email address/);
+    await page.goto(confirmNew.link ?? "");
+    await expect.poll(() => notice(page)).toBe("Your email address is confirmed.");
+    await expect.poll(() => page.locator("#profile-email").textContent()).toBe("lena@example.net (confirmed)");
     await smtp.waitFor("lena@example.org", /Your email address was changed/);
 
     // No request the page made carried a link's token in a Referer.

@@ -19,15 +19,16 @@ export const AUTH_ERROR_CODES = [
   "INVALID_CREDENTIALS",
   /** The account exists but may not sign in. */
   "ACCOUNT_INACTIVE",
-  /** A signed-in user's current password was wrong (answered as BAD_REQUEST, never 401). */
+  /** A signed-in user's current password was wrong or missing where needed (answered as BAD_REQUEST, never 401). */
   "CURRENT_PASSWORD_WRONG",
   /** The password changed meanwhile (another request won the compare-and-swap). */
   "PASSWORD_CHANGED_CONCURRENTLY",
   /** A new password breaks the password policy; the message names the rule (length, common, same as username or email). */
   "PASSWORD_POLICY",
   /**
-   * Sign-up or a profile change with a username or email address already in
-   * use. One code for both, and the message does not say which (see README).
+   * auth.signUp with a username already in use (usernames are public). A
+   * taken email address is never reported: it is answered as a free one and
+   * its owner is mailed instead (see README).
    */
   "ACCOUNT_EXISTS",
   /**

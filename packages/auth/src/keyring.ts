@@ -7,6 +7,7 @@ const CSRF_INFO = "tollgate/csrf/v1";
 const SIGNING_KEY_WRAP_INFO = "tollgate/signing-key-wrap/v1";
 const TOTP_SECRET_INFO = "tollgate/totp-secret/v1";
 const KNOWN_DEVICE_INFO = "tollgate/known-device/v1";
+const MAIL_BODY_INFO = "tollgate/mail-body/v1";
 
 export const MIN_SECRET_BYTES = 32;
 
@@ -86,5 +87,15 @@ export function knownDeviceKeys(
 ): Buffer[] {
   return [secret, ...previousSecrets].map((s, i) =>
     derive(secretBytes(s, i === 0 ? "secret" : `previousSecrets[${i - 1}]`), KNOWN_DEVICE_INFO),
+  );
+}
+
+/** AES-256 keys (current secret first) that encrypt queued mail bodies (they hold live links); a label of their own. */
+export function mailBodyKeys(
+  secret: string | Uint8Array,
+  previousSecrets: readonly (string | Uint8Array)[] = [],
+): Uint8Array[] {
+  return [secret, ...previousSecrets].map(
+    (s, i) => new Uint8Array(derive(secretBytes(s, i === 0 ? "secret" : `previousSecrets[${i - 1}]`), MAIL_BODY_INFO)),
   );
 }

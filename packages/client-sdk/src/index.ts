@@ -13,6 +13,7 @@ export type { SessionEndReason } from "./refresher.js";
 export {
   type MfaRequired,
   needsSecondFactor,
+  type Profile,
   type PublicUser,
   type SignedIn,
   type SignInResult,

@@ -6,11 +6,14 @@ import type { TollgateClient } from "./create-client.js";
 
 type Output<P extends (...args: never) => Promise<unknown>> = Awaited<ReturnType<P>>;
 
-/** The signed-in user, as user.me returns it. */
-export type PublicUser = Output<TollgateClient["user"]["me"]["query"]>;
-
 /** A completed sign-in: the user and when the access token expires (epoch ms, server clock). */
 export type SignedIn = Extract<Output<TollgateClient["auth"]["login"]["mutate"]>, { accessTokenExpiresAt: number }>;
+
+/** The signed-in user, as a sign-in returns it. */
+export type PublicUser = SignedIn["user"];
+
+/** What user.me (and user.updateProfile) return: PublicUser plus `pendingEmail`, an address asked for and not confirmed yet. */
+export type Profile = Output<TollgateClient["user"]["me"]["query"]>;
 
 /** auth.login for a user with a second factor: no session yet; complete it with auth.mfa.verify. */
 export type MfaRequired = Extract<Output<TollgateClient["auth"]["login"]["mutate"]>, { mfaRequired: true }>;

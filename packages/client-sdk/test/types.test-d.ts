@@ -2,6 +2,7 @@ import {
   authCodeOf,
   createTollgateClient,
   type MfaRequired,
+  type Profile,
   type PublicUser,
   type SignedIn,
   type SignInResult,
@@ -23,6 +24,7 @@ describe("client types come from the server's router", () => {
       email: string | null;
       emailVerified: boolean;
       lastName: string;
+      pendingEmail: string | null;
     }>();
     expectTypeOf(api.auth.login.mutate).parameter(0).toEqualTypeOf<{ username: string; password: string }>();
     // auth.login: signed in, or a second factor to give (a union a frontend must handle).
@@ -72,8 +74,11 @@ describe("error codes", () => {
 describe("exported result types", () => {
   type RouterOutputs = inferRouterOutputs<AppRouter>;
 
-  it("PublicUser and SignedIn are the router's own outputs", () => {
-    expectTypeOf<PublicUser>().toEqualTypeOf<RouterOutputs["user"]["me"]>();
+  it("PublicUser, Profile and SignedIn are the router's own outputs", () => {
+    // user.me adds the pending address to the user of a sign-in.
+    expectTypeOf<Profile>().toEqualTypeOf<RouterOutputs["user"]["me"]>();
+    expectTypeOf<Profile>().toMatchObjectType<PublicUser>();
+    expectTypeOf<Profile>().toHaveProperty("pendingEmail").toEqualTypeOf<string | null>();
     expectTypeOf<SignedIn>().toEqualTypeOf<Extract<RouterOutputs["auth"]["login"], { accessTokenExpiresAt: number }>>();
     expectTypeOf<SignedIn>().toHaveProperty("user").toEqualTypeOf<PublicUser>();
     expectTypeOf<SignedIn>().toHaveProperty("accessTokenExpiresAt").toEqualTypeOf<number>();

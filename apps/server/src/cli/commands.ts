@@ -1,3 +1,4 @@
+import type { MailBodyWrap } from "@tollgate/auth";
 import {
   createPasswordHasher,
   MAX_PASSWORD_LENGTH,
@@ -11,7 +12,7 @@ import {
 } from "@tollgate/auth";
 import { z } from "zod";
 import type { DatabaseHandle } from "../db/client.js";
-import { passwordChangedMail } from "../mail/templates.js";
+import { accountName, passwordChangedMail } from "../mail/templates.js";
 import { createAccountTokenStore } from "../stores/account-token-store.js";
 import { createMailOutboxStore } from "../stores/mail-outbox-store.js";
 import { createMfaStore } from "../stores/mfa-store.js";
@@ -63,6 +64,8 @@ export interface CommandContext {
   readonly io: CommandIo;
   /** keys:rotate and keys:status. */
   readonly keys?: KeyCommandContext;
+  /** Seals queued mail bodies under AUTH_SECRET, as the server does; without it no mail is queued. */
+  readonly mailBodies?: MailBodyWrap;
 }
 
 function keysOf(context: CommandContext): KeyCommandContext {
@@ -117,7 +120,14 @@ export async function runCommand(command: string, flags: Flags, context: Command
       await createMfaStore(database.db).endPending(user.id);
       const ended = await sessions.revokeAllForUser(user.id, "password_changed");
       // Into the outbox: a running server (or the next one to start) sends it.
-      if (user.email) await createMailOutboxStore(database.db).enqueue(passwordChangedMail(user.email, user.username));
+      if (user.email && context.mailBodies) {
+        await createMailOutboxStore(database.db, context.mailBodies).enqueue(
+          passwordChangedMail(user.email, accountName(user)),
+        );
+      } else if (user.email) {
+        // Queued mail is sealed under AUTH_SECRET: without it the server could not open it.
+        io.print(`No AUTH_SECRET: the "password changed" mail to ${user.email} was not queued`);
+      }
       io.print(`Password of ${user.username} changed; ${ended} session(s) ended`);
       return;
     }

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { createSessions } from "@tollgate/auth";
+import { createMailBodyWrap, createSessions } from "@tollgate/auth";
 import { ConfigError } from "../config.js";
 import type { DatabaseHandle } from "../db/client.js";
 import { PreviousVersionDataError } from "../db/previous-version.js";
@@ -78,6 +78,7 @@ async function main(): Promise<number> {
       database,
       sessions,
       keys,
+      ...(config.authSecret ? { mailBodies: createMailBodyWrap(config.authSecret, config.authSecretPrevious) } : {}),
       io: { readPassword: () => readPasswordFromStdin(), print: (line) => console.log(line) },
     });
   } finally {

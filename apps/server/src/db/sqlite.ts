@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type SQLOutputValue } from "node:sqlite";
 import { isMemoryDataDir } from "./data-dir.js";
@@ -53,18 +53,54 @@ function enableWal(database: DatabaseSync): void {
  *   docs/ARCHITECTURE.md, "Databases", for why not NORMAL);
  * - foreign keys on (sessions of a deleted user go with it, as on PostgreSQL).
  */
+/** Owner-only: the database holds password hashes, sessions and queued mail. */
+const FILE_MODE = 0o600;
+
+/**
+ * Runs `open` under umask 077, so the files SQLite creates (the database, its
+ * -wal and -shm) are never readable by others, not even for a moment.
+ * (Worker threads cannot change the umask: there chmodOwnerOnly alone applies.)
+ */
+function withPrivateUmask<T>(open: () => T): T {
+  let previous: number | undefined;
+  try {
+    previous = process.umask(0o077);
+  } catch {
+    previous = undefined;
+  }
+  try {
+    return open();
+  } finally {
+    if (previous !== undefined) process.umask(previous);
+  }
+}
+
+/** Files made before (by an older version, or another umask) become owner-only too. SQLite gives new -wal/-shm files the database file's mode. */
+function chmodOwnerOnly(file: string): void {
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(path)) chmodSync(path, FILE_MODE);
+  }
+}
+
 export function openSqlite(dataDir: string): DatabaseSync {
   const memory = isMemoryDataDir(dataDir);
   if (!memory) {
     assertNoPgliteData(dataDir);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   }
-  const database = new DatabaseSync(memory ? ":memory:" : join(dataDir, SQLITE_FILE), {
-    timeout: BUSY_TIMEOUT_MS,
-    enableForeignKeyConstraints: true,
+  const file = memory ? ":memory:" : join(dataDir, SQLITE_FILE);
+  const database = withPrivateUmask(() => {
+    const opened = new DatabaseSync(file, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
+    try {
+      if (!memory) enableWal(opened);
+    } catch (error) {
+      opened.close();
+      throw error;
+    }
+    return opened;
   });
   try {
-    if (!memory) enableWal(database);
+    if (!memory) chmodOwnerOnly(file);
     database.exec("PRAGMA synchronous = FULL");
     database.function("lower", { deterministic: true }, unicodeLower);
   } catch (error) {

@@ -1,11 +1,16 @@
 import type { Logger } from "pino";
+import type { Quota } from "../abuse-limits.js";
 import type { MailOutboxStore, OutgoingMail } from "../stores/mail-outbox-store.js";
 import type { OutboxSender } from "./outbox-sender.js";
 
 /** What procedures use to send mail: it goes through the outbox, never straight to SMTP. */
 export interface Mailer {
-  /** Writes the mail to the outbox and wakes the sender. */
-  enqueue(mail: OutgoingMail): Promise<void>;
+  /**
+   * Writes the mail to the outbox and wakes the sender, unless its recipient
+   * has had its quota of mails (then it is dropped, logged and audited as
+   * `mail_suppressed`, and the caller answers as if it went: false here).
+   */
+  enqueue(mail: OutgoingMail): Promise<boolean>;
   /**
    * Runs `task` after the response (work whose duration must not show, as in
    * auth.requestPasswordReset); a failure is logged. close() waits for it.
@@ -17,12 +22,33 @@ export interface Mailer {
   settle(): Promise<void>;
 }
 
-export function createMailer(outbox: MailOutboxStore, sender: OutboxSender, logger: Logger): Mailer {
+export interface MailerLimits {
+  /** Mails per recipient address (lower-cased), whatever sends them. */
+  readonly perRecipient: Quota;
+  /** Records a dropped mail (the audit log). */
+  readonly onSuppressed: (recipient: string) => Promise<void>;
+}
+
+export function createMailer(
+  outbox: MailOutboxStore,
+  sender: OutboxSender,
+  logger: Logger,
+  limits: MailerLimits,
+): Mailer {
   const pending = new Set<Promise<void>>();
   return {
     async enqueue(mail) {
+      // Every mail goes through here, so one quota covers every route to an inbox (mail bombing).
+      const recipient = mail.to.toLowerCase();
+      const quota = await limits.perRecipient.take(recipient);
+      if (!quota.allowed) {
+        logger.warn({ recipient, subject: mail.subject }, "mail suppressed: the recipient had its quota");
+        await limits.onSuppressed(recipient);
+        return false;
+      }
       await outbox.enqueue(mail);
       sender.wake();
+      return true;
     },
     defer(task) {
       const run = new Promise<void>((done) => setImmediate(done))

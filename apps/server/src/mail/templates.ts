@@ -3,8 +3,15 @@ import type { OutgoingMail } from "../stores/mail-outbox-store.js";
 /**
  * Every mail Tollgate sends, plain text and HTML, in one place. Values are
  * escaped for HTML; links are built by the caller from PUBLIC_ORIGIN (or the
- * request's own origin).
+ * request's own origin). A mail to an address nobody has confirmed carries
+ * no text its requester chose (no username, no names): whoever typed the
+ * address could otherwise write to any inbox in our name.
  */
+
+/** How a mail names the account: by its username only when the recipient confirmed the address. */
+export function accountName(user: { readonly username: string; readonly emailVerified: boolean }): string {
+  return user.emailVerified ? `the account ${user.username}` : "an account";
+}
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -19,38 +26,42 @@ function mail(to: string, subject: string, paragraphs: readonly string[], link?:
   return { to, subject, text: `${text}\n`, html } satisfies OutgoingMail;
 }
 
-export function passwordResetMail(to: string, username: string, link: string): OutgoingMail {
+/** `account`: accountName(user). */
+export function passwordResetMail(to: string, account: string, link: string): OutgoingMail {
   return mail(
     to,
     "Reset your password",
     [
-      `Someone asked to reset the password of the account ${username}.`,
+      `Someone asked to reset the password of ${account}.`,
       "The link works once, for 30 minutes. If it was not you, ignore this mail: your password stays as it is.",
     ],
     { href: link, label: "Choose a new password" },
   );
 }
 
-export function passwordChangedMail(to: string, username: string): OutgoingMail {
+/** `account`: accountName(user). */
+export function passwordChangedMail(to: string, account: string): OutgoingMail {
   return mail(to, "Your password was changed", [
-    `The password of the account ${username} was changed, and every session of it was signed out.`,
+    `The password of ${account} was changed, and every session of it was signed out.`,
     "If it was not you, reset your password at once and tell your administrator.",
   ]);
 }
 
-export function recoveryCodeUsedMail(to: string, username: string, left: number): OutgoingMail {
+/** `account`: accountName(user). */
+export function recoveryCodeUsedMail(to: string, account: string, left: number): OutgoingMail {
   return mail(to, "A recovery code was used to sign in", [
-    `Someone signed in to the account ${username} with a recovery code instead of the authenticator app. ${left} recovery code(s) are left.`,
+    `Someone signed in to ${account} with a recovery code instead of the authenticator app. ${left} recovery code(s) are left.`,
     "If it was not you, sign in, change your password and turn two-step sign-in off and on again (new recovery codes), and tell your administrator.",
   ]);
 }
 
-export function mfaLockedMail(to: string, username: string, failures: number, link: string): OutgoingMail {
+/** `account`: accountName(user). */
+export function mfaLockedMail(to: string, account: string, failures: number, link: string): OutgoingMail {
   return mail(
     to,
     "Two-step sign-in locked",
     [
-      `${failures} wrong codes in a row were given for the account ${username}, after its password: codes from the authenticator app are refused until the link below is followed. A recovery code still signs in (and unlocks it too).`,
+      `${failures} wrong codes in a row were given for ${account}, after its password: codes from the authenticator app are refused until the link below is followed. A recovery code still signs in (and unlocks it too).`,
       "If it was not you, someone knows your password: after unlocking, change it at once and tell your administrator.",
       "The link works once, for 24 hours.",
     ],
@@ -58,20 +69,33 @@ export function mfaLockedMail(to: string, username: string, failures: number, li
   );
 }
 
-export function verifyEmailMail(to: string, username: string, link: string): OutgoingMail {
+/** To an address not confirmed yet: nothing the requester chose. */
+export function verifyEmailMail(to: string, link: string): OutgoingMail {
   return mail(
     to,
     "Confirm your email address",
-    [`Confirm that ${to} is the address of the account ${username}.`, "The link works once, for 24 hours."],
+    [
+      `Someone asked to use ${to} as the address of an account.`,
+      "If it was you, confirm it: the link works once, for 24 hours. If not, ignore this mail: nothing changes.",
+    ],
     { href: link, label: "Confirm the address" },
   );
 }
 
-export function emailChangedMail(to: string, username: string, newEmail: string | null): OutgoingMail {
+/** To the owner of an address someone else tried to use (sign-up or profile change): nothing the requester chose. */
+export function addressInUseMail(to: string): OutgoingMail {
+  return mail(to, "Someone tried to use your email address", [
+    `Someone asked to use ${to}, the address of your account, for another account. Nothing changed, and they were not told that this address has an account.`,
+    "If it was you, sign in with your account instead, or reset your password if you forgot it.",
+  ]);
+}
+
+/** To the address an account had; `account`: accountName(user) as it was. */
+export function emailChangedMail(to: string, account: string, newEmail: string | null): OutgoingMail {
   return mail(to, "Your email address was changed", [
     newEmail
-      ? `The address of the account ${username} was changed from this one to ${newEmail}.`
-      : `This address was removed from the account ${username}.`,
+      ? `The address of ${account} was changed from this one to ${newEmail}.`
+      : `This address was removed from ${account}.`,
     "If it was not you, reset your password and tell your administrator.",
   ]);
 }

@@ -4,6 +4,7 @@ import nodemailer from "nodemailer";
 import type { Logger } from "pino";
 import type { ServerConfig } from "../config.js";
 import type { OutgoingMail } from "../stores/mail-outbox-store.js";
+import { smtpTransportOptions } from "./smtp-options.js";
 
 /** Sends one mail; throws when the server is down or refuses it. */
 export interface MailTransport {
@@ -12,8 +13,9 @@ export interface MailTransport {
 }
 
 /**
- * SMTP_URL: nodemailer over SMTP (smtps:// for implicit TLS; smtp:// upgrades
- * with STARTTLS when offered). Unset (development): each mail is written as an
+ * SMTP_URL: nodemailer over SMTP (smtps:// for implicit TLS; smtp:// must
+ * upgrade with STARTTLS, except to a loopback host or when the URL says
+ * otherwise: see smtpTransportOptions). Unset (development): each mail is written as an
  * .eml file under DATA_DIR/mail/ and one log line names the file, never the
  * link in it. DATA_DIR=memory:// keeps nothing: the log line says the mail was
  * dropped.
@@ -30,7 +32,7 @@ export function createMailTransport(
     html: mail.html,
   });
   if (config.smtpUrl) {
-    const transporter = nodemailer.createTransport(config.smtpUrl);
+    const transporter = nodemailer.createTransport(smtpTransportOptions(config.smtpUrl));
     return {
       async send(mail) {
         await transporter.sendMail(message(mail));

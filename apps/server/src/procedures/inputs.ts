@@ -10,7 +10,13 @@ export const personName = z.string().max(150);
 export const email = z.email().max(254);
 
 export const updateProfileInput = z
-  .object({ firstName: personName.optional(), lastName: personName.optional(), email: email.nullable().optional() })
+  .object({
+    firstName: personName.optional(),
+    lastName: personName.optional(),
+    email: email.nullable().optional(),
+    /** Required when `email` changes (a stolen session must not move the address, then reset the password). */
+    currentPassword: password.optional(),
+  })
   .strict();
 /** A mailed link's token (256 bits, base64url); the store checks its exact shape. */
 export const linkToken = z.string().min(1).max(128);

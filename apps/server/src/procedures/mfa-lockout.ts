@@ -1,6 +1,6 @@
 import { AuthError } from "@tollgate/auth";
 import type { Context } from "../context.js";
-import { mfaLockedMail } from "../mail/templates.js";
+import { accountName, mfaLockedMail } from "../mail/templates.js";
 import type { User } from "../stores/user-store.js";
 import { audit } from "./audit.js";
 import { accountLink } from "./mail-links.js";
@@ -50,7 +50,7 @@ async function lockedNow(ctx: Context, user: User): Promise<void> {
   try {
     const link = (token: string) => accountLink(ctx, "/mfa-unlock", token);
     const token = await ctx.services.tokens.issue(user.id, "mfa_unlock", user.email);
-    await ctx.services.mailer.enqueue(mfaLockedMail(user.email, user.username, MFA_MAX_FAILED_CODES, link(token)));
+    await ctx.services.mailer.enqueue(mfaLockedMail(user.email, accountName(user), MFA_MAX_FAILED_CODES, link(token)));
   } catch (err) {
     // The lock holds without the mail; the answer stays "wrong code".
     ctx.services.logger.error({ err, userId: user.id }, "could not mail the second-factor unlock link");

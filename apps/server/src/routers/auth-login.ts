@@ -53,9 +53,14 @@ export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx
     // Said only to someone who knows the password.
     throw new AuthError("ACCOUNT_INACTIVE", "This account is inactive");
   }
-  if (ctx.services.config.emailVerification === "required" && user.email && !user.emailVerified) {
+  if (
+    ctx.services.config.emailVerification === "required" &&
+    !user.emailVerified &&
+    (user.email !== null || (await ctx.services.tokens.addressOwed(user.id)))
+  ) {
     ctx.services.metrics.signIn("failure");
-    // Said only to someone who knows the password; users without an address (made by an operator) are exempt.
+    // Said only to someone who knows the password; users without an address (made by an operator) are exempt,
+    // but not a sign-up whose address is still pending (it owes one).
     throw new AuthError("EMAIL_NOT_VERIFIED", "Confirm your email address first: follow the link in the mail");
   }
   if (needsRehash) {

@@ -1,7 +1,7 @@
 import { AuthError } from "@tollgate/auth";
 import { z } from "zod";
 import type { Context } from "../context.js";
-import { recoveryCodeUsedMail } from "../mail/templates.js";
+import { accountName, recoveryCodeUsedMail } from "../mail/templates.js";
 import { audit } from "../procedures/audit.js";
 import { accountTokenInput, password } from "../procedures/inputs.js";
 import { underCodeCap } from "../procedures/mfa-lockout.js";
@@ -177,7 +177,7 @@ const verify = credentialProcedure.input(verifyInput).mutation(async ({ ctx, inp
     await audit(ctx, { event: "recovery_code_used", userId: user.id, sessionId });
     if (user.email) {
       const left = await mfa.remainingRecoveryCodes(user.id);
-      await ctx.services.mailer.enqueue(recoveryCodeUsedMail(user.email, user.username, left));
+      await ctx.services.mailer.enqueue(recoveryCodeUsedMail(user.email, accountName(user), left));
     }
   }
   return signedIn;

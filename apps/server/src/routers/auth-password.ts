@@ -1,5 +1,5 @@
 import { AuthError, checkPasswordPolicy } from "@tollgate/auth";
-import { passwordChangedMail } from "../mail/templates.js";
+import { accountName, passwordChangedMail } from "../mail/templates.js";
 import { audit } from "../procedures/audit.js";
 import { changePasswordInput } from "../procedures/inputs.js";
 import { startSession } from "../procedures/session-issuer.js";
@@ -34,7 +34,7 @@ export const changePassword = protectedCredentialMutation
     // A sign-in begun with the old password must not finish with a code now.
     await ctx.services.mfa.endPending(user.id);
     const ended = await auth.sessions.revokeAllForUser(user.id, "password_changed");
-    if (user.email) await ctx.services.mailer.enqueue(passwordChangedMail(user.email, user.username));
+    if (user.email) await ctx.services.mailer.enqueue(passwordChangedMail(user.email, accountName(user)));
     const { signedIn, sessionId } = await startSession(ctx, user);
     await audit(ctx, {
       event: "password_changed",

@@ -1,5 +1,5 @@
 import { AuthError, checkPasswordPolicy } from "@tollgate/auth";
-import { passwordChangedMail, passwordResetMail } from "../mail/templates.js";
+import { accountName, passwordChangedMail, passwordResetMail } from "../mail/templates.js";
 import { audit } from "../procedures/audit.js";
 import { requestPasswordResetInput, resetPasswordInput } from "../procedures/inputs.js";
 import { accountLink } from "../procedures/mail-links.js";
@@ -32,9 +32,10 @@ export const requestPasswordReset = publicProcedure
     mailer.defer(async () => {
       const user = await users.findByEmail(input.email);
       await audit(ctx, { event: "password_reset_requested", userId: user?.id, username: user?.username });
-      if (!user?.isActive || !user.email) return;
+      // Only a confirmed address: one merely typed into a profile or sign-up owns nothing.
+      if (!user?.isActive || !user.email || !user.emailVerified) return;
       const token = await tokens.issue(user.id, "password_reset", user.email);
-      await mailer.enqueue(passwordResetMail(user.email, user.username, link(token)));
+      await mailer.enqueue(passwordResetMail(user.email, accountName(user), link(token)));
     });
     return { ok: true as const };
   });
@@ -70,7 +71,7 @@ export const resetPassword = credentialProcedure.input(resetPasswordInput).mutat
     await users.markEmailVerified(user.id, user.email);
   }
   const ended = await auth.sessions.revokeAllForUser(user.id, "password_changed");
-  if (user.email) await mailer.enqueue(passwordChangedMail(user.email, user.username));
+  if (user.email) await mailer.enqueue(passwordChangedMail(user.email, accountName(user)));
   if ((await ctx.services.mfa.findTotp(user.id))?.enabled) {
     // A mailed link never bypasses the second factor: the caller still gives a code (auth.mfa.verify).
     await startPendingSignIn(ctx, user.id);

@@ -1,48 +1,84 @@
 import { AuthError } from "@tollgate/auth";
+import { quotaExceeded } from "../abuse-limits.js";
 import type { Context } from "../context.js";
+import { accountName } from "../mail/templates.js";
 import { audit } from "../procedures/audit.js";
 import { updateProfileInput } from "../procedures/inputs.js";
 import { publicUser } from "../procedures/session-issuer.js";
-import { sendEmailChangedMail, sendVerificationMail } from "../procedures/verification-mail.js";
-import { EmailTakenError, sameEmail, type User } from "../stores/user-store.js";
+import { limitedCheck } from "../procedures/sign-in-limit.js";
+import { offerAddress, sendEmailChangedMail } from "../procedures/verification-mail.js";
+import { sameEmail, type User, type UserWithHash } from "../stores/user-store.js";
 import { authedProcedure, protectedMutation, router } from "../trpc.js";
 
-/** user.me's answer (the same as the user of a sign-in). */
-const profile = (user: User) => publicUser(user);
+/** user.me's answer: the user of a sign-in, plus the address asked for and not confirmed yet (null when none). */
+async function profile(ctx: Context, user: User) {
+  return { ...publicUser(user), pendingEmail: await ctx.services.tokens.pendingEmail(user.id, user.email) };
+}
 
-async function activeUser(ctx: Context & { session: { userId: string } }): Promise<User> {
+async function activeUser(ctx: Context & { session: { userId: string } }): Promise<UserWithHash> {
   const user = await ctx.services.users.findById(ctx.session.userId);
   if (!user?.isActive) throw new AuthError("ACCOUNT_INACTIVE", "The account no longer exists or is inactive");
   return user;
 }
 
-export const userRouter = router({
-  me: authedProcedure.query(async ({ ctx }) => profile(await activeUser(ctx))),
+/**
+ * A change of address needs the password (until step-up sign-in exists): a
+ * stolen session alone must not move the address and then reset the
+ * password through it. Checked under the sign-in limit, as auth.changePassword.
+ */
+async function checkCurrentPassword(ctx: Context, user: UserWithHash, password: string | undefined): Promise<void> {
+  if (password === undefined) {
+    throw new AuthError("CURRENT_PASSWORD_WRONG", "Changing the email address needs the current password");
+  }
+  const valid = await limitedCheck(ctx, { username: user.username }, async () => {
+    const check = await ctx.services.auth.passwords.verify(password, user.passwordHash);
+    return check.valid;
+  });
+  if (!valid) throw new AuthError("CURRENT_PASSWORD_WRONG", "The current password is wrong");
+}
 
-  /** Names and address; a different address is unverified until confirmed. */
+export const userRouter = router({
+  me: authedProcedure.query(async ({ ctx }) => profile(ctx, await activeUser(ctx))),
+
+  /**
+   * Names at once; a new address only pends (a confirmation link to it, or
+   * "someone tried to use your address" to the account that has it: the
+   * answer is the same) and is attached when its link is followed. Changing
+   * or removing the address needs `currentPassword`, and new addresses are
+   * limited per account (RATE_LIMITED). The same address in another case is
+   * stored as given.
+   */
   updateProfile: protectedMutation.input(updateProfileInput).mutation(async ({ ctx, input }) => {
-    await activeUser(ctx);
-    let result: Awaited<ReturnType<Context["services"]["users"]["updateProfile"]>>;
-    try {
-      result = await ctx.services.users.updateProfile(ctx.session.userId, input);
-    } catch (error) {
-      if (error instanceof EmailTakenError) throw new AuthError("ACCOUNT_EXISTS", "That email address cannot be used");
-      throw error;
+    const { users, tokens } = ctx.services;
+    const before = await activeUser(ctx);
+    const moved = input.email !== undefined && !sameEmail(before.email, input.email);
+    if (moved) {
+      await checkCurrentPassword(ctx, before, input.currentPassword);
+      if (input.email !== null) {
+        const quota = await ctx.services.addressChanges.take(before.id);
+        if (!quota.allowed) throw quotaExceeded(quota.retryAfter, "address changes");
+      }
     }
+    const result = await users.updateProfile(before.id, {
+      firstName: input.firstName,
+      lastName: input.lastName,
+      // Recased, or removed: applied now. A new address waits for its link.
+      ...(input.email !== undefined && (!moved || input.email === null) ? { email: input.email } : {}),
+    });
     if (!result) throw new AuthError("ACCOUNT_INACTIVE", "The account no longer exists or is inactive");
-    const { user, previousEmail } = result;
-    const emailChanged = input.email !== undefined && !sameEmail(previousEmail, user.email);
-    if (emailChanged) {
-      // The new address is confirmed by its link; the old one is told.
-      await sendVerificationMail(ctx, user);
-      if (previousEmail) await sendEmailChangedMail(ctx, previousEmail, user);
+    if (moved && input.email === null) {
+      // No address: its links (reset, verification) must not outlive it.
+      await tokens.voidAll(before.id);
+      if (before.email) await sendEmailChangedMail(ctx, before.email, accountName(before), null);
+    } else if (moved && input.email) {
+      await offerAddress(ctx, before.id, input.email);
     }
     await audit(ctx, {
-      event: "profile_updated",
-      userId: user.id,
+      event: moved && input.email ? "email_change_requested" : "profile_updated",
+      userId: before.id,
       sessionId: ctx.session.sessionId,
-      detail: emailChanged ? "email changed" : null,
+      detail: moved ? (input.email ? "new address pending" : "email removed") : null,
     });
-    return profile(user);
+    return profile(ctx, result.user);
   }),
 });

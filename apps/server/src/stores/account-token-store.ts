@@ -29,19 +29,41 @@ export interface TokenGrant {
 
 export interface AccountTokenStore {
   /**
-   * A new token for `userId` and `purpose`. For password reset, older unused
-   * reset tokens of the user are voided (the newest link wins).
+   * A new token for `userId` and `purpose`. Older unused tokens of the user
+   * and purpose are voided (the newest link wins: one pending address).
    */
   issue(userId: string, purpose: TokenPurpose, email: string | null): Promise<string>;
   /** The live token's user, without using it up (to check the new password first); undefined: invalid. */
   peek(token: string, purpose: TokenPurpose): Promise<TokenGrant | undefined>;
   /** Uses the token up, atomically: of two requests with one token only one gets the grant. */
   consume(token: string, purpose: TokenPurpose): Promise<TokenGrant | undefined>;
-  /** Voids every unused token of the user (a password change). */
+  /** Voids every unused mailed token of the user (a password change, a new address). */
   voidAll(userId: string): Promise<void>;
+  /**
+   * The address the user asked for and has not confirmed yet: the one of the
+   * newest live verification token that is not the user's current address.
+   */
+  pendingEmail(userId: string, currentEmail: string | null): Promise<string | null>;
+  /**
+   * Marks an account made by sign-up as owing a confirmed address
+   * (EMAIL_VERIFICATION=required refuses its sign-in until then), for as
+   * long as it has none: the mark does not expire with the link.
+   */
+  markAddressOwed(userId: string): Promise<void>;
+  addressOwed(userId: string): Promise<boolean>;
+  /** An address was attached: nothing is owed any more. */
+  clearAddressOwed(userId: string): Promise<void>;
   /** Deletes tokens that expired or were used before `before`. */
   purge(before: Date): Promise<number>;
 }
+
+/**
+ * The "address owed" mark is a row of this table that is never mailed: a
+ * random hash, its own purpose, no expiry in practice (purge skips it).
+ */
+const ADDRESS_OWED = "address_owed";
+const FOREVER_MS = 100 * 365 * 86_400_000;
+const MAILED: readonly TokenPurpose[] = ["password_reset", "email_verification"];
 
 export function createAccountTokenStore(db: Kysely<Database>, now: () => number = Date.now): AccountTokenStore {
   const live = (token: string, purpose: TokenPurpose) =>
@@ -57,15 +79,14 @@ export function createAccountTokenStore(db: Kysely<Database>, now: () => number 
       const token = randomBytes(TOKEN_BYTES).toString("base64url");
       const at = new Date(now());
       await db.transaction().execute(async (trx) => {
-        if (purpose === "password_reset") {
-          await trx
-            .updateTable("account_tokens")
-            .set({ used_at: at })
-            .where("user_id", "=", userId)
-            .where("purpose", "=", purpose)
-            .where("used_at", "is", null)
-            .execute();
-        }
+        // The newest link wins: older ones of the purpose die (for verification, so only one address is pending).
+        await trx
+          .updateTable("account_tokens")
+          .set({ used_at: at })
+          .where("user_id", "=", userId)
+          .where("purpose", "=", purpose)
+          .where("used_at", "is", null)
+          .execute();
         await trx
           .insertInto("account_tokens")
           .values({
@@ -103,6 +124,53 @@ export function createAccountTokenStore(db: Kysely<Database>, now: () => number 
         .updateTable("account_tokens")
         .set({ used_at: new Date(now()) })
         .where("user_id", "=", userId)
+        .where("purpose", "in", MAILED)
+        .where("used_at", "is", null)
+        .execute();
+    },
+    async pendingEmail(userId, currentEmail) {
+      // issue() keeps at most one live verification token per user.
+      const row = await db
+        .selectFrom("account_tokens")
+        .select("email")
+        .where("user_id", "=", userId)
+        .where("purpose", "=", "email_verification")
+        .where("used_at", "is", null)
+        .where("expires_at", ">", new Date(now()))
+        .executeTakeFirst();
+      const email = row?.email ?? null;
+      return email !== null && email.toLowerCase() !== (currentEmail ?? "").toLowerCase() ? email : null;
+    },
+    async markAddressOwed(userId) {
+      const at = new Date(now());
+      await db
+        .insertInto("account_tokens")
+        .values({
+          token_hash: hashToken(randomBytes(TOKEN_BYTES).toString("base64url")),
+          user_id: userId,
+          purpose: ADDRESS_OWED,
+          email: null,
+          created_at: at,
+          expires_at: new Date(at.getTime() + FOREVER_MS),
+        })
+        .execute();
+    },
+    async addressOwed(userId) {
+      const row = await db
+        .selectFrom("account_tokens")
+        .select("token_hash")
+        .where("user_id", "=", userId)
+        .where("purpose", "=", ADDRESS_OWED)
+        .where("used_at", "is", null)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async clearAddressOwed(userId) {
+      await db
+        .updateTable("account_tokens")
+        .set({ used_at: new Date(now()) })
+        .where("user_id", "=", userId)
+        .where("purpose", "=", ADDRESS_OWED)
         .where("used_at", "is", null)
         .execute();
     },

@@ -24,7 +24,9 @@ export type AuditEvent =
   | "mfa_locked"
   | "mfa_unlocked"
   | "recovery_code_used"
-  | "recovery_codes_regenerated";
+  | "recovery_codes_regenerated"
+  | "mail_suppressed"
+  | "email_change_requested";
 
 export interface AuditEntry {
   readonly event: AuditEvent;

@@ -1,3 +1,4 @@
+import type { MailBodyWrap } from "@tollgate/auth";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../db/schema.js";
 
@@ -24,21 +25,42 @@ export interface MailOutboxStore {
   markSent(id: string): Promise<void>;
   /** A failed attempt: counted, and tried again at `retryAt`. */
   markFailed(id: string, error: string, retryAt: Date): Promise<void>;
-  /** Deletes mails sent before `before` (their bodies hold links). */
+  /** Deletes the rows of mails sent before `before` (what is left of them: recipient and times). */
   purgeSent(before: Date): Promise<number>;
 }
 
-export function createMailOutboxStore(db: Kysely<Database>, now: () => number = Date.now): MailOutboxStore {
-  return {
+/** How long a mail that cannot be decrypted (AUTH_SECRET replaced without AUTH_SECRET_PREVIOUS) waits before another try. */
+const UNREADABLE_RETRY_MS = 86_400_000;
+
+/**
+ * The outbox keeps only what sending needs: the recipient in clear (the
+ * sender's address and the purge need it), the subject and bodies sealed
+ * under AUTH_SECRET in text_body (subject and html_body stay empty), and
+ * once a mail is sent its bodies are deleted (the row stays for the purge).
+ * Bodies hold live reset and verification links: a copy of the database
+ * must not be enough to follow them. Rows written before sealing (a
+ * non-empty subject) are still sent as they are.
+ */
+export function createMailOutboxStore(
+  db: Kysely<Database>,
+  bodies: MailBodyWrap,
+  now: () => number = Date.now,
+): MailOutboxStore {
+  async function unseal(row: { recipient: string; subject: string; text_body: string; html_body: string }) {
+    if (row.subject !== "") return { subject: row.subject, text: row.text_body, html: row.html_body };
+    return bodies.open(row.recipient, row.text_body);
+  }
+  const store: MailOutboxStore = {
     async enqueue(mail) {
       const at = new Date(now());
+      const sealed = await bodies.seal(mail.to, { subject: mail.subject, text: mail.text, html: mail.html });
       await db
         .insertInto("mail_outbox")
         .values({
           recipient: mail.to,
-          subject: mail.subject,
-          text_body: mail.text,
-          html_body: mail.html,
+          subject: "",
+          text_body: sealed,
+          html_body: "",
           created_at: at,
           next_attempt_at: at,
         })
@@ -64,21 +86,26 @@ export function createMailOutboxStore(db: Kysely<Database>, now: () => number = 
           .where("next_attempt_at", "=", row.next_attempt_at)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) continue;
-        claimed.push({
-          id: String(row.id),
-          to: row.recipient,
-          subject: row.subject,
-          text: row.text_body,
-          html: row.html_body,
-          attempts: row.attempts,
-        });
+        let body: Awaited<ReturnType<typeof unseal>>;
+        try {
+          body = await unseal(row);
+        } catch (error) {
+          await store.markFailed(
+            String(row.id),
+            (error as Error).message,
+            new Date(at.getTime() + UNREADABLE_RETRY_MS),
+          );
+          continue;
+        }
+        claimed.push({ id: String(row.id), to: row.recipient, ...body, attempts: row.attempts });
       }
       return claimed;
     },
     async markSent(id) {
       await db
         .updateTable("mail_outbox")
-        .set({ sent_at: new Date(now()), last_error: null })
+        // Sent: the bodies (and their links) are of no further use here.
+        .set({ sent_at: new Date(now()), last_error: null, subject: "", text_body: "", html_body: "" })
         .where("id", "=", id)
         .execute();
     },
@@ -94,4 +121,5 @@ export function createMailOutboxStore(db: Kysely<Database>, now: () => number = 
       return Number(result.numDeletedRows);
     },
   };
+  return store;
 }

@@ -84,6 +84,11 @@ export interface UserStore {
   create(user: NewUser): Promise<User>;
   /** Changes names and address; a different address becomes unverified. Throws EmailTakenError. Undefined: no such user. */
   updateProfile(id: string, change: ProfileChange): Promise<{ user: User; previousEmail: string | null } | undefined>;
+  /**
+   * Attaches a confirmed address (followed link): stored verified. Undefined
+   * when another account holds it (ignoring case) or there is no such user.
+   */
+  attachEmail(id: string, email: string): Promise<{ user: User; previousEmail: string | null } | undefined>;
   /** Marks the address verified if it is still `email` (ignoring case); false when it changed meanwhile. */
   markEmailVerified(id: string, email: string): Promise<boolean>;
   /** Replaces the hash only if it is still `expected` (a concurrent change wins). */
@@ -191,6 +196,25 @@ export function createUserStore(db: Kysely<Database>): UserStore {
           throw error;
         }
       });
+    },
+    async attachEmail(id, email) {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const row = await trx.selectFrom("users").select("email").where("id", "=", id).executeTakeFirst();
+          if (!row) return undefined;
+          const updated = await trx
+            .updateTable("users")
+            .set({ email, email_verified: true, updated_at: new Date() })
+            .where("id", "=", id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          const { passwordHash: _hash, ...user } = toUser(updated);
+          return { user, previousEmail: row.email };
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) return undefined;
+        throw error;
+      }
     },
     async markEmailVerified(id, email) {
       const result = await db

@@ -1,0 +1,33 @@
+import { isIP } from "node:net";
+
+/** The nodemailer options SMTP_URL becomes: the URL, and whether TLS is required. */
+export interface SmtpTransportOptions {
+  readonly url: string;
+  /** nodemailer's requireTLS: STARTTLS or no mail (the password and the links never go in clear). */
+  readonly requireTLS: boolean;
+}
+
+/** Query options of the URL that say how to treat TLS; nodemailer reads them and they win over ours. */
+const EXPLICIT_TLS_OPTIONS = ["requireTLS", "ignoreTLS", "opportunisticTLS"];
+
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost") return true;
+  if (isIP(host) === 4) return host.startsWith("127.");
+  return host === "::1";
+}
+
+/**
+ * smtps:// is TLS from the start. smtp:// must upgrade with STARTTLS
+ * (requireTLS): a server that does not offer it, or a man in the middle who
+ * strips it, gets no mail rather than the SMTP password and live links in
+ * clear. Exempt: a loopback host (a relay on this machine: nothing crosses a
+ * network), and a URL that says so itself with nodemailer's own options
+ * (`?requireTLS=false`, `?ignoreTLS=true`).
+ */
+export function smtpTransportOptions(smtpUrl: string): SmtpTransportOptions {
+  const url = new URL(smtpUrl);
+  const explicit = EXPLICIT_TLS_OPTIONS.some((name) => url.searchParams.has(name));
+  const plainAllowed = url.protocol !== "smtp:" || explicit || isLoopbackHost(url.hostname);
+  return { url: smtpUrl, requireTLS: !plainAllowed };
+}
