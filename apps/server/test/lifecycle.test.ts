@@ -138,6 +138,7 @@ describe("server lifecycle", () => {
     expect(answer.setCookies.map((line) => line.split("=")[0]).sort()).toEqual([
       "access_token",
       "csrf_token",
+      "known_device",
       "refresh_token",
     ]);
 

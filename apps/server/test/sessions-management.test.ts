@@ -106,6 +106,7 @@ describe.each(backends())("session management on %s", (backend) => {
     expect(res.setCookies.map((line) => line.split("=")[0]).sort()).toEqual([
       "access_token",
       "csrf_token",
+      "known_device",
       "refresh_token",
     ]);
     expect((await other.mutation("auth.refresh")).status).toBe(401);
