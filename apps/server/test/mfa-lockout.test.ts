@@ -34,11 +34,7 @@ function wrongCodeAt(secret: string, timestamp: number): string {
 const authCode = (res: CallResult) => errorOf(res).data.authCode;
 
 async function mailsTo(server: TestServer, recipient: string) {
-  return server.database.db
-    .selectFrom("mail_outbox")
-    .select("id")
-    .where("recipient", "=", recipient)
-    .execute();
+  return server.database.db.selectFrom("mail_outbox").select("id").where("recipient", "=", recipient).execute();
 }
 
 async function auditCount(server: TestServer, event: string, userId: string): Promise<number> {

@@ -181,16 +181,16 @@ describe("client SDK against a real server", () => {
     await ssr.client.meta.info.query();
     expect(sent).toEqual([
       // The browser's cookies, Path unknown: sent everywhere until the API replaces them.
-      "user.me: access_token csrf_token refresh_token",
-      "auth.refresh: access_token csrf_token refresh_token",
+      "user.me: access_token csrf_token known_device refresh_token",
+      "auth.refresh: access_token csrf_token known_device refresh_token",
       // The new refresh cookie has Path=/trpc/auth.refresh: nowhere else, and never twice.
-      "user.me: access_token csrf_token",
-      "user.me: access_token csrf_token",
-      "auth.refresh: access_token csrf_token refresh_token",
-      "user.me: access_token csrf_token",
-      "auth.logout: access_token csrf_token",
-      // Logout cleared them (Max-Age=0).
-      "meta.info: ",
+      "user.me: access_token csrf_token known_device",
+      "user.me: access_token csrf_token known_device",
+      "auth.refresh: access_token csrf_token known_device refresh_token",
+      "user.me: access_token csrf_token known_device",
+      "auth.logout: access_token csrf_token known_device",
+      // Logout cleared the session's cookies (Max-Age=0); the known-device cookie outlives sign-out.
+      "meta.info: known_device",
     ]);
     expect(ssr.setCookieHeaders().filter((line) => line.startsWith("refresh_token="))).toHaveLength(3);
   });
