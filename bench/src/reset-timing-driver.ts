@@ -10,8 +10,9 @@
  * answers first.
  * argv: url samples mailDir
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { simpleParser } from "mailparser";
 
 const [url = "", samplesText = "100", mailDir = ""] = process.argv.slice(2);
 const samples = Number(samplesText);
@@ -36,11 +37,13 @@ for (let i = 0; i < samples; i++) {
   if (!signUp.ok) throw new Error(`signing up the bench address failed: ${signUp.status}`);
 }
 
-/** The confirmation links mailed so far (the outbox sends them after the answers). */
-function mailedTokens(): string[] {
+/** The confirmation links mailed so far (the outbox sends them after the answers), read as a mail client would. */
+async function mailedTokens(): Promise<string[]> {
   const tokens: string[] = [];
+  if (!existsSync(mailDir)) return tokens;
   for (const file of readdirSync(mailDir)) {
-    const token = /verify-email\?token=([\w-]{43})/.exec(readFileSync(join(mailDir, file), "utf8"))?.[1];
+    const mail = await simpleParser(readFileSync(join(mailDir, file)));
+    const token = /verify-email\?token=([\w-]{43})/.exec(mail.text ?? "")?.[1];
     if (token) tokens.push(token);
   }
   return tokens;
@@ -50,7 +53,7 @@ function mailedTokens(): string[] {
 let tokens: string[] = [];
 for (let tries = 0; tries < 600 && tokens.length < samples; tries++) {
   await new Promise((done) => setTimeout(done, 50));
-  tokens = mailedTokens();
+  tokens = await mailedTokens();
 }
 if (tokens.length < samples)
   throw new Error(`expected ${samples} confirmation mails in ${mailDir}, found ${tokens.length}`);

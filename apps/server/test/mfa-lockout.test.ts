@@ -1,12 +1,13 @@
-import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../src/cli/commands.js";
 import {
   backends,
   type CallResult,
+  codeAt,
   createClock,
   data,
   errorOf,
+  middleOfTotpStep,
   startSmtpServer,
   startTestServer,
   TestBrowser,
@@ -18,12 +19,6 @@ import {
 /** The cap of consecutive wrong TOTP codes per account (MFA_MAX_FAILED_CODES). */
 const CAP = 10;
 const PASSWORD = "correct horse battery";
-
-function codeAt(secret: string, timestamp: number): string {
-  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: "SHA1" }).generate({
-    timestamp,
-  });
-}
 
 /** A code that is none of the three the server accepts now (±1 step). */
 function wrongCodeAt(secret: string, timestamp: number): string {
@@ -76,7 +71,7 @@ describe.each(backends())("second-factor lockout on %s", (backend) => {
   let server: TestServer;
   let clock: TestClock;
   let smtp: TestSmtpServer;
-  const start = Math.floor(Date.now() / 30_000) * 30_000 + 15_000;
+  const start = middleOfTotpStep();
 
   beforeAll(async () => {
     clock = createClock(start);
@@ -251,7 +246,7 @@ describe.each(backends())("second-factor lockout on %s", (backend) => {
 describe.each(backends())("an attacker who knows the password, for 30 days, on %s", (backend) => {
   let server: TestServer;
   let clock: TestClock;
-  const start = Math.floor(Date.now() / 30_000) * 30_000 + 15_000;
+  const start = middleOfTotpStep();
 
   beforeAll(async () => {
     clock = createClock(start);

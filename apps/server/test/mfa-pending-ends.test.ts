@@ -1,11 +1,12 @@
-import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../src/cli/commands.js";
 import {
   backends,
+  codeAt,
   createClock,
   data,
   errorOf,
+  middleOfTotpStep,
   startTestServer,
   TestBrowser,
   type TestClock,
@@ -15,12 +16,6 @@ import {
 const PASSWORD = "correct horse battery";
 const NEW_PASSWORD = "a brand new passphrase";
 
-function codeAt(secret: string, timestamp: number): string {
-  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: "SHA1" }).generate({
-    timestamp,
-  });
-}
-
 /**
  * A pending second-factor sign-in was started with the old password; after
  * the user (or an operator) acts on the account, a right code must not
@@ -29,7 +24,7 @@ function codeAt(secret: string, timestamp: number): string {
 describe.each(backends())("ending pending second-factor sign-ins on %s", (backend) => {
   let server: TestServer;
   let clock: TestClock;
-  const start = Math.floor(Date.now() / 30_000) * 30_000 + 15_000;
+  const start = middleOfTotpStep();
 
   beforeAll(async () => {
     clock = createClock(start);

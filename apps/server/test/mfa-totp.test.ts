@@ -1,11 +1,12 @@
-import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../src/cli/commands.js";
 import {
   backends,
+  codeAt,
   createClock,
   data,
   errorOf,
+  middleOfTotpStep,
   startSmtpServer,
   startTestServer,
   TestBrowser,
@@ -20,19 +21,12 @@ interface Enrolment {
   qrSvg: string;
 }
 
-/** Codes computed the way an authenticator app does, with the same library. */
-function codeAt(secret: string, timestamp: number): string {
-  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: "SHA1" }).generate({
-    timestamp,
-  });
-}
-
 describe.each(backends())("TOTP second factor on %s", (backend) => {
   let server: TestServer;
   let clock: TestClock;
   let smtp: TestSmtpServer;
   // The middle of a 30 s step, so ±1 step is unambiguous.
-  const start = Math.floor(Date.now() / 30_000) * 30_000 + 15_000;
+  const start = middleOfTotpStep();
 
   beforeAll(async () => {
     clock = createClock(start);
