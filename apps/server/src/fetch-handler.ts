@@ -86,7 +86,11 @@ export function createFetchHandler(
     if (request.method === "POST" && !isJson(request.headers.get("content-type") ?? undefined)) {
       return json(415, UNSUPPORTED_MEDIA_TYPE_BODY, headers);
     }
-    const problem = clientAddressProblem(options?.clientAddress, config.trustProxy);
+    const problem = clientAddressProblem(
+      options?.clientAddress,
+      config.trustProxy,
+      request.headers.get("x-forwarded-for") ?? undefined,
+    );
     if (problem) {
       logger.error({ requestId }, problem);
       return json(500, { error: problem }, headers);

@@ -67,12 +67,21 @@ export function fetchRequestSource(request: Request, clientAddress: string | und
 /**
  * Why a Fetch request cannot be served, when the host did not say who the
  * client is: the Fetch API has no socket, so without the host's
- * `clientAddress` (or, behind a proxy, X-Forwarded-For) every client would
- * share one per-client sign-in limit and anyone's wrong guesses would lock
- * the owner out. Undefined when the address is usable.
+ * `clientAddress` (or, behind a trusted proxy, the request's
+ * X-Forwarded-For) every client would share one per-client sign-in limit and
+ * anyone's wrong guesses would lock the owner out. Undefined when an address
+ * is usable.
  */
-export function clientAddressProblem(clientAddress: string | undefined, trustProxy: boolean): string | undefined {
-  if (trustProxy || normalizeIp(clientAddress ?? "") !== undefined) return undefined;
+export function clientAddressProblem(
+  clientAddress: string | undefined,
+  trustProxy: boolean,
+  forwardedFor: string | undefined,
+): string | undefined {
+  if (normalizeIp(clientAddress ?? "") !== undefined) return undefined;
+  if (trustProxy && normalizeIp(lastEntry(forwardedFor) ?? "") !== undefined) return undefined;
+  if (trustProxy) {
+    return "Tollgate needs the client's address: the request has no X-Forwarded-For address (TRUST_PROXY=true) and no clientAddress was passed";
+  }
   return clientAddress === undefined
     ? "Tollgate needs the client's address: pass clientAddress (the peer's IP) to fetchHandler's handler or createContext, or set TRUST_PROXY=true behind a proxy that sets X-Forwarded-For"
     : `Tollgate needs the client's address: clientAddress ${JSON.stringify(clientAddress.slice(0, 64))} is not an IP address`;

@@ -310,7 +310,11 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
     },
     limitedCheck,
     createContext: ({ req, resHeaders, info, clientAddress }) => {
-      const problem = clientAddressProblem(clientAddress, config.trustProxy);
+      const problem = clientAddressProblem(
+        clientAddress,
+        config.trustProxy,
+        req.headers.get("x-forwarded-for") ?? undefined,
+      );
       if (problem) throw new TypeError(problem);
       return contextFactory(
         {

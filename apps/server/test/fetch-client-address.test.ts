@@ -69,6 +69,14 @@ describe("the Fetch handler needs the client's address", () => {
     expect(response.status).toBe(200);
   });
 
+  it("behind a trusted proxy refuses a request with neither X-Forwarded-For nor clientAddress", async () => {
+    const response = await proxied.fetchHandler(proxied.router)(login("owner", "a long passphrase"), {
+      clientAddress: undefined,
+    });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ error: expect.stringContaining("X-Forwarded-For") });
+  });
+
   it("createContext for tRPC's own fetch adapter refuses a missing address too", async () => {
     const response = await fetchRequestHandler({
       endpoint: "/trpc",

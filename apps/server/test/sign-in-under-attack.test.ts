@@ -124,6 +124,25 @@ describe.each(backends())("the owner's known device passes the account-wide dela
     expect(Number(newDevice.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 
+  it("still knows the owner's device when junk known_device cookies were tossed in front of it (a sibling subdomain)", async () => {
+    await server.createUser("tessa", "tessa's passphrase");
+    const owner = new TestBrowser(server.url);
+    expect((await login(owner, "tessa", "tessa's passphrase", "198.51.100.9")).status).toBe(200);
+    const real = owner.cookies.get("known_device")?.value ?? "";
+    // Guesses from many networks hold the account-wide delay.
+    for (let i = 0; i < 12; i++) await login(new TestBrowser(server.url), "tessa", `guess ${i}`, randomIp());
+    const junk = Array.from({ length: 8 }, (_, i) => `known_device=${randomBytes(16).toString("base64url")}.x${i}.y`);
+    const res = await new TestBrowser(server.url).mutation(
+      "auth.login",
+      { username: "tessa", password: "tessa's passphrase" },
+      {
+        noCookies: true,
+        headers: { cookie: [...junk, `known_device=${real}`].join("; "), "x-forwarded-for": "198.51.100.9" },
+      },
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  });
+
   it("names the cookie __Secure-known_device with Secure when COOKIE_SECURE is on", async () => {
     await server.createUser("rosa", "rosa's passphrase");
     const secure = await server.startAnother({ cookieSecure: true });

@@ -20,6 +20,11 @@ describe("SMTP needs TLS except to a loopback host or when SMTP_URL says otherwi
       ["smtps://mail.example.org:465", false],
       ["smtp://mail.example.org:25?requireTLS=false", false],
       ["smtp://mail.example.org:25?ignoreTLS=true", false],
+      ["smtp://mail.example.org:25?opportunisticTLS=true", false],
+      // Naming an option is not opting out: only the values above let mail go in clear.
+      ["smtp://mail.example.org:25?ignoreTLS=false", true],
+      ["smtp://mail.example.org:25?opportunisticTLS", true],
+      ["smtp://mail.example.org:25?requireTLS=true", true],
     ];
     for (const [url, requireTLS] of cases) {
       expect({ url, requireTLS: smtpTransportOptions(url).requireTLS }).toEqual({ url, requireTLS });

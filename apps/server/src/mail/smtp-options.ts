@@ -7,8 +7,16 @@ export interface SmtpTransportOptions {
   readonly requireTLS: boolean;
 }
 
-/** Query options of the URL that say how to treat TLS; nodemailer reads them and they win over ours. */
-const EXPLICIT_TLS_OPTIONS = ["requireTLS", "ignoreTLS", "opportunisticTLS"];
+/**
+ * The URL's own options (nodemailer reads them, and they win over ours) that
+ * let mail go in clear: only these values opt out; `?ignoreTLS=false` or a bare
+ * `?opportunisticTLS` opt out of nothing.
+ */
+const PLAIN_TEXT_OPT_OUTS: readonly (readonly [string, string])[] = [
+  ["requireTLS", "false"],
+  ["ignoreTLS", "true"],
+  ["opportunisticTLS", "true"],
+];
 
 function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
@@ -23,11 +31,11 @@ function isLoopbackHost(hostname: string): boolean {
  * strips it, gets no mail rather than the SMTP password and live links in
  * clear. Exempt: a loopback host (a relay on this machine: nothing crosses a
  * network), and a URL that says so itself with nodemailer's own options
- * (`?requireTLS=false`, `?ignoreTLS=true`).
+ * (`?requireTLS=false`, `?ignoreTLS=true`, `?opportunisticTLS=true`).
  */
 export function smtpTransportOptions(smtpUrl: string): SmtpTransportOptions {
   const url = new URL(smtpUrl);
-  const explicit = EXPLICIT_TLS_OPTIONS.some((name) => url.searchParams.has(name));
-  const plainAllowed = url.protocol !== "smtp:" || explicit || isLoopbackHost(url.hostname);
+  const optedOut = PLAIN_TEXT_OPT_OUTS.some(([name, value]) => url.searchParams.get(name)?.toLowerCase() === value);
+  const plainAllowed = url.protocol !== "smtp:" || optedOut || isLoopbackHost(url.hostname);
   return { url: smtpUrl, requireTLS: !plainAllowed };
 }

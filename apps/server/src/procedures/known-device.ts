@@ -15,18 +15,21 @@ import type { Context } from "../context.js";
 export const KNOWN_DEVICE_PATH = "/trpc";
 /** One year: a device stays known across sessions. */
 export const KNOWN_DEVICE_MAX_AGE = 365 * 24 * 3600;
-/** More values than this (tossed duplicates) are not all looked at. */
-const MAX_VALUES = 4;
 
 export function knownDeviceCookieName(ctx: Context): string {
   // Its Path is not "/", so __Host- is impossible: __Secure- with Secure.
   return ctx.services.config.cookieSecure ? "__Secure-known_device" : "known_device";
 }
 
-/** The devices this request's cookies name, validly signed (tampered, foreign or unsigned values are left out). */
+/**
+ * The devices this request's cookies name, validly signed (tampered, foreign
+ * or unsigned values are left out). Every value is looked at: a sibling
+ * subdomain can toss junk values with a more specific Path in front of the
+ * owner's, and the Cookie header's size bound (16 KiB) bounds the work.
+ */
 export function signedDevices(ctx: Context): { deviceId: string; userId: string }[] {
   const values = ctx.cookies.get(knownDeviceCookieName(ctx)) ?? [];
-  return values.slice(0, MAX_VALUES).flatMap((value) => ctx.services.devices.read(value) ?? []);
+  return values.flatMap((value) => ctx.services.devices.read(value) ?? []);
 }
 
 /** The device id of this request's cookie when it is signed for `userId`; undefined otherwise (never throws). */

@@ -6,22 +6,24 @@
  */
 
 export interface AttemptKeys {
-  /** (username, client network): the contract's LOGIN_MAX_FAILURES per LOGIN_WINDOW. */
+  /**
+   * (username, client network): the contract's LOGIN_MAX_FAILURES per
+   * LOGIN_WINDOW. For an attempt from a known device (a valid device cookie of
+   * this account) it is (account, device) instead, with the same limit: a
+   * stranger sharing the owner's network (NAT, a /64) cannot use it up, and a
+   * stolen cookie buys no more than one network's worth of guesses.
+   */
   readonly pair: string;
   /** The client network across usernames (password spraying). */
   readonly network: string;
   /**
    * The account across client networks (distributed guessing): progressive
    * delay. Absent for guesses at unguessable tokens, which have no account
-   * to protect: one key shared by every user would let anyone block everyone.
+   * to protect: one key shared by every user would let anyone block everyone;
+   * and absent for a known device, which skips the account-wide delay (its
+   * refusal must never lock the owner's device out).
    */
   readonly account?: string;
-  /**
-   * (account, device) for an attempt carrying a valid device cookie of this
-   * account: counted with the pair limit, and the account's delay is skipped
-   * (its refusal must never lock a known device out).
-   */
-  readonly device?: string;
 }
 
 export interface AttemptRules {
@@ -49,10 +51,10 @@ export interface AttemptStore {
   /** Gives a reservation back: the check never happened (an outage, a full hash queue). */
   release(keys: AttemptKeys): Promise<void>;
   /**
-   * The password was right: the pair (and the device) start afresh, the
-   * network keeps counting. The account starts afresh only for an unknown
-   * device: a known device never waits on it, and clearing it at each of the
-   * owner's sign-ins would hand a distributed attacker fresh free guesses.
+   * The password was right: the pair and the account (when the keys name it)
+   * start afresh, the network keeps counting. A known device's keys leave the
+   * account out: it never waits on it, and clearing it at each of the owner's
+   * sign-ins would hand a distributed attacker fresh free guesses.
    */
   succeed(keys: AttemptKeys): Promise<void>;
   close(): Promise<void>;

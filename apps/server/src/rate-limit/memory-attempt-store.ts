@@ -18,7 +18,7 @@ interface Window {
   blocksUntil: number;
 }
 
-/** How a key is limited: by a count (pair, device, network) or by the account's progressive delay. */
+/** How a key is limited: by a count (pair, network) or by the account's progressive delay. */
 type Rule = { readonly limit: number } | { readonly delay: AttemptRules };
 
 /**
@@ -31,7 +31,10 @@ export function createMemoryAttemptStore(
   options: MemoryAttemptStoreOptions = {},
 ): AttemptStore {
   const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
+  const slack = Math.max(1, Math.floor(maxKeys / 10));
   const windows = new Map<string, Window>();
+  /** The size at which the next eviction runs (see evict). */
+  let evictAt = maxKeys;
 
   function live(key: string | undefined, t: number): Window | undefined {
     if (key === undefined) return undefined;
@@ -55,15 +58,20 @@ export function createMemoryAttemptStore(
    * does not sort on every insert. A key that currently refuses attempts is
    * never dropped: evicting it would unlock what it locks. When only such
    * keys are left the map grows past the cap; each of them cost an attacker
-   * a full limit's worth of counted attempts.
+   * a full limit's worth of counted attempts, and each leaves with its window.
+   * The next eviction waits for another tenth of the cap to arrive, so a map
+   * full of refusing keys is scanned once per that many inserts, never on
+   * every one.
    */
   function evict(t: number): void {
     for (const [key, entry] of windows) if (entry.resetAt <= t) windows.delete(key);
-    if (windows.size < maxKeys) return;
-    const candidates = [...windows].filter(([, entry]) => entry.blocksUntil <= t);
-    candidates.sort(([, a], [, b]) => a.count - b.count || a.resetAt - b.resetAt);
-    const excess = windows.size - maxKeys + Math.max(1, Math.floor(maxKeys / 10));
-    for (const [key] of candidates.slice(0, excess)) windows.delete(key);
+    if (windows.size >= maxKeys) {
+      const candidates = [...windows].filter(([, entry]) => entry.blocksUntil <= t);
+      candidates.sort(([, a], [, b]) => a.count - b.count || a.resetAt - b.resetAt);
+      const excess = windows.size - maxKeys + slack;
+      for (const [key] of candidates.slice(0, excess)) windows.delete(key);
+    }
+    evictAt = Math.max(maxKeys, windows.size + slack);
   }
 
   function count(key: string | undefined, rule: Rule, windowMs: number, t: number): void {
@@ -73,7 +81,7 @@ export function createMemoryAttemptStore(
       entry.count++;
       entry.lastAt = t;
     } else {
-      if (windows.size >= maxKeys) evict(t);
+      if (windows.size >= evictAt) evict(t);
       entry = { count: 1, resetAt: t + windowMs, lastAt: t, refusedOnce: false, blocksUntil: 0 };
       windows.set(key, entry);
     }
@@ -92,12 +100,10 @@ export function createMemoryAttemptStore(
       const t = now();
       const pair = live(keys.pair, t);
       if (pair && pair.count >= rules.pairLimit) return refuse(pair, pair.resetAt - t);
-      const device = live(keys.device, t);
-      if (device && device.count >= rules.pairLimit) return refuse(device, device.resetAt - t);
       const network = live(keys.network, t);
       if (network && network.count >= rules.networkLimit) return refuse(network, network.resetAt - t);
-      // A known device skips the account-wide delay and is not counted on it.
-      const account = keys.device === undefined ? keys.account : undefined;
+      // A known device's keys name no account: it skips the account-wide delay and is not counted on it.
+      const account = keys.account;
       const accountWindow = live(account, t);
       if (accountWindow) {
         const wait = accountWindow.lastAt + accountDelayMs(accountWindow.count, rules) - t;
@@ -105,15 +111,13 @@ export function createMemoryAttemptStore(
       }
       const pairRule = { limit: rules.pairLimit };
       count(keys.pair, pairRule, rules.windowMs, t);
-      count(keys.device, pairRule, rules.windowMs, t);
       count(keys.network, { limit: rules.networkLimit }, rules.windowMs, t);
       count(account, { delay: rules }, rules.windowMs, t);
       return { allowed: true as const };
     },
     async release(keys) {
       const t = now();
-      const account = keys.device === undefined ? keys.account : undefined;
-      for (const key of [keys.pair, keys.device, keys.network, account]) {
+      for (const key of [keys.pair, keys.network, keys.account]) {
         const entry = live(key, t);
         // blocksUntil is left as it was: at worst a given-back key is kept from eviction a little longer.
         if (entry && entry.count > 0) entry.count--;
@@ -121,8 +125,7 @@ export function createMemoryAttemptStore(
     },
     async succeed(keys) {
       windows.delete(keys.pair);
-      if (keys.device !== undefined) windows.delete(keys.device);
-      else if (keys.account !== undefined) windows.delete(keys.account);
+      if (keys.account !== undefined) windows.delete(keys.account);
     },
     async close() {
       windows.clear();

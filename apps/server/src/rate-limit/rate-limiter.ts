@@ -66,11 +66,12 @@ export function createSignInLimiter(store: AttemptStore, limits: SignInLimits): 
       const options: ReserveOptions = typeof third === "function" ? { onFirstRefusal: third } : (third ?? {});
       const account = username.toLowerCase();
       const network = rateLimitNetwork(ip);
+      // A known device counts on (account, device) instead of (account, network), and skips the account's delay.
+      const known = options.knownDevice;
       const keys: AttemptKeys = {
-        pair: `${prefix}:pair:${account}:${network}`,
+        pair: known === undefined ? `${prefix}:pair:${account}:${network}` : `${prefix}:device:${account}:${known}`,
         network: `${prefix}:net:${network}`,
-        ...(options.accountWide === false ? {} : { account: `${prefix}:account:${account}` }),
-        ...(options.knownDevice === undefined ? {} : { device: `${prefix}:device:${account}:${options.knownDevice}` }),
+        ...(options.accountWide === false || known !== undefined ? {} : { account: `${prefix}:account:${account}` }),
       };
       const reservation = await store.reserve(keys, rules);
       if (!reservation.allowed) {

@@ -7,9 +7,9 @@ import type { AttemptKeys, AttemptRules, AttemptStore, Reservation } from "./att
  * the same counts, and no two attempts can pass a check between each other's
  * read and write. Each key is a hash { n: attempts, last: ms of the last
  * attempt, refused: set at the first refusal } expiring with its window.
- * KEYS are the pair, the network, then (ARGV[6]) the account ("account"),
- * the (account, device) key of a known device ("device", which skips the
- * account's delay), or nothing ("none"). The same rule as
+ * KEYS are the pair, the network, then (ARGV[6]) the account ("account") or
+ * nothing ("none": token guesses, and a known device, whose pair key is
+ * (account, device) and which skips the account's delay). The same rule as
  * memory-attempt-store.ts; the delay mirrors accountDelayMs in attempt-store.ts.
  * The time is Redis's own (one clock for every instance) unless ARGV[7]
  * gives one (tests with an injected clock).
@@ -41,7 +41,6 @@ if ARGV[7] then
 end
 local kind = ARGV[6]
 if attempts(KEYS[1]) >= tonumber(ARGV[1]) then return refuse(KEYS[1], expiresIn(KEYS[1])) end
-if kind == "device" and attempts(KEYS[3]) >= tonumber(ARGV[1]) then return refuse(KEYS[3], expiresIn(KEYS[3])) end
 if attempts(KEYS[2]) >= tonumber(ARGV[2]) then return refuse(KEYS[2], expiresIn(KEYS[2])) end
 if kind == "account" then
   local account = attempts(KEYS[3])
@@ -68,9 +67,8 @@ for i = 1, #KEYS do
 end
 return 0`;
 
-/** The keys a reservation counts on, after the pair and the network: the device's or the account's, or none. */
-function thirdKey(keys: AttemptKeys): { kind: "device" | "account" | "none"; key?: string } {
-  if (keys.device !== undefined) return { kind: "device", key: keys.device };
+/** The key a reservation counts on after the pair and the network: the account's, or none. */
+function thirdKey(keys: AttemptKeys): { kind: "account" | "none"; key?: string } {
   if (keys.account !== undefined) return { kind: "account", key: keys.account };
   return { kind: "none" };
 }

@@ -20,7 +20,7 @@ export const changePassword = protectedCredentialMutation
     if (!user?.isActive) throw new AuthError("ACCOUNT_INACTIVE", "The account no longer exists or is inactive");
     // Before the check: a refused new password costs no attempt.
     checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
-    const valid = await limitedCheck(ctx, { username: user.username }, async () => {
+    const valid = await limitedCheck(ctx, { username: user.username, userId: user.id }, async () => {
       const check = await auth.passwords.verify(input.currentPassword, user.passwordHash, { signal });
       return check.valid;
     });

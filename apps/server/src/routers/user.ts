@@ -30,7 +30,7 @@ async function checkCurrentPassword(ctx: Context, user: UserWithHash, password: 
   if (password === undefined) {
     throw new AuthError("CURRENT_PASSWORD_WRONG", "Changing the email address needs the current password");
   }
-  const valid = await limitedCheck(ctx, { username: user.username }, async () => {
+  const valid = await limitedCheck(ctx, { username: user.username, userId: user.id }, async () => {
     const check = await ctx.services.auth.passwords.verify(password, user.passwordHash);
     return check.valid;
   });
