@@ -307,7 +307,7 @@ describe.each(backends())("second-factor lockout on %s", (backend) => {
     expect(unlockToken(third.text)).toBeDefined();
   });
 
-  it("a mailbox holder (password by a reset link) gets at most twice the cap of code checks in 30 days: one link, then locked until the owner acts", async () => {
+  it("a mailbox holder who knows the password (as a reset link gives it) gets at most twice the cap of code checks in 30 days: one link, then locked until the owner acts", async () => {
     const { userId, secret } = await enrol(server, clock, "mailbox");
     const address = "mailbox@example.com";
     const end = clock.now() + 30 * DAY_S * 1000;
