@@ -160,6 +160,7 @@ describe("embedded SQLite", () => {
       "0007_mfa",
       "0008_mfa_lockout",
       "0010_username_skeleton",
+      "0011_mfa_unlock_at",
     ]);
   });
 
@@ -319,6 +320,7 @@ describe.each(backends())("migration 0002 (sessions.revoked_at index) on %s", (b
       "0007_mfa",
       "0008_mfa_lockout",
       "0010_username_skeleton",
+      "0011_mfa_unlock_at",
     ]);
     const since = new Date("2026-03-01T00:00:00.000Z");
     expect(await createKyselySessionStore(handle.db).revokedSince(since)).toEqual([{ id: "before-0002", revokedAt }]);

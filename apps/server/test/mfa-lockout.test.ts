@@ -28,6 +28,11 @@ function wrongCodeAt(secret: string, timestamp: number): string {
 
 const authCode = (res: CallResult) => errorOf(res).data.authCode;
 
+/** The unlock token a lock mail links to; undefined when the mail has no link. */
+const unlockToken = (text: string) => /\/mfa-unlock\?token=([\w-]{43})/.exec(text)?.[1];
+const LOCK_MAIL = /Two-step sign-in locked/;
+const DAY_S = 86_400;
+
 async function mailsTo(server: TestServer, recipient: string) {
   return server.database.db.selectFrom("mail_outbox").select("id").where("recipient", "=", recipient).execute();
 }
@@ -78,7 +83,7 @@ describe.each(backends())("second-factor lockout on %s", (backend) => {
     // A generous sign-in limit: these tests are about the second factor's own cap.
     // Mail goes to a real SMTP server: the outbox empties a body once it is sent.
     smtp = await startSmtpServer();
-    server = await startTestServer(backend, { clock, config: { loginMaxFailures: 200, smtpUrl: smtp.url } });
+    server = await startTestServer(backend, { clock, config: { loginMaxFailures: 500, smtpUrl: smtp.url } });
   });
   afterAll(async () => {
     await server?.close();
@@ -208,17 +213,139 @@ describe.each(backends())("second-factor lockout on %s", (backend) => {
     clock.advance(30);
     for (let i = 0; i < CAP; i++) {
       const res = await browser.mutation("auth.mfa.recoveryCodes.regenerate", {
+        password: PASSWORD,
         code: wrongCodeAt(secret, clock.now()),
       });
       expect(authCode(res)).toBe("MFA_CODE_INVALID");
     }
-    const refused = await browser.mutation("auth.mfa.recoveryCodes.regenerate", { code: codeAt(secret, clock.now()) });
+    const refused = await browser.mutation("auth.mfa.recoveryCodes.regenerate", {
+      password: PASSWORD,
+      code: codeAt(secret, clock.now()),
+    });
     expect(authCode(refused)).toBe("MFA_LOCKED");
     const pending = await pendingSignIn("regen");
     expect(authCode(await pending.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) }))).toBe(
       "MFA_LOCKED",
     );
   });
+
+  it("recoveryCodes.regenerate needs the current password: a stolen session without it checks no code and cannot lock the factor", async () => {
+    const { userId, secret } = await enrol(server, clock, "regenthief");
+    const stolen = await pendingSignIn("regenthief");
+    expect((await stolen.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) })).status).toBe(200);
+    clock.advance(30);
+    // More than the cap, the right code among them: each is refused before any code is checked.
+    for (let i = 0; i < CAP + 2; i++) {
+      const code = i === CAP ? codeAt(secret, clock.now()) : wrongCodeAt(secret, clock.now());
+      const res = await stolen.mutation("auth.mfa.recoveryCodes.regenerate", { password: "not the password", code });
+      expect(res.status).toBe(400);
+      expect(authCode(res)).toBe("CURRENT_PASSWORD_WRONG");
+    }
+    const codeOnly = await stolen.mutation("auth.mfa.recoveryCodes.regenerate", { code: codeAt(secret, clock.now()) });
+    expect(codeOnly.status).toBe(400);
+    expect(await auditCount(server, "mfa_failed", userId)).toBe(0);
+    expect(await auditCount(server, "recovery_codes_regenerated", userId)).toBe(0);
+    // The owner's factor is not locked.
+    const owner = await pendingSignIn("regenthief");
+    expect((await owner.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) })).status).toBe(200);
+  });
+
+  it("an unlock link mailed before a password change is LINK_INVALID after it", async () => {
+    const { secret } = await enrol(server, clock, "voided");
+    const owner = await pendingSignIn("voided");
+    expect((await owner.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) })).status).toBe(200);
+    clock.advance(30);
+    await guessWrong("voided", secret, CAP);
+    const token = unlockToken((await smtp.waitFor("voided@example.com", LOCK_MAIL)).text) as string;
+    expect(token).toBeDefined();
+    const change = await owner.mutation("auth.changePassword", {
+      currentPassword: PASSWORD,
+      newPassword: "another horse battery",
+    });
+    expect(change.status).toBe(200);
+    const unlock = await new TestBrowser(server.url).mutation("auth.mfa.unlock", { token });
+    expect(authCode(unlock)).toBe("LINK_INVALID");
+  });
+
+  it("MFA_LOCKED refusals use none of the pending sign-in's three tries: a recovery code then signs in with it", async () => {
+    const { secret, recoveryCodes } = await enrol(server, clock, "lockedtries");
+    await guessWrong("lockedtries", secret, CAP);
+    const browser = await pendingSignIn("lockedtries");
+    for (let i = 0; i < 3; i++) {
+      const refused = await browser.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) });
+      expect(authCode(refused)).toBe("MFA_LOCKED");
+    }
+    expect((await browser.mutation("auth.mfa.verify", { recoveryCode: recoveryCodes[0] })).status).toBe(200);
+  });
+
+  it("after the mailed link unlocked it, a second lock within 24 hours mails no link (the first cannot be reused); after 24 hours a lock mails one again", async () => {
+    const { userId, secret, recoveryCodes } = await enrol(server, clock, "relock");
+    await guessWrong("relock", secret, CAP);
+    const token = unlockToken((await smtp.waitFor("relock@example.com", LOCK_MAIL)).text) as string;
+    expect(token).toBeDefined();
+    expect((await new TestBrowser(server.url).mutation("auth.mfa.unlock", { token })).status).toBe(200);
+
+    clock.advance(23 * 3600);
+    await guessWrong("relock", secret, CAP);
+    const second = await smtp.waitFor("relock@example.com", LOCK_MAIL, 2);
+    expect(unlockToken(second.text)).toBeUndefined();
+    expect(second.text).toMatch(/recovery code/);
+    expect(second.text).toMatch(/administrator/);
+    expect(await auditCount(server, "mfa_locked", userId)).toBe(2);
+    expect(authCode(await new TestBrowser(server.url).mutation("auth.mfa.unlock", { token }))).toBe("LINK_INVALID");
+    const locked = await pendingSignIn("relock");
+    expect(authCode(await locked.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) }))).toBe(
+      "MFA_LOCKED",
+    );
+    // The owner's recovery code still clears it.
+    expect((await locked.mutation("auth.mfa.verify", { recoveryCode: recoveryCodes[0] })).status).toBe(200);
+
+    // More than 24 hours after the link was followed, a lock mails a link again.
+    clock.advance(2 * 3600);
+    await guessWrong("relock", secret, CAP);
+    const third = await smtp.waitFor("relock@example.com", LOCK_MAIL, 3);
+    expect(unlockToken(third.text)).toBeDefined();
+  });
+
+  it("a mailbox holder who knows the password (as a reset link gives it) gets at most twice the cap of code checks in 30 days: one link, then locked until the owner acts", async () => {
+    const { userId, secret } = await enrol(server, clock, "mailbox");
+    const address = "mailbox@example.com";
+    const end = clock.now() + 30 * DAY_S * 1000;
+    let admitted = 0;
+    let linksFollowed = 0;
+    let lockMailsRead = 0;
+    while (clock.now() < end) {
+      // Each day: guess until locked, follow every link the lock mails, guess again.
+      for (;;) {
+        let locked = false;
+        while (!locked) {
+          const browser = await pendingSignIn("mailbox");
+          for (let guess = 0; guess < 3 && !locked; guess++) {
+            const code = authCode(
+              await browser.mutation("auth.mfa.verify", { code: wrongCodeAt(secret, clock.now()) }),
+            );
+            if (code === "MFA_CODE_INVALID") admitted++;
+            else {
+              expect(code).toBe("MFA_LOCKED");
+              locked = true;
+            }
+          }
+        }
+        const locks = await auditCount(server, "mfa_locked", userId);
+        if (locks === lockMailsRead) break; // no new lock: no new mail
+        lockMailsRead = locks;
+        const token = unlockToken((await smtp.waitFor(address, LOCK_MAIL, locks)).text);
+        if (!token) break;
+        expect((await new TestBrowser(server.url).mutation("auth.mfa.unlock", { token })).status).toBe(200);
+        linksFollowed++;
+      }
+      clock.advance(DAY_S);
+    }
+    expect(admitted).toBe(2 * CAP);
+    expect(linksFollowed).toBe(1);
+    expect(await auditCount(server, "mfa_locked", userId)).toBe(2);
+    expect(smtp.matching(address, LOCK_MAIL)).toHaveLength(2);
+  }, 120_000);
 
   it("user:mfa-reset clears a lock (it turns TOTP off); enrolling again starts with no failures", async () => {
     const { secret: old } = await enrol(server, clock, "operator");

@@ -169,10 +169,16 @@ describe.each(backends())("TOTP second factor on %s", (backend) => {
     expect((await browser.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) })).status).toBe(200);
     expect(data(await browser.query("auth.mfa.status"))).toEqual({ totp: true, recoveryCodesLeft: 10 });
     // The code just used cannot be used again to regenerate; the next step's can.
-    const replay = await browser.mutation("auth.mfa.recoveryCodes.regenerate", { code: codeAt(secret, clock.now()) });
+    const replay = await browser.mutation("auth.mfa.recoveryCodes.regenerate", {
+      password: "correct horse battery",
+      code: codeAt(secret, clock.now()),
+    });
     expect(errorOf(replay).data.authCode).toBe("MFA_CODE_INVALID");
     clock.advance(30);
-    const regen = await browser.mutation("auth.mfa.recoveryCodes.regenerate", { code: codeAt(secret, clock.now()) });
+    const regen = await browser.mutation("auth.mfa.recoveryCodes.regenerate", {
+      password: "correct horse battery",
+      code: codeAt(secret, clock.now()),
+    });
     const { recoveryCodes } = data<{ recoveryCodes: string[] }>(regen);
     expect(recoveryCodes).toHaveLength(10);
     expect(recoveryCodes).not.toContain(old[0]);
@@ -233,6 +239,38 @@ describe.each(backends())("TOTP second factor on %s", (backend) => {
       JSON.stringify({ 0: { code: good } }),
     );
     expect(batch.status).toBe(400);
+  });
+
+  it("a pending sign-in that met RATE_LIMITED still has its tries: refusals before any code is checked use none", async () => {
+    const { secret } = await enrolled("limitedtries");
+    const wrong = codeAt(secret, clock.now()) === "000000" ? "111111" : "000000";
+    let browser = await pendingSignIn("limitedtries");
+    for (let i = 0; i < 5; i++) {
+      if (i === 3) browser = await pendingSignIn("limitedtries");
+      expect(errorOf(await browser.mutation("auth.mfa.verify", { code: wrong })).data.authCode).toBe(
+        "MFA_CODE_INVALID",
+      );
+    }
+    // The sign-in limit (five) is reached: every further try is refused before its code is checked.
+    for (let i = 0; i < 3; i++) {
+      const limited = await browser.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) });
+      expect(limited.status).toBe(429);
+      expect(errorOf(limited).data.authCode).toBe("RATE_LIMITED");
+    }
+    const user = await server.database.db
+      .selectFrom("users")
+      .select("id")
+      .where("username", "=", "limitedtries")
+      .executeTakeFirstOrThrow();
+    const rows = await server.database.db
+      .selectFrom("mfa_pending")
+      .select("attempts")
+      .where("user_id", "=", user.id)
+      .where("used_at", "is", null)
+      .orderBy("attempts", "asc")
+      .execute();
+    // The first pending sign-in checked three codes, the second two: the refusals took none.
+    expect(rows.map((r) => Number(r.attempts))).toEqual([2, 3]);
   });
 
   it("giving the password again does not start the code count afresh (no unlimited guessing)", async () => {

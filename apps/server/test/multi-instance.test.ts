@@ -62,6 +62,7 @@ describe.runIf(runOnPostgres)("two instances on one PostgreSQL database", () => 
         "0007_mfa",
         "0008_mfa_lockout",
         "0010_username_skeleton",
+        "0011_mfa_unlock_at",
       ]);
       for (const handle of both) await handle.close();
     } finally {

@@ -1,7 +1,7 @@
 /**
  * The "Security" section: turn two-step sign-in (TOTP) on with the password,
- * then a QR code and a code from the app; show the recovery codes once; turn
- * it off with the password.
+ * then a QR code and a code from the app; show the recovery codes once; new
+ * recovery codes with the password and a code; turn it off with the password.
  */
 import type { TollgateClient } from "@tollgate/client-sdk";
 import { showFlow } from "./account-flows.js";
@@ -94,6 +94,39 @@ export function createSecuritySection(api: TollgateClient, onChanged: () => void
     input.focus();
   }
 
+  /**
+   * The password and a fresh code: the server checks the password first, so a
+   * stolen session alone neither gets codes nor counts wrong codes towards the lock.
+   */
+  function regenerate(): void {
+    showFlow(
+      "recovery-codes-new",
+      "New recovery codes",
+      [
+        { name: "password", label: "Password", type: "password", autocomplete: "current-password" },
+        { name: "code", label: "Code from the app", autocomplete: "one-time-code" },
+      ],
+      "Get new recovery codes",
+      (flow) => {
+        const input = { password: flow.value("password"), code: flow.value("code").trim() };
+        api.auth.mfa.recoveryCodes.regenerate.mutate(input).then(
+          async ({ recoveryCodes }) => {
+            view.accountFlow.hidden = true;
+            view.accountFlow.replaceChildren();
+            view.profile.hidden = false;
+            await render();
+            showRecoveryCodes(recoveryCodes);
+          },
+          (e: unknown) => flow.fail(errorText(e)),
+        );
+      },
+      "The old recovery codes stop working. Enter your password and a code from your authenticator app.",
+      () => {
+        view.profile.hidden = false;
+      },
+    );
+  }
+
   function disable(): void {
     showFlow(
       "totp-off",
@@ -128,7 +161,10 @@ export function createSecuritySection(api: TollgateClient, onChanged: () => void
     const actions = el("div");
     actions.className = "actions";
     if (status.totp) {
-      actions.append(button("Turn off two-step sign-in", disable, true));
+      actions.append(
+        button("New recovery codes", regenerate, true),
+        button("Turn off two-step sign-in", disable, true),
+      );
     } else {
       actions.append(button("Set up two-step sign-in", askPassword));
     }

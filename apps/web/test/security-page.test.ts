@@ -70,6 +70,43 @@ describe("two-step sign-in on the account page (headless Chromium)", () => {
     await context.close();
   });
 
+  it("new recovery codes need the password and a code from the app: a wrong password shows the error, no codes", async () => {
+    await server.createUser("rhea", "rhea password");
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByLabel("Username").fill("rhea");
+    await page.getByLabel("Password").fill("rhea password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByTestId("username").textContent()).toBe("rhea");
+    await page.getByRole("button", { name: "Set up two-step sign-in" }).click();
+    await page.locator("#totp-on").getByLabel("Password").fill("rhea password");
+    await page.locator("#totp-on").getByRole("button", { name: "Continue" }).click();
+    await expect.poll(() => page.getByTestId("totp-secret").count()).toBe(1);
+    const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
+    await page.getByLabel("Code from the app").fill(codeAt(secret, Date.now()));
+    await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
+    await expect.poll(() => page.getByRole("list", { name: "Recovery codes" }).locator("li").count()).toBe(10);
+    const first = await page.getByRole("list", { name: "Recovery codes" }).locator("li").allTextContents();
+
+    await page.getByRole("button", { name: "New recovery codes" }).click();
+    const form = page.locator("#recovery-codes-new");
+    // The code of the next step: the one that turned TOTP on is used up.
+    const code = codeAt(secret, Date.now() + 30_000);
+    await form.getByLabel("Password").fill("not the password");
+    await form.getByLabel("Code from the app").fill(code);
+    await form.getByRole("button", { name: "Get new recovery codes" }).click();
+    await expect.poll(() => form.getByRole("alert").textContent()).toBe("The password is wrong");
+    expect(await page.getByRole("list", { name: "Recovery codes" }).count()).toBe(0);
+    await form.getByLabel("Password").fill("rhea password");
+    await form.getByRole("button", { name: "Get new recovery codes" }).click();
+    await expect.poll(() => page.getByRole("list", { name: "Recovery codes" }).locator("li").count()).toBe(10);
+    expect(await form.count()).toBe(0);
+    const fresh = await page.getByRole("list", { name: "Recovery codes" }).locator("li").allTextContents();
+    expect(fresh).not.toContain(first[0]);
+    await context.close();
+  });
+
   it("the mailed /mfa-unlock link unlocks a locked second factor (the token leaves the address bar)", async () => {
     const userId = await server.createUser("una", "una password");
     const { db } = server.database;

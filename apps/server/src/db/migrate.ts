@@ -8,6 +8,7 @@ import { setupTokens } from "./migrations/0006_setup_tokens.js";
 import { mfa } from "./migrations/0007_mfa.js";
 import { mfaLockout } from "./migrations/0008_mfa_lockout.js";
 import { usernameSkeletonColumn } from "./migrations/0010_username_skeleton.js";
+import { mfaUnlockAt } from "./migrations/0011_mfa_unlock_at.js";
 import type { SqlDialect } from "./migrations/dialect-types.js";
 
 /** A static list: bundles cleanly and loads under every runner (no directory scan). */
@@ -22,6 +23,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     "0007_mfa": mfa(dialect),
     "0008_mfa_lockout": mfaLockout(),
     "0010_username_skeleton": usernameSkeletonColumn(),
+    "0011_mfa_unlock_at": mfaUnlockAt(dialect),
   };
 }
 

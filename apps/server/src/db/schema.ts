@@ -110,6 +110,8 @@ export interface UserTotpTable {
   last_step: ColumnType<string | number | null, number | null | undefined, number | null>;
   /** Consecutive wrong TOTP codes (0008); at MFA_MAX_FAILED_CODES the factor is locked. */
   failed_codes: Generated<number>;
+  /** When the mailed unlock link last cleared the lock (0011): a lock within 24 hours of it mails no link. */
+  link_unlocked_at: ColumnType<Date | string | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** Recovery codes, SHA-256 only, single use. */

@@ -69,6 +69,18 @@ export function mfaLockedMail(to: string, account: string, failures: number, lin
   );
 }
 
+/**
+ * `account`: accountName(user). A lock within 24 hours of an unlock by the
+ * mailed link: no new link, or a mailbox alone could unlock it again and again.
+ */
+export function mfaLockedAgainMail(to: string, account: string, failures: number): OutgoingMail {
+  return mail(to, "Two-step sign-in locked", [
+    `${failures} wrong codes in a row were given for ${account}, after its password, within 24 hours of the last unlock by email: codes from the authenticator app are refused.`,
+    "No unlock link is sent this time. Sign in with a recovery code (it unlocks it too), or ask your administrator to reset your two-step sign-in.",
+    "If it was not you, someone knows your password and may read your mail: change both at once and tell your administrator.",
+  ]);
+}
+
 /** To an address not confirmed yet: nothing the requester chose. */
 export function verifyEmailMail(to: string, link: string): OutgoingMail {
   return mail(

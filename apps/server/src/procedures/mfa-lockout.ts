@@ -1,6 +1,6 @@
 import { AuthError } from "@tollgate/auth";
 import type { Context } from "../context.js";
-import { accountName, mfaLockedMail } from "../mail/templates.js";
+import { accountName, mfaLockedAgainMail, mfaLockedMail } from "../mail/templates.js";
 import type { User } from "../stores/user-store.js";
 import { audit } from "./audit.js";
 import { accountLink } from "./mail-links.js";
@@ -13,6 +13,14 @@ import { accountLink } from "./mail-links.js";
  * for as long as the user does nothing, and the user is told at once.
  */
 export const MFA_MAX_FAILED_CODES = 10;
+
+/**
+ * After the mailed link unlocked the factor, a lock within this long mails no
+ * new link: only a recovery code or an operator (user:mfa-reset) clears it.
+ * With the mailbox alone (a reset link gives the password) an attacker so
+ * gets two caps of guesses, not ten more after every link.
+ */
+export const MFA_LINK_UNLOCK_COOLDOWN_MS = 24 * 3_600_000;
 
 /**
  * Runs one TOTP code check under the account's cap. The check is reserved in
@@ -43,14 +51,24 @@ export async function underCodeCap(ctx: Context, user: User, check: () => Promis
   return valid;
 }
 
-/** Only the request whose reservation reached the cap gets here: one audit entry, one mail. */
+/**
+ * Only the request whose reservation reached the cap gets here: one audit
+ * entry, one mail; with an unlock link unless the link already unlocked the
+ * factor in the last 24 hours.
+ */
 async function lockedNow(ctx: Context, user: User): Promise<void> {
   await audit(ctx, { event: "mfa_locked", userId: user.id, username: user.username });
   if (!user.email) return; // an operator (user:mfa-reset) or a recovery code then
   try {
+    const { mfa, tokens, mailer } = ctx.services;
+    const unlockedAt = await mfa.linkUnlockedAt(user.id);
+    if (unlockedAt && ctx.services.now() - unlockedAt.getTime() < MFA_LINK_UNLOCK_COOLDOWN_MS) {
+      await mailer.enqueue(mfaLockedAgainMail(user.email, accountName(user), MFA_MAX_FAILED_CODES));
+      return;
+    }
     const link = (token: string) => accountLink(ctx, "/mfa-unlock", token);
-    const token = await ctx.services.tokens.issue(user.id, "mfa_unlock", user.email);
-    await ctx.services.mailer.enqueue(mfaLockedMail(user.email, accountName(user), MFA_MAX_FAILED_CODES, link(token)));
+    const token = await tokens.issue(user.id, "mfa_unlock", user.email);
+    await mailer.enqueue(mfaLockedMail(user.email, accountName(user), MFA_MAX_FAILED_CODES, link(token)));
   } catch (err) {
     // The lock holds without the mail; the answer stays "wrong code".
     ctx.services.logger.error({ err, userId: user.id }, "could not mail the second-factor unlock link");

@@ -44,9 +44,11 @@ export async function startPendingSignIn(ctx: Context, userId: string): Promise<
 
 /**
  * The pending sign-in the cookie names (its token hash and user), taking one
- * of its MFA_PENDING_ATTEMPTS tries: every call counts, whatever it answers,
- * so a fourth try with one cookie is MFA_PENDING_INVALID and every three
- * guesses cost a password check too.
+ * of its MFA_PENDING_ATTEMPTS tries before anything is checked (atomic: of
+ * parallel calls with one cookie only three get one), so a fourth checked
+ * code with one cookie is MFA_PENDING_INVALID and every three guesses cost a
+ * password check too. A call refused before any code was checked gives its
+ * try back (withPendingTry).
  */
 export async function claimPendingSignIn(ctx: Context): Promise<{ tokenHash: string; userId: string }> {
   const invalid = () => new AuthError("MFA_PENDING_INVALID", "Sign in again: the sign-in expired or was completed");
@@ -56,6 +58,25 @@ export async function claimPendingSignIn(ctx: Context): Promise<{ tokenHash: str
   const userId = await ctx.services.mfa.claimPendingAttempt(tokenHash, MFA_PENDING_ATTEMPTS);
   if (!userId) throw invalid();
   return { tokenHash, userId };
+}
+
+/** Refusals decided before any code is checked: they use none of the pending sign-in's tries. */
+const REFUSED_UNCHECKED: ReadonlySet<string> = new Set(["RATE_LIMITED", "MFA_LOCKED"]);
+
+/**
+ * Runs the code check of a claimed pending sign-in; a refusal before any code
+ * was checked (RATE_LIMITED, MFA_LOCKED) gives the claimed try back. A
+ * checked wrong code keeps it, so no more than three codes are ever checked.
+ */
+export async function withPendingTry<T>(ctx: Context, tokenHash: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AuthError && REFUSED_UNCHECKED.has(error.code)) {
+      await ctx.services.mfa.releasePendingAttempt(tokenHash).catch(() => undefined);
+    }
+    throw error;
+  }
 }
 
 export function clearPendingCookie(ctx: Context): void {

@@ -5,7 +5,7 @@ import { accountName, recoveryCodeUsedMail } from "../mail/templates.js";
 import { audit } from "../procedures/audit.js";
 import { accountTokenInput, password } from "../procedures/inputs.js";
 import { underCodeCap } from "../procedures/mfa-lockout.js";
-import { claimPendingSignIn, clearPendingCookie } from "../procedures/mfa-pending.js";
+import { claimPendingSignIn, clearPendingCookie, withPendingTry } from "../procedures/mfa-pending.js";
 import { startSession } from "../procedures/session-issuer.js";
 import { limitedCheck } from "../procedures/sign-in-limit.js";
 import { matchingStep, newEnrolment, newRecoveryCodes, normalizeRecoveryCode } from "../procedures/totp.js";
@@ -18,6 +18,8 @@ const recoveryCode = z.string().min(1).max(64);
 const confirmInput = z.object({ code }).strict();
 /** The current password: turning TOTP off, and starting enrolment (a stolen session alone cannot). */
 const passwordInput = z.object({ password }).strict();
+/** New recovery codes: the current password and a code (a stolen session alone can neither get them nor lock the factor). */
+const regenerateInput = z.object({ password, code }).strict();
 const verifyInput = z.union([z.object({ code }).strict(), z.object({ recoveryCode }).strict()]);
 
 const wrongCode = () => new AuthError("MFA_CODE_INVALID", "The code is wrong, expired or already used");
@@ -114,20 +116,28 @@ const status = authedProcedure.query(async ({ ctx }) => {
   };
 });
 
-/** New recovery codes (the old ones stop working), against a fresh code from the app. */
-const regenerateRecoveryCodes = protectedCredentialMutation.input(confirmInput).mutation(async ({ ctx, input }) => {
-  const user = await activeUser(ctx, ctx.session.userId);
-  const totp = await ctx.services.mfa.findTotp(user.id);
-  if (!totp?.enabled) throw new AuthError("MFA_NOT_ENABLED", "Two-step sign-in is not on");
-  if ((await checkTotp(ctx, user, totp.sealedSecret, input.code, true)) === undefined) throw wrongCode();
-  const recoveryCodes = newRecoveryCodes();
-  const hashes = recoveryCodes.map((c) => sha256(normalizeRecoveryCode(c)));
-  if (!(await ctx.services.mfa.replaceRecoveryCodes(user.id, hashes))) {
-    throw new AuthError("MFA_NOT_ENABLED", "Two-step sign-in is not on");
-  }
-  await audit(ctx, { event: "recovery_codes_regenerated", userId: user.id, sessionId: ctx.session.sessionId });
-  return { recoveryCodes };
-});
+/**
+ * New recovery codes (the old ones stop working), against the current
+ * password and a fresh code from the app. The password is checked first: a
+ * stolen session without it checks no code, so it can neither count towards
+ * the cap (locking the owner out) nor get codes with a lucky guess.
+ */
+const regenerateRecoveryCodes = protectedCredentialMutation
+  .input(regenerateInput)
+  .mutation(async ({ ctx, input, signal }) => {
+    const user = await activeUser(ctx, ctx.session.userId);
+    await checkCurrentPassword(ctx, user, input.password, signal);
+    const totp = await ctx.services.mfa.findTotp(user.id);
+    if (!totp?.enabled) throw new AuthError("MFA_NOT_ENABLED", "Two-step sign-in is not on");
+    if ((await checkTotp(ctx, user, totp.sealedSecret, input.code, true)) === undefined) throw wrongCode();
+    const recoveryCodes = newRecoveryCodes();
+    const hashes = recoveryCodes.map((c) => sha256(normalizeRecoveryCode(c)));
+    if (!(await ctx.services.mfa.replaceRecoveryCodes(user.id, hashes))) {
+      throw new AuthError("MFA_NOT_ENABLED", "Two-step sign-in is not on");
+    }
+    await audit(ctx, { event: "recovery_codes_regenerated", userId: user.id, sessionId: ctx.session.sessionId });
+    return { recoveryCodes };
+  });
 
 /** Turning TOTP off needs the password. */
 const disable = protectedCredentialMutation.input(passwordInput).mutation(async ({ ctx, input, signal }) => {
@@ -149,14 +159,19 @@ const verify = credentialProcedure.input(verifyInput).mutation(async ({ ctx, inp
   if (!totp?.enabled) throw new AuthError("MFA_PENDING_INVALID", "Sign in again: two-step sign-in was turned off");
   let method: AuthMethod;
   if ("code" in input) {
-    if ((await checkTotp(ctx, user, totp.sealedSecret, input.code, true)) === undefined) {
+    const step = await withPendingTry(ctx, pending.tokenHash, () =>
+      checkTotp(ctx, user, totp.sealedSecret, input.code, true),
+    );
+    if (step === undefined) {
       await audit(ctx, { event: "mfa_failed", userId: user.id, username: user.username });
       throw wrongCode();
     }
     method = "password+totp";
   } else {
     const hash = sha256(normalizeRecoveryCode(input.recoveryCode));
-    const used = await limitedCheck(ctx, { username: user.username }, () => mfa.useRecoveryCode(user.id, hash));
+    const used = await withPendingTry(ctx, pending.tokenHash, () =>
+      limitedCheck(ctx, { username: user.username }, () => mfa.useRecoveryCode(user.id, hash)),
+    );
     if (!used) {
       await audit(ctx, { event: "mfa_failed", userId: user.id, username: user.username });
       throw wrongCode();
@@ -198,7 +213,8 @@ const unlock = credentialProcedure.input(accountTokenInput).mutation(async ({ ct
     return grant !== undefined;
   });
   if (!grant) throw new AuthError("LINK_INVALID", "The link is invalid, expired or already used");
-  await ctx.services.mfa.clearFailedCodes(grant.userId);
+  // Kept with its time: a lock within 24 hours of it mails no new link (mfa-lockout.ts).
+  await ctx.services.mfa.unlockByLink(grant.userId);
   await audit(ctx, { event: "mfa_unlocked", userId: grant.userId });
   return { ok: true as const };
 });

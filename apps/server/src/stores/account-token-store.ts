@@ -63,7 +63,8 @@ export interface AccountTokenStore {
  */
 const ADDRESS_OWED = "address_owed";
 const FOREVER_MS = 100 * 365 * 86_400_000;
-const MAILED: readonly TokenPurpose[] = ["password_reset", "email_verification"];
+/** Every purpose voidAll cancels: all that are mailed (an unlock link too, so it dies with the old password or address). */
+const MAILED: readonly TokenPurpose[] = ["password_reset", "email_verification", "mfa_unlock"];
 
 export function createAccountTokenStore(db: Kysely<Database>, now: () => number = Date.now): AccountTokenStore {
   const live = (token: string, purpose: TokenPurpose) =>

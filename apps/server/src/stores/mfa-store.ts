@@ -53,8 +53,12 @@ export interface MfaStore {
   reserveCodeCheck(userId: string, cap: number): Promise<number | undefined>;
   /** Gives a reservation back: the check never ran (an outage). */
   releaseCodeCheck(userId: string): Promise<void>;
-  /** A right code, a recovery code, the unlock link: consecutive failures start at 0 again. */
+  /** A right code, a recovery code: consecutive failures start at 0 again. */
   clearFailedCodes(userId: string): Promise<void>;
+  /** The mailed unlock link: consecutive failures start at 0 again, and the time is kept (linkUnlockedAt). */
+  unlockByLink(userId: string): Promise<void>;
+  /** When the mailed unlock link last cleared the lock; undefined: never (or TOTP off). */
+  linkUnlockedAt(userId: string): Promise<Date | undefined>;
   /** Uses a recovery code up, atomically. */
   useRecoveryCode(userId: string, codeHash: string): Promise<boolean>;
   remainingRecoveryCodes(userId: string): Promise<number>;
@@ -69,6 +73,8 @@ export interface MfaStore {
    * missing, used, expired or out of tries.
    */
   claimPendingAttempt(tokenHash: string, max: number): Promise<string | undefined>;
+  /** Gives a try back: it was refused before any code was checked (RATE_LIMITED, MFA_LOCKED). */
+  releasePendingAttempt(tokenHash: string): Promise<void>;
   /** Ends every pending sign-in of the user (password change or reset, sign-out everywhere); how many. */
   endPending(userId: string): Promise<number>;
   /** Uses the pending sign-in up, atomically: of two requests only one gets true. */
@@ -166,6 +172,21 @@ export function createMfaStore(db: Kysely<Database>, now: () => number = Date.no
         .where("failed_codes", ">", 0)
         .execute();
     },
+    async unlockByLink(userId) {
+      await db
+        .updateTable("user_totp")
+        .set({ failed_codes: 0, link_unlocked_at: new Date(now()) })
+        .where("user_id", "=", userId)
+        .execute();
+    },
+    async linkUnlockedAt(userId) {
+      const row = await db
+        .selectFrom("user_totp")
+        .select("link_unlocked_at")
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      return row?.link_unlocked_at ? new Date(row.link_unlocked_at) : undefined;
+    },
     async useRecoveryCode(userId, codeHash) {
       const result = await db
         .updateTable("recovery_codes")
@@ -213,6 +234,14 @@ export function createMfaStore(db: Kysely<Database>, now: () => number = Date.no
         .returning("user_id")
         .executeTakeFirst();
       return row?.user_id;
+    },
+    async releasePendingAttempt(tokenHash) {
+      await db
+        .updateTable("mfa_pending")
+        .set((eb) => ({ attempts: eb("attempts", "-", 1) }))
+        .where("token_hash", "=", tokenHash)
+        .where("attempts", ">", 0)
+        .execute();
     },
     async endPending(userId) {
       const result = await db.deleteFrom("mfa_pending").where("user_id", "=", userId).executeTakeFirst();
