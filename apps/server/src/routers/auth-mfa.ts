@@ -53,7 +53,7 @@ async function checkTotp(
   record: boolean,
 ): Promise<number | undefined> {
   let step: number | undefined;
-  const valid = await limitedCheck(ctx, { username: user.username }, async () => {
+  const valid = await limitedCheck(ctx, { username: user.username, userId: user.id }, async () => {
     const checkCode = async () => {
       step = matchingStep(ctx, await openSecret(ctx, user.id, sealed), input);
       if (step === undefined) return false;
@@ -66,7 +66,7 @@ async function checkTotp(
 
 /** The current password, under the sign-in limit; wrong: CURRENT_PASSWORD_WRONG (400, never 401). */
 async function checkCurrentPassword(ctx: Context, user: UserWithHash, given: string, signal?: AbortSignal) {
-  const valid = await limitedCheck(ctx, { username: user.username }, async () => {
+  const valid = await limitedCheck(ctx, { username: user.username, userId: user.id }, async () => {
     const check = await ctx.services.auth.passwords.verify(given, user.passwordHash, { signal });
     return check.valid;
   });
@@ -170,7 +170,7 @@ const verify = credentialProcedure.input(verifyInput).mutation(async ({ ctx, inp
   } else {
     const hash = sha256(normalizeRecoveryCode(input.recoveryCode));
     const used = await withPendingTry(ctx, pending.tokenHash, () =>
-      limitedCheck(ctx, { username: user.username }, () => mfa.useRecoveryCode(user.id, hash)),
+      limitedCheck(ctx, { username: user.username, userId: user.id }, () => mfa.useRecoveryCode(user.id, hash)),
     );
     if (!used) {
       await audit(ctx, { event: "mfa_failed", userId: user.id, username: user.username });
