@@ -50,7 +50,9 @@ async function lockedNow(ctx: Context, user: User): Promise<void> {
   try {
     const link = (token: string) => accountLink(ctx, "/mfa-unlock", token);
     const token = await ctx.services.tokens.issue(user.id, "mfa_unlock", user.email);
-    await ctx.services.mailer.enqueue(mfaLockedMail(user.email, accountName(user), MFA_MAX_FAILED_CODES, link(token)));
+    await ctx.services.mailer.enqueue(mfaLockedMail(user.email, accountName(user), MFA_MAX_FAILED_CODES, link(token)), {
+      kind: "notice",
+    });
   } catch (err) {
     // The lock holds without the mail; the answer stays "wrong code".
     ctx.services.logger.error({ err, userId: user.id }, "could not mail the second-factor unlock link");
