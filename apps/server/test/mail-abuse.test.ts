@@ -14,7 +14,8 @@ import {
 
 /**
  * Mail bombing: every mail goes through the mailer's per-recipient quota (5 an
- * hour, 20 a day, whatever sends it), address changes are limited per account
+ * hour, 20 a day per inbox, whatever sends it; security notices are never
+ * counted, so the quota cannot cut an owner off), address changes are limited per account
  * and sign-ups per client network, and a mail to an address nobody confirmed
  * carries nothing its requester typed.
  */

@@ -234,5 +234,4 @@ describe.each(backends())("reset links over time on %s", (backend) => {
     });
     expect(errorOf(voided).data.authCode).toBe("LINK_INVALID");
   });
-
 });
