@@ -157,6 +157,23 @@ describe.each(backends())("mail that cannot be abused on %s", (backend) => {
     expect(reset.status).toBe(200);
   });
 
+  it("a reset link the quota dropped does not hold back the next request: once the quota allows, it is mailed", async () => {
+    const address = "dropped@example.org";
+    const id = await server.createUser("dropped", "dropped's passphrase");
+    await server.app.services.users.attachEmail(id, address);
+    const filler = { to: address, subject: "s", text: "t", html: "<p>t</p>" };
+    for (let i = 0; i < 5; i++) expect(await server.app.services.mailer.enqueue(filler)).toBe(true);
+    clock.advance(55 * 60);
+    await new TestBrowser(server.url).mutation("auth.requestPasswordReset", { email: address });
+    expect(await queuedFor(address)).toBe(5);
+    expect(await suppressedAudits(address)).toBe(1);
+    // 6 minutes later the hour of the 5 mails is over; the dropped link was never seen, so a new one goes.
+    clock.advance(6 * 60);
+    await new TestBrowser(server.url).mutation("auth.requestPasswordReset", { email: address });
+    expect(await queuedFor(address)).toBe(6);
+    await smtp.waitFor(address, /Reset your password/);
+  });
+
   it("security notices reach an owner whose quota others used up: password changed, address changed; counted mails stay dropped", async () => {
     const address = "noticed@example.org";
     const { browser, password } = await signedIn("noticed");

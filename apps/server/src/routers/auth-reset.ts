@@ -44,7 +44,10 @@ export const requestPasswordReset = publicProcedure
       if (!user?.isActive || !user.email || !user.emailVerified) return;
       const token = await tokens.issueUnlessRecent(user.id, "password_reset", user.email, RESET_LINK_REUSE_MS);
       if (token === undefined) return;
-      await mailer.enqueue(passwordResetMail(user.email, accountName(user), link(token)));
+      if (!(await mailer.enqueue(passwordResetMail(user.email, accountName(user), link(token))))) {
+        // Dropped by the quota: nobody holds this link, so it must not hold back the next request.
+        await tokens.consume(token, "password_reset");
+      }
     });
     return { ok: true as const };
   });
