@@ -3,7 +3,9 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   backends,
+  codeAt,
   createClock,
+  data,
   errorOf,
   startSmtpServer,
   startTestServer,
@@ -209,6 +211,42 @@ describe.each(backends())("mail that cannot be abused on %s", (backend) => {
     const notices = { to: address, subject: "s", text: "t", html: "<p>t</p>" };
     expect(await server.app.services.mailer.enqueue(notices)).toBe(false);
     expect(await server.app.services.mailer.enqueue(notices, { kind: "notice" })).toBe(true);
+  });
+
+  it("second-factor notices reach an owner whose quota was used up: the lock mail with its unlock link, and recovery code used", async () => {
+    const address = "factor-owner@example.org";
+    const password = "factor owner's passphrase";
+    const id = await server.createUser("factor-owner", password);
+    await server.app.services.users.attachEmail(id, address);
+    const browser = new TestBrowser(server.url);
+    expect((await browser.login("factor-owner", password)).status).toBe(200);
+    const { secret } = data<{ secret: string }>(await browser.mutation("auth.mfa.totp.begin", { password }));
+    const confirm = await browser.mutation("auth.mfa.totp.confirm", { code: codeAt(secret, clock.now()) });
+    expect(confirm.status).toBe(200);
+    const [recoveryCode] = data<{ recoveryCodes: string[] }>(confirm).recoveryCodes;
+    clock.advance(90);
+    const filler = { to: address, subject: "s", text: "t", html: "<p>t</p>" };
+    for (let i = 0; i < 5; i++) expect(await server.app.services.mailer.enqueue(filler)).toBe(true);
+    expect(await server.app.services.mailer.enqueue(filler)).toBe(false);
+    // Ten wrong codes, three per pending sign-in: the factor locks and its owner is mailed the unlock link.
+    const near = new Set([-30_000, 0, 30_000].map((d) => codeAt(secret, clock.now() + d)));
+    const wrong = ["000000", "111111", "222222", "333333"].find((c) => !near.has(c)) as string;
+    let pending = new TestBrowser(server.url);
+    for (let i = 0; i < 10; i++) {
+      if (i % 3 === 0) {
+        pending = new TestBrowser(server.url);
+        expect(data(await pending.login("factor-owner", password))).toMatchObject({ mfaRequired: true });
+      }
+      expect(errorOf(await pending.mutation("auth.mfa.verify", { code: wrong })).data.authCode).toBe(
+        "MFA_CODE_INVALID",
+      );
+    }
+    const locked = await smtp.waitFor(address, /Two-step sign-in locked/);
+    expect(locked.link).toContain("/mfa-unlock");
+    const owner = new TestBrowser(server.url);
+    expect(data(await owner.login("factor-owner", password))).toMatchObject({ mfaRequired: true });
+    expect((await owner.mutation("auth.mfa.verify", { recoveryCode })).status).toBe(200);
+    await smtp.waitFor(address, /A recovery code was used to sign in/);
   });
 
   it("plus tags share their inbox's quota: 6 sign-ups and address changes to victim+1..6 queue at most 5 mails, each addressed as given", async () => {
