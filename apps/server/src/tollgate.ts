@@ -68,7 +68,7 @@ const ACCOUNT_MAX_DELAY = 30;
 const RESET_REQUESTS_PER_ADDRESS = 3;
 const RESET_REQUESTS_PER_NETWORK = 20;
 const RESET_WINDOW = 900;
-/** Mails to one address (lower-cased), whatever sends them: per hour and per day. */
+/** Counted mails to one inbox (recipientKey: plus tags, Gmail dots), whatever sends them: per hour and per day. */
 const MAILS_PER_RECIPIENT = { perHour: 5, perDay: 20 };
 /** user.updateProfile: new addresses asked for by one account, per hour and per day. */
 const ADDRESS_CHANGES_PER_ACCOUNT = { perHour: 3, perDay: 10 };

@@ -3,7 +3,9 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   backends,
+  codeAt,
   createClock,
+  data,
   errorOf,
   startSmtpServer,
   startTestServer,
@@ -14,7 +16,8 @@ import {
 
 /**
  * Mail bombing: every mail goes through the mailer's per-recipient quota (5 an
- * hour, 20 a day, whatever sends it), address changes are limited per account
+ * hour, 20 a day per inbox, whatever sends it; security notices are never
+ * counted, so the quota cannot cut an owner off), address changes are limited per account
  * and sign-ups per client network, and a mail to an address nobody confirmed
  * carries nothing its requester typed.
  */
@@ -93,6 +96,201 @@ describe.each(backends())("mail that cannot be abused on %s", (backend) => {
     clock.advance(3_600);
     await new TestBrowser(server.url).mutation("auth.requestPasswordReset", { email: "victim.one@example.org" });
     expect(await queuedFor(victim)).toBe(6);
+  });
+
+  it("a flood of reset requests from many networks mails one address at most 4 reset links an hour; the owner still gets a working link and the password-changed notice", async () => {
+    const address = "flooded@example.org";
+    const id = await server.createUser("flooded", "flooded's passphrase");
+    await server.app.services.users.attachEmail(id, address);
+    // An hour of requests as fast as the limits let through, each from a network of its own.
+    let accepted = 0;
+    for (let network = 1, elapsed = 0; elapsed < 3_600; network++) {
+      const res = await new TestBrowser(server.url).mutation(
+        "auth.requestPasswordReset",
+        { email: address },
+        { headers: { "x-forwarded-for": `198.${network % 250}.100.7` } },
+      );
+      const wait = res.status === 429 ? Number(res.headers.get("retry-after")) : 30;
+      if (res.status === 200) accepted += 1;
+      else expect(res.status).toBe(429);
+      clock.advance(wait);
+      elapsed += wait;
+    }
+    expect(accepted).toBeGreaterThan(12);
+    // Only reset links have been mailed to this address so far.
+    const flooded = await queuedFor(address);
+    expect(flooded).toBeGreaterThan(0);
+    expect(flooded).toBeLessThanOrEqual(4);
+    // The owner asks 16 minutes after the last request: a new link comes, and it works.
+    clock.advance(16 * 60);
+    const own = await new TestBrowser(server.url).mutation("auth.requestPasswordReset", { email: address });
+    expect(own.status).toBe(200);
+    const mail = await smtp.waitFor(address, /Reset your password/, flooded + 1);
+    const token = new URL(mail.link ?? "").searchParams.get("token");
+    const reset = await new TestBrowser(server.url).mutation("auth.resetPassword", {
+      token,
+      newPassword: "flooded's new passphrase",
+    });
+    expect(reset.status).toBe(200);
+    await smtp.waitFor(address, /Your password was changed/);
+  });
+
+  it("reset requests for one address sent all at once, from many networks, mail one link", async () => {
+    const address = "rushed@example.org";
+    const id = await server.createUser("rushed", "rushed's passphrase");
+    await server.app.services.users.attachEmail(id, address);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, n) =>
+        new TestBrowser(server.url).mutation(
+          "auth.requestPasswordReset",
+          { email: address },
+          { headers: { "x-forwarded-for": `192.0.${n}.1` } },
+        ),
+      ),
+    );
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(await queuedFor(address)).toBe(1);
+    // The one link mailed is the live one.
+    const token = new URL((await smtp.waitFor(address, /Reset your password/)).link ?? "").searchParams.get("token");
+    const reset = await new TestBrowser(server.url).mutation("auth.resetPassword", {
+      token,
+      newPassword: "rushed's new passphrase",
+    });
+    expect(reset.status).toBe(200);
+  });
+
+  it("a reset link the quota dropped does not hold back the next request: once the quota allows, it is mailed", async () => {
+    const address = "dropped@example.org";
+    const id = await server.createUser("dropped", "dropped's passphrase");
+    await server.app.services.users.attachEmail(id, address);
+    const filler = { to: address, subject: "s", text: "t", html: "<p>t</p>" };
+    for (let i = 0; i < 5; i++) expect(await server.app.services.mailer.enqueue(filler)).toBe(true);
+    clock.advance(55 * 60);
+    await new TestBrowser(server.url).mutation("auth.requestPasswordReset", { email: address });
+    expect(await queuedFor(address)).toBe(5);
+    expect(await suppressedAudits(address)).toBe(1);
+    // 6 minutes later the hour of the 5 mails is over; the dropped link was never seen, so a new one goes.
+    clock.advance(6 * 60);
+    await new TestBrowser(server.url).mutation("auth.requestPasswordReset", { email: address });
+    expect(await queuedFor(address)).toBe(6);
+    await smtp.waitFor(address, /Reset your password/);
+  });
+
+  it("security notices reach an owner whose quota others used up: password changed, address changed; counted mails stay dropped", async () => {
+    const address = "noticed@example.org";
+    const { browser, password } = await signedIn("noticed");
+    const id = (await server.app.services.users.findByUsername("noticed"))?.id ?? "";
+    await server.app.services.users.attachEmail(id, address);
+    // Other accounts ask for the owner's address: "someone tried to use your address", 5 of them, then dropped.
+    for (const attacker of [await signedIn("taker1"), await signedIn("taker2"), await signedIn("taker3")]) {
+      for (let i = 0; i < 2; i++) {
+        await attacker.browser.mutation("user.updateProfile", { email: address, currentPassword: attacker.password });
+        await attacker.browser.mutation("user.updateProfile", { email: null, currentPassword: attacker.password });
+      }
+    }
+    expect(await queuedFor(address)).toBe(5);
+    expect(await suppressedAudits(address)).toBe(1);
+    const changed = await browser.mutation("auth.changePassword", {
+      currentPassword: password,
+      newPassword: "noticed's new passphrase",
+    });
+    expect(changed.status).toBe(200);
+    await smtp.waitFor(address, /Your password was changed/);
+    const relogged = new TestBrowser(server.url);
+    expect((await relogged.login("noticed", "noticed's new passphrase")).status).toBe(200);
+    const moved = await relogged.mutation("user.updateProfile", {
+      email: "noticed-elsewhere@example.org",
+      currentPassword: "noticed's new passphrase",
+    });
+    expect(moved.status).toBe(200);
+    const confirm = await smtp.waitFor("noticed-elsewhere@example.org", /Confirm your email address/);
+    const token = new URL(confirm.link ?? "").searchParams.get("token");
+    expect((await new TestBrowser(server.url).mutation("auth.verifyEmail", { token })).status).toBe(200);
+    await smtp.waitFor(address, /Your email address was changed/);
+    // A counted mail to the inbox is still dropped.
+    const notices = { to: address, subject: "s", text: "t", html: "<p>t</p>" };
+    expect(await server.app.services.mailer.enqueue(notices)).toBe(false);
+    expect(await server.app.services.mailer.enqueue(notices, { kind: "notice" })).toBe(true);
+  });
+
+  it("second-factor notices reach an owner whose quota was used up: the lock mail with its unlock link, and recovery code used", async () => {
+    const address = "factor-owner@example.org";
+    const password = "factor owner's passphrase";
+    const id = await server.createUser("factor-owner", password);
+    await server.app.services.users.attachEmail(id, address);
+    const browser = new TestBrowser(server.url);
+    expect((await browser.login("factor-owner", password)).status).toBe(200);
+    const { secret } = data<{ secret: string }>(await browser.mutation("auth.mfa.totp.begin", { password }));
+    const confirm = await browser.mutation("auth.mfa.totp.confirm", { code: codeAt(secret, clock.now()) });
+    expect(confirm.status).toBe(200);
+    const [recoveryCode] = data<{ recoveryCodes: string[] }>(confirm).recoveryCodes;
+    clock.advance(90);
+    const filler = { to: address, subject: "s", text: "t", html: "<p>t</p>" };
+    for (let i = 0; i < 5; i++) expect(await server.app.services.mailer.enqueue(filler)).toBe(true);
+    expect(await server.app.services.mailer.enqueue(filler)).toBe(false);
+    // Ten wrong codes, three per pending sign-in: the factor locks and its owner is mailed the unlock link.
+    const near = new Set([-30_000, 0, 30_000].map((d) => codeAt(secret, clock.now() + d)));
+    const wrong = ["000000", "111111", "222222", "333333"].find((c) => !near.has(c)) as string;
+    let pending = new TestBrowser(server.url);
+    for (let i = 0; i < 10; i++) {
+      if (i % 3 === 0) {
+        pending = new TestBrowser(server.url);
+        expect(data(await pending.login("factor-owner", password))).toMatchObject({ mfaRequired: true });
+      }
+      expect(errorOf(await pending.mutation("auth.mfa.verify", { code: wrong })).data.authCode).toBe(
+        "MFA_CODE_INVALID",
+      );
+    }
+    const locked = await smtp.waitFor(address, /Two-step sign-in locked/);
+    expect(locked.link).toContain("/mfa-unlock");
+    const owner = new TestBrowser(server.url);
+    expect(data(await owner.login("factor-owner", password))).toMatchObject({ mfaRequired: true });
+    expect((await owner.mutation("auth.mfa.verify", { recoveryCode })).status).toBe(200);
+    await smtp.waitFor(address, /A recovery code was used to sign in/);
+  });
+
+  it("plus tags share their inbox's quota: 6 sign-ups and address changes to victim+1..6 queue at most 5 mails, each addressed as given", async () => {
+    const addresses = [1, 2, 3, 4, 5, 6].map((n) => `plus-victim+${n}@example.org`);
+    for (const [n, email] of addresses.slice(0, 3).entries()) {
+      const res = await new TestBrowser(server.url).mutation(
+        "auth.signUp",
+        { username: `plus-signup${n}`, email, password: "plus's passphrase" },
+        { headers: { "x-forwarded-for": `203.0.113.${100 + n}` } },
+      );
+      expect(res.status).toBe(200);
+    }
+    const { browser, password } = await signedIn("plus-changer");
+    for (const email of addresses.slice(3)) {
+      expect((await browser.mutation("user.updateProfile", { email, currentPassword: password })).status).toBe(200);
+    }
+    await server.app.services.mailer.settle();
+    const rows = await server.database.db
+      .selectFrom("mail_outbox")
+      .select("recipient")
+      .where("recipient", "in", addresses)
+      .execute();
+    expect(rows).toHaveLength(5);
+    expect(rows.map((r) => r.recipient).every((to) => addresses.includes(to))).toBe(true);
+    expect(await suppressedAudits("plus-victim@example.org")).toBe(1);
+  });
+
+  it("Gmail dots and googlemail.com share the inbox's quota: 6 spellings of one Gmail inbox queue at most 5 mails", async () => {
+    const { mailer } = server.app.services;
+    const spellings = [
+      "dotty.victim@gmail.com",
+      "dottyvictim@gmail.com",
+      "d.o.t.t.y.victim@gmail.com",
+      "Dotty.Victim+news@gmail.com",
+      "dottyvictim@googlemail.com",
+      "dotty.victim+x@GoogleMail.com",
+    ];
+    const sent: boolean[] = [];
+    for (const to of spellings) sent.push(await mailer.enqueue({ to, subject: "s", text: "t", html: "<p>t</p>" }));
+    expect(sent).toEqual([true, true, true, true, true, false]);
+    // Another domain keeps its dots: a different inbox.
+    expect(await mailer.enqueue({ to: "dotty.victim@example.org", subject: "s", text: "t", html: "<p>t</p>" })).toBe(
+      true,
+    );
   });
 
   it("mails to one address stop at 20 a day", async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   backends,
+  createClock,
   data,
   errorOf,
   startSmtpServer,
@@ -100,32 +101,6 @@ describe.each(backends())("password reset by mail through a real SMTP server on 
     expect(smtp.matching("nobody@example.org", /./)).toEqual([]);
   });
 
-  it("a newer link voids the older; a password change voids every link", async () => {
-    await userWithEmail("yuri", "yuri@example.org");
-    await requestReset("yuri@example.org");
-    const first = tokenOf((await smtp.waitFor("yuri@example.org", RESET)).link);
-    await requestReset("yuri@example.org");
-    const second = tokenOf((await smtp.waitFor("yuri@example.org", RESET, 2)).link);
-    const old = await new TestBrowser(server.url).mutation("auth.resetPassword", {
-      token: first,
-      newPassword: "yuri's new passphrase",
-    });
-    expect(errorOf(old).data.authCode).toBe("LINK_INVALID");
-
-    const browser = new TestBrowser(server.url);
-    await browser.login("yuri", "yuri's old passphrase");
-    const changed = await browser.mutation("auth.changePassword", {
-      currentPassword: "yuri's old passphrase",
-      newPassword: "yuri's changed passphrase",
-    });
-    expect(changed.status).toBe(200);
-    const voided = await new TestBrowser(server.url).mutation("auth.resetPassword", {
-      token: second,
-      newPassword: "yuri's new passphrase",
-    });
-    expect(errorOf(voided).data.authCode).toBe("LINK_INVALID");
-  });
-
   it("refuses a token of another purpose, a made-up one, and a reset inside a batch", async () => {
     const id = await userWithEmail("zoe", "zoe@example.org");
     const verification = await server.app.services.tokens.issue(id, "email_verification", "zoe@example.org");
@@ -181,5 +156,82 @@ describe.each(backends())("password reset by mail through a real SMTP server on 
     const { mailer } = server.app.services;
     expect(await mailer.purgeSent(new Date(Date.now() - 60_000))).toBe(0);
     expect(await mailer.purgeSent(new Date(Date.now() + 60_000))).toBeGreaterThanOrEqual(1);
+  });
+});
+
+/** Reset links as time passes (an injected clock: the outbox retry suite above needs real time). */
+describe.each(backends())("reset links over time on %s", (backend) => {
+  const clock = createClock();
+  let smtp: TestSmtpServer;
+  let server: TestServer;
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    server = await startTestServer(backend, {
+      clock,
+      config: { smtpUrl: smtp.url, loginMaxFailures: 50 },
+      app: { mailRetry: { pollMs: 100 } },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await smtp?.stop();
+  });
+
+  async function userWithEmail(username: string, email: string) {
+    const id = await server.createUser(username, `${username}'s old passphrase`);
+    await server.app.services.users.attachEmail(id, email);
+  }
+
+  const requestReset = (email: string) => new TestBrowser(server.url).mutation("auth.requestPasswordReset", { email });
+
+  it("a request within 15 minutes of a live link mails nothing new, and that link still works", async () => {
+    await userWithEmail("walt", "walt@example.org");
+    await requestReset("walt@example.org");
+    const first = tokenOf((await smtp.waitFor("walt@example.org", RESET)).link);
+    clock.advance(14 * 60);
+    await requestReset("WALT@example.org");
+    await server.app.services.mailer.settle();
+    const queued = await server.database.db
+      .selectFrom("mail_outbox")
+      .select("id")
+      .where("recipient", "=", "walt@example.org")
+      .execute();
+    expect(queued).toHaveLength(1);
+    const done = await new TestBrowser(server.url).mutation("auth.resetPassword", {
+      token: first,
+      newPassword: "walt's new passphrase",
+    });
+    expect(done.status).toBe(200);
+    // Used: the next request mails a new link at once.
+    await requestReset("walt@example.org");
+    await smtp.waitFor("walt@example.org", RESET, 2);
+  });
+
+  it("a newer link voids the older; a password change voids every link", async () => {
+    await userWithEmail("yuri", "yuri@example.org");
+    await requestReset("yuri@example.org");
+    const first = tokenOf((await smtp.waitFor("yuri@example.org", RESET)).link);
+    // Within 15 minutes the live link is not replaced (the test above); after, a newer one is mailed.
+    clock.advance(15 * 60);
+    await requestReset("yuri@example.org");
+    const second = tokenOf((await smtp.waitFor("yuri@example.org", RESET, 2)).link);
+    const old = await new TestBrowser(server.url).mutation("auth.resetPassword", {
+      token: first,
+      newPassword: "yuri's new passphrase",
+    });
+    expect(errorOf(old).data.authCode).toBe("LINK_INVALID");
+
+    const browser = new TestBrowser(server.url);
+    await browser.login("yuri", "yuri's old passphrase");
+    const changed = await browser.mutation("auth.changePassword", {
+      currentPassword: "yuri's old passphrase",
+      newPassword: "yuri's changed passphrase",
+    });
+    expect(changed.status).toBe(200);
+    const voided = await new TestBrowser(server.url).mutation("auth.resetPassword", {
+      token: second,
+      newPassword: "yuri's new passphrase",
+    });
+    expect(errorOf(voided).data.authCode).toBe("LINK_INVALID");
   });
 });

@@ -63,12 +63,14 @@ async function lockedNow(ctx: Context, user: User): Promise<void> {
     const { mfa, tokens, mailer } = ctx.services;
     const unlockedAt = await mfa.linkUnlockedAt(user.id);
     if (unlockedAt && ctx.services.now() - unlockedAt.getTime() < MFA_LINK_UNLOCK_COOLDOWN_MS) {
-      await mailer.enqueue(mfaLockedAgainMail(user.email, accountName(user), MFA_MAX_FAILED_CODES));
+      await mailer.enqueue(mfaLockedAgainMail(user.email, accountName(user), MFA_MAX_FAILED_CODES), { kind: "notice" });
       return;
     }
     const link = (token: string) => accountLink(ctx, "/mfa-unlock", token);
     const token = await tokens.issue(user.id, "mfa_unlock", user.email);
-    await mailer.enqueue(mfaLockedMail(user.email, accountName(user), MFA_MAX_FAILED_CODES, link(token)));
+    await mailer.enqueue(mfaLockedMail(user.email, accountName(user), MFA_MAX_FAILED_CODES, link(token)), {
+      kind: "notice",
+    });
   } catch (err) {
     // The lock holds without the mail; the answer stays "wrong code".
     ctx.services.logger.error({ err, userId: user.id }, "could not mail the second-factor unlock link");

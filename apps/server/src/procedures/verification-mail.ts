@@ -32,5 +32,5 @@ export async function sendEmailChangedMail(
   account: string,
   newEmail: string | null,
 ): Promise<void> {
-  await ctx.services.mailer.enqueue(emailChangedMail(oldEmail, account, newEmail));
+  await ctx.services.mailer.enqueue(emailChangedMail(oldEmail, account, newEmail), { kind: "notice" });
 }

@@ -192,7 +192,7 @@ const verify = credentialProcedure.input(verifyInput).mutation(async ({ ctx, inp
     await audit(ctx, { event: "recovery_code_used", userId: user.id, sessionId });
     if (user.email) {
       const left = await mfa.remainingRecoveryCodes(user.id);
-      await ctx.services.mailer.enqueue(recoveryCodeUsedMail(user.email, accountName(user), left));
+      await ctx.services.mailer.enqueue(recoveryCodeUsedMail(user.email, accountName(user), left), { kind: "notice" });
     }
   }
   return signedIn;

@@ -34,7 +34,8 @@ export const changePassword = protectedCredentialMutation
     // A sign-in begun with the old password must not finish with a code now.
     await ctx.services.mfa.endPending(user.id);
     const ended = await auth.sessions.revokeAllForUser(user.id, "password_changed");
-    if (user.email) await ctx.services.mailer.enqueue(passwordChangedMail(user.email, accountName(user)));
+    if (user.email)
+      await ctx.services.mailer.enqueue(passwordChangedMail(user.email, accountName(user)), { kind: "notice" });
     const { signedIn, sessionId } = await startSession(ctx, user);
     await audit(ctx, {
       event: "password_changed",

@@ -16,6 +16,14 @@ import { credentialProcedure, publicProcedure } from "../trpc.js";
 const RESET_TOKEN_KEY = "\u0000password-reset";
 
 /**
+ * A reset request for an address mailed a link less than this long ago that
+ * is still live and unused mails nothing: the owner already holds a working
+ * link (30 minutes), and anonymous requests, from however many networks,
+ * cost the address's mail quota at most 4 mails an hour.
+ */
+const RESET_LINK_REUSE_MS = 15 * 60_000;
+
+/**
  * Always the same answer, at the same speed: the rate limit is the only work
  * on the request path (counted per address string and client network, so it
  * says nothing about the address either); looking the address up, making the
@@ -34,8 +42,12 @@ export const requestPasswordReset = publicProcedure
       await audit(ctx, { event: "password_reset_requested", userId: user?.id, username: user?.username });
       // Only a confirmed address: one merely typed into a profile or sign-up owns nothing.
       if (!user?.isActive || !user.email || !user.emailVerified) return;
-      const token = await tokens.issue(user.id, "password_reset", user.email);
-      await mailer.enqueue(passwordResetMail(user.email, accountName(user), link(token)));
+      const token = await tokens.issueUnlessRecent(user.id, "password_reset", user.email, RESET_LINK_REUSE_MS);
+      if (token === undefined) return;
+      if (!(await mailer.enqueue(passwordResetMail(user.email, accountName(user), link(token))))) {
+        // Dropped by the quota: nobody holds this link, so it must not hold back the next request.
+        await tokens.consume(token, "password_reset");
+      }
     });
     return { ok: true as const };
   });
@@ -71,7 +83,7 @@ export const resetPassword = credentialProcedure.input(resetPasswordInput).mutat
     await users.markEmailVerified(user.id, user.email);
   }
   const ended = await auth.sessions.revokeAllForUser(user.id, "password_changed");
-  if (user.email) await mailer.enqueue(passwordChangedMail(user.email, accountName(user)));
+  if (user.email) await mailer.enqueue(passwordChangedMail(user.email, accountName(user)), { kind: "notice" });
   if ((await ctx.services.mfa.findTotp(user.id))?.enabled) {
     // A mailed link never bypasses the second factor: the caller still gives a code (auth.mfa.verify).
     await startPendingSignIn(ctx, user.id);

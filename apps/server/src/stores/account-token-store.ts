@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../db/schema.js";
 
 /** What a mailed token is for; a token of one purpose is never accepted for another. */
@@ -33,6 +33,18 @@ export interface AccountTokenStore {
    * and purpose are voided (the newest link wins: one pending address).
    */
   issue(userId: string, purpose: TokenPurpose, email: string | null): Promise<string>;
+  /**
+   * As issue(), unless the user has a live, unused token of `purpose` for
+   * the same address (case aside) issued less than `withinMs` ago: then
+   * nothing changes and the answer is undefined (the owner already holds a
+   * working link). Atomic per user: of concurrent calls, one issues.
+   */
+  issueUnlessRecent(
+    userId: string,
+    purpose: TokenPurpose,
+    email: string,
+    withinMs: number,
+  ): Promise<string | undefined>;
   /** The live token's user, without using it up (to check the new password first); undefined: invalid. */
   peek(token: string, purpose: TokenPurpose): Promise<TokenGrant | undefined>;
   /** Uses the token up, atomically: of two requests with one token only one gets the grant. */
@@ -75,32 +87,63 @@ export function createAccountTokenStore(db: Kysely<Database>, now: () => number 
       .where("purpose", "=", purpose)
       .where("used_at", "is", null)
       .where("expires_at", ">", new Date(now()));
+  /** The newest link wins: older ones of the purpose die (for verification, so only one address is pending). */
+  async function replace(
+    trx: Transaction<Database>,
+    userId: string,
+    purpose: TokenPurpose,
+    email: string | null,
+    at: Date,
+  ): Promise<string> {
+    const token = randomBytes(TOKEN_BYTES).toString("base64url");
+    await trx
+      .updateTable("account_tokens")
+      .set({ used_at: at })
+      .where("user_id", "=", userId)
+      .where("purpose", "=", purpose)
+      .where("used_at", "is", null)
+      .execute();
+    await trx
+      .insertInto("account_tokens")
+      .values({
+        token_hash: hashToken(token),
+        user_id: userId,
+        purpose,
+        email,
+        created_at: at,
+        expires_at: new Date(at.getTime() + TOKEN_TTL_MS[purpose]),
+      })
+      .execute();
+    return token;
+  }
+
   return {
     async issue(userId, purpose, email) {
-      const token = randomBytes(TOKEN_BYTES).toString("base64url");
       const at = new Date(now());
-      await db.transaction().execute(async (trx) => {
-        // The newest link wins: older ones of the purpose die (for verification, so only one address is pending).
+      return db.transaction().execute((trx) => replace(trx, userId, purpose, email, at));
+    },
+    async issueUnlessRecent(userId, purpose, email, withinMs) {
+      const at = new Date(now());
+      return db.transaction().execute(async (trx) => {
+        // A no-op write to the user's row: concurrent calls for one user queue here (PostgreSQL row lock;
+        // SQLite runs one write transaction at a time), so the look below sees what the one before issued.
         await trx
-          .updateTable("account_tokens")
-          .set({ used_at: at })
+          .updateTable("users")
+          .set((eb) => ({ id: eb.ref("id") }))
+          .where("id", "=", userId)
+          .execute();
+        const recent = await trx
+          .selectFrom("account_tokens")
+          .select("email")
           .where("user_id", "=", userId)
           .where("purpose", "=", purpose)
           .where("used_at", "is", null)
+          .where("expires_at", ">", at)
+          .where("created_at", ">", new Date(at.getTime() - withinMs))
           .execute();
-        await trx
-          .insertInto("account_tokens")
-          .values({
-            token_hash: hashToken(token),
-            user_id: userId,
-            purpose,
-            email,
-            created_at: at,
-            expires_at: new Date(at.getTime() + TOKEN_TTL_MS[purpose]),
-          })
-          .execute();
+        if (recent.some((row) => row.email?.toLowerCase() === email.toLowerCase())) return undefined;
+        return replace(trx, userId, purpose, email, at);
       });
-      return token;
     },
     async peek(token, purpose) {
       if (!TOKEN_SHAPE.test(token)) return undefined;
