@@ -149,6 +149,64 @@ describe.each(backends())("sign-up and email verification through a real SMTP se
   });
 });
 
+describe.each(backends())("an account that owes a confirmed address is never stuck on %s", (backend) => {
+  const clock = createClock();
+  let smtp: TestSmtpServer;
+  let server: TestServer;
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    server = await startTestServer(backend, {
+      clock,
+      config: { smtpUrl: smtp.url, signup: "open", emailVerification: "required", loginMaxFailures: 50 },
+      app: { mailRetry: { pollMs: 100 } },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await smtp?.stop();
+  });
+
+  it("signing in with the right password after the link expired mails a fresh one; while a link is live, none", async () => {
+    const password = "lena's passphrase";
+    const signedUp = await new TestBrowser(server.url).mutation("auth.signUp", {
+      username: "lena",
+      email: "lena@example.org",
+      password,
+    });
+    expect(signedUp.status).toBe(200);
+    const first = await smtp.waitFor("lena@example.org", VERIFY);
+    // A live link: the sign-in says why, and mails nothing new.
+    const early = await new TestBrowser(server.url).login("lena", password);
+    expect(errorOf(early).data.authCode).toBe("EMAIL_NOT_VERIFIED");
+    await server.app.services.mailer.settle();
+    clock.advance(24 * 3600 + 1);
+    // The link expired: the next sign-in with the right password mails a fresh one.
+    const late = await new TestBrowser(server.url).login("lena", password);
+    expect(errorOf(late).data.authCode).toBe("EMAIL_NOT_VERIFIED");
+    const second = await smtp.waitFor("lena@example.org", VERIFY, 2);
+    expect(smtp.matching("lena@example.org", VERIFY)).toHaveLength(2);
+    const expired = await new TestBrowser(server.url).mutation("auth.verifyEmail", { token: tokenOf(first.link) });
+    expect(errorOf(expired).data.authCode).toBe("LINK_INVALID");
+    const confirmed = await new TestBrowser(server.url).mutation("auth.verifyEmail", { token: tokenOf(second.link) });
+    expect(confirmed.status).toBe(200);
+    expect((await new TestBrowser(server.url).login("lena", password)).status).toBe(200);
+  });
+
+  it("a wrong password mails nothing", async () => {
+    await new TestBrowser(server.url).mutation("auth.signUp", {
+      username: "mona",
+      email: "mona@example.org",
+      password: "mona's passphrase",
+    });
+    await smtp.waitFor("mona@example.org", VERIFY);
+    clock.advance(24 * 3600 + 1);
+    const wrong = await new TestBrowser(server.url).login("mona", "not mona's passphrase");
+    expect(errorOf(wrong).data.authCode).toBe("INVALID_CREDENTIALS");
+    await server.app.services.mailer.settle();
+    expect(smtp.matching("mona@example.org", VERIFY)).toHaveLength(1);
+  });
+});
+
 describe.each(backends())("sign-up closed, and link expiry, on %s", (backend) => {
   const clock = createClock();
   let server: TestServer;

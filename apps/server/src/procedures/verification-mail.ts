@@ -25,6 +25,26 @@ export async function offerAddress(ctx: Context, userId: string, address: string
   else await mailer.enqueue(verifyEmailMail(address, link));
 }
 
+/**
+ * EMAIL_VERIFICATION=required and a sign-in with the right password from an
+ * account whose address is not confirmed: when its link has expired (or was
+ * never mailed: the quota dropped it), a fresh one goes out, so the account
+ * is never stuck waiting for an operator. While a link is live nothing is
+ * sent: the one in the inbox keeps working. Said only to someone who knows
+ * the password, and bounded by the sign-in limit and the mail quota.
+ */
+export async function offerFreshLink(ctx: Context, user: User): Promise<void> {
+  const { tokens } = ctx.services;
+  // A live verification link of any address (pendingEmail against no current address).
+  if (await tokens.pendingEmail(user.id, null)) return;
+  if (user.email && !user.emailVerified) {
+    await sendVerificationMail(ctx, user);
+    return;
+  }
+  const offered = await tokens.lastOfferedEmail(user.id);
+  if (offered) await offerAddress(ctx, user.id, offered);
+}
+
 /** The old address is told that it was replaced (or removed); `account`: accountName of the user as it was. */
 export async function sendEmailChangedMail(
   ctx: Context,

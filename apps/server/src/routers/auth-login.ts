@@ -4,6 +4,7 @@ import { loginInput } from "../procedures/inputs.js";
 import { MFA_REQUIRED, startPendingSignIn } from "../procedures/mfa-pending.js";
 import { startSession } from "../procedures/session-issuer.js";
 import { limitedCheck } from "../procedures/sign-in-limit.js";
+import { offerFreshLink } from "../procedures/verification-mail.js";
 import type { UserWithHash } from "../stores/user-store.js";
 import { credentialProcedure } from "../trpc.js";
 
@@ -60,7 +61,8 @@ export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx
   ) {
     ctx.services.metrics.signIn("failure");
     // Said only to someone who knows the password; users without an address (made by an operator) are exempt,
-    // but not a sign-up whose address is still pending (it owes one).
+    // but not a sign-up whose address is still pending (it owes one). An expired link is replaced.
+    await offerFreshLink(ctx, user);
     throw new AuthError("EMAIL_NOT_VERIFIED", "Confirm your email address first: follow the link in the mail");
   }
   if (needsRehash) {

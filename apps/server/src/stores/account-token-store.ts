@@ -56,6 +56,8 @@ export interface AccountTokenStore {
    * newest live verification token that is not the user's current address.
    */
   pendingEmail(userId: string, currentEmail: string | null): Promise<string | null>;
+  /** The address of the user's newest unused verification token, live or expired (what a fresh link would offer). */
+  lastOfferedEmail(userId: string): Promise<string | null>;
   /**
    * Marks an account made by sign-up as owing a confirmed address
    * (EMAIL_VERIFICATION=required refuses its sign-in until then), for as
@@ -184,6 +186,18 @@ export function createAccountTokenStore(db: Kysely<Database>, now: () => number 
         .executeTakeFirst();
       const email = row?.email ?? null;
       return email !== null && email.toLowerCase() !== (currentEmail ?? "").toLowerCase() ? email : null;
+    },
+    async lastOfferedEmail(userId) {
+      const row = await db
+        .selectFrom("account_tokens")
+        .select("email")
+        .where("user_id", "=", userId)
+        .where("purpose", "=", "email_verification")
+        .where("used_at", "is", null)
+        .orderBy("created_at", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      return row?.email ?? null;
     },
     async markAddressOwed(userId) {
       const at = new Date(now());
