@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { createMailBodyWrap, createSessions } from "@tollgate/auth";
 import { ConfigError } from "../config.js";

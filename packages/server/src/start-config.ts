@@ -4,7 +4,7 @@ import type { ParsedConfig, ServerConfig } from "./config.js";
 import { loadOrCreateSecret } from "./secret-file.js";
 
 function defaultWebRoot(): string | undefined {
-  const dist = fileURLToPath(new URL("../../web/dist", import.meta.url));
+  const dist = fileURLToPath(new URL("../../../apps/web/dist", import.meta.url));
   return existsSync(dist) ? dist : undefined;
 }
 
