@@ -139,7 +139,7 @@ function backendTargets(report: BackendReport, run: RunReport): Target[] {
     database,
     value: `${f(resetGap * 100, 1)} % (threshold ${f(threshold * 100, 1)} %)`,
     met: resetGap <= threshold,
-    why: `medians of ${reset.samples} requests each, one at a time: unknown address ${f(reset.unknownMedianMs, 2)} ms, known ${f(reset.knownMedianMs, 2)} ms, a second unknown series ${f(reset.controlMedianMs, 2)} ms (noise ${f(noise * 100, 1)} %); the request path only counts the attempt (the lookup and the mail run after the answer, as apps/server/test/password-reset-same-work.test.ts proves statement by statement).`,
+    why: `medians of ${reset.samples} requests each, one at a time: unknown address ${f(reset.unknownMedianMs, 2)} ms, known ${f(reset.knownMedianMs, 2)} ms, a second unknown series ${f(reset.controlMedianMs, 2)} ms (noise ${f(noise * 100, 1)} %); the request path only counts the attempt (the lookup and the mail run after the answer, as packages/server/test/password-reset-same-work.test.ts proves statement by statement).`,
   });
 
   if (report.backend === "postgres") {

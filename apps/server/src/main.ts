@@ -1,9 +1,7 @@
-import { ConfigError } from "./config.js";
-import { DataDirLockedError } from "./db/data-dir-lock.js";
-import { PreviousVersionDataError } from "./db/previous-version.js";
-import { loadConfig } from "./env.js";
-import { announceFirstRunSetup } from "./first-run.js";
-import { nodeVersionProblem } from "./node-version.js";
+// The standalone Tollgate server: environment → createApp → listen.
+// Only the Node version check is imported up front; the library (which needs
+// Node 24's node:sqlite) is loaded after it, so an old Node gets one clear line.
+import { nodeVersionProblem } from "@tollgate/server/node-version";
 
 async function main(): Promise<void> {
   const tooOld = nodeVersionProblem();
@@ -11,6 +9,8 @@ async function main(): Promise<void> {
     console.error(tooOld);
     process.exit(1);
   }
+  const { announceFirstRunSetup, ConfigError, createApp, DataDirLockedError, loadConfig, PreviousVersionDataError } =
+    await import("@tollgate/server");
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -21,8 +21,6 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  // Loaded only now: the app needs Node 24 (node:sqlite), checked above.
-  const { createApp } = await import("./app.js");
   const app = await createApp({ config }).catch((error: unknown) => {
     if (error instanceof DataDirLockedError || error instanceof PreviousVersionDataError) {
       console.error(error.message);

@@ -3,9 +3,11 @@ import { fileURLToPath } from "node:url";
 import type { ParsedConfig, ServerConfig } from "./config.js";
 import { loadOrCreateSecret } from "./secret-file.js";
 
+/** Where `pnpm build` puts apps/web's account page (the same from src/ and dist/). */
+export const accountPageBuild = fileURLToPath(new URL("../../../apps/web/dist", import.meta.url));
+
 function defaultWebRoot(): string | undefined {
-  const dist = fileURLToPath(new URL("../../web/dist", import.meta.url));
-  return existsSync(dist) ? dist : undefined;
+  return existsSync(accountPageBuild) ? accountPageBuild : undefined;
 }
 
 /**

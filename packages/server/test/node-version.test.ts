@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { nodeVersionProblem } from "../src/node-version.js";
+import { standaloneMain } from "./support/main-process.js";
 
 const serverDir = fileURLToPath(new URL("..", import.meta.url));
 
@@ -50,7 +51,7 @@ describe("Node.js version", () => {
   const old = olderNode();
   it.runIf(old)("the server and the CLI refuse to start on an older Node with one line, exit code 1", async () => {
     for (const [script, args] of [
-      ["src/main.ts", []],
+      [standaloneMain, []],
       ["src/cli/main.ts", ["sessions:revoke", "--username", "x"]],
     ] as const) {
       const { code, stderr } = await runWith(old as string, script, [...args]);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../src/config.js";
 import { loadConfig } from "../src/env.js";
+import { accountPageBuild } from "../src/start-config.js";
 
 function errorLine(env: Record<string, string>): string {
   try {
@@ -16,6 +17,15 @@ function errorLine(env: Record<string, string>): string {
 }
 
 describe("configuration", () => {
+  it("looks for the account page in apps/web's build output by default", () => {
+    // Whether or not it has been built: the folder beside it is apps/web's package.
+    const webPackage = JSON.parse(readFileSync(join(accountPageBuild, "..", "package.json"), "utf8")) as {
+      name: string;
+    };
+    expect(webPackage.name).toBe("@tollgate/web");
+    expect(accountPageBuild.endsWith(join("apps", "web", "dist"))).toBe(true);
+  });
+
   it("applies the contract's defaults", () => {
     const config = loadConfig({ DATA_DIR: "memory://" });
     expect(config).toMatchObject({

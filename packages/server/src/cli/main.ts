@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { createMailBodyWrap, createSessions } from "@tollgate/auth";
 import { ConfigError } from "../config.js";
@@ -56,7 +57,8 @@ async function main(): Promise<number> {
   const [command] = positionals;
   if (!command || values.help) {
     console.log(USAGE);
-    return command ? 0 : 1;
+    // Asking for help succeeds; a missing command is a usage error.
+    return values.help ? 0 : 1;
   }
   const config = loadCliConfig();
   // No data-dir lock: SQLite (WAL) lets the CLI work beside a running server.

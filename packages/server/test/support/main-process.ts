@@ -3,7 +3,10 @@ import { fileURLToPath } from "node:url";
 
 const serverDir = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Runs a server source script (`src/main.ts`, `src/cli/main.ts`) as its own process, with only the given environment. */
+/** The standalone server's entry point (apps/server), which runs this library from source under tsx. */
+export const standaloneMain = fileURLToPath(new URL("../../../../apps/server/src/main.ts", import.meta.url));
+
+/** Runs a server source script (`standaloneMain`, `src/cli/main.ts`) as its own process, with only the given environment. */
 export function spawnSource(
   script: string,
   args: string[],
@@ -24,10 +27,10 @@ export interface MainProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** The real server (src/main.ts) on a free port; resolves once it logs its URL. */
+/** The real standalone server (apps/server/src/main.ts) on a free port; resolves once it logs its URL. */
 export function startMain(env: Record<string, string>): Promise<MainProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawnSource("src/main.ts", [], { PORT: "0", LOG_LEVEL: "info", ...env }, [
+    const child = spawnSource(standaloneMain, [], { PORT: "0", LOG_LEVEL: "info", ...env }, [
       "ignore",
       "pipe",
       "inherit",

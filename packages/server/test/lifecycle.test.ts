@@ -7,7 +7,7 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
-import { type MainProcess, spawnSource, startMain, TestBrowser, testConfig } from "./support/index.js";
+import { type MainProcess, spawnSource, standaloneMain, startMain, TestBrowser, testConfig } from "./support/index.js";
 
 /** Resolves once the server process writes a log line containing `text`. */
 function logLine(server: MainProcess, text: string): Promise<void> {
@@ -155,7 +155,7 @@ describe("server lifecycle", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "tollgate-twice-"));
     const first = await startMain({ DATA_DIR: dataDir });
     try {
-      const { code, stderr } = await exitOf(spawnSource("src/main.ts", [], { DATA_DIR: dataDir, PORT: "0" }));
+      const { code, stderr } = await exitOf(spawnSource(standaloneMain, [], { DATA_DIR: dataDir, PORT: "0" }));
       expect(code).toBe(1);
       expect(stderr.trim()).toMatch(new RegExp(`^DATA_DIR \\S+ is in use by process ${first.child.pid} `));
       expect(stderr.trim().split("\n")).toHaveLength(1);
@@ -168,7 +168,7 @@ describe("server lifecycle", () => {
   it("refuses a DATA_DIR left by the PGlite version with one line saying what to do, exit code 1", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "tollgate-pglite-"));
     mkdirSync(join(dataDir, "pglite"));
-    const { code, stderr } = await exitOf(spawnSource("src/main.ts", [], { DATA_DIR: dataDir, PORT: "0" }));
+    const { code, stderr } = await exitOf(spawnSource(standaloneMain, [], { DATA_DIR: dataDir, PORT: "0" }));
     expect(code).toBe(1);
     expect(stderr.trim()).toMatch(/pglite holds the PGlite database of an earlier Tollgate version/);
     expect(stderr.trim()).toMatch(/to start afresh without them, delete \S+pglite\.$/);
@@ -179,7 +179,7 @@ describe("server lifecycle", () => {
   });
 
   it("refuses bad configuration with one line naming the variable, exit code 1", async () => {
-    const child = spawnSource("src/main.ts", [], { DATA_DIR: "memory://", COOKIE_SAMESITE: "none" });
+    const child = spawnSource(standaloneMain, [], { DATA_DIR: "memory://", COOKIE_SAMESITE: "none" });
     let stderr = "";
     child.stderr?.on("data", (d) => {
       stderr += d;
