@@ -111,11 +111,13 @@ export function createSecuritySection(api: TollgateClient, onChanged: () => void
         const input = { password: flow.value("password"), code: flow.value("code").trim() };
         api.auth.mfa.recoveryCodes.regenerate.mutate(input).then(
           async ({ recoveryCodes }) => {
+            // The section is rebuilt before it is shown again: the old codes, hidden under the
+            // form, must never reappear (not even for a frame) beside the new ones.
+            await render();
+            showRecoveryCodes(recoveryCodes);
             view.accountFlow.hidden = true;
             view.accountFlow.replaceChildren();
             view.profile.hidden = false;
-            await render();
-            showRecoveryCodes(recoveryCodes);
           },
           (e: unknown) => flow.fail(errorText(e)),
         );
