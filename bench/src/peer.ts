@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { createPostgresDatabase } from "@tollgate/server/testing";
+import { createPostgresDatabase } from "@tollgate/testing";
 import { hashPassword, verifyPassword } from "better-auth/crypto";
 import { type Budget, type HashRate, hashRate, type LoadResult, load, loadAlternating, signIn, USER } from "./cases.js";
 import { type Child, idleRss, startChild, startServerChild, waitHealthy } from "./processes.js";

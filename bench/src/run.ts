@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createPostgresDatabase } from "@tollgate/server/testing";
+import { createPostgresDatabase } from "@tollgate/testing";
 import {
   argon2Rate,
   type Budget,

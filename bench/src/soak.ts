@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createPostgresDatabase } from "@tollgate/server/testing";
+import { createPostgresDatabase } from "@tollgate/testing";
 import pg from "pg";
 import { applySetCookies } from "./cookies.js";
 import { startServerChild } from "./processes.js";

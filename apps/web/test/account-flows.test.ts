@@ -1,11 +1,6 @@
 import { fileURLToPath } from "node:url";
-import {
-  announceFirstRunSetup,
-  startSmtpServer,
-  startTestServer,
-  type TestServer,
-  type TestSmtpServer,
-} from "@tollgate/server/testing";
+import { announceFirstRunSetup } from "@tollgate/server";
+import { type Mailbox, startMailbox, startTollgate, type TollgateTestServer } from "@tollgate/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.js";
@@ -13,29 +8,30 @@ import { launchChromium } from "./browser.js";
 const webRoot = fileURLToPath(new URL("../dist", import.meta.url));
 
 describe("account page in headless Chromium: sign up, verify, forgot password, reset", () => {
-  let smtp: TestSmtpServer;
-  let server: TestServer;
+  let smtp: Mailbox;
+  let server: TollgateTestServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    smtp = await startSmtpServer();
-    server = await startTestServer("sqlite", {
-      config: { webRoot, smtpUrl: smtp.url, signup: "open" },
-      app: { mailRetry: { pollMs: 100 } },
+    smtp = await startMailbox();
+    server = await startTollgate({
+      config: { webRoot, signup: "open" },
+      mailbox: smtp,
+      tollgate: { mailRetry: { pollMs: 100 } },
     });
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    await smtp?.stop();
+    await smtp?.close();
   });
 
   const signedInAs = (page: Page) => page.getByTestId("username").textContent();
   const notice = (page: Page) => page.locator("#notice").textContent();
 
   it("first run: the setup link from the start log creates the first account (the page says where the link is)", async () => {
-    const link = await announceFirstRunSetup(server.app.services, server.url);
+    const link = await announceFirstRunSetup(server.tollgate.services, server.url);
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(link ?? "");

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { createClock, startTestServer, type TestServer } from "@tollgate/server/testing";
+import { createClock, startTollgate, type TollgateTestServer } from "@tollgate/testing";
 import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.js";
@@ -8,14 +8,14 @@ const webRoot = fileURLToPath(new URL("../dist", import.meta.url));
 
 describe("demo page in headless Chromium", () => {
   const clock = createClock();
-  let server: TestServer;
+  let server: TollgateTestServer;
   let browser: Browser;
   /** Per browser context: refresh requests sent, and requests not yet answered. */
   const traffic = new WeakMap<BrowserContext, { refreshes: number; inFlight: number }>();
 
   beforeAll(async () => {
-    server = await startTestServer("sqlite", { clock, config: { webRoot } });
-    await server.createUser("nina", "nina password", { firstName: "Nina", lastName: "Simone" });
+    server = await startTollgate({ clock, config: { webRoot } });
+    await server.createUser({ username: "nina", password: "nina password", firstName: "Nina", lastName: "Simone" });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -99,7 +99,7 @@ describe("demo page in headless Chromium", () => {
   });
 
   it("after too many failed sign-ins shows the server's message, which says how long to wait", async () => {
-    await server.createUser("rita", "rita password");
+    await server.createUser({ username: "rita", password: "rita password" });
     const context = await newContext();
     const page = await context.newPage();
     await page.goto(server.url);
@@ -185,7 +185,7 @@ describe("demo page in headless Chromium", () => {
 
   it("lists sessions and signs another one out from the list", async () => {
     // A user of its own: nina's sessions from the other tests would be listed too.
-    await server.createUser("omar", "omar password");
+    await server.createUser({ username: "omar", password: "omar password" });
     const laptop = await newContext();
     const phone = await newContext();
     const laptopPage = await laptop.newPage();

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { startTestServer, type TestServer } from "@tollgate/server/testing";
+import { startTollgate, type TollgateTestServer } from "@tollgate/testing";
 import { Secret, TOTP } from "otpauth";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,11 +15,11 @@ function codeAt(secret: string, timestamp: number): string {
 }
 
 describe("two-step sign-in on the account page (headless Chromium)", () => {
-  let server: TestServer;
+  let server: TollgateTestServer;
   let browser: Browser;
   beforeAll(async () => {
-    server = await startTestServer("sqlite", { config: { webRoot } });
-    await server.createUser("tara", "tara password");
+    server = await startTollgate({ config: { webRoot } });
+    await server.createUser({ username: "tara", password: "tara password" });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -71,7 +71,7 @@ describe("two-step sign-in on the account page (headless Chromium)", () => {
   });
 
   it("new recovery codes need the password and a code from the app: a wrong password shows the error, no codes", async () => {
-    await server.createUser("rhea", "rhea password");
+    await server.createUser({ username: "rhea", password: "rhea password" });
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(server.url);
@@ -108,13 +108,13 @@ describe("two-step sign-in on the account page (headless Chromium)", () => {
   });
 
   it("the mailed /mfa-unlock link unlocks a locked second factor (the token leaves the address bar)", async () => {
-    const userId = await server.createUser("una", "una password");
+    const userId = (await server.createUser({ username: "una", password: "una password" })).id;
     const { db } = server.database;
     await db
       .insertInto("user_totp")
       .values({ user_id: userId, secret: "sealed", created_at: new Date(), enabled_at: new Date(), failed_codes: 10 })
       .execute();
-    const token = await server.app.services.tokens.issue(userId, "mfa_unlock", null);
+    const token = await server.tollgate.services.tokens.issue(userId, "mfa_unlock", null);
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${server.url}/mfa-unlock?token=${token}`);

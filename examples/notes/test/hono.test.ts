@@ -1,6 +1,6 @@
 import { createTollgateClient } from "@tollgate/client-sdk";
 import { CookieJar } from "@tollgate/client-sdk/node";
-import { createClock, createTestDatabase, type TestDatabase, testConfig } from "@tollgate/server/testing";
+import { createClock, createTestDatabase, createTestUser, type TestDatabase, testConfig } from "@tollgate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppRouter } from "../src/server/app.js";
 import { startNotesOnHono } from "../src/server/hono-app.js";
@@ -17,8 +17,7 @@ describe("the notes router on the Fetch adapter (Hono on @hono/node-server), ove
       "127.0.0.1",
     );
     for (const username of ["ada", "bob"]) {
-      const passwordHash = await app.tollgate.services.auth.passwords.hash(`${username} password`);
-      await app.tollgate.services.users.create({ username, passwordHash });
+      await createTestUser(app.tollgate.services, { username, password: `${username} password` });
     }
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { createClock, createTestDatabase, type TestDatabase, testConfig } from "@tollgate/server/testing";
+import { createClock, createTestDatabase, createTestUser, type TestDatabase, testConfig } from "@tollgate/testing";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNotesApp } from "../src/server/app.js";
@@ -31,8 +31,7 @@ describe("the notes example in headless Chromium", () => {
       ["ada", "ada password"],
       ["bob", "bob password"],
     ] as const) {
-      const passwordHash = await app.tollgate.services.auth.passwords.hash(password);
-      await app.tollgate.services.users.create({ username, passwordHash });
+      await createTestUser(app.tollgate.services, { username, password });
     }
     app.server.listen(0, "127.0.0.1");
     await once(app.server, "listening");

@@ -3,11 +3,11 @@ import { fileURLToPath } from "node:url";
 import {
   createClock,
   data,
-  startTestServer,
-  TestBrowser,
+  type JarClient,
+  startTollgate,
   type TestClock,
-  type TestServer,
-} from "@tollgate/server/testing";
+  type TollgateTestServer,
+} from "@tollgate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const exampleDir = fileURLToPath(new URL("..", import.meta.url));
@@ -32,19 +32,19 @@ function startResourceServer(env: Record<string, string>): Promise<{ child: Chil
 }
 
 describe("example resource server, verifying a real Tollgate server's tokens from its JWKS", () => {
-  let tollgate: TestServer;
+  let tollgate: TollgateTestServer;
   let clock: TestClock;
   let resource: { child: ChildProcess; url: string };
   let userId: string;
   let expired: string;
-  let valid: { browser: TestBrowser; token: string };
+  let valid: { browser: JarClient; token: string };
   const HOUR = 3600;
 
   beforeAll(async () => {
     // Tollgate's clock starts two hours back: tokens signed then are long expired for the resource server.
     clock = createClock(Date.now() - 2 * HOUR * 1000);
-    tollgate = await startTestServer("sqlite", { clock, config: { accessTokenAlg: "EdDSA" } });
-    userId = await tollgate.createUser("hana", "hana password");
+    tollgate = await startTollgate({ clock, config: { accessTokenAlg: "EdDSA" } });
+    userId = (await tollgate.createUser({ username: "hana", password: "hana password" })).id;
     resource = await startResourceServer({ TOLLGATE_JWKS_URL: `${tollgate.url}/.well-known/jwks.json` });
     expired = (await signIn()).token;
     clock.advance(2 * HOUR);
@@ -56,11 +56,11 @@ describe("example resource server, verifying a real Tollgate server's tokens fro
   });
 
   /** Signs in to Tollgate over HTTP, as any client does; the access token comes in its cookie. */
-  async function signIn(): Promise<{ browser: TestBrowser; token: string }> {
-    const browser = new TestBrowser(tollgate.url);
+  async function signIn(): Promise<{ browser: JarClient; token: string }> {
+    const browser = tollgate.client();
     const res = await browser.login("hana", "hana password");
     expect(data<{ user: { id: string } }>(res).user.id).toBe(userId);
-    return { browser, token: browser.cookies.get("access_token")?.value ?? "" };
+    return { browser, token: browser.cookie("access_token") ?? "" };
   }
 
   function hello(authorization?: string) {

@@ -71,6 +71,25 @@ export const AUTH_ERROR_CODES = [
   "MFA_ALREADY_ENABLED",
   /** auth.mfa.totp.confirm without begin, or disable while TOTP is off. */
   "MFA_NOT_ENABLED",
+  // Refusals of the request itself, on every transport (node:http, Fetch).
+  /** The request body is over 1 MiB (413). */
+  "BODY_TOO_LARGE",
+  /** A POST whose body is not `application/json` (415): a form or text/plain never reaches a procedure. */
+  "BODY_NOT_JSON",
+  /** No procedure or path of that name (404). */
+  "NOT_FOUND",
+  /** The method does not fit the procedure: GET on a mutation, POST on a query (405). */
+  "METHOD_NOT_ALLOWED",
+  /** A procedure's input fails its validation (400); the message lists the issues. */
+  "INPUT_INVALID",
+  /** The request cannot be read: malformed JSON, a batch input that is not an object, a bad URL or Host header (400). */
+  "REQUEST_INVALID",
+  /** A batch of more than 10 calls (400); none of them ran. */
+  "BATCH_TOO_LARGE",
+  /** The database or Redis cannot be reached (503, with Retry-After). */
+  "BACKEND_UNAVAILABLE",
+  /** An unexpected failure (500): logged with the request id, never described to the client. */
+  "INTERNAL_ERROR",
 ] as const;
 
 export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];

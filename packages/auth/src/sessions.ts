@@ -33,6 +33,8 @@ export interface SessionOptions {
 export interface SessionMeta {
   readonly userAgent?: string | null | undefined;
   readonly ip?: string | null | undefined;
+  /** How the session was established: stored in the same insert as the session. */
+  readonly authMethod?: string | undefined;
 }
 
 export interface RefreshResult {
@@ -191,6 +193,7 @@ export function createSessions(options: SessionOptions): Sessions {
         revokedReason: null,
         userAgent: clip(meta.userAgent),
         ip: clip(meta.ip),
+        authMethod: meta.authMethod ?? null,
       };
       await store.insert(session);
       return { session, refreshToken: `${lookup}.${secret}` };

@@ -23,6 +23,8 @@ export interface NewSession {
   readonly expiresAt: Date;
   readonly userAgent: string | null;
   readonly ip: string | null;
+  /** How the session was established (a sign-in method's name, e.g. "password+totp"); null when not recorded. */
+  readonly authMethod: string | null;
 }
 
 export interface StoredSession extends NewSession {

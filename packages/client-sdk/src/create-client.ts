@@ -9,7 +9,7 @@ import { csrfFromCookieString, csrfFromDocument } from "./csrf.js";
 import { SIGN_IN_PROCEDURES } from "./procedures.js";
 
 import { refreshLink } from "./refresh-link.js";
-import { createRefresher, type SessionEndReason } from "./refresher.js";
+import { createRefresher, type RefreshTimers, type SessionEndReason } from "./refresher.js";
 
 export interface TollgateClientOptions {
   /** The tRPC endpoint: "/trpc" in a browser on the same origin, an absolute URL elsewhere. */
@@ -37,6 +37,8 @@ export interface TollgateClientOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Clock (tests). */
   readonly now?: () => number;
+  /** Timers of the refresher's waits (tests pass ones their clock drives); default setTimeout and clearTimeout. */
+  readonly timers?: RefreshTimers;
 }
 
 /**
@@ -133,6 +135,7 @@ export function tollgateLinks<TRouter extends TollgateRouter = AppRouter>(
     onSessionEnded: (reason) => options.onSessionExpired?.(reason),
     proactiveLeadMs: options.proactiveRefresh === false ? false : (options.proactiveRefresh?.leadSeconds ?? 30) * 1000,
     now,
+    timers: options.timers,
   });
 
   return [refreshLink<TRouter>(refresher, now), terminating as unknown as TRPCLink<TRouter>];

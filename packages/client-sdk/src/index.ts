@@ -9,7 +9,7 @@ export {
 export { CSRF_COOKIE_NAMES, csrfFromCookieString } from "./csrf.js";
 export { TOLLGATE_ERROR_CODES, type TollgateErrorCode } from "./error-codes.js";
 export { authCodeOf, isUnauthorized } from "./errors.js";
-export type { SessionEndReason } from "./refresher.js";
+export type { RefreshTimers, SessionEndReason } from "./refresher.js";
 export {
   type MfaRequired,
   needsSecondFactor,

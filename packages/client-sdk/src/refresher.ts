@@ -4,6 +4,19 @@ import { type Grant, type RefreshRecord, recordOf, refreshDelay } from "./token-
 
 export type SessionEndReason = "expired" | "signed-out";
 
+/** What the refresher waits with: the proactive refresh, retries of a lost answer, the back-off. */
+export interface RefreshTimers {
+  /** Returns a handle for clearTimeout (not undefined). */
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The global timers, looked up at each call (so fake timers installed later are used). */
+const globalTimers: RefreshTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 export interface RefresherOptions {
   /** Calls auth.refresh; resolves with its answer's expiry and Date header. */
   readonly refresh: () => Promise<Grant>;
@@ -12,6 +25,8 @@ export interface RefresherOptions {
   /** Refresh this long before the access token expires; false: only on 401. */
   readonly proactiveLeadMs: number | false;
   readonly now: () => number;
+  /** Default: setTimeout and clearTimeout. */
+  readonly timers?: RefreshTimers;
 }
 
 /**
@@ -47,15 +62,16 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 export function createRefresher(options: RefresherOptions): Refresher {
   const { crossTab, now, proactiveLeadMs: leadMs } = options;
+  const timers = options.timers ?? globalTimers;
   let inflight: Promise<boolean> | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: unknown;
   /** After a refused refresh nothing is retried until the next sign-in: no refresh loops. */
   let ended = false;
   /** Proactive refreshes failed in a row (for the back-off). */
   let failures = 0;
 
   function clearTimer(): void {
-    if (timer !== undefined) clearTimeout(timer);
+    if (timer !== undefined) timers.clearTimeout(timer);
     timer = undefined;
   }
 
@@ -63,7 +79,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
   function refreshIn(delay: number, since: number): void {
     clearTimer();
     if (leadMs === false) return;
-    timer = setTimeout(
+    timer = timers.setTimeout(
       () => {
         timer = undefined;
         void api.refresh(since);
@@ -71,7 +87,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       Math.min(Math.max(0, delay), MAX_TIMER_MS),
     );
     // In Node, a pending proactive refresh must not keep the process alive.
-    (timer as { unref?: () => void }).unref?.();
+    (timer as { unref?: () => void } | undefined)?.unref?.();
   }
 
   /** Schedules the next proactive refresh from the lifetime the server gave, counted from the answer's arrival. */
@@ -118,7 +134,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
     } catch (error) {
       const wait = RETRY_DELAYS_MS[attempt];
       if (wait === undefined || !isTransientFailure(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await new Promise<void>((resolve) => timers.setTimeout(resolve, wait));
       return refreshWithRetries(attempt + 1);
     }
   }

@@ -1,7 +1,7 @@
 import { createTollgateClient, tollgateLinks } from "@tollgate/client-sdk";
 import { CookieJar } from "@tollgate/client-sdk/node";
 import { authedProcedure, mergeRouters, protectedMutation, router, tollgateRouter } from "@tollgate/server";
-import type { TestServer } from "@tollgate/server/testing";
+import type { TollgateTestServer } from "@tollgate/testing";
 import { createTRPCClient } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countingFetch, createClock, serverWithUser } from "./support.js";
@@ -26,7 +26,7 @@ type AppRouter = typeof appRouter;
 
 describe("the SDK over an app's router that merges Tollgate's", () => {
   const clock = createClock();
-  let server: TestServer;
+  let server: TollgateTestServer;
   beforeAll(async () => {
     server = await serverWithUser({ clock, router: appRouter });
   });

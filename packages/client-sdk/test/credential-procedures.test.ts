@@ -1,6 +1,6 @@
 import { createTollgateClient, type SignedIn } from "@tollgate/client-sdk";
 import { CookieJar } from "@tollgate/client-sdk/node";
-import type { TestServer } from "@tollgate/server/testing";
+import type { TollgateTestServer } from "@tollgate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverWithUser } from "./support.js";
 
@@ -16,7 +16,7 @@ function recordingFetch() {
 }
 
 describe("procedures that check a password", () => {
-  let server: TestServer;
+  let server: TollgateTestServer;
   beforeAll(async () => {
     server = await serverWithUser();
   });
@@ -37,7 +37,7 @@ describe("procedures that check a password", () => {
   }
 
   async function signedIn(username: string, password: string, onSessionExpired?: () => void) {
-    await server.createUser(username, password);
+    await server.createUser({ username, password });
     const { api, requests } = recordedClient(onSessionExpired);
     await api.auth.login.mutate({ username, password });
     requests.length = 0;

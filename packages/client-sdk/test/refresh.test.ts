@@ -1,12 +1,12 @@
 import { authCodeOf, createTollgateClient, isUnauthorized, type SignedIn } from "@tollgate/client-sdk";
 import { CookieJar, createRequestScopedClient } from "@tollgate/client-sdk/node";
-import type { TestServer } from "@tollgate/server/testing";
+import type { TollgateTestServer } from "@tollgate/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { countingFetch, createClock, refreshEvents, serverWithUser } from "./support.js";
+import { countingFetch, createClientClock, createClock, refreshEvents, serverWithUser } from "./support.js";
 
 describe("client SDK against a real server", () => {
   const clock = createClock();
-  let server: TestServer;
+  let server: TollgateTestServer;
   beforeAll(async () => {
     server = await serverWithUser({ clock });
   });
@@ -57,7 +57,7 @@ describe("client SDK against a real server", () => {
     let expired = 0;
     const { api, counter } = client({ onSessionExpired: () => expired++ });
     const { user } = (await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" })) as SignedIn;
-    await server.app.services.auth.sessions.revokeAllForUser(user.id, "admin");
+    await server.tollgate.services.auth.sessions.revokeAllForUser(user.id, "admin");
     clock.advance(901);
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => api.user.me.query()));
     expect(results.every((r) => r.status === "rejected" && isUnauthorized(r.reason))).toBe(true);
@@ -197,7 +197,7 @@ describe("client SDK against a real server", () => {
 });
 
 describe("proactive refresh", () => {
-  let server: TestServer;
+  let server: TollgateTestServer;
   beforeAll(async () => {
     server = await serverWithUser({ config: { accessTokenTtl: 7 } });
   });
@@ -205,18 +205,21 @@ describe("proactive refresh", () => {
 
   it("times refreshes from the lifetime the server reports, even with a client clock 10 minutes ahead", async () => {
     const counter = countingFetch();
+    // By this clock every token has expired long ago: timing from it refreshed without pause.
+    const clientClock = createClientClock(Date.now() + 600_000);
     const api = createTollgateClient({
       url: `${server.url}/trpc`,
       cookieJar: new CookieJar(),
       fetch: counter.fetch,
       crossTab: false,
-      // By this clock every token has expired long ago: timing from it refreshed without pause.
-      now: () => Date.now() + 600_000,
+      now: clientClock.now,
+      timers: clientClock.timers,
     });
     await api.auth.login.mutate({ username: "sdk-user", password: "sdk password" });
     // Lifetime 5–6 s by the server's Date header: refreshed after the 5 s floor, not at once.
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(clientClock.advance(4_000)).toBe(0);
     expect(counter.count("auth.refresh")).toBe(0);
+    expect(clientClock.advance(5_000)).toBe(1);
     await vi.waitFor(() => expect(counter.count("auth.refresh")).toBe(1), { timeout: 5_000, interval: 50 });
     // The refreshed token is valid: the call goes out once, no 401, no second refresh.
     expect((await api.user.me.query()).username).toBe("sdk-user");

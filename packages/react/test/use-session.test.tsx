@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-quer
 import { CookieJar } from "@tollgate/client-sdk/node";
 import { createTollgateReact, type SessionState, type TollgateReact, useSession } from "@tollgate/react";
 import { authedProcedure, mergeRouters, protectedMutation, router, tollgateRouter } from "@tollgate/server";
-import { createClock, startTestServer, type TestServer } from "@tollgate/server/testing";
+import { createClock, startTollgate, type TollgateTestServer } from "@tollgate/testing";
 import { act } from "react";
 import { createRoot, type Root } from "react-dom/client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -46,10 +46,10 @@ async function until(condition: () => boolean): Promise<void> {
 
 describe("useSession over a real server", () => {
   const clock = createClock();
-  let server: TestServer;
+  let server: TollgateTestServer;
   beforeAll(async () => {
-    server = await startTestServer("sqlite", { clock, router: appRouter });
-    await server.createUser("ada", "ada password");
+    server = await startTollgate({ clock, router: appRouter });
+    await server.createUser({ username: "ada", password: "ada password" });
   });
   afterAll(() => server?.close());
 

@@ -1,6 +1,6 @@
 import { AuthError } from "@tollgate/auth";
 import type { AttemptStore } from "./rate-limit/attempt-store.js";
-import { createSignInLimiter, type SignInLimiter } from "./rate-limit/rate-limiter.js";
+import { type AttemptLimiter, createAttemptLimiter } from "./rate-limit/rate-limiter.js";
 
 /**
  * Hourly and daily quotas for things that send mail (mails per recipient,
@@ -30,8 +30,8 @@ const ANY_NETWORK = "0.0.0.0";
 /** The per-network and per-account rules of the sign-in limiter play no part in a quota. */
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 
-function windowLimiter(store: AttemptStore, keyPrefix: string, limit: number, seconds: number): SignInLimiter {
-  return createSignInLimiter(store, {
+function windowLimiter(store: AttemptStore, keyPrefix: string, limit: number, seconds: number): AttemptLimiter {
+  return createAttemptLimiter(store, {
     keyPrefix,
     maxFailures: limit,
     maxFailuresPerNetwork: UNBOUNDED,
@@ -52,14 +52,14 @@ export function createQuota(store: AttemptStore, rules: QuotaRules): Quota {
   };
   return {
     async take(key, ip = ANY_NETWORK) {
-      let hour: Awaited<ReturnType<SignInLimiter["reserve"]>>;
+      let hour: Awaited<ReturnType<AttemptLimiter["reserve"]>>;
       try {
-        hour = await hourly.reserve(key, ip);
+        hour = await hourly.reserve({ subject: key, network: ip });
       } catch (error) {
         return refusal(error);
       }
       try {
-        await daily.reserve(key, ip);
+        await daily.reserve({ subject: key, network: ip });
       } catch (error) {
         // Over the daily quota: this use did not happen, so the hour gives it back.
         await hour.settle("not-checked");

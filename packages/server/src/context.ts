@@ -1,8 +1,9 @@
 import { parseCookieHeader } from "@tollgate/auth";
 import type { TRPCRequestInfo } from "@trpc/server/http";
 import { refuseCredentialBatch } from "./batch-policy.js";
-import { type RequestInfo, type RequestSource, readRequestInfo } from "./request-info.js";
-import type { RequestLog } from "./request-log.js";
+import type { RequestSource } from "./http/request.js";
+import { type RequestInfo, readRequestInfo } from "./http/request-info.js";
+import type { RequestLog } from "./http/request-log.js";
 import type { Services } from "./services.js";
 
 /** Every value of every cookie, in header order (duplicates are kept to refuse ambiguity). */

@@ -31,14 +31,48 @@ const CODES: Record<AuthErrorCode, TRPC_ERROR_CODE_KEY> = {
   MFA_LOCKED: "FORBIDDEN",
   MFA_ALREADY_ENABLED: "CONFLICT",
   MFA_NOT_ENABLED: "BAD_REQUEST",
+  BODY_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  BODY_NOT_JSON: "UNSUPPORTED_MEDIA_TYPE",
+  NOT_FOUND: "NOT_FOUND",
+  METHOD_NOT_ALLOWED: "METHOD_NOT_SUPPORTED",
+  INPUT_INVALID: "BAD_REQUEST",
+  REQUEST_INVALID: "BAD_REQUEST",
+  BATCH_TOO_LARGE: "BAD_REQUEST",
+  BACKEND_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  INTERNAL_ERROR: "INTERNAL_SERVER_ERROR",
 };
+
+/**
+ * The code of a failure raised by tRPC itself or by the HTTP pipeline (no
+ * AuthError inside): an unknown procedure, a wrong method, a body over the
+ * limit, an outage, an unexpected error. An app's own TRPCError of another
+ * code (FORBIDDEN, CONFLICT…) is the app's to name and gets none.
+ */
+const REQUEST_CODES: Partial<Record<TRPC_ERROR_CODE_KEY, AuthErrorCode>> = {
+  PARSE_ERROR: "REQUEST_INVALID",
+  BAD_REQUEST: "REQUEST_INVALID",
+  NOT_FOUND: "NOT_FOUND",
+  METHOD_NOT_SUPPORTED: "METHOD_NOT_ALLOWED",
+  PAYLOAD_TOO_LARGE: "BODY_TOO_LARGE",
+  UNSUPPORTED_MEDIA_TYPE: "BODY_NOT_JSON",
+  SERVICE_UNAVAILABLE: "BACKEND_UNAVAILABLE",
+  INTERNAL_SERVER_ERROR: "INTERNAL_ERROR",
+};
+
+/** An input parser's failure: zod's and Standard Schema's errors both carry `issues` (tRPC's own test). */
+function isValidationFailure(cause: unknown): boolean {
+  return Array.isArray((cause as { issues?: unknown } | null | undefined)?.issues);
+}
 
 export function toTRPCError(error: AuthError): TRPCError {
   return new TRPCError({ code: CODES[error.code], message: error.message, cause: error });
 }
 
+/** The `data.authCode` a client gets for this error (see REQUEST_CODES for those without an AuthError). */
 export function authCodeOf(error: unknown): AuthErrorCode | undefined {
   if (error instanceof AuthError) return error.code;
-  if (error instanceof TRPCError && error.cause instanceof AuthError) return error.cause.code;
-  return undefined;
+  if (!(error instanceof TRPCError)) return undefined;
+  if (error.cause instanceof AuthError) return error.cause.code;
+  if (error.code === "BAD_REQUEST" && isValidationFailure(error.cause)) return "INPUT_INVALID";
+  return REQUEST_CODES[error.code];
 }

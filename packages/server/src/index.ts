@@ -1,19 +1,42 @@
 export { type App, type AppOptions, createApp } from "./app.js";
 export { ConfigError, parseConfig, type ServerConfig } from "./config.js";
 export type { Context } from "./context.js";
+export { requireActiveUser } from "./core/active-user.js";
+export { completeSignIn, type MfaRequired, type SignInOutcome } from "./core/complete-sign-in.js";
+export { type PublicUser, type SignedIn, startSession } from "./core/session-start.js";
+export { type LimitedCheckOptions, limitedCheck } from "./core/sign-in-limit.js";
 export { type DatabaseHandle, openDatabase } from "./db/client.js";
 export { DataDirLockedError } from "./db/data-dir-lock.js";
 export { PreviousVersionDataError } from "./db/previous-version.js";
 export { loadConfig } from "./env.js";
-export type { FetchHandler, FetchHandlerCallOptions } from "./fetch-handler.js";
 export { announceFirstRunSetup } from "./first-run.js";
+export type { FetchHandler, FetchHandlerCallOptions } from "./http/fetch-adapter.js";
+export type { NodeHandler } from "./http/node-adapter.js";
+export { defaultMethods } from "./methods/defaults.js";
+export type {
+  AnySignInMethod,
+  MethodHookServices,
+  MethodHooks,
+  NoRoutes,
+  Routes,
+  SecondFactor,
+  SecondFactorInputs,
+  SecondFactorName,
+  SecondFactorNames,
+  SecondFactorProof,
+  SignInMethod,
+} from "./methods/method.js";
+export { type PasswordMethod, password } from "./methods/password/index.js";
+export type { Enrolment } from "./methods/totp/codes.js";
+export { type TotpMethod, totp } from "./methods/totp/index.js";
 export { nodeVersionProblem } from "./node-version.js";
-export type { PublicUser, SignedIn } from "./procedures/session-issuer.js";
-export { type LimitedCheckOptions, limitedCheck } from "./procedures/sign-in-limit.js";
-export type { Enrolment } from "./procedures/totp.js";
 export type { AppRouter } from "./routers/index.js";
-export { appRouter, appRouter as tollgateRouter } from "./routers/index.js";
-export type { AuthMethod } from "./stores/mfa-store.js";
+export {
+  appRouter,
+  appRouter as tollgateRouter,
+  createTollgateRouter,
+  type TollgateRouter,
+} from "./routers/index.js";
 export { createTollgate, type FetchContextOptions, type Tollgate, type TollgateOptions } from "./tollgate.js";
 export {
   authedProcedure,

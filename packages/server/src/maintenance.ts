@@ -1,3 +1,4 @@
+import { hookServices, methodsOf } from "./core/served-methods.js";
 import type { Services } from "./services.js";
 import { AUDIT_RETENTION_MS } from "./stores/audit-log.js";
 
@@ -31,7 +32,8 @@ export function createMaintenance(services: Services): Maintenance {
       audit.purgeOlderThan(new Date(services.now() - AUDIT_RETENTION_MS)),
       // Used or expired link tokens, and mails sent a week ago (their bodies hold links).
       services.tokens.purge(weekAgo),
-      services.mfa.purgePending(new Date(services.now())),
+      services.pendingSignIns.purge(new Date(services.now())),
+      ...methodsOf(services).map((m) => m.hooks?.purge?.(hookServices(services), new Date(services.now()))),
       services.mailer.purgeSent(weekAgo),
     ]);
     if (sessions > 0 || entries > 0) logger.info({ sessions, auditEntries: entries }, "ended sessions purged");

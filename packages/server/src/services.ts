@@ -1,15 +1,15 @@
-import type { Auth, DeviceTokens, TotpSecretWrap } from "@tollgate/auth";
+import type { Auth, DeviceTokens } from "@tollgate/auth";
 import type { Logger } from "pino";
 import type { Quota } from "./abuse-limits.js";
 import type { ServerConfig } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
 import type { Mailer } from "./mail/mailer.js";
 import type { Metrics } from "./metrics/metrics.js";
-import type { SignInLimiter } from "./rate-limit/rate-limiter.js";
+import type { AttemptLimiter } from "./rate-limit/rate-limiter.js";
 import type { RevocationFeed } from "./revocations/feed.js";
 import type { AccountTokenStore } from "./stores/account-token-store.js";
 import type { AuditLog } from "./stores/audit-log.js";
-import type { MfaStore } from "./stores/mfa-store.js";
+import type { PendingSignInStore } from "./stores/pending-sign-in-store.js";
 import type { UserStore } from "./stores/user-store.js";
 
 /**
@@ -23,9 +23,9 @@ export interface Services {
   readonly auth: Auth;
   readonly users: UserStore;
   readonly audit: AuditLog;
-  readonly signInLimiter: SignInLimiter;
+  readonly signInLimiter: AttemptLimiter;
   /** auth.requestPasswordReset: per address and per client network. */
-  readonly resetLimiter: SignInLimiter;
+  readonly resetLimiter: AttemptLimiter;
   /** Signs and reads known-device cookies (a key derived from AUTH_SECRET; previous secrets read). */
   readonly devices: DeviceTokens;
   /** user.updateProfile: new addresses asked for, per account (hour and day). */
@@ -34,10 +34,8 @@ export interface Services {
   readonly signUps: Quota;
   /** Single-use tokens of mailed links. */
   readonly tokens: AccountTokenStore;
-  /** TOTP secrets, recovery codes, pending sign-ins, how sessions were established. */
-  readonly mfa: MfaStore;
-  /** Encrypts TOTP secrets under a key derived from AUTH_SECRET. */
-  readonly totpSecrets: TotpSecretWrap;
+  /** Sign-ins waiting for a second factor. */
+  readonly pendingSignIns: PendingSignInStore;
   /** Mail through the outbox. */
   readonly mailer: Mailer;
   /** Other processes' revocations into `auth.revocations` (LISTEN/NOTIFY, or polling the embedded database). */

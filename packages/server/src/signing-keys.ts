@@ -79,18 +79,32 @@ export function defaultPromotionDelay(jwksMaxAge: number): number {
   return Math.max(2 * jwksMaxAge, minimumPromotionDelay(jwksMaxAge));
 }
 
+/**
+ * Runs `task` every `intervalMs` until stopped. The reload's timer: by default
+ * the wall clock's setInterval; a test passes one its own clock drives, and
+ * awaits the task to know the keys have been read.
+ */
+export type RepeatTimer = (task: () => Promise<void>, intervalMs: number) => { stop(): void };
+
+/** setInterval that never keeps the process alive. */
+const wallClockRepeat: RepeatTimer = (task, intervalMs) => {
+  const timer = setInterval(() => void task(), intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+};
+
 /** Reads the key set again every few seconds; a failed read keeps the keys it had (logged). */
 export function startSigningKeyReload(
   ring: SigningKeyRing | undefined,
   jwksMaxAge: number,
   logger: Logger,
+  repeat: RepeatTimer = wallClockRepeat,
 ): { stop(): void } {
   if (!ring) return { stop() {} };
-  const timer = setInterval(() => {
-    ring.reload().catch((err: unknown) => logger.warn({ err }, "signing keys could not be read again"));
-  }, keyReloadSeconds(jwksMaxAge) * 1000);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return repeat(
+    () => ring.reload().catch((err: unknown) => logger.warn({ err }, "signing keys could not be read again")),
+    keyReloadSeconds(jwksMaxAge) * 1000,
+  );
 }
 
 /** A start failure over signing keys, as one line naming what to change. */

@@ -1,43 +1,41 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import {
-  createAuth,
-  createDeviceTokens,
-  createMailBodyWrap,
-  createTotpSecretWrap,
-  hashConcurrencyFor,
-} from "@tollgate/auth";
+import { createAuth, createDeviceTokens, createMailBodyWrap, hashConcurrencyFor } from "@tollgate/auth";
 import type { AnyTRPCRouter } from "@trpc/server";
 import type { TRPCRequestInfo } from "@trpc/server/http";
+import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { createQuota } from "./abuse-limits.js";
 import { REFRESH_PATH, type ServerConfig } from "./config.js";
 import { type Context, createContextFactory } from "./context.js";
+import { registerMethods } from "./core/served-methods.js";
+import { limitedCheck } from "./core/sign-in-limit.js";
 import { type DatabaseHandle, openDatabase } from "./db/client.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
-import { createFetchHandler, type FetchHandler } from "./fetch-handler.js";
-import { createRequestListener, handlesTarget } from "./http.js";
+import { migrateMethod } from "./db/migrate.js";
+import { createFetchHandler, type FetchHandler, readFetchRequest } from "./http/fetch-adapter.js";
+import { createNodeHandler, type NodeHandler } from "./http/node-adapter.js";
+import { createPipeline } from "./http/pipeline.js";
+import { clientAddressProblem } from "./http/request-info.js";
+import { handlesTarget } from "./http/targets.js";
 import { ensureInitialUser } from "./initial-user.js";
 import { createLogger } from "./logger.js";
 import { createMailer } from "./mail/mailer.js";
 import { createOutboxSender, type OutboxSenderOptions } from "./mail/outbox-sender.js";
 import { createMailTransport } from "./mail/transport.js";
 import { createMaintenance } from "./maintenance.js";
+import { defaultMethods } from "./methods/defaults.js";
+import type { AnySignInMethod } from "./methods/method.js";
 import { createMetrics } from "./metrics/metrics.js";
-import { limitedCheck } from "./procedures/sign-in-limit.js";
 import { createMemoryAttemptStore } from "./rate-limit/memory-attempt-store.js";
-import { createSignInLimiter } from "./rate-limit/rate-limiter.js";
+import { createAttemptLimiter } from "./rate-limit/rate-limiter.js";
 import { createRedisAttemptStore } from "./rate-limit/redis-attempt-store.js";
-import { clientAddressProblem, fetchRequestSource } from "./request-info.js";
 import { createRevocationFeed } from "./revocations/feed.js";
 import type { RetryPolicy } from "./revocations/postgres-feed.js";
 import { createRevocationPublisher } from "./revocations/publisher.js";
-import { authRouter } from "./routers/auth.js";
-import { appRouter } from "./routers/index.js";
-import { metaRouter } from "./routers/meta.js";
-import { userRouter } from "./routers/user.js";
+import { appRouter, createTollgateRouter, refuseRouterWithoutMethods, type TollgateRouter } from "./routers/index.js";
 import type { Services } from "./services.js";
 import {
   describeSigningKeyError,
+  type RepeatTimer,
   signingKeyLocation,
   signingKeyStoreFor,
   startSigningKeyReload,
@@ -45,7 +43,7 @@ import {
 import { createAccountTokenStore } from "./stores/account-token-store.js";
 import { createAuditLog } from "./stores/audit-log.js";
 import { createMailOutboxStore } from "./stores/mail-outbox-store.js";
-import { createMfaStore } from "./stores/mfa-store.js";
+import { createPendingSignInStore } from "./stores/pending-sign-in-store.js";
 import { createKyselySessionStore } from "./stores/session-store.js";
 import { createUserStore } from "./stores/user-store.js";
 import {
@@ -75,7 +73,13 @@ const ADDRESS_CHANGES_PER_ACCOUNT = { perHour: 3, perDay: 10 };
 /** auth.signUp: accounts made from one client network, per hour and per day. */
 const SIGN_UPS_PER_NETWORK = { perHour: 10, perDay: 50 };
 
-export interface TollgateOptions {
+export interface TollgateOptions<M extends readonly AnySignInMethod[] = ReturnType<typeof defaultMethods>> {
+  /**
+   * The sign-in methods to serve (default: `[password(), totp()]`). Build the
+   * router you serve from the same list (`createTollgateRouter(methods)`, or
+   * `tollgate.router`): createTollgate refuses a router without their procedures.
+   */
+  readonly methods?: M;
   /**
    * The router you will serve (Tollgate's merged with yours): its procedures
    * are the metrics' procedure labels (others count as `unknown`). Default: Tollgate's.
@@ -89,8 +93,10 @@ export interface TollgateOptions {
   readonly now?: () => number;
   /** Waits between reconnects of the PostgreSQL revocation channel (default 200 ms doubling to 5 s). */
   readonly revocationRetry?: RetryPolicy;
-  /** Polling and backoff of the mail outbox sender (tests shorten them). */
+  /** Polling and backoff of the mail outbox sender (tests shorten them and await its `onIdle`). */
   readonly mailRetry?: OutboxSenderOptions;
+  /** The timer of the signing-key reload (default setInterval; tests pass one their clock drives). */
+  readonly signingKeyReloadTimer?: RepeatTimer;
 }
 
 /** What tRPC's fetch adapter hands to `createContext` (plus the client's address, which Fetch lacks). */
@@ -109,15 +115,15 @@ export interface FetchContextOptions {
  * node:http or the Fetch API. The cookies the procedures set go through a
  * headers object every handler copies, so every transport sets the same ones.
  */
-export interface Tollgate {
+export interface Tollgate<M extends readonly AnySignInMethod[] = ReturnType<typeof defaultMethods>> {
   readonly services: Services;
-  /** Tollgate's whole router (auth, user, meta): merge it with yours. */
-  readonly router: typeof appRouter;
+  /** Tollgate's whole router (auth, user, meta) for its methods, typed by them: merge it with yours. */
+  readonly router: TollgateRouter<M>;
   /** Its parts, to mount elsewhere than at the top level. */
   readonly routers: {
-    readonly auth: typeof authRouter;
-    readonly user: typeof userRouter;
-    readonly meta: typeof metaRouter;
+    readonly auth: TollgateRouter<M>["auth"];
+    readonly user: TollgateRouter<M>["user"];
+    readonly meta: TollgateRouter<M>["meta"];
   };
   /** Builders (the same values `@tollgate/server` exports, for routers defined at module level). */
   readonly procedures: {
@@ -149,9 +155,7 @@ export interface Tollgate {
    * /.well-known/jwks.json). Called with a third argument `next` it is
    * Express/Connect middleware: other paths go on to the app's own routes.
    */
-  nodeHandler(
-    router: AnyTRPCRouter,
-  ): (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => Promise<void>;
+  nodeHandler(router: AnyTRPCRouter): NodeHandler;
   /**
    * Whether the handlers answer this request target (`/trpc/*`, `/healthz`,
    * `/.well-known/jwks.json`): for hosts that route first (a Fastify onRequest hook).
@@ -175,8 +179,14 @@ export interface Tollgate {
  *
  * See the README, "Add Tollgate to your app".
  */
-export async function createTollgate(options: TollgateOptions): Promise<Tollgate> {
+export async function createTollgate<const M extends readonly AnySignInMethod[] = ReturnType<typeof defaultMethods>>(
+  options: TollgateOptions<M>,
+): Promise<Tollgate<M>> {
   const { config } = options;
+  const methods = (options.methods ?? defaultMethods()) as M;
+  const tollgateRouter = (options.methods ? createTollgateRouter(methods) : appRouter) as TollgateRouter<M>;
+  const served = options.router ?? tollgateRouter;
+  refuseRouterWithoutMethods(served, tollgateRouter);
 
   const logger = options.logger ?? createLogger(config.logLevel);
   const ownsDatabase = options.database === undefined;
@@ -189,10 +199,22 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
     throw error;
   }
 
+  try {
+    for (const method of methods) {
+      if (method.migrations) {
+        await migrateMethod(database.db as Kysely<unknown>, method.id, method.migrations(database.kind));
+      }
+    }
+  } catch (error) {
+    if (ownsDatabase) await database.close();
+    releaseLock();
+    throw error;
+  }
+
   const metrics = createMetrics({
     enabled: config.metricsPort !== undefined,
     database,
-    procedures: Object.keys((options.router ?? appRouter)._def.procedures),
+    procedures: Object.keys(served._def.procedures),
   });
   const signingKeyStore = signingKeyStoreFor(config, database);
   const auth = await createAuth({
@@ -255,14 +277,14 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
     auth,
     users: createUserStore(database.db),
     audit: auditLog,
-    signInLimiter: createSignInLimiter(attemptStore(), {
+    signInLimiter: createAttemptLimiter(attemptStore(), {
       maxFailures: config.loginMaxFailures,
       maxFailuresPerNetwork: config.loginMaxFailures * NETWORK_FAILURE_FACTOR,
       window: config.loginWindow,
       accountFreeAttempts: config.loginMaxFailures * ACCOUNT_FREE_FACTOR,
       accountMaxDelay: ACCOUNT_MAX_DELAY,
     }),
-    resetLimiter: createSignInLimiter(attemptStore(), {
+    resetLimiter: createAttemptLimiter(attemptStore(), {
       keyPrefix: "reset",
       maxFailures: RESET_REQUESTS_PER_ADDRESS,
       maxFailuresPerNetwork: RESET_REQUESTS_PER_NETWORK,
@@ -271,8 +293,7 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
       accountMaxDelay: ACCOUNT_MAX_DELAY,
     }),
     tokens: createAccountTokenStore(database.db, now),
-    mfa: createMfaStore(database.db, now),
-    totpSecrets: createTotpSecretWrap(config.authSecret, config.authSecretPrevious),
+    pendingSignIns: createPendingSignInStore(database.db, now),
     devices: createDeviceTokens(config.authSecret, config.authSecretPrevious),
     mailer: createMailer(outbox, outboxSender, logger, {
       perRecipient: createQuota(quotaStore, { keyPrefix: "mail-recipient", ...MAILS_PER_RECIPIENT }),
@@ -285,20 +306,21 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
     metrics,
     now,
   };
+  registerMethods(services, methods);
   await ensureInitialUser(services);
   const maintenance = createMaintenance(services);
   await maintenance.start();
   outboxSender.start();
   // Before listening: a restarted instance honours the revocations of the last access-token lifetime.
   await revocationFeed.start();
-  const keyReload = startSigningKeyReload(auth.signingKeys, config.jwksMaxAge, logger);
+  const keyReload = startSigningKeyReload(auth.signingKeys, config.jwksMaxAge, logger, options.signingKeyReloadTimer);
 
   const contextFactory = createContextFactory(services);
   let closing: Promise<void> | undefined;
   return {
     services,
-    router: appRouter,
-    routers: { auth: authRouter, user: userRouter, meta: metaRouter },
+    router: tollgateRouter,
+    routers: { auth: tollgateRouter.auth, user: tollgateRouter.user, meta: tollgateRouter.meta },
     procedures: {
       router,
       mergeRouters,
@@ -318,16 +340,19 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
       if (problem) throw new TypeError(problem);
       return contextFactory(
         {
-          request: fetchRequestSource(req, clientAddress),
+          request: readFetchRequest(req, clientAddress),
           responseHeaders: resHeaders,
           log: { procedure: undefined, userId: undefined },
         },
         info,
       );
     },
-    nodeHandler: (served) => createRequestListener(services, served),
+    // One pipeline per served router, over the one context factory; the adapters only carry it.
+    nodeHandler: (served) =>
+      createNodeHandler(createPipeline({ services, router: served, createContext: contextFactory })),
     handles: handlesTarget,
-    fetchHandler: (served) => createFetchHandler(services, served, contextFactory),
+    fetchHandler: (served) =>
+      createFetchHandler(createPipeline({ services, router: served, createContext: contextFactory })),
     close() {
       closing ??= (async () => {
         maintenance.stop();

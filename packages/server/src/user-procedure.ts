@@ -1,5 +1,5 @@
 import { AuthError } from "@tollgate/auth";
-import { type PublicUser, publicUser } from "./procedures/session-issuer.js";
+import { type PublicUser, publicUser } from "./core/session-start.js";
 import { authedProcedure } from "./trpc.js";
 
 /**

@@ -4,11 +4,11 @@ import {
   type CallResult,
   data,
   errorOf,
-  startSmtpServer,
+  type Mailbox,
+  startMailbox,
   startTestServer,
   TestBrowser,
   type TestServer,
-  type TestSmtpServer,
 } from "./support/index.js";
 
 const VERIFY = /Confirm your email address/;
@@ -37,11 +37,11 @@ interface Me {
 }
 
 describe.each(backends())("addresses that cannot be enumerated on %s", (backend) => {
-  let smtp: TestSmtpServer;
+  let smtp: Mailbox;
   let server: TestServer;
   let required: string;
   beforeAll(async () => {
-    smtp = await startSmtpServer();
+    smtp = await startMailbox();
     server = await startTestServer(backend, {
       config: { smtpUrl: smtp.url, signup: "open", loginMaxFailures: 50 },
       app: { mailRetry: { pollMs: 100 } },

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type AttemptRules, accountDelayMs } from "../src/rate-limit/attempt-store.js";
 import { normalizeIp, rateLimitNetwork } from "../src/rate-limit/client-network.js";
 import { createMemoryAttemptStore } from "../src/rate-limit/memory-attempt-store.js";
-import { createSignInLimiter } from "../src/rate-limit/rate-limiter.js";
+import { createAttemptLimiter } from "../src/rate-limit/rate-limiter.js";
 
 describe("client addresses for rate limits", () => {
   it.each([
@@ -46,7 +46,7 @@ describe("progressive delay per account", () => {
 
   it("slows guesses spread over many networks, then lets the account try again after the wait", async () => {
     let now = 1_000_000;
-    const limiter = createSignInLimiter(
+    const limiter = createAttemptLimiter(
       createMemoryAttemptStore(() => now),
       {
         maxFailures: 3,
@@ -57,32 +57,39 @@ describe("progressive delay per account", () => {
       },
     );
     // Six networks, one failure each: all checked (no pair reaches its limit).
-    for (let i = 0; i < 6; i++) await (await limiter.reserve("Olga", `198.51.100.${i}`)).settle("failure");
+    for (let i = 0; i < 6; i++)
+      await (await limiter.reserve({ subject: "Olga", network: `198.51.100.${i}` })).settle("failure");
     // The seventh, from yet another network, must wait 1 s.
-    const refused = await limiter.reserve("olga", "198.51.100.99").catch((error: unknown) => error);
+    const refused = await limiter
+      .reserve({ subject: "olga", network: "198.51.100.99" })
+      .catch((error: unknown) => error);
     expect(refused).toMatchObject({ code: "RATE_LIMITED", retryAfter: 1 });
     now += 1000;
-    await (await limiter.reserve("olga", "198.51.100.99")).settle("failure");
+    await (await limiter.reserve({ subject: "olga", network: "198.51.100.99" })).settle("failure");
     // Now 2 s.
     now += 1999;
-    await expect(limiter.reserve("olga", "198.51.100.98")).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    await expect(limiter.reserve({ subject: "olga", network: "198.51.100.98" })).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+    });
     now += 1;
-    const attempt = await limiter.reserve("olga", "198.51.100.98");
+    const attempt = await limiter.reserve({ subject: "olga", network: "198.51.100.98" });
     // The right password starts the account afresh.
     await attempt.settle("success");
-    await (await limiter.reserve("olga", "198.51.100.97")).settle("failure");
+    await (await limiter.reserve({ subject: "olga", network: "198.51.100.97" })).settle("failure");
   });
 
   it("gives a reservation back when the check never ran", async () => {
-    const limiter = createSignInLimiter(createMemoryAttemptStore(), {
+    const limiter = createAttemptLimiter(createMemoryAttemptStore(), {
       maxFailures: 1,
       maxFailuresPerNetwork: 10,
       window: 600,
       accountFreeAttempts: 10,
       accountMaxDelay: 30,
     });
-    await (await limiter.reserve("pia", "192.0.2.1")).settle("not-checked");
-    await (await limiter.reserve("pia", "192.0.2.1")).settle("failure");
-    await expect(limiter.reserve("pia", "192.0.2.1")).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    await (await limiter.reserve({ subject: "pia", network: "192.0.2.1" })).settle("not-checked");
+    await (await limiter.reserve({ subject: "pia", network: "192.0.2.1" })).settle("failure");
+    await expect(limiter.reserve({ subject: "pia", network: "192.0.2.1" })).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+    });
   });
 });

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryAttemptStore } from "../src/rate-limit/memory-attempt-store.js";
-import { createSignInLimiter, type SignInLimiter } from "../src/rate-limit/rate-limiter.js";
+import { type AttemptLimiter, createAttemptLimiter } from "../src/rate-limit/rate-limiter.js";
 import { startTestServer, TestBrowser, type TestServer } from "./support/index.js";
 
 /** A distinct IPv4 address per index (a distinct client network each). */
 const networkOf = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 
-async function flood(limiter: SignInLimiter, count: number, name: (i: number) => string): Promise<void> {
-  for (let i = 0; i < count; i++) await (await limiter.reserve(name(i), networkOf(i))).settle("failure");
+async function flood(limiter: AttemptLimiter, count: number, name: (i: number) => string): Promise<void> {
+  for (let i = 0; i < count; i++)
+    await (await limiter.reserve({ subject: name(i), network: networkOf(i) })).settle("failure");
 }
 
 const refusal = (promise: Promise<unknown>) =>
@@ -26,40 +27,50 @@ describe("the in-memory attempt store under a flood of distinct keys (injected k
   };
   let now = 1_000_000;
   const limiter = () =>
-    createSignInLimiter(
+    createAttemptLimiter(
       createMemoryAttemptStore(() => now, { maxKeys: 60 }),
       limits,
     );
 
   it("keeps a locked pair refused while a flood ten times the cap passes through", async () => {
     const signIn = limiter();
-    for (let i = 0; i < 3; i++) await (await signIn.reserve("olga", "192.0.2.1")).settle("failure");
+    for (let i = 0; i < 3; i++)
+      await (await signIn.reserve({ subject: "olga", network: "192.0.2.1" })).settle("failure");
     await flood(signIn, 600, (i) => `user${i}`);
-    expect(await refusal(signIn.reserve("olga", "192.0.2.1"))).toMatchObject({ code: "RATE_LIMITED" });
+    expect(await refusal(signIn.reserve({ subject: "olga", network: "192.0.2.1" }))).toMatchObject({
+      code: "RATE_LIMITED",
+    });
   });
 
   it("keeps an account's progressive delay while a flood passes through", async () => {
     const signIn = limiter();
-    for (let i = 0; i < 6; i++) await (await signIn.reserve("pia", `192.0.2.${i}`)).settle("failure");
+    for (let i = 0; i < 6; i++)
+      await (await signIn.reserve({ subject: "pia", network: `192.0.2.${i}` })).settle("failure");
     await flood(signIn, 600, (i) => `user${i}`);
-    expect(await refusal(signIn.reserve("pia", "192.0.2.99"))).toMatchObject({ code: "RATE_LIMITED" });
+    expect(await refusal(signIn.reserve({ subject: "pia", network: "192.0.2.99" }))).toMatchObject({
+      code: "RATE_LIMITED",
+    });
   });
 
   it("evicts the least informative keys first: a pair with failures outlives one-attempt keys", async () => {
     const signIn = limiter();
     // Two failures: not blocking, but more telling than the flood's single attempts.
-    for (let i = 0; i < 2; i++) await (await signIn.reserve("quinn", "192.0.2.1")).settle("failure");
+    for (let i = 0; i < 2; i++)
+      await (await signIn.reserve({ subject: "quinn", network: "192.0.2.1" })).settle("failure");
     await flood(signIn, 600, (i) => `user${i}`);
-    await (await signIn.reserve("quinn", "192.0.2.1")).settle("failure");
-    expect(await refusal(signIn.reserve("quinn", "192.0.2.1"))).toMatchObject({ code: "RATE_LIMITED" });
+    await (await signIn.reserve({ subject: "quinn", network: "192.0.2.1" })).settle("failure");
+    expect(await refusal(signIn.reserve({ subject: "quinn", network: "192.0.2.1" }))).toMatchObject({
+      code: "RATE_LIMITED",
+    });
   });
 
   it("lets windows end: expired keys go first, and a limit's window still resets", async () => {
     const signIn = limiter();
-    for (let i = 0; i < 3; i++) await (await signIn.reserve("rosa", "192.0.2.1")).settle("failure");
+    for (let i = 0; i < 3; i++)
+      await (await signIn.reserve({ subject: "rosa", network: "192.0.2.1" })).settle("failure");
     now += 600_000;
     await flood(signIn, 100, (i) => `user${i}`);
-    await (await signIn.reserve("rosa", "192.0.2.1")).settle("failure");
+    await (await signIn.reserve({ subject: "rosa", network: "192.0.2.1" })).settle("failure");
   });
 });
 

@@ -108,22 +108,30 @@ describe.runIf(process.env.TEST_DATABASE_URL)("PostgreSQL outages", () => {
     const admin = new pg.Client({ connectionString: cluster.url });
     await admin.connect();
     let stop = false;
+    // Kills in step with the load, not the clock: the next kill waits for a rotation to go through since the
+    // last, so connections die while the other clients' rotations are in flight, and never all the time.
+    let rotated = () => {};
     const killer = (async () => {
       while (!stop) {
+        const next = new Promise<void>((resolve) => {
+          rotated = resolve;
+        });
         await admin.query(
           "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database()",
         );
-        await new Promise((r) => setTimeout(r, 25));
+        await next;
       }
     })();
     const loops = clients.map(async (browser) => {
       for (let i = 0; i < 15; i++) {
         const res = await browser.mutation("auth.refresh");
         if (res.status !== 200) expectCleanError(res);
+        else rotated();
       }
     });
     await Promise.all(loops);
     stop = true;
+    rotated();
     await killer;
     await admin.end();
     await expect.poll(healthy, { timeout: 20_000, interval: 200 }).toBe(200);

@@ -37,6 +37,7 @@ describe("embedded database outage (SQLite write lock held elsewhere)", () => {
     }
     expect(locked.status).toBe(503);
     expect(errorOf(locked).data.code).toBe("SERVICE_UNAVAILABLE");
+    expect(errorOf(locked).data.authCode).toBe("BACKEND_UNAVAILABLE");
     expect(errorOf(locked).message).toBe("Database unavailable, try again shortly");
     expect(JSON.stringify(locked.body)).not.toMatch(/SQLITE|stack/);
     expect(locked.setCookies).toEqual([]);

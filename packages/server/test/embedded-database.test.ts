@@ -30,6 +30,37 @@ afterAll(async () => {
   for (const cleanup of cleanups) await cleanup();
 });
 
+/** How far ahead the racers' common start is set, once all are ready: time for each to read it. */
+const START_LEAD_MS = 100;
+
+/**
+ * Runs `count` processes of `script` (test/fixtures/start-together.ts) that
+ * start their work at one instant, set once every one has said it is ready
+ * (each takes its own time to start); resolves with what each printed after.
+ */
+async function race(script: string, args: string[], count: number): Promise<string[]> {
+  const racers = Array.from({ length: count }, () => {
+    const child = spawnSource(script, args, {});
+    let out = "";
+    let onReady = () => {};
+    // A racer that exits before it is ready (a failure) does not hold the others back.
+    const ready = new Promise<void>((resolve) => {
+      onReady = resolve;
+    });
+    child.stdout?.on("data", (d) => {
+      out += d;
+      if (out.startsWith("ready\n")) onReady();
+    });
+    const closed = new Promise<void>((done) => child.on("close", () => done()));
+    void closed.then(onReady);
+    return { child, ready, output: closed.then(() => out.replace(/^ready\n/, "").trim()) };
+  });
+  await Promise.all(racers.map((r) => r.ready));
+  const at = Date.now() + START_LEAD_MS;
+  for (const { child } of racers) child.stdin?.end(`${at}\n`);
+  return Promise.all(racers.map((r) => r.output));
+}
+
 async function open(backend: "sqlite" | "postgres"): Promise<DatabaseHandle> {
   const testDb = await createTestDatabase(backend);
   const handle = await testDb.open();
@@ -77,6 +108,7 @@ describe("embedded SQLite", () => {
         expiresAt: new Date(createdAt.getTime() + 1000),
         userAgent: null,
         ip: null,
+        authMethod: null,
       });
     }
     const stored = await sql<{ at: unknown; kind: string }>`
@@ -111,20 +143,34 @@ describe("embedded SQLite", () => {
       updated_at: new Date(),
     });
     const order: string[] = [];
+    let wroteFirst = () => {};
+    let releaseFirst = () => {};
+    const firstWrote = new Promise<void>((resolve) => {
+      wroteFirst = resolve;
+    });
+    const othersWaiting = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
     const first = db.transaction().execute(async (trx) => {
       order.push("first begins");
       await trx.insertInto("users").values(row("first")).execute();
-      await new Promise((r) => setTimeout(r, 50));
+      wroteFirst();
+      // Holds the connection, its row written, until the read and the second transaction wait for it.
+      await othersWaiting;
       order.push("first rolls back");
       throw new Error("roll back");
     });
-    await new Promise((r) => setTimeout(r, 10));
+    await firstWrote;
     const readDuring = db.selectFrom("users").select("username").execute();
     const second = db.transaction().execute(async (trx) => {
       order.push("second begins");
       await trx.insertInto("users").values(row("second")).execute();
       order.push("second commits");
     });
+    // Both reach Kysely's connection lock through promise continuations only (no I/O): by the
+    // next turn of the event loop they are waiting on it.
+    await new Promise((resolve) => setImmediate(resolve));
+    releaseFirst();
     await expect(first).rejects.toThrow("roll back");
     await second;
     expect((await readDuring).map((r) => r.username)).toEqual([]);
@@ -134,18 +180,7 @@ describe("embedded SQLite", () => {
 
   it("processes opening a new database file at the same instant migrate it once, without errors", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "tollgate-migrate-race-"));
-    const at = String(Date.now() + 2500); // after every process has started
-    const outputs = await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        const child = spawnSource("test/fixtures/open-database-at.ts", [dataDir, at], {});
-        let out = "";
-        child.stdout?.on("data", (d) => {
-          out += d;
-        });
-        await new Promise((done) => child.on("close", done));
-        return out.trim();
-      }),
-    );
+    const outputs = await race("test/fixtures/open-database-at.ts", [dataDir], 4);
     expect(outputs).toEqual(["opened", "opened", "opened", "opened"]);
     const handle = await openDatabase({ databaseUrl: undefined, dataDir });
     cleanups.push(() => handle.close());
@@ -179,19 +214,9 @@ describe("embedded SQLite", () => {
       expiresAt: new Date(now.getTime() + 3600_000),
       userAgent: null,
       ip: null,
+      authMethod: null,
     });
-    const at = String(Date.now() + 2500); // after every process has started and opened the file
-    const outputs = await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        const child = spawnSource("test/fixtures/rotate-at.ts", [dataDir, "raced", "current", at], {});
-        let out = "";
-        child.stdout?.on("data", (d) => {
-          out += d;
-        });
-        await new Promise((done) => child.on("close", done));
-        return out.trim();
-      }),
-    );
+    const outputs = await race("test/fixtures/rotate-at.ts", [dataDir, "raced", "current"], 4);
     expect(outputs.sort()).toEqual(["lost", "lost", "lost", "rotated"]);
     const stored = await createKyselySessionStore(handle.db).findById("raced");
     expect(stored?.previousHash).toBe("current");
@@ -292,19 +317,25 @@ describe.each(backends())("migration 0002 (sessions.revoked_at index) on %s", (b
         updated_at: created,
       })
       .execute();
-    const store = createKyselySessionStore(old);
+    // The sessions table as 0001 made it (no auth_method yet): inserted without today's session store too.
     const revokedAt = new Date("2026-03-01T12:00:00.000Z");
-    await store.insert({
-      id: "before-0002",
-      userId,
-      lookupHash: "l",
-      currentHash: "c",
-      createdAt: new Date("2026-03-01T11:00:00.000Z"),
-      expiresAt: new Date("2026-04-01T11:00:00.000Z"),
-      userAgent: null,
-      ip: null,
-    });
-    await store.revoke("before-0002", "logout", revokedAt);
+    const sessionCreated = new Date("2026-03-01T11:00:00.000Z");
+    await old
+      .insertInto("sessions")
+      .values({
+        id: "before-0002",
+        user_id: userId,
+        lookup_hash: "l",
+        current_hash: "c",
+        created_at: sessionCreated,
+        rotated_at: sessionCreated,
+        last_used_at: sessionCreated,
+        expires_at: new Date("2026-04-01T11:00:00.000Z"),
+        user_agent: null,
+        ip: null,
+      })
+      .execute();
+    await createKyselySessionStore(old).revoke("before-0002", "logout", revokedAt);
     await previous.destroy();
 
     const handle = await openDatabase({ databaseUrl, dataDir });

@@ -1,6 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FetchHandler } from "../src/fetch-handler.js";
+import type { FetchHandler } from "../src/http/fetch-adapter.js";
 import { createTollgate, type Tollgate } from "../src/tollgate.js";
 import { createTestDatabase, type TestDatabase, testConfig } from "./support/index.js";
 

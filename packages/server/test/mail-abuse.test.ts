@@ -7,11 +7,11 @@ import {
   createClock,
   data,
   errorOf,
-  startSmtpServer,
+  type Mailbox,
+  startMailbox,
   startTestServer,
   TestBrowser,
   type TestServer,
-  type TestSmtpServer,
 } from "./support/index.js";
 
 /**
@@ -23,10 +23,10 @@ import {
  */
 describe.each(backends())("mail that cannot be abused on %s", (backend) => {
   const clock = createClock();
-  let smtp: TestSmtpServer;
+  let smtp: Mailbox;
   let server: TestServer;
   beforeAll(async () => {
-    smtp = await startSmtpServer();
+    smtp = await startMailbox();
     server = await startTestServer(backend, {
       clock,
       config: { smtpUrl: smtp.url, signup: "open", loginMaxFailures: 50, trustProxy: true },

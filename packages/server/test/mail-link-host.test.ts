@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTollgate } from "../src/tollgate.js";
-import { startSmtpServer, startTestServer, type TestServer, type TestSmtpServer, testConfig } from "./support/index.js";
+import { type Mailbox, startMailbox, startTestServer, type TestServer, testConfig } from "./support/index.js";
 
 /** A raw request, so the Host header is exactly what an attacker writes (fetch would not send it). */
 function post(url: string, path: string, host: string, body: unknown): Promise<{ status: number; text: string }> {
@@ -30,10 +30,10 @@ function post(url: string, path: string, host: string, body: unknown): Promise<{
 }
 
 describe("links in mails come from a validated, parsed Host (no PUBLIC_ORIGIN)", () => {
-  let smtp: TestSmtpServer;
+  let smtp: Mailbox;
   let server: TestServer;
   beforeAll(async () => {
-    smtp = await startSmtpServer();
+    smtp = await startMailbox();
     server = await startTestServer("sqlite", { config: { smtpUrl: smtp.url }, app: { mailRetry: { pollMs: 100 } } });
     const id = await server.createUser("linked", "linked's passphrase");
     await server.app.services.users.attachEmail(id, "linked@example.org");

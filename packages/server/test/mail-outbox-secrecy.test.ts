@@ -6,19 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqlite } from "../src/db/sqlite.js";
 import {
   backends,
-  startSmtpServer,
+  type Mailbox,
+  startMailbox,
   startTestServer,
   TestBrowser,
   type TestServer,
-  type TestSmtpServer,
 } from "./support/index.js";
 
 /** Live links must not sit readable in the database (a backup, a replica). */
 describe.each(backends())("the mail outbox keeps no readable link on %s", (backend) => {
-  let smtp: TestSmtpServer;
+  let smtp: Mailbox;
   let server: TestServer;
   beforeAll(async () => {
-    smtp = await startSmtpServer();
+    smtp = await startMailbox();
     server = await startTestServer(backend, {
       config: { smtpUrl: smtp.url },
       app: { mailRetry: { pollMs: 100, backoffMs: 100, maxBackoffMs: 200 } },

@@ -7,13 +7,13 @@ import {
   createClock,
   data,
   errorOf,
+  type Mailbox,
   middleOfTotpStep,
-  startSmtpServer,
+  startMailbox,
   startTestServer,
   TestBrowser,
   type TestClock,
   type TestServer,
-  type TestSmtpServer,
 } from "./support/index.js";
 
 /** The cap of consecutive wrong TOTP codes per account (MFA_MAX_FAILED_CODES). */
@@ -75,14 +75,14 @@ async function enrol(server: TestServer, clock: TestClock, username: string): Pr
 describe.each(backends())("second-factor lockout on %s", (backend) => {
   let server: TestServer;
   let clock: TestClock;
-  let smtp: TestSmtpServer;
+  let smtp: Mailbox;
   const start = middleOfTotpStep();
 
   beforeAll(async () => {
     clock = createClock(start);
     // A generous sign-in limit: these tests are about the second factor's own cap.
     // Mail goes to a real SMTP server: the outbox empties a body once it is sent.
-    smtp = await startSmtpServer();
+    smtp = await startMailbox();
     server = await startTestServer(backend, { clock, config: { loginMaxFailures: 500, smtpUrl: smtp.url } });
   });
   afterAll(async () => {

@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../src/cli/commands.js";
+import { totpState } from "../src/methods/totp/state.js";
 import {
   backends,
   codeAt,
   createClock,
   data,
   errorOf,
+  type Mailbox,
   middleOfTotpStep,
-  startSmtpServer,
+  startMailbox,
   startTestServer,
   TestBrowser,
   type TestClock,
   type TestServer,
-  type TestSmtpServer,
 } from "./support/index.js";
 
 interface Enrolment {
@@ -24,14 +25,14 @@ interface Enrolment {
 describe.each(backends())("TOTP second factor on %s", (backend) => {
   let server: TestServer;
   let clock: TestClock;
-  let smtp: TestSmtpServer;
+  let smtp: Mailbox;
   // The middle of a 30 s step, so ±1 step is unambiguous.
   const start = middleOfTotpStep();
 
   beforeAll(async () => {
     clock = createClock(start);
     // Mail goes to a real SMTP server: the outbox keeps a body only until it is sent.
-    smtp = await startSmtpServer();
+    smtp = await startMailbox();
     server = await startTestServer(backend, { clock, config: { loginMaxFailures: 5, smtpUrl: smtp.url } });
   });
   afterAll(async () => {
@@ -326,7 +327,9 @@ describe.each(backends())("TOTP second factor on %s", (backend) => {
       .where("users.username", "=", "rotation")
       .executeTakeFirstOrThrow();
     expect(after.secret).not.toBe(before.secret);
-    expect((await rotated.app.services.totpSecrets.open(await userIdOf("rotation"), after.secret)).stale).toBe(false);
+    expect((await totpState(rotated.app.services).secrets.open(await userIdOf("rotation"), after.secret)).stale).toBe(
+      false,
+    );
   });
 
   async function userIdOf(username: string): Promise<string> {

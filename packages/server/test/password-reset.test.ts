@@ -4,15 +4,37 @@ import {
   createClock,
   data,
   errorOf,
-  startSmtpServer,
+  type Mailbox,
+  startMailbox,
   startTestServer,
   TestBrowser,
   type TestServer,
-  type TestSmtpServer,
 } from "./support/index.js";
 
 const RESET = /Reset your password/;
 const CHANGED = /Your password was changed/;
+
+/**
+ * A mail outbox sender's `onIdle`, as a promise: `drained()` resolves once a
+ * round that began after the call has found nothing due, so every mail queued
+ * before the call has been handed to SMTP (or put off for a retry). The first
+ * idle round may have begun before the call; the second began after it.
+ */
+function outboxIdle() {
+  let waiting: (() => void)[] = [];
+  const idle = () => new Promise<void>((resolve) => waiting.push(resolve));
+  return {
+    onIdle() {
+      const resolved = waiting;
+      waiting = [];
+      for (const resolve of resolved) resolve();
+    },
+    async drained(): Promise<void> {
+      await idle();
+      await idle();
+    },
+  };
+}
 
 function tokenOf(link: string | undefined): string {
   const token = new URL(link ?? "").searchParams.get("token");
@@ -21,13 +43,15 @@ function tokenOf(link: string | undefined): string {
 }
 
 describe.each(backends())("password reset by mail through a real SMTP server on %s", (backend) => {
-  let smtp: TestSmtpServer;
+  const mailRetry = { pollMs: 100, backoffMs: 200, maxBackoffMs: 400 };
+  const sender = outboxIdle();
+  let smtp: Mailbox;
   let server: TestServer;
   beforeAll(async () => {
-    smtp = await startSmtpServer();
+    smtp = await startMailbox();
     server = await startTestServer(backend, {
       config: { smtpUrl: smtp.url, mailFrom: "Tollgate <auth@example.org>", loginMaxFailures: 50 },
-      app: { mailRetry: { pollMs: 100, backoffMs: 200, maxBackoffMs: 400 } },
+      app: { mailRetry: { ...mailRetry, onIdle: sender.onIdle } },
     });
   });
   afterAll(async () => {
@@ -97,7 +121,9 @@ describe.each(backends())("password reset by mail through a real SMTP server on 
     expect(unknown.body).toEqual(known.body);
     expect(unknown.setCookies).toEqual(known.setCookies);
     await smtp.waitFor("xena@example.org", RESET);
-    await new Promise((r) => setTimeout(r, 300));
+    // Whatever the requests queued (after their answers) is in the outbox, and the sender has been through it.
+    await server.app.services.mailer.settle();
+    await sender.drained();
     expect(smtp.matching("nobody@example.org", /./)).toEqual([]);
   });
 
@@ -146,11 +172,12 @@ describe.each(backends())("password reset by mail through a real SMTP server on 
       .toBeGreaterThanOrEqual(2);
     // A restart: the instance that queued the mail stops; a new one, and a second beside it, race for the mail.
     await server.app.close();
-    await server.startAnother();
-    await server.startAnother();
+    const senders = [outboxIdle(), outboxIdle()];
+    for (const { onIdle } of senders) await server.startAnother({}, { mailRetry: { ...mailRetry, onIdle } });
     await smtp.start();
     await smtp.waitFor("abel@example.org", RESET);
-    await new Promise((r) => setTimeout(r, 1000));
+    // Both senders have been through the outbox since: a second copy would have reached SMTP by now.
+    await Promise.all(senders.map((s) => s.drained()));
     expect(smtp.matching("abel@example.org", RESET)).toHaveLength(1);
     // Sent mails are purged by maintenance a week later (their bodies hold links).
     const { mailer } = server.app.services;
@@ -162,10 +189,10 @@ describe.each(backends())("password reset by mail through a real SMTP server on 
 /** Reset links as time passes (an injected clock: the outbox retry suite above needs real time). */
 describe.each(backends())("reset links over time on %s", (backend) => {
   const clock = createClock();
-  let smtp: TestSmtpServer;
+  let smtp: Mailbox;
   let server: TestServer;
   beforeAll(async () => {
-    smtp = await startSmtpServer();
+    smtp = await startMailbox();
     server = await startTestServer(backend, {
       clock,
       config: { smtpUrl: smtp.url, loginMaxFailures: 50 },

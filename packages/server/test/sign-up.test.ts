@@ -4,11 +4,11 @@ import {
   createClock,
   data,
   errorOf,
-  startSmtpServer,
+  type Mailbox,
+  startMailbox,
   startTestServer,
   TestBrowser,
   type TestServer,
-  type TestSmtpServer,
 } from "./support/index.js";
 
 const VERIFY = /Confirm your email address/;
@@ -20,11 +20,11 @@ function tokenOf(link: string | undefined): string {
 }
 
 describe.each(backends())("sign-up and email verification through a real SMTP server on %s", (backend) => {
-  let smtp: TestSmtpServer;
+  let smtp: Mailbox;
   let server: TestServer;
   let required: string;
   beforeAll(async () => {
-    smtp = await startSmtpServer();
+    smtp = await startMailbox();
     server = await startTestServer(backend, {
       config: { smtpUrl: smtp.url, signup: "open", loginMaxFailures: 50 },
       app: { mailRetry: { pollMs: 100 } },
@@ -151,10 +151,10 @@ describe.each(backends())("sign-up and email verification through a real SMTP se
 
 describe.each(backends())("an account that owes a confirmed address is never stuck on %s", (backend) => {
   const clock = createClock();
-  let smtp: TestSmtpServer;
+  let smtp: Mailbox;
   let server: TestServer;
   beforeAll(async () => {
-    smtp = await startSmtpServer();
+    smtp = await startMailbox();
     server = await startTestServer(backend, {
       clock,
       config: { smtpUrl: smtp.url, signup: "open", emailVerification: "required", loginMaxFailures: 50 },

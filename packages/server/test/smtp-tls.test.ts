@@ -1,12 +1,12 @@
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smtpTransportOptions } from "../src/mail/smtp-options.js";
-import { startSmtpServer, type TestSmtpServer } from "./support/index.js";
+import { type Mailbox, startMailbox } from "./support/index.js";
 
 describe("SMTP needs TLS except to a loopback host or when SMTP_URL says otherwise", () => {
-  let smtp: TestSmtpServer;
+  let smtp: Mailbox;
   beforeAll(async () => {
-    smtp = await startSmtpServer();
+    smtp = await startMailbox();
   });
   afterAll(() => smtp?.stop());
 

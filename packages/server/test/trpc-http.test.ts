@@ -1,18 +1,23 @@
-import { once } from "node:events";
+import { EventEmitter, once } from "node:events";
 import { Agent, createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { initTRPC } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTrpcHandler, type TrpcCall } from "../src/trpc-http.js";
+import { writeNodeAnswer } from "../src/http/node-adapter.js";
+import { readNodeRequest } from "../src/http/node-request.js";
+import { createTrpcEndpoint, type TrpcCall } from "../src/http/trpc-endpoint.js";
 
-// The tRPC handler on its own, over a small router: what Tollgate's router
-// cannot show (a procedure waiting on its signal, streamed answers).
+// The tRPC endpoint on its own, over a small router and node:http (the node
+// adapter's reading and writing): what Tollgate's router cannot show (a
+// procedure waiting on its signal, streamed answers).
 interface Ctx {
   setCookie(line: string): void;
 }
 const t = initTRPC.context<Ctx>().create();
 let abortedWaits = 0;
 let startedWaits = 0;
+/** "started" and "aborted" as the `wait` procedure's counters move: tests await them. */
+const waits = new EventEmitter();
 const router = t.router({
   echo: t.procedure.input((v) => v as { text: string }).mutation(({ input }) => input.text),
   cookie: t.procedure
@@ -26,33 +31,35 @@ const router = t.router({
     ({ signal }) =>
       new Promise<string>((resolve) => {
         startedWaits++;
+        waits.emit("started");
         signal?.addEventListener("abort", () => {
           abortedWaits++;
+          waits.emit("aborted");
           resolve("aborted");
         });
       }),
   ),
 });
 
-const handle = createTrpcHandler({
+const endpoint = createTrpcEndpoint({
   router,
   maxBatchSize: 10,
   maxBodySize: 1000,
   vary: "Origin",
-  createContext: (call: TrpcCall) => ({ setCookie: (line) => call.res.appendHeader("Set-Cookie", line) }),
+  createContext: (call: TrpcCall) => ({ setCookie: (line) => call.responseHeaders.append("Set-Cookie", line) }),
 });
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(condition()).toBe(true);
-}
-
-describe("tRPC handler (resolveResponse over node:http)", () => {
+describe("tRPC endpoint (resolveResponse over node:http)", () => {
   let server: Server;
   let url: string;
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      void handle({ req, res, path: (req.url ?? "").slice("/trpc/".length).split("?")[0] ?? "" });
+    server = createServer(async (req, res) => {
+      const path = (req.url ?? "").slice("/trpc/".length).split("?")[0] ?? "";
+      const answer = await endpoint(
+        { request: readNodeRequest(req), path, responseHeaders: new Headers() },
+        new Headers(),
+      );
+      await writeNodeAnswer(res, answer);
     });
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
@@ -131,12 +138,16 @@ describe("tRPC handler (resolveResponse over node:http)", () => {
 
   it("aborts the procedure's signal when the client disconnects", async () => {
     const before = abortedWaits;
+    const started = once(waits, "started");
     const req = request(`${url}/trpc/wait`);
     req.on("error", () => undefined);
     req.end();
-    await until(() => startedWaits > before);
+    await started;
+    expect(startedWaits).toBeGreaterThan(before);
+    const aborted = once(waits, "aborted");
     req.destroy();
-    await until(() => abortedWaits > before);
+    await aborted;
+    expect(abortedWaits).toBeGreaterThan(before);
   });
 
   it("does not hang on a body the client never finishes", async () => {
@@ -145,8 +156,10 @@ describe("tRPC handler (resolveResponse over node:http)", () => {
       headers: { "content-type": "application/json", "content-length": "100" },
     });
     req.on("error", () => undefined);
+    // The handler has the request and waits for the rest of its body.
+    const arrived = once(server, "request");
     req.write('{"text":');
-    await new Promise((r) => setTimeout(r, 50));
+    await arrived;
     req.destroy();
     // The server is still answering others.
     const res = await fetch(`${url}/trpc/aborted`);

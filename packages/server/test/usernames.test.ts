@@ -10,20 +10,20 @@ import {
   backends,
   data,
   errorOf,
-  startSmtpServer,
+  type Mailbox,
+  startMailbox,
   startTestServer,
   TestBrowser,
   type TestServer,
-  type TestSmtpServer,
 } from "./support/index.js";
 
 const CYRILLIC_ZOE = "z\u043e\u0435"; // z, Cyrillic о, Cyrillic е
 
 describe.each(backends())("usernames that cannot impersonate each other on %s", (backend) => {
-  let smtp: TestSmtpServer;
+  let smtp: Mailbox;
   let server: TestServer;
   beforeAll(async () => {
-    smtp = await startSmtpServer();
+    smtp = await startMailbox();
     server = await startTestServer(backend, {
       // Each sign-up from a network of its own (X-Forwarded-For): sign-ups are limited per network.
       config: { smtpUrl: smtp.url, signup: "open", loginMaxFailures: 50, trustProxy: true },

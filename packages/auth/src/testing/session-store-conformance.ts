@@ -30,6 +30,7 @@ function newSession(userId: string, createdAt = T0): NewSession {
     expiresAt: new Date(createdAt.getTime() + 3600_000),
     userAgent: "conformance/1.0",
     ip: "203.0.113.7",
+    authMethod: "password+totp",
   };
 }
 
@@ -59,6 +60,7 @@ export function describeSessionStoreConformance(name: string, setup: () => Promi
           revokedReason: null,
           userAgent: "conformance/1.0",
           ip: "203.0.113.7",
+          authMethod: "password+totp",
         });
         expect(found?.createdAt.getTime()).toBe(T0.getTime());
         expect(found?.rotatedAt.getTime()).toBe(T0.getTime());

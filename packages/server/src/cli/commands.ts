@@ -1,5 +1,6 @@
 import type { MailBodyWrap } from "@tollgate/auth";
 import {
+  AuthError,
   createPasswordHasher,
   MAX_PASSWORD_LENGTH,
   type PasswordPolicyContext,
@@ -11,11 +12,13 @@ import {
   usernameRuleMessage,
 } from "@tollgate/auth";
 import { z } from "zod";
+import { setPassword } from "../core/set-password.js";
 import type { DatabaseHandle } from "../db/client.js";
-import { accountName, passwordChangedMail } from "../mail/templates.js";
+import { defaultMethods } from "../methods/defaults.js";
+import { createTotpStore } from "../methods/totp/totp-store.js";
 import { createAccountTokenStore } from "../stores/account-token-store.js";
 import { createMailOutboxStore } from "../stores/mail-outbox-store.js";
-import { createMfaStore } from "../stores/mfa-store.js";
+import { createPendingSignInStore } from "../stores/pending-sign-in-store.js";
 import { createUserStore, EmailTakenError, UsernameTakenError } from "../stores/user-store.js";
 import { CliError, type CommandIo, type Flags } from "./command-io.js";
 import { importDjangoUsers } from "./django-import.js";
@@ -111,22 +114,33 @@ export async function runCommand(command: string, flags: Flags, context: Command
       const user = await users.findByUsername(username);
       if (!user) throw new CliError(`No user named ${username}`);
       const password = await readNewPassword(flags, io, { username: user.username, email: user.email });
-      if (!(await users.replacePasswordHash(user.id, user.passwordHash, await hasher.hash(password)))) {
-        throw new CliError(`The password of ${user.username} changed meanwhile; run the command again`);
-      }
-      // A password change voids every mailed link of the user.
-      await createAccountTokenStore(database.db).voidAll(user.id);
-      // So do sign-ins begun with the old password and waiting for their second factor.
-      await createMfaStore(database.db).endPending(user.id);
-      const ended = await sessions.revokeAllForUser(user.id, "password_changed");
-      // Into the outbox: a running server (or the next one to start) sends it.
-      if (user.email && context.mailBodies) {
-        await createMailOutboxStore(database.db, context.mailBodies).enqueue(
-          passwordChangedMail(user.email, accountName(user)),
+      const outbox = context.mailBodies && createMailOutboxStore(database.db, context.mailBodies);
+      let ended: number;
+      try {
+        ended = await setPassword(
+          {
+            users,
+            hasher,
+            tokens: createAccountTokenStore(database.db),
+            pendingSignIns: createPendingSignInStore(database.db),
+            sessions,
+            methods: defaultMethods(),
+            hookServices: { database, now: Date.now },
+            // Into the outbox: a running server (or the next one to start) sends it.
+            notify: async (mail) => {
+              if (outbox) await outbox.enqueue(mail);
+              // Queued mail is sealed under AUTH_SECRET: without it the server could not open it.
+              else io.print(`No AUTH_SECRET: the "password changed" mail to ${mail.to} was not queued`);
+            },
+          },
+          user,
+          password,
         );
-      } else if (user.email) {
-        // Queued mail is sealed under AUTH_SECRET: without it the server could not open it.
-        io.print(`No AUTH_SECRET: the "password changed" mail to ${user.email} was not queued`);
+      } catch (error) {
+        if (error instanceof AuthError && error.code === "PASSWORD_CHANGED_CONCURRENTLY") {
+          throw new CliError(`The password of ${user.username} changed meanwhile; run the command again`);
+        }
+        throw error;
       }
       io.print(`Password of ${user.username} changed; ${ended} session(s) ended`);
       return;
@@ -145,7 +159,7 @@ export async function runCommand(command: string, flags: Flags, context: Command
       const user = await users.findByUsername(username);
       if (!user) throw new CliError(`No user named ${username}`);
       // Removing the factor also ends its pending sign-ins and clears a lock (failed codes go with the row).
-      const removed = await createMfaStore(database.db).removeTotp(user.id);
+      const removed = await createTotpStore(database.db).removeTotp(user.id);
       const ended = await sessions.revokeAllForUser(user.id, "admin");
       io.print(
         `${removed ? "Two-step sign-in turned off" : "Two-step sign-in was not on"} for ${user.username}; ${ended} session(s) ended`,

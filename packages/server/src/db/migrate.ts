@@ -41,3 +41,32 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialect):
     throw new Error(`Database migration ${failed?.migrationName ?? ""} failed`.replace("  ", " "), { cause: error });
   }
 }
+
+/**
+ * Brings a sign-in method's own tables up to date. Each method keeps its
+ * history in a table of its own (`<id>_migration`), so methods are added or
+ * removed without touching the core's history or each other's.
+ */
+export async function migrateMethod(
+  db: Kysely<unknown>,
+  methodId: string,
+  methodMigrations: Record<string, Migration>,
+): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => methodMigrations };
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: `${methodId}_migration`,
+    migrationLockTableName: `${methodId}_migration_lock`,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    throw new Error(
+      `Migration ${failed?.migrationName ?? ""} of sign-in method ${methodId} failed`.replace("  ", " "),
+      {
+        cause: error,
+      },
+    );
+  }
+}

@@ -10,6 +10,8 @@ export interface OutboxSenderOptions {
   readonly maxBackoffMs?: number;
   /** How long a claimed mail is this sender's before another may try it, ms. */
   readonly leaseMs?: number;
+  /** Called after each round that found no mail due: what was due has been sent or put off (tests await it, not time). */
+  readonly onIdle?: () => void;
 }
 
 export interface OutboxSender {
@@ -60,6 +62,7 @@ export function createOutboxSender(
       }
     }
     if (due.length === BATCH) again = true;
+    if (due.length === 0) options.onIdle?.();
   }
 
   function schedule(delay: number): void {

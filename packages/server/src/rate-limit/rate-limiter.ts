@@ -2,14 +2,15 @@ import { AuthError } from "@tollgate/auth";
 import type { AttemptKeys, AttemptRules, AttemptStore } from "./attempt-store.js";
 import { rateLimitNetwork } from "./client-network.js";
 
-export interface SignInLimits {
-  /** Checks allowed per (username, client network) per window: LOGIN_MAX_FAILURES. */
+/** The limits of one AttemptLimiter (sign-ins, reset requests, quotas each have their own). */
+export interface AttemptLimits {
+  /** Checks allowed per (subject, client network) per window: LOGIN_MAX_FAILURES for sign-ins. */
   readonly maxFailures: number;
-  /** Checks allowed per client network across usernames per window. */
+  /** Checks allowed per client network across subjects per window. */
   readonly maxFailuresPerNetwork: number;
   /** Seconds: LOGIN_WINDOW. */
   readonly window: number;
-  /** Failures of one account across networks before each attempt must wait (progressive delay). */
+  /** Failures of one subject across networks before each attempt must wait (progressive delay). */
   readonly accountFreeAttempts: number;
   /** Seconds: the longest progressive delay. */
   readonly accountMaxDelay: number;
@@ -25,7 +26,11 @@ export interface Attempt {
   settle(outcome: AttemptOutcome): Promise<void>;
 }
 
-export interface ReserveOptions {
+export interface ReserveRequest {
+  /** What is attempted on: an account's username, an address, a link's fixed key. Compared ignoring case. */
+  readonly subject: string;
+  /** The client's IP address; counted per its network (an IPv4 address, an IPv6 /64). */
+  readonly network: string;
   /** Runs once per key and window when attempts are refused (to audit it once, not per attempt). */
   readonly onFirstRefusal?: () => Promise<void>;
   /**
@@ -42,17 +47,18 @@ export interface ReserveOptions {
   readonly accountWide?: boolean;
 }
 
-export interface SignInLimiter {
-  /**
-   * Reserves one credential check for `username` from `ip`, before it runs.
-   * Refused: AuthError RATE_LIMITED with retryAfter. The third argument is
-   * the options, or (as before them) only `onFirstRefusal`.
-   */
-  reserve(username: string, ip: string, options?: ReserveOptions | (() => Promise<void>)): Promise<Attempt>;
+/**
+ * Counts attempts before they run: credential checks (the sign-in limit), and
+ * anything else worth limiting per subject and client network (reset
+ * requests, mail quotas).
+ */
+export interface AttemptLimiter {
+  /** Reserves one attempt before it runs. Refused: AuthError RATE_LIMITED with retryAfter. */
+  reserve(request: ReserveRequest): Promise<Attempt>;
   close(): Promise<void>;
 }
 
-export function createSignInLimiter(store: AttemptStore, limits: SignInLimits): SignInLimiter {
+export function createAttemptLimiter(store: AttemptStore, limits: AttemptLimits): AttemptLimiter {
   const rules: AttemptRules = {
     pairLimit: limits.maxFailures,
     networkLimit: limits.maxFailuresPerNetwork,
@@ -62,10 +68,9 @@ export function createSignInLimiter(store: AttemptStore, limits: SignInLimits): 
   };
   const prefix = limits.keyPrefix ?? "signin";
   return {
-    async reserve(username, ip, third) {
-      const options: ReserveOptions = typeof third === "function" ? { onFirstRefusal: third } : (third ?? {});
-      const account = username.toLowerCase();
-      const network = rateLimitNetwork(ip);
+    async reserve(options) {
+      const account = options.subject.toLowerCase();
+      const network = rateLimitNetwork(options.network);
       // A known device counts on (account, device) instead of (account, network), and skips the account's delay.
       const known = options.knownDevice;
       const keys: AttemptKeys = {

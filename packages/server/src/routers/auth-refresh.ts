@@ -1,7 +1,7 @@
 import { AuthError, type StoredSession } from "@tollgate/auth";
 import type { Context } from "../context.js";
-import { audit } from "../procedures/audit.js";
-import { issueSessionCookies } from "../procedures/session-issuer.js";
+import { audit } from "../core/audit.js";
+import { issueSessionCookies } from "../core/session-start.js";
 import { publicProcedure, verifyCsrf } from "../trpc.js";
 
 /** More refresh cookies than this in one request is not a browser's doing. */

@@ -1,6 +1,7 @@
 import { AuthError } from "@tollgate/auth";
-import { audit } from "../procedures/audit.js";
-import { revokeSessionInput } from "../procedures/inputs.js";
+import { audit } from "../core/audit.js";
+import { revokeSessionInput } from "../core/inputs.js";
+import { hookServices, methodsOf } from "../core/served-methods.js";
 import { authedProcedure, protectedMutation } from "../trpc.js";
 
 export const logout = protectedMutation.mutation(async ({ ctx }) => {
@@ -19,7 +20,9 @@ export const logoutAll = protectedMutation.mutation(async ({ ctx }) => {
   const { auth } = ctx.services;
   const revoked = await auth.sessions.revokeAllForUser(ctx.session.userId, "logout_all");
   // "Everywhere" includes sign-ins waiting for their second factor.
-  await ctx.services.mfa.endPending(ctx.session.userId);
+  await ctx.services.pendingSignIns.endAll(ctx.session.userId);
+  const hooks = hookServices(ctx.services);
+  for (const method of methodsOf(ctx.services)) await method.hooks?.onSignOutEverywhere?.(hooks, ctx.session.userId);
   ctx.setCookies(auth.cookies.clear());
   await audit(ctx, {
     event: "logout_all",
@@ -42,10 +45,7 @@ export const session = authedProcedure.query(({ ctx }) => ({
 }));
 
 export const sessions = authedProcedure.query(async ({ ctx }) => {
-  const [list, methods] = await Promise.all([
-    ctx.services.auth.sessions.list(ctx.session.userId),
-    ctx.services.mfa.sessionMethods(ctx.session.userId),
-  ]);
+  const list = await ctx.services.auth.sessions.list(ctx.session.userId);
   return list.map((s) => ({
     id: s.id,
     createdAt: s.createdAt.getTime(),
@@ -57,7 +57,7 @@ export const sessions = authedProcedure.query(async ({ ctx }) => {
     revokedAt: s.revokedAt === null ? null : s.revokedAt.getTime(),
     revokedReason: s.revokedReason,
     /** How it was established: "password", "password+totp" or "recovery_code"; null for older sessions. */
-    authMethod: methods.get(s.id) ?? null,
+    authMethod: s.authMethod,
   }));
 });
 

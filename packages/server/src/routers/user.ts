@@ -1,12 +1,13 @@
 import { AuthError } from "@tollgate/auth";
 import { quotaExceeded } from "../abuse-limits.js";
 import type { Context } from "../context.js";
+import { requireActiveUser } from "../core/active-user.js";
+import { audit } from "../core/audit.js";
+import { checkCurrentPassword } from "../core/current-password.js";
+import { updateProfileInput } from "../core/inputs.js";
+import { publicUser } from "../core/session-start.js";
+import { offerAddress, sendEmailChangedMail } from "../core/verification-mail.js";
 import { accountName } from "../mail/templates.js";
-import { audit } from "../procedures/audit.js";
-import { updateProfileInput } from "../procedures/inputs.js";
-import { publicUser } from "../procedures/session-issuer.js";
-import { limitedCheck } from "../procedures/sign-in-limit.js";
-import { offerAddress, sendEmailChangedMail } from "../procedures/verification-mail.js";
 import { sameEmail, type User, type UserWithHash } from "../stores/user-store.js";
 import { authedProcedure, protectedMutation, router } from "../trpc.js";
 
@@ -15,30 +16,22 @@ async function profile(ctx: Context, user: User) {
   return { ...publicUser(user), pendingEmail: await ctx.services.tokens.pendingEmail(user.id, user.email) };
 }
 
-async function activeUser(ctx: Context & { session: { userId: string } }): Promise<UserWithHash> {
-  const user = await ctx.services.users.findById(ctx.session.userId);
-  if (!user?.isActive) throw new AuthError("ACCOUNT_INACTIVE", "The account no longer exists or is inactive");
-  return user;
-}
-
 /**
  * A change of address needs the password (until step-up sign-in exists): a
  * stolen session alone must not move the address and then reset the
- * password through it. Checked under the sign-in limit, as auth.changePassword.
+ * password through it.
  */
-async function checkCurrentPassword(ctx: Context, user: UserWithHash, password: string | undefined): Promise<void> {
+async function checkPasswordForAddress(ctx: Context, user: UserWithHash, password: string | undefined): Promise<void> {
   if (password === undefined) {
     throw new AuthError("CURRENT_PASSWORD_WRONG", "Changing the email address needs the current password");
   }
-  const valid = await limitedCheck(ctx, { username: user.username, userId: user.id }, async () => {
-    const check = await ctx.services.auth.passwords.verify(password, user.passwordHash);
-    return check.valid;
-  });
-  if (!valid) throw new AuthError("CURRENT_PASSWORD_WRONG", "The current password is wrong");
+  await checkCurrentPassword(ctx, user, password, undefined, "The current password is wrong");
 }
 
 export const userRouter = router({
-  me: authedProcedure.query(async ({ ctx }) => profile(ctx, await activeUser(ctx))),
+  me: authedProcedure.query(async ({ ctx }) =>
+    profile(ctx, await requireActiveUser(ctx.services.users, ctx.session.userId)),
+  ),
 
   /**
    * Names at once; a new address only pends (a confirmation link to it, or
@@ -50,10 +43,10 @@ export const userRouter = router({
    */
   updateProfile: protectedMutation.input(updateProfileInput).mutation(async ({ ctx, input }) => {
     const { users, tokens } = ctx.services;
-    const before = await activeUser(ctx);
+    const before = await requireActiveUser(users, ctx.session.userId);
     const moved = input.email !== undefined && !sameEmail(before.email, input.email);
     if (moved) {
-      await checkCurrentPassword(ctx, before, input.currentPassword);
+      await checkPasswordForAddress(ctx, before, input.currentPassword);
       if (input.email !== null) {
         const quota = await ctx.services.addressChanges.take(before.id);
         if (!quota.allowed) throw quotaExceeded(quota.retryAfter, "address changes");

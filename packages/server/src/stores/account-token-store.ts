@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../db/schema.js";
+import { hashToken, newToken, TOKEN_SHAPE } from "./token-hash.js";
 
 /** What a mailed token is for; a token of one purpose is never accepted for another. */
 export type TokenPurpose = "password_reset" | "email_verification" | "mfa_unlock";
@@ -11,15 +11,6 @@ export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
   email_verification: 24 * 3_600_000,
   mfa_unlock: 24 * 3_600_000,
 };
-
-/** 32 random bytes (256 bits), base64url: what goes in the link. */
-const TOKEN_BYTES = 32;
-export const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
-
-/** Only this is stored: the token has 256 random bits, so a plain SHA-256 cannot be reversed or guessed. */
-export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
 
 export interface TokenGrant {
   readonly userId: string;
@@ -97,7 +88,7 @@ export function createAccountTokenStore(db: Kysely<Database>, now: () => number 
     email: string | null,
     at: Date,
   ): Promise<string> {
-    const token = randomBytes(TOKEN_BYTES).toString("base64url");
+    const token = newToken();
     await trx
       .updateTable("account_tokens")
       .set({ used_at: at })
@@ -204,7 +195,7 @@ export function createAccountTokenStore(db: Kysely<Database>, now: () => number 
       await db
         .insertInto("account_tokens")
         .values({
-          token_hash: hashToken(randomBytes(TOKEN_BYTES).toString("base64url")),
+          token_hash: hashToken(newToken()),
           user_id: userId,
           purpose: ADDRESS_OWED,
           email: null,

@@ -18,6 +18,7 @@ function toSession(row: SessionRow): StoredSession {
     revokedReason: row.revoked_reason as RevokeReason | null,
     userAgent: row.user_agent,
     ip: row.ip,
+    authMethod: row.auth_method,
   };
 }
 
@@ -38,6 +39,7 @@ export function createKyselySessionStore(db: Kysely<Database>): SessionStore {
           expires_at: session.expiresAt,
           user_agent: session.userAgent,
           ip: session.ip,
+          auth_method: session.authMethod,
         })
         .execute();
     },

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
-import { hashToken, TOKEN_SHAPE } from "./account-token-store.js";
+import { hashToken, TOKEN_SHAPE } from "./token-hash.js";
 
 /** A setup link lives one hour. */
 export const SETUP_TOKEN_TTL_MS = 3_600_000;

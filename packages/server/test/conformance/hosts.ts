@@ -2,14 +2,12 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type HttpBindings, serve } from "@hono/node-server";
+import { createTestDatabase, type TestClock, testConfig } from "@tollgate/testing";
 import express from "express";
 import Fastify from "fastify";
 import { Hono } from "hono";
 import type { ServerConfig } from "../../src/config.js";
 import { createTollgate, type Tollgate } from "../../src/tollgate.js";
-import { testConfig } from "../support/config.js";
-import { createTestDatabase } from "../support/databases.js";
-import type { TestClock } from "../support/server.js";
 import { conformanceRouter } from "./fixture-router.js";
 
 export interface ConformanceHost {

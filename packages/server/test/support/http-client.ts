@@ -1,10 +1,5 @@
+import type { CallOptions, CallResult } from "@tollgate/testing";
 import { Cookie, pathMatch } from "tough-cookie";
-
-/**
- * A minimal browser-like HTTP client for black-box tests: a cookie jar that
- * honours Path and Max-Age, an Origin header on mutations (as a same-origin
- * page would send), and the CSRF header echoed from the cookie.
- */
 
 export interface StoredCookie {
   value: string;
@@ -12,31 +7,13 @@ export interface StoredCookie {
   attributes: string[];
 }
 
-export interface CallOptions {
-  /** undefined: echo the csrf cookie (as the SDK does); false: none; string: that value. */
-  csrf?: string | false;
-  /** undefined: the server's own origin on mutations; null: no Origin header; string: that origin. */
-  origin?: string | null;
-  headers?: Record<string, string>;
-  /** Skip sending cookies. */
-  noCookies?: boolean;
-}
-
-export interface CallResult<T = unknown> {
-  status: number;
-  headers: Headers;
-  body: T;
-  setCookies: string[];
-}
-
-export interface TRPCErrorBody {
-  error: {
-    message: string;
-    code: number;
-    data: { code: string; httpStatus: number; path?: string; authCode?: string; stack?: string };
-  };
-}
-
+/**
+ * A browser-like HTTP client for black-box and attack tests: cookies that
+ * honour Path and Max-Age, an Origin header on mutations (as a same-origin
+ * page would send), and the CSRF header echoed from the cookie. Unlike
+ * @tollgate/testing's JarClient its cookies are a plain map the test may
+ * edit: forged, replayed, dropped or swapped between users.
+ */
 export class TestBrowser {
   readonly cookies = new Map<string, StoredCookie>();
   constructor(
@@ -111,13 +88,4 @@ export class TestBrowser {
   async login(username: string, password: string): Promise<CallResult> {
     return this.mutation("auth.login", { username, password });
   }
-}
-
-/** `result.data` of a successful tRPC response. */
-export function data<T>(result: CallResult): T {
-  return (result.body as { result: { data: T } }).result.data;
-}
-
-export function errorOf(result: CallResult): TRPCErrorBody["error"] {
-  return (result.body as TRPCErrorBody).error;
 }

@@ -1,23 +1,14 @@
+import {
+  type Backend,
+  createTestDatabase,
+  createTestUser,
+  type TestClock,
+  type TestDatabase,
+  testConfig,
+} from "@tollgate/testing";
 import { type App, type AppOptions, createApp } from "../../src/app.js";
 import type { ServerConfig } from "../../src/config.js";
 import type { DatabaseHandle } from "../../src/db/client.js";
-import { testConfig } from "./config.js";
-import { type Backend, createTestDatabase, type TestDatabase } from "./databases.js";
-
-export interface TestClock {
-  now(): number;
-  advance(seconds: number): void;
-}
-
-export function createClock(start = Date.now()): TestClock {
-  let t = start;
-  return {
-    now: () => t,
-    advance(seconds) {
-      t += seconds * 1000;
-    },
-  };
-}
 
 export interface TestServer {
   readonly url: string;
@@ -26,7 +17,7 @@ export interface TestServer {
   /** Another app instance on the same database (for restarts and multi-instance tests). */
   startAnother(
     overrides?: Partial<ServerConfig>,
-    options?: Pick<AppOptions, "revocationRetry">,
+    options?: Pick<AppOptions, "revocationRetry" | "mailRetry">,
   ): Promise<{ url: string; app: App }>;
   createUser(username: string, password: string, names?: { firstName?: string; lastName?: string }): Promise<string>;
   close(): Promise<void>;
@@ -41,7 +32,11 @@ export interface StartOptions {
   readonly app?: Pick<AppOptions, "mailRetry">;
 }
 
-/** A real HTTP server on a free port over a database of its own. */
+/**
+ * The standalone server (`createApp`: metrics listener, restarts, several
+ * instances on one database) on a free port over a database of its own.
+ * Apps built on the library are served by @tollgate/testing's `startTollgate`.
+ */
 export async function startTestServer(backend: Backend, options: StartOptions = {}): Promise<TestServer> {
   const testDb: TestDatabase = await createTestDatabase(backend);
   const database = await testDb.open();
@@ -76,9 +71,7 @@ export async function startTestServer(backend: Backend, options: StartOptions = 
       return { url: await another.listen(0, "127.0.0.1"), app: another };
     },
     async createUser(username, password, names = {}) {
-      const passwordHash = await app.services.auth.passwords.hash(password);
-      const user = await app.services.users.create({ username, passwordHash, ...names });
-      return user.id;
+      return (await createTestUser(app.services, { username, password, ...names })).id;
     },
     async close() {
       for (const other of others) await other.close();

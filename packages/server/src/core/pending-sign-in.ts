@@ -1,0 +1,80 @@
+import { AuthError, serializeCookie } from "@tollgate/auth";
+import type { Context } from "../context.js";
+import { hashToken, newToken, TOKEN_SHAPE } from "../stores/token-hash.js";
+import { singleCookie } from "../trpc.js";
+
+/** The only URL the pending cookie is sent to (auth.mfa.verify travels alone, never batched). */
+export const MFA_VERIFY_PATH = "/trpc/auth.mfa.verify";
+/** Five minutes to type the second factor. */
+export const MFA_PENDING_TTL = 300;
+/** Codes one pending sign-in takes; then the password again. */
+export const MFA_PENDING_ATTEMPTS = 3;
+
+function cookieName(ctx: Context): string {
+  // Its Path is not "/", so __Host- is impossible: __Secure- with Secure.
+  return ctx.services.config.cookieSecure ? "__Secure-mfa_pending" : "mfa_pending";
+}
+
+function pendingCookie(ctx: Context, value: string, maxAge: number): string {
+  const { config } = ctx.services;
+  return serializeCookie(cookieName(ctx), value, {
+    path: MFA_VERIFY_PATH,
+    domain: config.cookieDomain,
+    maxAge,
+    httpOnly: true,
+    secure: config.cookieSecure,
+    sameSite: config.cookieSameSite,
+  });
+}
+
+/** Stores a pending sign-in for `userId` (only a hash of its token) and sets its cookie. */
+export async function startPendingSignIn(ctx: Context, userId: string): Promise<void> {
+  const token = newToken();
+  await ctx.services.pendingSignIns.create(
+    hashToken(token),
+    userId,
+    new Date(ctx.services.now() + MFA_PENDING_TTL * 1000),
+  );
+  ctx.setCookies([pendingCookie(ctx, token, MFA_PENDING_TTL)]);
+}
+
+/**
+ * The pending sign-in the cookie names (its token hash and user), taking one
+ * of its MFA_PENDING_ATTEMPTS tries before anything is checked (atomic: of
+ * parallel calls with one cookie only three get one), so a fourth checked
+ * code with one cookie is MFA_PENDING_INVALID and every three guesses cost a
+ * password check too. A call refused before any code was checked gives its
+ * try back (withPendingTry).
+ */
+export async function claimPendingSignIn(ctx: Context): Promise<{ tokenHash: string; userId: string }> {
+  const invalid = () => new AuthError("MFA_PENDING_INVALID", "Sign in again: the sign-in expired or was completed");
+  const token = singleCookie(ctx, cookieName(ctx), invalid);
+  if (!token || !TOKEN_SHAPE.test(token)) throw invalid();
+  const tokenHash = hashToken(token);
+  const userId = await ctx.services.pendingSignIns.claimAttempt(tokenHash, MFA_PENDING_ATTEMPTS);
+  if (!userId) throw invalid();
+  return { tokenHash, userId };
+}
+
+/** Refusals decided before any code is checked: they use none of the pending sign-in's tries. */
+const REFUSED_UNCHECKED: ReadonlySet<string> = new Set(["RATE_LIMITED", "MFA_LOCKED"]);
+
+/**
+ * Runs the code check of a claimed pending sign-in; a refusal before any code
+ * was checked (RATE_LIMITED, MFA_LOCKED) gives the claimed try back. A
+ * checked wrong code keeps it, so no more than three codes are ever checked.
+ */
+export async function withPendingTry<T>(ctx: Context, tokenHash: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AuthError && REFUSED_UNCHECKED.has(error.code)) {
+      await ctx.services.pendingSignIns.releaseAttempt(tokenHash).catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+export function clearPendingCookie(ctx: Context): void {
+  ctx.setCookies([pendingCookie(ctx, "", 0)]);
+}

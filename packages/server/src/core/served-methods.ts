@@ -1,0 +1,24 @@
+import type { AnySignInMethod, MethodHookServices } from "../methods/method.js";
+import type { Services } from "../services.js";
+
+/**
+ * The sign-in methods each instance serves, by its services. Kept beside
+ * Services rather than in it: a method's types name the request context,
+ * which names Services.
+ */
+const registry = new WeakMap<Services, readonly AnySignInMethod[]>();
+
+/** Records the methods an instance serves (createTollgate, once). */
+export function registerMethods(services: Services, methods: readonly AnySignInMethod[]): void {
+  registry.set(services, methods);
+}
+
+/** The methods the instance of `services` serves: completeSignIn asks their second factors, events reach their hooks. */
+export function methodsOf(services: Services): readonly AnySignInMethod[] {
+  return registry.get(services) ?? [];
+}
+
+/** What the methods' hooks get of an instance's services. */
+export function hookServices(services: Services): MethodHookServices {
+  return { database: services.database, now: services.now };
+}
