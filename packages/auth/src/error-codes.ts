@@ -76,6 +76,11 @@ export const AUTH_ERROR_CODES = [
   "BODY_TOO_LARGE",
   /** A POST whose body is not `application/json` (415): a form or text/plain never reaches a procedure. */
   "BODY_NOT_JSON",
+  /**
+   * The host app read the request body before Tollgate (a body parser mounted
+   * in front of it) and left nothing usable (500); the message names the fix.
+   */
+  "BODY_ALREADY_READ",
   /** No procedure or path of that name (404). */
   "NOT_FOUND",
   /** The method does not fit the procedure: GET on a mutation, POST on a query (405). */

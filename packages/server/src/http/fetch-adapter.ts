@@ -1,6 +1,6 @@
 import type { HttpAnswer } from "./answer.js";
 import type { Pipeline } from "./pipeline.js";
-import { BodyAbortedError, BodyTooLargeError, type HttpRequest } from "./request.js";
+import { BodyAbortedError, BodyAlreadyReadError, BodyTooLargeError, type HttpRequest } from "./request.js";
 
 /**
  * Tollgate on the Fetch API (Request → Response): Hono, Next.js route
@@ -25,6 +25,8 @@ export type FetchHandler = (request: Request, options: FetchHandlerCallOptions) 
 async function readBody(request: Request, limit: number): Promise<string> {
   if (Number(request.headers.get("content-length")) > limit) throw new BodyTooLargeError(limit);
   if (request.body === null) return "";
+  // A framework in front read it (Hono's c.req.json() on the raw Request): getReader() would throw.
+  if (request.bodyUsed) throw new BodyAlreadyReadError();
   const reader = request.body.getReader();
   const decoder = new TextDecoder();
   let size = 0;

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
-import { BodyAbortedError, BodyTooLargeError, type HttpRequest } from "./request.js";
+import { BodyAbortedError, BodyAlreadyReadError, BodyTooLargeError, type HttpRequest } from "./request.js";
 
 const SOCKET_SIGNAL = Symbol("tollgate.clientSignal");
 type SignalledSocket = Socket & { [SOCKET_SIGNAL]?: AbortSignal };
@@ -24,8 +24,37 @@ function clientSignal(socket: SignalledSocket): AbortSignal {
   return signal;
 }
 
+/** A request a host app's body parser has already read: Express's `req.body`. */
+type ParsedRequest = IncomingMessage & { body?: unknown };
+
+/**
+ * The body a framework's parser left on the request (express.json() in front
+ * of Tollgate), as text. JSON bodies only reach this point (a POST that is not
+ * application/json is refused first), so an object or array is what the
+ * parser made of JSON and goes back to JSON; a string or bytes are the body
+ * itself (express.text(), express.raw()).
+ */
+function alreadyReadBody(req: ParsedRequest, limit: number): string {
+  const { body } = req;
+  let text: string;
+  if (typeof body === "string") text = body;
+  else if (body instanceof Uint8Array) text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
+  else if (typeof body === "object" && body !== null) text = JSON.stringify(body);
+  else throw new BodyAlreadyReadError();
+  if (Buffer.byteLength(text) > limit) throw new BodyTooLargeError(limit);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** The body as text, at most `limit` bytes. */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  // Read already: waiting for its end would wait for ever.
+  if (req.readableEnded) {
+    try {
+      return Promise.resolve(alreadyReadBody(req, limit));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   const declared = Number(req.headers["content-length"]);
   if (declared > limit) return Promise.reject(new BodyTooLargeError(limit));
   return new Promise((resolve, reject) => {

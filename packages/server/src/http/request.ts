@@ -47,3 +47,18 @@ export class BodyAbortedError extends Error {
     super("The client closed the request before its body ended", options);
   }
 }
+
+/**
+ * Something in front of Tollgate (a host app's body parser) read the body
+ * and left nothing Tollgate can use: answered at once rather than waiting for
+ * a stream that has already ended.
+ */
+export class BodyAlreadyReadError extends Error {
+  override readonly name = "BodyAlreadyReadError";
+  constructor() {
+    super(
+      "The request body was already read by a middleware in front of Tollgate (express.json(), body-parser, …) " +
+        "and left in no form Tollgate can use: mount Tollgate before any body parser",
+    );
+  }
+}

@@ -3,7 +3,7 @@ import { type AnyTRPCRouter, getTRPCErrorFromUnknown, type inferRouterContext, T
 import { type HTTPErrorHandler, resolveResponse, type TRPCRequestInfo } from "@trpc/server/http";
 import { toTRPCError } from "../errors.js";
 import type { HttpAnswer } from "./answer.js";
-import { BodyAbortedError, BodyTooLargeError, type HttpRequest } from "./request.js";
+import { BodyAbortedError, BodyAlreadyReadError, BodyTooLargeError, type HttpRequest } from "./request.js";
 import { trpcErrorAnswer } from "./trpc-error-answer.js";
 
 /**
@@ -46,6 +46,7 @@ export interface TrpcEndpointOptions<TRouter extends AnyTRPCRouter, TCall extend
 function bodyError(cause: unknown): unknown {
   if (cause instanceof BodyTooLargeError) return toTRPCError(new AuthError("BODY_TOO_LARGE", cause.message, { cause }));
   if (cause instanceof BodyAbortedError) return new TRPCError({ code: "CLIENT_CLOSED_REQUEST", cause });
+  if (cause instanceof BodyAlreadyReadError) return toTRPCError(new AuthError("BODY_ALREADY_READ", cause.message, { cause }));
   return cause;
 }
 
