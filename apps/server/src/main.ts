@@ -9,18 +9,10 @@ async function main(): Promise<void> {
     console.error(tooOld);
     process.exit(1);
   }
-  const { announceFirstRunSetup, ConfigError, createApp, DataDirLockedError, loadConfig, PreviousVersionDataError } =
+  const { announceFirstRunSetup, createApp, DataDirLockedError, loadConfig, PreviousVersionDataError } =
     await import("@tollgate/server");
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  // Bad configuration: one line naming the variable, exit status 1.
+  const config = loadConfig();
   const app = await createApp({ config }).catch((error: unknown) => {
     if (error instanceof DataDirLockedError || error instanceof PreviousVersionDataError) {
       console.error(error.message);

@@ -24,7 +24,8 @@ export type AppOptions = TollgateOptions;
 /** The standalone server: createTollgate served on node:http (with the demo page), the way `pnpm start` runs it. */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config } = options;
-  const tollgate = await createTollgate(options);
+  // The setup link is logged by the caller once the listening address is known.
+  const tollgate = await createTollgate({ ...options, announceFirstRunSetup: false });
   const { services } = tollgate;
   const { metrics, logger } = services;
   const server = createServer(tollgate.nodeHandler(options.router ?? tollgate.router));

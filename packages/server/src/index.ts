@@ -8,7 +8,7 @@ export { type LimitedCheckOptions, limitedCheck } from "./core/sign-in-limit.js"
 export { type DatabaseHandle, openDatabase } from "./db/client.js";
 export { DataDirLockedError } from "./db/data-dir-lock.js";
 export { PreviousVersionDataError } from "./db/previous-version.js";
-export { loadConfig } from "./env.js";
+export { type LoadConfigOptions, loadConfig } from "./env.js";
 export { announceFirstRunSetup } from "./first-run.js";
 export type { FetchHandler, FetchHandlerCallOptions } from "./http/fetch-adapter.js";
 export type { NodeHandler } from "./http/node-adapter.js";

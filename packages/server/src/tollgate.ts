@@ -1,7 +1,7 @@
 import { createAuth, createDeviceTokens, createMailBodyWrap, hashConcurrencyFor } from "@tollgate/auth";
 import type { AnyTRPCRouter } from "@trpc/server";
 import type { TRPCRequestInfo } from "@trpc/server/http";
-import type { Kysely } from "kysely";
+import type { Kysely, Migration } from "kysely";
 import type { Logger } from "pino";
 import { createQuota } from "./abuse-limits.js";
 import { REFRESH_PATH, type ServerConfig } from "./config.js";
@@ -10,7 +10,9 @@ import { registerMethods } from "./core/served-methods.js";
 import { limitedCheck } from "./core/sign-in-limit.js";
 import { type DatabaseHandle, openDatabase } from "./db/client.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
-import { migrateMethod } from "./db/migrate.js";
+import { migrateMethod, migrateOwnTables } from "./db/migrate.js";
+import type { SqlDialect } from "./db/migrations/dialect-types.js";
+import { announceSetupAtStart } from "./first-run.js";
 import { createFetchHandler, type FetchHandler, readFetchRequest } from "./http/fetch-adapter.js";
 import { createNodeHandler, type NodeHandler } from "./http/node-adapter.js";
 import { createPipeline } from "./http/pipeline.js";
@@ -97,6 +99,21 @@ export interface TollgateOptions<M extends readonly AnySignInMethod[] = ReturnTy
   readonly mailRetry?: OutboxSenderOptions;
   /** The timer of the signing-key reload (default setInterval; tests pass one their clock drives). */
   readonly signingKeyReloadTimer?: RepeatTimer;
+  /**
+   * Your app's own tables, by migration name (Kysely migrations; a function
+   * gets `"sqlite"` or `"postgres"`), run after Tollgate's at every start,
+   * with a history of their own (`migrationTable`). Reach the tables with
+   * `services.database.db.withTables<YourTables>()`.
+   */
+  readonly migrations?: Record<string, Migration> | ((dialect: SqlDialect) => Record<string, Migration>);
+  /** The history table of `migrations` (default `app_migration`; its lock is `<name>_lock`). */
+  readonly migrationTable?: string;
+  /**
+   * While no user exists, log a one-time link where the account page creates
+   * the first one (default true). createApp turns it off and logs the link
+   * once it knows the address it listens on.
+   */
+  readonly announceFirstRunSetup?: boolean;
 }
 
 /** What tRPC's fetch adapter hands to `createContext` (plus the client's address, which Fetch lacks). */
@@ -204,6 +221,15 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
       if (method.migrations) {
         await migrateMethod(database.db as Kysely<unknown>, method.id, method.migrations(database.kind));
       }
+    }
+    const { migrations: appMigrations } = options;
+    if (appMigrations) {
+      await migrateOwnTables(
+        database.db as Kysely<unknown>,
+        options.migrationTable ?? "app_migration",
+        typeof appMigrations === "function" ? appMigrations(database.kind) : appMigrations,
+        "the app",
+      );
     }
   } catch (error) {
     if (ownsDatabase) await database.close();
@@ -314,6 +340,7 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
   // Before listening: a restarted instance honours the revocations of the last access-token lifetime.
   await revocationFeed.start();
   const keyReload = startSigningKeyReload(auth.signingKeys, config.jwksMaxAge, logger, options.signingKeyReloadTimer);
+  if (options.announceFirstRunSetup !== false) await announceSetupAtStart(services);
 
   const contextFactory = createContextFactory(services);
   let closing: Promise<void> | undefined;

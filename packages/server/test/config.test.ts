@@ -8,7 +8,7 @@ import { accountPageBuild } from "../src/start-config.js";
 
 function errorLine(env: Record<string, string>): string {
   try {
-    loadConfig({ DATA_DIR: "memory://", ...env });
+    loadConfig({ DATA_DIR: "memory://", ...env }, { onError: "throw" });
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as Error).message;
@@ -123,8 +123,8 @@ describe("configuration", () => {
   it("refuses a secret file shorter than 32 bytes in DATA_DIR, naming the file", () => {
     const dir = mkdtempSync(join(tmpdir(), "tollgate-cfg-"));
     writeFileSync(join(dir, "auth-secret"), "short\n", { mode: 0o600 });
-    expect(() => loadConfig({ DATA_DIR: dir })).toThrow(ConfigError);
-    expect(() => loadConfig({ DATA_DIR: dir })).toThrow(
+    expect(() => loadConfig({ DATA_DIR: dir }, { onError: "throw" })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: dir }, { onError: "throw" })).toThrow(
       `${join(dir, "auth-secret")} holds a secret shorter than 32 bytes`,
     );
   });

@@ -44,7 +44,10 @@ export interface StartTollgateOptions {
   /** Sends Tollgate's mail to this mailbox (its URL becomes SMTP_URL). */
   readonly mailbox?: Mailbox;
   /** Other `createTollgate` options: a logger, the mail sender's polling and backoff, the revocation channel's retries. */
-  readonly tollgate?: Pick<TollgateOptions, "logger" | "mailRetry" | "revocationRetry">;
+  readonly tollgate?: Pick<
+    TollgateOptions,
+    "logger" | "mailRetry" | "revocationRetry" | "migrations" | "migrationTable" | "announceFirstRunSetup"
+  >;
 }
 
 /** A signed-in user: who, and the client holding their session. */
@@ -112,6 +115,8 @@ export async function startTollgate(options: StartTollgateOptions = {}): Promise
   let tollgate: Tollgate;
   try {
     tollgate = await createTollgate({
+      // No setup link at start: it would name the configured port, not this server's.
+      announceFirstRunSetup: false,
       ...options.tollgate,
       config,
       database,

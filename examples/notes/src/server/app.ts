@@ -7,8 +7,7 @@ import {
   type TollgateOptions,
   tollgateRouter,
 } from "@tollgate/server";
-import type { Kysely } from "kysely";
-import { migrateNotes } from "./notes-migrations.js";
+import { NOTES_MIGRATION_TABLE, notesMigrations } from "./notes-migrations.js";
 import { notesRouter } from "./notes-router.js";
 
 export const appRouter = mergeRouters(tollgateRouter, router({ notes: notesRouter }));
@@ -16,7 +15,11 @@ export type AppRouter = typeof appRouter;
 
 /** Tollgate with the notes router on one node:http server; `webRoot` (config) serves the built page. */
 export async function createNotesApp(options: TollgateOptions): Promise<{ tollgate: Tollgate; server: Server }> {
-  const tollgate = await createTollgate({ ...options, router: appRouter });
-  await migrateNotes(tollgate.services.database.db as unknown as Kysely<unknown>);
+  const tollgate = await createTollgate({
+    ...options,
+    router: appRouter,
+    migrations: notesMigrations,
+    migrationTable: NOTES_MIGRATION_TABLE,
+  });
   return { tollgate, server: createServer(tollgate.nodeHandler(appRouter)) };
 }

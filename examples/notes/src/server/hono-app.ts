@@ -1,9 +1,8 @@
 import { type HttpBindings, serve } from "@hono/node-server";
 import { createTollgate, type Tollgate, type TollgateOptions } from "@tollgate/server";
 import { Hono } from "hono";
-import type { Kysely } from "kysely";
 import { appRouter } from "./app.js";
-import { migrateNotes } from "./notes-migrations.js";
+import { NOTES_MIGRATION_TABLE, notesMigrations } from "./notes-migrations.js";
 
 /** The same merged router on the Fetch adapter, in Hono on @hono/node-server. */
 export async function startNotesOnHono(
@@ -11,8 +10,12 @@ export async function startNotesOnHono(
   port: number,
   hostname: string,
 ): Promise<{ tollgate: Tollgate; url: string; close(): Promise<void> }> {
-  const tollgate = await createTollgate({ ...options, router: appRouter });
-  await migrateNotes(tollgate.services.database.db as unknown as Kysely<unknown>);
+  const tollgate = await createTollgate({
+    ...options,
+    router: appRouter,
+    migrations: notesMigrations,
+    migrationTable: NOTES_MIGRATION_TABLE,
+  });
   const handle = tollgate.fetchHandler(appRouter);
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.all("/trpc/*", (c) => handle(c.req.raw, { clientAddress: c.env.incoming.socket.remoteAddress }));

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { authedProcedure, type Context, protectedMutation, router } from "@tollgate/server";
-import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { NotesDatabase } from "./notes-migrations.js";
 
 /** Tollgate's database, seen with the notes table. */
-function notesDb(ctx: Context): Kysely<NotesDatabase> {
-  return ctx.services.database.db.withTables<NotesDatabase>() as unknown as Kysely<NotesDatabase>;
+function notesDb(ctx: Context) {
+  return ctx.services.database.db.withTables<NotesDatabase>();
 }
 
 // Every query is scoped to ctx.session.userId: a user sees and deletes only their notes.

@@ -43,30 +43,38 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialect):
 }
 
 /**
- * Brings a sign-in method's own tables up to date. Each method keeps its
- * history in a table of its own (`<id>_migration`), so methods are added or
- * removed without touching the core's history or each other's.
+ * Brings tables that are not the core's up to date, from a history table of
+ * their own (`<historyTable>` and `<historyTable>_lock`), so each owner's
+ * migrations are added or removed without touching the core's or another's.
+ * `owner` names them in the error ("sign-in method passkey", "the app").
  */
-export async function migrateMethod(
+export async function migrateOwnTables(
   db: Kysely<unknown>,
-  methodId: string,
-  methodMigrations: Record<string, Migration>,
+  historyTable: string,
+  ownMigrations: Record<string, Migration>,
+  owner: string,
 ): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => methodMigrations };
+  const provider: MigrationProvider = { getMigrations: async () => ownMigrations };
   const migrator = new Migrator({
     db,
     provider,
-    migrationTableName: `${methodId}_migration`,
-    migrationLockTableName: `${methodId}_migration_lock`,
+    migrationTableName: historyTable,
+    migrationLockTableName: `${historyTable}_lock`,
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {
-    throw new Error(
-      `Migration ${failed?.migrationName ?? ""} of sign-in method ${methodId} failed`.replace("  ", " "),
-      {
-        cause: error,
-      },
-    );
+    throw new Error(`Migration ${failed?.migrationName ?? ""} of ${owner} failed`.replace("  ", " "), {
+      cause: error,
+    });
   }
+}
+
+/** A sign-in method's own tables, with its history in `<id>_migration`. */
+export function migrateMethod(
+  db: Kysely<unknown>,
+  methodId: string,
+  methodMigrations: Record<string, Migration>,
+): Promise<void> {
+  return migrateOwnTables(db, `${methodId}_migration`, methodMigrations, `sign-in method ${methodId}`);
 }

@@ -38,7 +38,8 @@ function alreadyReadBody(req: ParsedRequest, limit: number): string {
   const { body } = req;
   let text: string;
   if (typeof body === "string") text = body;
-  else if (body instanceof Uint8Array) text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
+  else if (body instanceof Uint8Array)
+    text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
   else if (typeof body === "object" && body !== null) text = JSON.stringify(body);
   else throw new BodyAlreadyReadError();
   if (Buffer.byteLength(text) > limit) throw new BodyTooLargeError(limit);

@@ -46,7 +46,8 @@ export interface TrpcEndpointOptions<TRouter extends AnyTRPCRouter, TCall extend
 function bodyError(cause: unknown): unknown {
   if (cause instanceof BodyTooLargeError) return toTRPCError(new AuthError("BODY_TOO_LARGE", cause.message, { cause }));
   if (cause instanceof BodyAbortedError) return new TRPCError({ code: "CLIENT_CLOSED_REQUEST", cause });
-  if (cause instanceof BodyAlreadyReadError) return toTRPCError(new AuthError("BODY_ALREADY_READ", cause.message, { cause }));
+  if (cause instanceof BodyAlreadyReadError)
+    return toTRPCError(new AuthError("BODY_ALREADY_READ", cause.message, { cause }));
   return cause;
 }
 
