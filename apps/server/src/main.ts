@@ -9,8 +9,9 @@ async function main(): Promise<void> {
     console.error(tooOld);
     process.exit(1);
   }
-  const { announceFirstRunSetup, createApp, DataDirLockedError, loadConfig, PreviousVersionDataError } =
-    await import("@tollgate/server");
+  const { announceFirstRunSetup, createApp, DataDirLockedError, loadConfig, PreviousVersionDataError } = await import(
+    "@tollgate/server"
+  );
   // Bad configuration: one line naming the variable, exit status 1.
   const config = loadConfig();
   const app = await createApp({ config }).catch((error: unknown) => {
