@@ -6,6 +6,11 @@ import type { ServerConfig } from "../config.js";
 import type { OutgoingMail } from "../stores/mail-outbox-store.js";
 import { smtpTransportOptions } from "./smtp-options.js";
 
+/** The http(s) links of a mail's text part, in order. */
+function linksIn(text: string): string[] {
+  return text.match(/https?:\/\/[^\s<>"]+/g) ?? [];
+}
+
 /** Sends one mail; throws when the server is down or refuses it. */
 export interface MailTransport {
   send(mail: OutgoingMail): Promise<void>;
@@ -15,10 +20,13 @@ export interface MailTransport {
 /**
  * SMTP_URL: nodemailer over SMTP (smtps:// for implicit TLS; smtp:// must
  * upgrade with STARTTLS, except to a loopback host or when the URL says
- * otherwise: see smtpTransportOptions). Unset (development): each mail is written as an
- * .eml file under DATA_DIR/mail/ and one log line names the file, never the
- * link in it. DATA_DIR=memory:// keeps nothing: the log line says the mail was
- * dropped.
+ * otherwise: see smtpTransportOptions). Unset (development only: NODE_ENV=production
+ * requires SMTP_URL): each mail is written as an .eml file under DATA_DIR/mail/,
+ * its text part beside it as a .txt file, unencoded (an .eml's text is
+ * quoted-printable, which splits long links across lines), and one log line
+ * names the file and the links in the mail, to follow them from the terminal.
+ * DATA_DIR=memory:// keeps nothing: the log line says the mail was dropped and
+ * names the links.
  */
 export function createMailTransport(
   config: Pick<ServerConfig, "smtpUrl" | "mailFrom" | "dataDir">,
@@ -46,15 +54,22 @@ export function createMailTransport(
   return {
     async send(mail) {
       const info = await files.sendMail(message(mail));
+      const links = linksIn(mail.text);
+      const linkList = links.length > 0 ? `; links: ${links.join(" ")}` : "";
       if (!directory) {
-        logger.info({ subject: mail.subject }, "mail dropped (no SMTP_URL, DATA_DIR=memory://)");
+        logger.info(
+          { subject: mail.subject, links },
+          `mail "${mail.subject}" to ${mail.to} dropped (no SMTP_URL, DATA_DIR=memory://)${linkList}`,
+        );
         return;
       }
       mkdirSync(directory, { recursive: true, mode: 0o700 });
       counter += 1;
-      const file = join(directory, `${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}-${counter}.eml`);
+      const base = join(directory, `${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}-${counter}`);
+      const file = `${base}.eml`;
       writeFileSync(file, info.message as Buffer, { mode: 0o600 });
-      logger.info({ file }, `mail written to ${file} (no SMTP_URL)`);
+      writeFileSync(`${base}.txt`, `To: ${mail.to}\nSubject: ${mail.subject}\n\n${mail.text}\n`, { mode: 0o600 });
+      logger.info({ file, links }, `mail "${mail.subject}" to ${mail.to} written to ${file} (no SMTP_URL)${linkList}`);
     },
     close: () => files.close(),
   };
