@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { AuthError, JwksUnavailableError, type ResourceServerVerifier } from "@tollgate/auth";
+import { AuthError, JwksUnavailableError, parseCookieHeader, type ResourceServerVerifier } from "@tollgate/auth";
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -19,6 +19,17 @@ function bearerToken(req: IncomingMessage): string | undefined {
 }
 
 /**
+ * The access cookie a browser sends to a sibling service on the same site:
+ * Tollgate's `access_token` (`__Secure-access_token` with COOKIE_SECURE) set
+ * with COOKIE_DOMAIN, the parent domain both services share. (`__Host-`
+ * cookies are host-only: they never reach another host.)
+ */
+function accessCookie(req: IncomingMessage): string | undefined {
+  const cookies = parseCookieHeader(req.headers.cookie);
+  return (cookies.get("__Secure-access_token") ?? cookies.get("access_token"))?.[0];
+}
+
+/**
  * A service of its own that trusts Tollgate's access tokens: `GET /api/hello`
  * answers the signed-in user's id. It never talks to Tollgate per request; it
  * fetches Tollgate's public keys (cached) and verifies signatures locally.
@@ -29,7 +40,9 @@ export function createResourceServer(verifier: ResourceServerVerifier): Server {
     if (path !== "/api/hello") return send(res, 404, { error: "Not found" });
     if (req.method !== "GET") return send(res, 405, { error: "Method not allowed" }, { Allow: "GET" });
     try {
-      const claims = await verifier.verify(bearerToken(req));
+      // The cookie only on this safe GET: a route that changes anything would
+      // need Tollgate's CSRF check for cookie callers, as Tollgate's own writes do.
+      const claims = await verifier.verify(bearerToken(req) ?? accessCookie(req));
       send(res, 200, { hello: claims.sub });
     } catch (error) {
       if (error instanceof AuthError) {

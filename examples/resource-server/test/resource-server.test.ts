@@ -73,6 +73,19 @@ describe("example resource server, verifying a real Tollgate server's tokens fro
     expect(await res.json()).toEqual({ hello: userId });
   });
 
+  it("takes the access cookie a sibling service on the same site receives (COOKIE_DOMAIN), plain or __Secure-", async () => {
+    for (const name of ["access_token", "__Secure-access_token"]) {
+      const res = await fetch(`${resource.url}/api/hello`, { headers: { cookie: `theme=dark; ${name}=${valid.token}` } });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ hello: userId });
+    }
+    const tampered = await fetch(`${resource.url}/api/hello`, { headers: { cookie: `access_token=${expired}` } });
+    expect(tampered.status).toBe(401);
+    // __Host- cookies are host-only: a sibling never receives one, so it is not taken.
+    const hostOnly = await fetch(`${resource.url}/api/hello`, { headers: { cookie: `__Host-access_token=${valid.token}` } });
+    expect(hostOnly.status).toBe(401);
+  });
+
   it("answers 401 without a token, or with another scheme", async () => {
     for (const header of [undefined, `Basic ${Buffer.from("hana:hana password").toString("base64")}`, "Bearer"]) {
       const res = await hello(header);
