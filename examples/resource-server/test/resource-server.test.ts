@@ -75,14 +75,18 @@ describe("example resource server, verifying a real Tollgate server's tokens fro
 
   it("takes the access cookie a sibling service on the same site receives (COOKIE_DOMAIN), plain or __Secure-", async () => {
     for (const name of ["access_token", "__Secure-access_token"]) {
-      const res = await fetch(`${resource.url}/api/hello`, { headers: { cookie: `theme=dark; ${name}=${valid.token}` } });
+      const res = await fetch(`${resource.url}/api/hello`, {
+        headers: { cookie: `theme=dark; ${name}=${valid.token}` },
+      });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ hello: userId });
     }
     const tampered = await fetch(`${resource.url}/api/hello`, { headers: { cookie: `access_token=${expired}` } });
     expect(tampered.status).toBe(401);
     // __Host- cookies are host-only: a sibling never receives one, so it is not taken.
-    const hostOnly = await fetch(`${resource.url}/api/hello`, { headers: { cookie: `__Host-access_token=${valid.token}` } });
+    const hostOnly = await fetch(`${resource.url}/api/hello`, {
+      headers: { cookie: `__Host-access_token=${valid.token}` },
+    });
     expect(hostOnly.status).toBe(401);
   });
 
