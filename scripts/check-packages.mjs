@@ -1,4 +1,4 @@
-// `pnpm check:packages` (after `pnpm build`): every library as a registry
+// `pnpm check:packages` (builds first, turbo-cached): every library as a registry
 // would serve it. Each is packed with `pnpm pack`, then checked:
 // - publint (strict): the manifest's files, exports and fields are right;
 // - attw, profile esm-only (the packages are ESM only): every entry's types
@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { libraries, packLibraries, root } from "./library-packages.mjs";
+import { buildLibraries, libraries, packLibraries, root } from "./library-packages.mjs";
 
 const bin = (name) => join(root, "node_modules/.bin", name);
 const fail = (message) => {
@@ -40,6 +40,7 @@ function checkManifest(name, tarball) {
 
 const destination = mkdtempSync(join(tmpdir(), "tollgate-packs-"));
 try {
+  buildLibraries();
   const tarballs = packLibraries(destination);
   for (const { name } of libraries) {
     const tarball = tarballs.get(name);

@@ -17,6 +17,15 @@ export const libraries = [
   { name: "@tollgate/testing", dir: join(root, "packages/testing") },
 ];
 
+/** Builds every library (turbo: cached when nothing changed), so a tarball never carries a stale dist. */
+export function buildLibraries() {
+  execFileSync("pnpm", ["exec", "turbo", "run", "build", "--filter=./packages/*", "--output-logs=errors-only"], {
+    cwd: root,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
+  });
+}
+
 /**
  * `pnpm pack` of every library into `destination` (which must be empty):
  * pnpm applies publishConfig and turns `workspace:^` into version ranges, as
