@@ -35,9 +35,16 @@ function check(condition, message) {
 /** Runs a command to completion; its output is shown; throws StepFailed naming it on a non-zero exit. */
 function run(command, args, options = {}) {
   try {
-    return execFileSync(command, args, { stdio: ["pipe", "pipe", "inherit"], encoding: "utf8", ...options });
+    // A hung step fails the run instead of hanging CI (npm installs get longer).
+    return execFileSync(command, args, {
+      stdio: ["pipe", "pipe", "inherit"],
+      encoding: "utf8",
+      timeout: 120_000,
+      ...options,
+    });
   } catch (error) {
-    throw new StepFailed(`${[command, ...args].join(" ")} failed (exit ${error.status}): ${error.stdout ?? ""}`);
+    const why = error.signal ? `killed by ${error.signal}, after a timeout or from outside` : `exit ${error.status}`;
+    throw new StepFailed(`${[command, ...args].join(" ")} failed (${why}): ${error.stdout ?? ""}`);
   }
 }
 
@@ -130,7 +137,9 @@ async function main() {
     const tarballs = packLibraries(packs);
 
     step("Node 22 from the npm registry (newest 22.x)");
-    run("npm", ["install", "--prefix", join(work, "node22"), "--no-save", "--no-audit", "--no-fund", "node@22"]);
+    run("npm", ["install", "--prefix", join(work, "node22"), "--no-save", "--no-audit", "--no-fund", "node@22"], {
+      timeout: 600_000,
+    });
     const node22 = join(work, "node22/node_modules/.bin/node");
     const node24 = join(root, "node_modules/.bin/node");
     const versions = [
@@ -153,19 +162,29 @@ async function main() {
     manifest.overrides = Object.fromEntries([...tarballs.keys()].map((name) => [name, fileOf(name)]));
     writeFileSync(join(appDir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     const installEnv = appEnv(node22, {});
-    run("npm", ["install", "--engine-strict", "--no-audit", "--no-fund"], { cwd: appDir, env: installEnv });
+    run("npm", ["install", "--engine-strict", "--no-audit", "--no-fund"], {
+      cwd: appDir,
+      env: installEnv,
+      timeout: 600_000,
+    });
     run("npm", ["run", "build"], { cwd: appDir, env: installEnv });
 
     for (const [nodeBin, version] of versions) {
       const major = version.split(".")[0];
       await exercise(appDir, nodeBin, `Node ${major.slice(1)}, embedded SQLite`);
-      const database = await createDatabase(`tollgate_outside_${major.slice(1)}_${randomBytes(4).toString("hex")}`);
+      const database = createDatabase(`tollgate_outside_${major.slice(1)}_${randomBytes(4).toString("hex")}`);
       databases.push(database);
       await exercise(appDir, nodeBin, `Node ${major.slice(1)}, PostgreSQL`, database.url);
     }
     console.log(`\noutside app: passed on ${versions.map(([, v]) => v).join(" and ")}, SQLite and PostgreSQL`);
   } finally {
-    for (const database of databases) await dropDatabase(database).catch(() => undefined);
+    for (const database of databases) {
+      try {
+        dropDatabase(database);
+      } catch (error) {
+        console.error(`could not drop ${database.name}: ${error.message}`);
+      }
+    }
     if (keep) console.log(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }
