@@ -7,6 +7,11 @@ export { type PublicUser, type SignedIn, startSession } from "./core/session-sta
 export { type LimitedCheckOptions, limitedCheck } from "./core/sign-in-limit.js";
 export { type DatabaseHandle, openDatabase } from "./db/client.js";
 export { DataDirLockedError } from "./db/data-dir-lock.js";
+export {
+  EMBEDDED_DATABASE_MIN_NODE,
+  EmbeddedDatabaseNodeError,
+  embeddedDatabaseNodeProblem,
+} from "./db/embedded-database-node.js";
 export { PreviousVersionDataError } from "./db/previous-version.js";
 export { type LoadConfigOptions, loadConfig } from "./env.js";
 export { announceFirstRunSetup } from "./first-run.js";

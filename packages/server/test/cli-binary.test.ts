@@ -42,7 +42,13 @@ describe("the tollgate binary (built JavaScript; built here first only when dist
     const { code, stdout, stderr } = await runBuilt(bin, ["--help"]);
     expect(stderr).toBe("");
     expect(stdout).toMatch(/^Usage: /);
-    expect(stdout).toContain("user:create --username NAME");
+    expect(stdout).toContain("  user:create ");
     expect(code).toBe(0);
+    const command = await runBuilt(bin, ["user:create", "-h"]);
+    expect(command.code).toBe(0);
+    expect(command.stdout).toMatch(/^Usage: tollgate user:create --username NAME/);
+    const unknown = await runBuilt(bin, ["nope"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^Unknown command "nope"\./);
   });
 });

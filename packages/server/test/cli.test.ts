@@ -92,13 +92,13 @@ describe.each(backends())("CLI on %s, beside a running server", (backend) => {
     expect((await next.mutation("auth.refresh")).status).toBe(401);
   });
 
-  it("reports unknown users, missing flags and unknown commands with exit 1", async () => {
+  it("reports unknown users and missing flags with exit 1, an unknown command with exit 2", async () => {
     expect((await cli(["sessions:revoke", "--username", "nobody"], env)).stderr.trim()).toBe("No user named nobody");
     const missing = await cli(["user:create", "--username", "x"], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/--password-stdin is required/);
     const unknown = await cli(["user:delete"], env);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown command/);
     const empty = await cli(["user:create", "--username", "y", "--password-stdin"], env, "\n");
     expect(empty.code).toBe(1);

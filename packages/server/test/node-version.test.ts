@@ -49,15 +49,21 @@ describe("Node.js version", () => {
   });
 
   const old = olderNode();
-  it.runIf(old)("the server and the CLI refuse to start on an older Node with one line, exit code 1", async () => {
-    for (const [script, args] of [
-      [standaloneMain, []],
-      ["src/cli/main.ts", ["sessions:revoke", "--username", "x"]],
-    ] as const) {
-      const { code, stderr } = await runWith(old as string, script, [...args]);
-      expect(code).toBe(1);
-      expect(stderr.trim()).toMatch(/^Tollgate needs Node\.js 24 or newer, but this is Node\.js \d+\.\d+\.\d+: /);
-      expect(stderr.trim().split("\n")).toHaveLength(1);
-    }
+  it.runIf(old)("the standalone server refuses to start on an older Node with one line, exit code 1", async () => {
+    const { code, stderr } = await runWith(old as string, standaloneMain, []);
+    expect(code).toBe(1);
+    expect(stderr.trim()).toMatch(/^Tollgate needs Node\.js 24 or newer, but this is Node\.js \d+\.\d+\.\d+: /);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
   });
+
+  it.runIf(old)(
+    "the CLI (a library binary) on an older Node: the embedded database says what it needs, in one line",
+    async () => {
+      const { code, stderr } = await runWith(old as string, "src/cli/main.ts", ["sessions:revoke", "--username", "x"]);
+      expect(code).toBe(1);
+      expect(stderr.trim()).toMatch(
+        /^Tollgate's embedded database needs Node 22\.16 or newer \(node:sqlite\), but this is Node \d+\.\d+\.\d+; set DATABASE_URL to use PostgreSQL, or upgrade Node$/,
+      );
+    },
+  );
 });

@@ -95,7 +95,17 @@ function describe({ key, state, acceptedUntil }: SigningKeyPhase): string {
 export async function keyStatus(keys: KeyCommandContext, io: CommandIo): Promise<void> {
   const now = keys.now();
   const phases = signingKeyPhases(await keys.store().list(), now, keys.accessTokenTtl);
-  if (phases.length === 0) io.print("No signing keys yet: the server generates one at its first start");
+  if (keys.algorithm === "HS256") {
+    // HS256 has no key table: AUTH_SECRET signs, and rotating it means AUTH_SECRET_PREVIOUS.
+    io.print(
+      "ACCESS_TOKEN_ALG is HS256 (the default): access tokens are signed with AUTH_SECRET, no key pairs to rotate; " +
+        "to change the secret without signing anyone out, put the old one in AUTH_SECRET_PREVIOUS.",
+    );
+    // Key pairs stored by servers that ran with EdDSA/ES256 (this shell may just lack ACCESS_TOKEN_ALG).
+    if (phases.length > 0) io.print("Key pairs stored for ACCESS_TOKEN_ALG=EdDSA or ES256:");
+  } else if (phases.length === 0) {
+    io.print("No signing keys yet: the server generates one at its first start");
+  }
   for (const phase of phases) {
     io.print(`${phase.state.padEnd(7)} ${phase.key.alg} ${phase.key.kid}  ${describe(phase)}`);
   }

@@ -1,26 +1,27 @@
 #!/usr/bin/env node
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createMailBodyWrap, createSessions } from "@tollgate/auth";
 import { ConfigError } from "../config.js";
 import type { DatabaseHandle } from "../db/client.js";
+import { EmbeddedDatabaseNodeError } from "../db/embedded-database-node.js";
 import { PreviousVersionDataError } from "../db/previous-version.js";
 import { loadCliConfig } from "../env.js";
-import { nodeVersionProblem } from "../node-version.js";
 import { notifyRevocations } from "../revocations/channel.js";
 import { createKyselySessionStore } from "../stores/session-store.js";
 import { CliError, runCommand } from "./commands.js";
 import { keyCommandContext } from "./keys.js";
 import { readPasswordFromStdin } from "./read-stdin.js";
+import { commandUsage, isCommand, topUsage } from "./usage.js";
 
-const USAGE = `Usage: pnpm cli <command> [options]
-  user:create --username NAME [--email ADDRESS] [--first-name F] [--last-name L] --password-stdin
-  user:set-password --username NAME --password-stdin     (ends that user's sessions)
-  sessions:revoke --username NAME
-  user:mfa-reset --username NAME                          (turns TOTP off, ends that user's sessions)
-  user:import-django --from postgres://…                  (Django auth_user, pbkdf2_sha256 hashes)
-  keys:rotate [--delay SECONDS]                           (publish a next signing key; it signs after the delay)
-  keys:status                                             (signing keys: current, next, retired)
-Uses the same DATABASE_URL / DATA_DIR as the server.`;
+/** Exit codes: 0 done (or help asked for), 1 the command failed, 2 the command line was wrong. */
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+/** A command line that cannot run (unknown command or option): reported with the usage, exit 2. */
+class UsageError extends Error {
+  override readonly name = "UsageError";
+}
 
 /** NOTIFY running servers (PostgreSQL); a failure is reported, the sessions stay ended. */
 async function notifyServers(db: DatabaseHandle["db"], sessionIds: readonly string[]): Promise<void> {
@@ -34,35 +35,59 @@ async function notifyServers(db: DatabaseHandle["db"], sessionIds: readonly stri
   }
 }
 
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      strict: true,
+      options: {
+        username: { type: "string" },
+        email: { type: "string" },
+        "first-name": { type: "string" },
+        "last-name": { type: "string" },
+        "password-stdin": { type: "boolean" },
+        from: { type: "string" },
+        delay: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    // node:util's parse errors (unknown option, missing value) carry codes ERR_PARSE_ARGS_*.
+    if ((error as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS")) {
+      throw new UsageError((error as Error).message);
+    }
+    throw error;
+  }
+}
+
+/**
+ * A host app's CLI sees the configuration its server sees: a .env in the
+ * current directory is read (variables already set win, as with
+ * `node --env-file`). Node's own parser, so no dependency.
+ */
+function loadDotEnv(): void {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+}
+
 async function main(): Promise<number> {
-  const tooOld = nodeVersionProblem();
-  if (tooOld) {
-    console.error(tooOld);
-    return 1;
+  const { positionals, values } = parseCommandLine();
+  // `tollgate help [command]` is `tollgate [command] --help`.
+  const asksHelp = values.help === true || positionals[0] === "help";
+  const command = positionals[0] === "help" ? positionals[1] : positionals[0];
+  if (!command) {
+    if (!asksHelp) throw new UsageError("No command given.");
+    console.log(topUsage());
+    return 0;
   }
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    strict: true,
-    options: {
-      username: { type: "string" },
-      email: { type: "string" },
-      "first-name": { type: "string" },
-      "last-name": { type: "string" },
-      "password-stdin": { type: "boolean" },
-      from: { type: "string" },
-      delay: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  const [command] = positionals;
-  if (!command || values.help) {
-    console.log(USAGE);
-    // Asking for help succeeds; a missing command is a usage error.
-    return values.help ? 0 : 1;
+  if (!isCommand(command)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`);
+  if (asksHelp) {
+    console.log(commandUsage(command));
+    return 0;
   }
+  loadDotEnv();
   const config = loadCliConfig();
   // No data-dir lock: SQLite (WAL) lets the CLI work beside a running server.
-  // Loaded only now: the database needs Node 24 (node:sqlite), checked above.
+  // Loaded only now, and node:sqlite only for the embedded database (Node 22.16+).
   const { openDatabase } = await import("../db/client.js");
   const database = await openDatabase(config);
   try {
@@ -92,7 +117,12 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${topUsage()}`);
+      process.exit(EXIT_USAGE);
+    }
     const known =
+      error instanceof EmbeddedDatabaseNodeError ||
       error instanceof CliError ||
       error instanceof PreviousVersionDataError ||
       error instanceof ConfigError ||
@@ -100,6 +130,6 @@ main().then(
     console.error(
       known ? (error as Error).message : `Failed: ${error instanceof Error ? error.message : String(error)}`,
     );
-    process.exit(1);
+    process.exit(EXIT_FAILED);
   },
 );

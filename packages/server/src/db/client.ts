@@ -1,11 +1,11 @@
 import type { DatabaseSync } from "node:sqlite";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
+import { EmbeddedDatabaseNodeError, embeddedDatabaseNodeProblem } from "./embedded-database-node.js";
 import { migrateToLatest } from "./migrate.js";
 import type { SqlDialect } from "./migrations/dialect-types.js";
 import { detectOutages } from "./outage-detecting-dialect.js";
 import type { Database } from "./schema.js";
-import { openSqlite } from "./sqlite.js";
 import { createSqliteAdapter } from "./sqlite-adapter.js";
 import { isSqliteOutage } from "./sqlite-errors.js";
 
@@ -85,6 +85,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     };
   }
 
+  // node:sqlite is loaded only here, when the embedded database is used: with
+  // DATABASE_URL the library runs on a Node without it (or with an older one).
+  const tooOld = embeddedDatabaseNodeProblem();
+  if (tooOld) throw new EmbeddedDatabaseNodeError(tooOld);
+  const { openSqlite } = await import("./sqlite.js");
   const sqlite = openSqlite(options.dataDir);
   const db = new Kysely<Database>({
     dialect: detectOutages(new SqliteDialect({ database: createSqliteAdapter(sqlite) }), isSqliteOutage),

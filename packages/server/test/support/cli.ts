@@ -7,9 +7,9 @@ export interface CliResult {
 }
 
 /** Runs `pnpm cli …` as its own process (what an operator runs), with only the given environment. */
-export function runCli(args: string[], env: Record<string, string>, stdin = ""): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string>, stdin = "", cwd?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnSource("src/cli/main.ts", args, env);
+    const child = spawnSource("src/cli/main.ts", args, env, "pipe", cwd);
     let stdout = "";
     let stderr = "";
     child.stdout?.on("data", (d) => {

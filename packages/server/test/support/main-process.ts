@@ -1,4 +1,5 @@
 import { type ChildProcess, type StdioOptions, spawn } from "node:child_process";
+import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const serverDir = fileURLToPath(new URL("../..", import.meta.url));
@@ -12,9 +13,13 @@ export function spawnSource(
   args: string[],
   env: Record<string, string>,
   stdio: StdioOptions = "pipe",
+  cwd: string = serverDir,
 ): ChildProcess {
-  return spawn(process.execPath, ["--conditions=tollgate-source", "--import", "tsx", script, ...args], {
-    cwd: serverDir,
+  // tsx is resolved from the server package even when the process runs elsewhere (a host app's folder).
+  const tsx = import.meta.resolve("tsx");
+  const entry = isAbsolute(script) ? script : join(serverDir, script);
+  return spawn(process.execPath, ["--conditions=tollgate-source", "--import", tsx, entry, ...args], {
+    cwd,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio,
   });
