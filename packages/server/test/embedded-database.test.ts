@@ -109,6 +109,8 @@ describe("embedded SQLite", () => {
         userAgent: null,
         ip: null,
         authMethod: null,
+        amr: [],
+        authTime: null,
       });
     }
     const stored = await sql<{ at: unknown; kind: string }>`
@@ -215,6 +217,8 @@ describe("embedded SQLite", () => {
       userAgent: null,
       ip: null,
       authMethod: null,
+      amr: [],
+      authTime: null,
     });
     const outputs = await race("test/fixtures/rotate-at.ts", [dataDir, "raced", "current"], 4);
     expect(outputs.sort()).toEqual(["lost", "lost", "lost", "rotated"]);
