@@ -144,7 +144,11 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
         throw new AuthError("TOKEN_INVALID", "Access token was issued in the future");
       }
       const authentication = readAuthenticationClaims(payload);
-      return { claims: { sub, sid, jti, iat, exp, ...authentication }, exp, kid: signingKeys ? protectedHeader.kid : undefined };
+      return {
+        claims: { sub, sid, jti, iat, exp, ...authentication },
+        exp,
+        kid: signingKeys ? protectedHeader.kid : undefined,
+      };
     } catch (error) {
       if (!signingKeys && error instanceof errors.JWSSignatureVerificationFailed) {
         // Signed with a retired secret still listed? Try the next key.

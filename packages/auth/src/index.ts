@@ -8,8 +8,8 @@ export {
   type AccessTokenSubject,
   type IssuedAccessToken,
 } from "./access-token.js";
-export type { AuthenticationClaims, AuthenticationProof } from "./authentication-claims.js";
 export { type Auth, type AuthOptions, createAuth } from "./auth.js";
+export type { AuthenticationClaims, AuthenticationProof } from "./authentication-claims.js";
 export { type CookieNames, type SameSite, type SessionCookies, serializeCookie } from "./cookies.js";
 export { checkOrigin, normalizeOrigin, type OriginCheckInput } from "./csrf.js";
 export { createDeviceTokens, type DeviceTokens } from "./device-token.js";
@@ -41,8 +41,8 @@ export {
   passwordRuleMessage,
 } from "./password-policy.js";
 export {
-  ASSURANCE_LEVELS,
   type Amr,
+  ASSURANCE_LEVELS,
   type AssuranceLevel,
   AUTHENTICATION_METHOD_REFERENCES,
   assuranceLevelOf,

@@ -1,8 +1,8 @@
 import { createHmac } from "node:crypto";
 import { isBase64Url, randomToken, safeEqual, sha256 } from "./encoding.js";
 import { AuthError } from "./errors.js";
-import type { RevocationPublisher } from "./revocations.js";
 import { type Amr, combineAmr } from "./protocol/assurance.js";
+import type { RevocationPublisher } from "./revocations.js";
 import type { RevokeReason, SessionStore, StoredSession } from "./store.js";
 
 /**

@@ -50,6 +50,7 @@ export {
   createTollgateRouter,
   type TollgateRouter,
 } from "./routers/index.js";
+export { stepUpProcedure } from "./step-up-procedure.js";
 export { createTollgate, type FetchContextOptions, type Tollgate, type TollgateOptions } from "./tollgate.js";
 export {
   authedProcedure,
@@ -61,5 +62,4 @@ export {
   router,
   type Session,
 } from "./trpc.js";
-export { stepUpProcedure } from "./step-up-procedure.js";
 export { userProcedure } from "./user-procedure.js";

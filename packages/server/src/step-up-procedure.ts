@@ -1,4 +1,4 @@
-import { type StepUpRequirement, requireRecentProof } from "./core/step-up.js";
+import { requireRecentProof, type StepUpRequirement } from "./core/step-up.js";
 import { authedProcedure } from "./trpc.js";
 
 /**

@@ -11,8 +11,8 @@ import type { Context } from "../context.js";
 import type { SecondFactorName } from "../methods/method.js";
 import type { UserWithHash } from "../stores/user-store.js";
 import { requireActiveUser } from "./active-user.js";
-import { PASSWORD_PROOF } from "./session-start.js";
 import { methodsOf } from "./served-methods.js";
+import { PASSWORD_PROOF } from "./session-start.js";
 
 /** What a sensitive procedure asks of the session's proof of identity. */
 export interface StepUpRequirement {

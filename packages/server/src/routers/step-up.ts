@@ -1,4 +1,4 @@
-import { type AssuranceLevel, AuthError, type Amr, assuranceLevelOf } from "@tollgate/auth";
+import { type Amr, type AssuranceLevel, AuthError, assuranceLevelOf } from "@tollgate/auth";
 import { z } from "zod";
 import type { Context } from "../context.js";
 import { requireActiveUser } from "../core/active-user.js";
@@ -98,7 +98,10 @@ export function stepUpRouter(methods: readonly AnySignInMethod[]) {
     try {
       proof = await prove(ctx, user, factors, given, ctx.session.sessionId, signal);
     } catch (error) {
-      if (error instanceof AuthError && (error.code === "CURRENT_PASSWORD_WRONG" || error.code === "MFA_CODE_INVALID")) {
+      if (
+        error instanceof AuthError &&
+        (error.code === "CURRENT_PASSWORD_WRONG" || error.code === "MFA_CODE_INVALID")
+      ) {
         await audit(ctx, { event: "step_up_failed", userId: user.id, sessionId: ctx.session.sessionId });
       }
       throw error;

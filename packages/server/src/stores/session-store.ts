@@ -1,7 +1,7 @@
 import type { NewSession, RevokeReason, SessionStore, StoredSession } from "@tollgate/auth";
-import { amrFromColumn, amrToColumn } from "./amr-column.js";
 import type { Kysely } from "kysely";
 import type { Database, SessionRow } from "../db/schema.js";
+import { amrFromColumn, amrToColumn } from "./amr-column.js";
 
 function toSession(row: SessionRow): StoredSession {
   return {

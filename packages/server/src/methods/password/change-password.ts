@@ -24,7 +24,10 @@ export const changePassword = protectedCredentialMutation
     const current = await ctx.services.auth.sessions.get(ctx.session.sessionId);
     const ended = await setPassword(setPasswordDeps(ctx.services), user, input.newPassword);
     const amr = combineAmr(current?.amr ?? [], PASSWORD_PROOF.amr);
-    const { signedIn, sessionId } = await startSession(ctx, user, { authMethod: current?.authMethod ?? "password", amr });
+    const { signedIn, sessionId } = await startSession(ctx, user, {
+      authMethod: current?.authMethod ?? "password",
+      amr,
+    });
     await audit(ctx, {
       event: "password_changed",
       userId: user.id,

@@ -1,8 +1,8 @@
 import { AuthError, usernameLookupForm } from "@tollgate/auth";
 import { audit } from "../../core/audit.js";
 import { completeSignIn, secondFactorsOf } from "../../core/complete-sign-in.js";
-import { PASSWORD_PROOF } from "../../core/session-start.js";
 import { loginInput } from "../../core/inputs.js";
+import { PASSWORD_PROOF } from "../../core/session-start.js";
 import { limitedCheck } from "../../core/sign-in-limit.js";
 import { offerFreshLink } from "../../core/verification-mail.js";
 import type { UserWithHash } from "../../stores/user-store.js";

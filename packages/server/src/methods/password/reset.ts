@@ -1,9 +1,9 @@
 import { AuthError, checkPasswordPolicy } from "@tollgate/auth";
 import { audit } from "../../core/audit.js";
 import { completeSignIn } from "../../core/complete-sign-in.js";
-import { PASSWORD_PROOF } from "../../core/session-start.js";
 import { requestPasswordResetInput, resetPasswordInput } from "../../core/inputs.js";
 import { accountLink } from "../../core/mail-links.js";
+import { PASSWORD_PROOF } from "../../core/session-start.js";
 import { setPassword, setPasswordDeps } from "../../core/set-password.js";
 import { limitedCheck } from "../../core/sign-in-limit.js";
 import { accountName, passwordResetMail } from "../../mail/templates.js";
