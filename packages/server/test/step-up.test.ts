@@ -122,7 +122,11 @@ describe.each(backends())("step-up on %s", (backend) => {
     // Only the access cookie is new: the refresh token (and its family) is the one the session had.
     expect(verified.setCookies.map((line) => line.split("=")[0])).toEqual(["access_token"]);
     expect((await sessionRow(browser)).current_hash).toBe(before.current_hash);
-    expect(accessClaims(browser)).toMatchObject({ amr: ["pwd", "otp", "mfa"], acr: "two-factor", auth_time: seconds() });
+    expect(accessClaims(browser)).toMatchObject({
+      amr: ["pwd", "otp", "mfa"],
+      acr: "two-factor",
+      auth_time: seconds(),
+    });
 
     const moved = await browser.mutation("user.updateProfile", { email: "new@example.com" });
     expect(moved.status).toBe(200);
