@@ -67,10 +67,15 @@ describe("example resource server, verifying a real Tollgate server's tokens fro
     return fetch(`${resource.url}/api/hello`, { headers: authorization ? { authorization } : {} });
   }
 
-  it("answers 200 with the user id for a valid token", async () => {
+  it("answers 200 with the user id and how they signed in (acr, amr, auth_time) for a valid token", async () => {
     const res = await hello(`Bearer ${valid.token}`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ hello: userId });
+    expect(await res.json()).toEqual({
+      hello: userId,
+      acr: "password",
+      amr: ["pwd"],
+      authTime: Math.floor(clock.now() / 1000),
+    });
   });
 
   it("answers 401 without a token, or with another scheme", async () => {
