@@ -1,7 +1,15 @@
-import { authCodeOf, createTollgateClient, isUnauthorized, needsSecondFactor } from "@tollgate/client-sdk";
+import {
+  authCodeOf,
+  createTollgateClient,
+  isStepUpRequired,
+  isUnauthorized,
+  needsSecondFactor,
+  withStepUp,
+} from "@tollgate/client-sdk";
 import "./style.css";
 import { showFlow, takeLinkToken } from "./account-flows.js";
 import { createSecuritySection } from "./security.js";
+import { askStepUp } from "./step-up-prompt.js";
 import { renderSessions, showNotice, showProfile, showSignedOut, view } from "./view.js";
 
 const api = createTollgateClient({
@@ -46,6 +54,10 @@ function signInErrorText(error: unknown): string {
 
 function report(error: unknown): void {
   if (isUnauthorized(error)) return; // onSessionExpired already showed the sign-in form
+  if (isStepUpRequired(error)) {
+    showNotice("Not done: this needs you to confirm it is you.");
+    return;
+  }
   showNotice(error instanceof Error ? error.message : "Something went wrong");
 }
 
@@ -119,7 +131,8 @@ view.signOut.addEventListener("click", () => {
 });
 
 view.signOutEverywhere.addEventListener("click", () => {
-  api.auth.logoutAll.mutate().then(signedOut, report);
+  // A sensitive action: after STEP_UP_MAX_AGE the server asks for a fresh proof first.
+  withStepUp(api, () => api.auth.logoutAll.mutate(), askStepUp).then(signedOut, report);
 });
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : "Something went wrong");
@@ -234,7 +247,7 @@ view.editProfile.addEventListener("click", () => {
           },
           {
             name: "currentPassword",
-            label: "Current password (needed to change the address)",
+            label: "Current password (to change the address; else you may be asked to confirm it is you)",
             type: "password",
             autocomplete: "current-password",
             required: false,
@@ -245,17 +258,15 @@ view.editProfile.addEventListener("click", () => {
           const email = flow.value("email") || null;
           const addressChanges = (email ?? "").toLowerCase() !== (me.email ?? "").toLowerCase();
           const currentPassword = flow.value("currentPassword");
-          if (addressChanges && !currentPassword) {
-            flow.fail("Enter your current password to change the email address.");
-            return;
-          }
-          api.user.updateProfile
-            .mutate({
+          const save = () =>
+            api.user.updateProfile.mutate({
               firstName: flow.value("firstName"),
               lastName: flow.value("lastName"),
               email,
-              ...(addressChanges ? { currentPassword } : {}),
-            })
+              ...(addressChanges && currentPassword ? { currentPassword } : {}),
+            });
+          // Without the password, an address change after STEP_UP_MAX_AGE asks for a proof, then saves again.
+          withStepUp(api, save, askStepUp)
             .then(async (user) => {
               await signedIn(user);
               showNotice(

@@ -183,6 +183,23 @@ describe("demo page in headless Chromium", () => {
     await context.close();
   });
 
+  it("asks to confirm it is you before signing out everywhere after STEP_UP_MAX_AGE, then does it", async () => {
+    await server.createUser({ username: "pia", password: "pia password" });
+    const context = await newContext();
+    const page = await context.newPage();
+    await signIn(page, "pia", "pia password");
+    clock.advance(301); // past STEP_UP_MAX_AGE (300): the sign-in is no longer a recent proof
+    await page.getByRole("button", { name: "Sign out everywhere" }).click();
+    const prompt = page.locator("#step-up");
+    await prompt.getByLabel("Password").fill("not pia's password");
+    await prompt.getByRole("button", { name: "Confirm" }).click();
+    await expect.poll(() => page.locator("#step-up").getByRole("alert").textContent()).toBe("The password is wrong");
+    await page.locator("#step-up").getByLabel("Password").fill("pia password");
+    await page.locator("#step-up").getByRole("button", { name: "Confirm" }).click();
+    await expect.poll(() => page.locator("#sign-in").isVisible()).toBe(true);
+    await context.close();
+  });
+
   it("lists sessions and signs another one out from the list", async () => {
     // A user of its own: nina's sessions from the other tests would be listed too.
     await server.createUser({ username: "omar", password: "omar password" });

@@ -31,7 +31,7 @@ function accessCookie(req: IncomingMessage): string | undefined {
 
 /**
  * A service of its own that trusts Tollgate's access tokens: `GET /api/hello`
- * answers the signed-in user's id. It never talks to Tollgate per request; it
+ * answers the signed-in user's id and how they signed in (acr, amr, auth_time). It never talks to Tollgate per request; it
  * fetches Tollgate's public keys (cached) and verifies signatures locally.
  */
 export function createResourceServer(verifier: ResourceServerVerifier): Server {
@@ -43,7 +43,14 @@ export function createResourceServer(verifier: ResourceServerVerifier): Server {
       // The cookie only on this safe GET: a route that changes anything would
       // need Tollgate's CSRF check for cookie callers, as Tollgate's own writes do.
       const claims = await verifier.verify(bearerToken(req) ?? accessCookie(req));
-      send(res, 200, { hello: claims.sub });
+      // How and when the user proved who they are: a service can ask for a level or a recent sign-in itself
+      // (tokens from before step-up have none of these: no level, the oldest proof).
+      send(res, 200, {
+        hello: claims.sub,
+        acr: claims.acr ?? null,
+        amr: claims.amr ?? [],
+        authTime: claims.auth_time ?? null,
+      });
     } catch (error) {
       if (error instanceof AuthError) {
         // RFC 6750 §3: no credentials get a bare challenge; bad ones say invalid_token.

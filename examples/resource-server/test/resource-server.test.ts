@@ -67,10 +67,15 @@ describe("example resource server, verifying a real Tollgate server's tokens fro
     return fetch(`${resource.url}/api/hello`, { headers: authorization ? { authorization } : {} });
   }
 
-  it("answers 200 with the user id for a valid token", async () => {
+  it("answers 200 with the user id and how they signed in (acr, amr, auth_time) for a valid token", async () => {
     const res = await hello(`Bearer ${valid.token}`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ hello: userId });
+    expect(await res.json()).toEqual({
+      hello: userId,
+      acr: "password",
+      amr: ["pwd"],
+      authTime: Math.floor(clock.now() / 1000),
+    });
   });
 
   it("takes the access cookie a sibling service on the same site receives (COOKIE_DOMAIN), plain or __Secure-", async () => {
@@ -79,7 +84,7 @@ describe("example resource server, verifying a real Tollgate server's tokens fro
         headers: { cookie: `theme=dark; ${name}=${valid.token}` },
       });
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ hello: userId });
+      expect(await res.json()).toMatchObject({ hello: userId });
     }
     const tampered = await fetch(`${resource.url}/api/hello`, { headers: { cookie: `access_token=${expired}` } });
     expect(tampered.status).toBe(401);

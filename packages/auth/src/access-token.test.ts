@@ -59,6 +59,16 @@ describe("access tokens", () => {
     expect(header).toEqual({ alg: "HS256", typ: "at+jwt" });
   });
 
+  it("carries amr, auth_time and the acr derived from amr; a token without them (issued before step-up) stays valid", async () => {
+    const proof = { amr: ["pwd", "otp", "mfa"] as const, authTime: new Date(T0 - 60_000) };
+    const claims = await tokens().verify((await tokens().issue({ ...subject, proof })).token);
+    expect(claims).toMatchObject({ amr: ["pwd", "otp", "mfa"], auth_time: T0 / 1000 - 60, acr: "two-factor" });
+    const older = await tokens().verify((await tokens().issue(subject)).token);
+    expect(older.amr).toBeUndefined();
+    expect(older.acr).toBeUndefined();
+    expect(older.auth_time).toBeUndefined();
+  });
+
   it("expires after the ttl and is not valid before it is issued", async () => {
     const { token } = await tokens().issue(subject);
     expect(await codeOf(tokens({ now: () => T0 + 900_000 + 1000 }).verify(token))).toBe("TOKEN_EXPIRED");

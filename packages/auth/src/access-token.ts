@@ -1,4 +1,10 @@
 import { type CryptoKey, errors, type JWTHeaderParameters, jwtVerify, SignJWT } from "jose";
+import {
+  type AuthenticationClaims,
+  type AuthenticationProof,
+  authenticationClaimsOf,
+  readAuthenticationClaims,
+} from "./authentication-claims.js";
 import { randomToken } from "./encoding.js";
 import { AuthError } from "./errors.js";
 import type { Keyring } from "./keyring.js";
@@ -13,7 +19,8 @@ const MAX_TOKEN_LENGTH = 4096;
 /** Claims every access token carries (sid is checked to be a string after verification). */
 export const REQUIRED_CLAIMS = ["sub", "sid", "jti", "iat", "exp"];
 
-export interface AccessTokenClaims {
+/** `amr`, `auth_time`, `acr`: present on every token issued since step-up (see authentication-claims.ts). */
+export interface AccessTokenClaims extends AuthenticationClaims {
   /** User id. */
   readonly sub: string;
   /** Session id. */
@@ -52,8 +59,15 @@ export interface IssuedAccessToken {
   readonly expiresAt: number;
 }
 
+export interface AccessTokenSubject {
+  readonly userId: string;
+  readonly sessionId: string;
+  /** How and when the session's user proved who they are; the token carries it as amr / auth_time / acr. */
+  readonly proof?: AuthenticationProof;
+}
+
 export interface AccessTokens {
-  issue(subject: { userId: string; sessionId: string }): Promise<IssuedAccessToken>;
+  issue(subject: AccessTokenSubject): Promise<IssuedAccessToken>;
   verify(token: string): Promise<AccessTokenClaims>;
 }
 
@@ -78,11 +92,11 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
     return { header: { alg: signingKeys.algorithm, typ: ACCESS_TOKEN_TYPE, kid }, key };
   }
 
-  async function issue(subject: { userId: string; sessionId: string }): Promise<IssuedAccessToken> {
+  async function issue(subject: AccessTokenSubject): Promise<IssuedAccessToken> {
     const iat = Math.floor(now() / 1000);
     const exp = iat + options.ttl;
     const { header, key } = signer();
-    const token = await new SignJWT({ sid: subject.sessionId })
+    const token = await new SignJWT({ sid: subject.sessionId, ...authenticationClaimsOf(subject.proof) })
       .setProtectedHeader(header)
       .setIssuer(options.issuer)
       .setAudience(options.audience)
@@ -129,7 +143,12 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
       if (iat > Math.floor(now() / 1000) + CLOCK_SKEW_SECONDS) {
         throw new AuthError("TOKEN_INVALID", "Access token was issued in the future");
       }
-      return { claims: { sub, sid, jti, iat, exp }, exp, kid: signingKeys ? protectedHeader.kid : undefined };
+      const authentication = readAuthenticationClaims(payload);
+      return {
+        claims: { sub, sid, jti, iat, exp, ...authentication },
+        exp,
+        kid: signingKeys ? protectedHeader.kid : undefined,
+      };
     } catch (error) {
       if (!signingKeys && error instanceof errors.JWSSignatureVerificationFailed) {
         // Signed with a retired secret still listed? Try the next key.

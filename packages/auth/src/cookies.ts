@@ -85,6 +85,8 @@ export interface SessionCookies {
   readonly names: CookieNames;
   /** Set-Cookie values for a signed-in session. */
   set(values: SessionCookieValues): string[];
+  /** The access cookie alone: a new access token for the same session (step-up), refresh and CSRF cookies unchanged. */
+  setAccessToken(accessToken: string): string[];
   /** Set-Cookie values that delete all three cookies (same Path and Domain, Max-Age=0). */
   clear(): string[];
 }
@@ -126,6 +128,7 @@ export function createSessionCookies(policy: CookiePolicy): SessionCookies {
       serializeCookie(names.refreshToken, values.refreshToken, refresh),
       serializeCookie(names.csrfToken, values.csrfToken, csrf),
     ],
+    setAccessToken: (accessToken) => [serializeCookie(names.accessToken, accessToken, access)],
     clear: () => [
       serializeCookie(names.accessToken, "", { ...access, maxAge: 0 }),
       serializeCookie(names.refreshToken, "", { ...refresh, maxAge: 0 }),

@@ -67,6 +67,12 @@ export const AUTH_ERROR_CODES = [
   "MFA_LOCKED",
   /** auth.mfa.verify without a live pending sign-in (missing, expired, already used, or out of its three tries). */
   "MFA_PENDING_INVALID",
+  /**
+   * A procedure needs a fresher or stronger proof of identity than the
+   * session holds (403): `data.stepUp` names the level, the maximum age and
+   * the methods this user can prove it with (auth.stepUp.verify, then retry).
+   */
+  "STEP_UP_REQUIRED",
   /** auth.mfa.totp.begin or confirm while TOTP is already on. */
   "MFA_ALREADY_ENABLED",
   /** auth.mfa.totp.confirm without begin, or disable while TOTP is off. */

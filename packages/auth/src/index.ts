@@ -2,8 +2,14 @@
  * @tollgate/auth: what the server (or any host of Tollgate) builds on. Internals
  * (key derivation, token encodings, the cookie serializer) stay inside.
  */
-export { ACCESS_TOKEN_TYPE, type AccessTokenClaims, type IssuedAccessToken } from "./access-token.js";
+export {
+  ACCESS_TOKEN_TYPE,
+  type AccessTokenClaims,
+  type AccessTokenSubject,
+  type IssuedAccessToken,
+} from "./access-token.js";
 export { type Auth, type AuthOptions, createAuth } from "./auth.js";
+export type { AuthenticationClaims, AuthenticationProof } from "./authentication-claims.js";
 export { type CookieNames, type SameSite, type SessionCookies, serializeCookie } from "./cookies.js";
 export { checkOrigin, normalizeOrigin, type OriginCheckInput } from "./csrf.js";
 export { createDeviceTokens, type DeviceTokens } from "./device-token.js";
@@ -34,6 +40,17 @@ export {
   passwordRuleBroken,
   passwordRuleMessage,
 } from "./password-policy.js";
+export {
+  type Amr,
+  ASSURANCE_LEVELS,
+  type AssuranceLevel,
+  AUTHENTICATION_METHOD_REFERENCES,
+  assuranceLevelOf,
+  combineAmr,
+  isAmr,
+  isAssuranceLevel,
+  meetsLevel,
+} from "./protocol/assurance.js";
 export { parseCookieHeader } from "./protocol/cookie-header.js";
 export {
   createResourceServerVerifier,
@@ -81,6 +98,7 @@ export {
 export { createSigningKeyWrap, type SigningKeyWrap } from "./signing-key-wrap.js";
 export type {
   NewSession,
+  ReauthenticateInput,
   RevokedSession,
   RevokeReason,
   RotateInput,

@@ -46,6 +46,12 @@ export function createMemorySessionStore(): SessionStore {
       });
       return byId.get(input.id);
     },
+    async reauthenticate(input) {
+      const session = byId.get(input.id);
+      if (!session || session.revokedAt !== null) return undefined;
+      update(input.id, { amr: [...input.amr], authTime: input.authTime });
+      return byId.get(input.id);
+    },
     async revoke(id: string, reason: RevokeReason, now: Date) {
       const session = byId.get(id);
       if (!session || session.revokedAt !== null) return false;

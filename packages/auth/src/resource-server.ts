@@ -8,6 +8,7 @@ import {
   jwtVerify,
 } from "jose";
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims, REQUIRED_CLAIMS } from "./access-token.js";
+import { readAuthenticationClaims } from "./authentication-claims.js";
 import { AuthError } from "./errors.js";
 import { CLOCK_SKEW_SECONDS } from "./signing-key-lifecycle.js";
 import { type AsymmetricAlgorithm, isAsymmetricAlgorithm } from "./signing-key-store.js";
@@ -35,7 +36,7 @@ export interface ResourceServerVerifierOptions {
 }
 
 export interface ResourceServerVerifier {
-  /** The token's claims; throws AuthError (TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED) or JwksUnavailableError. */
+  /** The token's claims (with amr, auth_time and acr when it carries them); throws AuthError (TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED) or JwksUnavailableError. */
   verify(token: string | undefined): Promise<AccessTokenClaims>;
 }
 
@@ -105,7 +106,8 @@ export function createResourceServerVerifier(options: ResourceServerVerifierOpti
         if (iat > Date.now() / 1000 + clockTolerance) {
           throw new AuthError("TOKEN_INVALID", "Access token was issued in the future");
         }
-        return { sub, sid, jti, iat, exp };
+        // amr / auth_time / acr when the token has them: a service can ask for a level or a recent proof.
+        return { sub, sid, jti, iat, exp, ...readAuthenticationClaims(payload) };
       } catch (error) {
         if (error instanceof AuthError || error instanceof JwksUnavailableError) throw error;
         if (error instanceof errors.JWTExpired) {

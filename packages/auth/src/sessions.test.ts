@@ -130,6 +130,20 @@ describe("refresh rotation", () => {
     expect((await sessions.refresh(c.refreshToken)).replayed).toBe(false);
   });
 
+  it("records a step-up as the union of proofs and now, without rotating; never on an ended session", async () => {
+    const { sessions, advance } = setup();
+    const created = await sessions.create("u1", { amr: ["pwd"] });
+    advance(600);
+    const stepped = await sessions.reauthenticate(created.session.id, ["otp"]);
+    expect(stepped.amr).toEqual(["pwd", "otp", "mfa"]);
+    expect(stepped.authTime?.getTime()).toBe(T0 + 600_000);
+    expect(stepped.currentHash).toBe(created.session.currentHash);
+    expect((await sessions.refresh(created.refreshToken)).replayed).toBe(false);
+    await sessions.revoke(created.session.id, "logout");
+    expect(await codeOf(sessions.reauthenticate(created.session.id, ["pwd"]))).toBe("SESSION_REVOKED");
+    expect(await codeOf(sessions.reauthenticate("unknown", ["pwd"]))).toBe("SESSION_REVOKED");
+  });
+
   it("identifies a token's session without rotating it", async () => {
     const { sessions } = setup();
     const created = await sessions.create("u1");

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { isBase64Url, randomToken, safeEqual, sha256 } from "./encoding.js";
 import { AuthError } from "./errors.js";
+import { type Amr, combineAmr } from "./protocol/assurance.js";
 import type { RevocationPublisher } from "./revocations.js";
 import type { RevokeReason, SessionStore, StoredSession } from "./store.js";
 
@@ -35,6 +36,8 @@ export interface SessionMeta {
   readonly ip?: string | null | undefined;
   /** How the session was established: stored in the same insert as the session. */
   readonly authMethod?: string | undefined;
+  /** RFC 8176 methods the sign-in proved (stored with the session; its access tokens carry them). */
+  readonly amr?: readonly Amr[] | undefined;
 }
 
 export interface RefreshResult {
@@ -53,6 +56,12 @@ export interface Sessions {
   identify(refreshToken: string): Promise<StoredSession>;
   /** `identified`: the session `identify` just returned for this token (saves a read). */
   refresh(refreshToken: string, identified?: StoredSession): Promise<RefreshResult>;
+  /**
+   * A new proof of identity on a live session (step-up): the session's amr
+   * becomes the union with `amr`, its auth time now. The refresh token does
+   * not rotate. SESSION_REVOKED / SESSION_EXPIRED when the session has ended.
+   */
+  reauthenticate(sessionId: string, amr: readonly Amr[]): Promise<StoredSession>;
   revoke(sessionId: string, reason: RevokeReason): Promise<boolean>;
   revokeAllForUser(userId: string, reason: RevokeReason, exceptSessionId?: string): Promise<number>;
   /** One session by id, live or not (callers check ownership and `isLive`). */
@@ -194,6 +203,8 @@ export function createSessions(options: SessionOptions): Sessions {
         userAgent: clip(meta.userAgent),
         ip: clip(meta.ip),
         authMethod: meta.authMethod ?? null,
+        amr: [...(meta.amr ?? [])],
+        authTime: new Date(now),
       };
       await store.insert(session);
       return { session, refreshToken: `${lookup}.${secret}` };
@@ -207,6 +218,19 @@ export function createSessions(options: SessionOptions): Sessions {
     async refresh(refreshToken, identified) {
       const { lookup, secret } = parseRefreshToken(refreshToken);
       return refreshOnce(lookup, secret, 0, identified);
+    },
+    async reauthenticate(sessionId, amr) {
+      const session = await store.findById(sessionId);
+      if (!session) throw new AuthError("SESSION_REVOKED", "Session has been revoked");
+      const now = clock();
+      assertUsable(session, now);
+      const updated = await store.reauthenticate({
+        id: sessionId,
+        amr: combineAmr(session.amr, amr),
+        authTime: new Date(now),
+      });
+      if (!updated) throw new AuthError("SESSION_REVOKED", "Session has been revoked");
+      return updated;
     },
     revoke: (sessionId, reason) => revokeOne(sessionId, reason, clock()),
     async revokeAllForUser(userId, reason, exceptSessionId) {

@@ -1,3 +1,5 @@
+import type { Amr } from "./protocol/assurance.js";
+
 /**
  * Storage for sessions, supplied by the application (the server's Kysely
  * store, or the in-memory one). Only hashes of refresh-token parts are stored.
@@ -25,6 +27,10 @@ export interface NewSession {
   readonly ip: string | null;
   /** How the session was established (a sign-in method's name, e.g. "password+totp"); null when not recorded. */
   readonly authMethod: string | null;
+  /** RFC 8176 methods proved so far (sign-in, then step-ups); empty for sessions older than step-up. */
+  readonly amr: readonly Amr[];
+  /** When the user last proved who they are (sign-in or step-up); null for sessions older than step-up (oldest). */
+  readonly authTime: Date | null;
 }
 
 export interface StoredSession extends NewSession {
@@ -54,6 +60,13 @@ export interface RotateInput {
   readonly now: Date;
 }
 
+export interface ReauthenticateInput {
+  readonly id: string;
+  /** The session's methods after this proof (the caller unites them with the stored ones). */
+  readonly amr: readonly Amr[];
+  readonly authTime: Date;
+}
+
 export interface SessionStore {
   insert(session: NewSession): Promise<void>;
   findByLookupHash(lookupHash: string): Promise<StoredSession | undefined>;
@@ -66,6 +79,13 @@ export interface SessionStore {
    * processes racing on one store.
    */
   rotate(input: RotateInput): Promise<StoredSession | undefined>;
+  /**
+   * Records a new proof of identity on a session that is not revoked (step-up):
+   * stores `amr` and `authTime`, nothing else (the refresh token is untouched,
+   * so its family never forks). Returns the updated session, or undefined when
+   * it is missing or revoked.
+   */
+  reauthenticate(input: ReauthenticateInput): Promise<StoredSession | undefined>;
   /** Revokes one session if live; returns whether it did. */
   revoke(id: string, reason: RevokeReason, now: Date): Promise<boolean>;
   /** Revokes every live session of a user except `exceptId`; returns the ids of the sessions it ended. */

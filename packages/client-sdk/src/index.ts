@@ -18,3 +18,12 @@ export {
   type SignedIn,
   type SignInResult,
 } from "./router-types.js";
+export {
+  isStepUpRequired,
+  type ProveIdentity,
+  type StepUpClient,
+  type StepUpProof,
+  type StepUpRequired,
+  stepUpRequiredOf,
+  withStepUp,
+} from "./step-up.js";

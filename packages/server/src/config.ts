@@ -85,6 +85,7 @@ const variables = z
     REFRESH_TOKEN_TTL: seconds(2_592_000),
     SESSION_IDLE_TIMEOUT: seconds(604_800),
     REFRESH_REUSE_GRACE: z.coerce.number().int().min(0).max(300).default(10),
+    STEP_UP_MAX_AGE: seconds(300),
     COOKIE_SECURE: flag(false),
     COOKIE_DOMAIN: optional.pipe(
       z
@@ -196,6 +197,8 @@ const schema = variables.transform((e) => ({
   refreshTokenTtl: e.REFRESH_TOKEN_TTL,
   sessionIdleTimeout: e.SESSION_IDLE_TIMEOUT,
   refreshReuseGrace: e.REFRESH_REUSE_GRACE,
+  /** Seconds a proof of identity stays fresh for sensitive actions (step-up): Tollgate's own and stepUpProcedure's default. */
+  stepUpMaxAge: e.STEP_UP_MAX_AGE,
   cookieSecure: e.COOKIE_SECURE,
   cookieDomain: e.COOKIE_DOMAIN,
   cookieSameSite: e.COOKIE_SAMESITE,

@@ -29,6 +29,7 @@ const CODES: Record<AuthErrorCode, TRPC_ERROR_CODE_KEY> = {
   MFA_CODE_INVALID: "BAD_REQUEST",
   MFA_PENDING_INVALID: "UNAUTHORIZED",
   MFA_LOCKED: "FORBIDDEN",
+  STEP_UP_REQUIRED: "FORBIDDEN",
   MFA_ALREADY_ENABLED: "CONFLICT",
   MFA_NOT_ENABLED: "BAD_REQUEST",
   BODY_TOO_LARGE: "PAYLOAD_TOO_LARGE",
@@ -67,6 +68,12 @@ function isValidationFailure(cause: unknown): boolean {
 
 export function toTRPCError(error: AuthError): TRPCError {
   return new TRPCError({ code: CODES[error.code], message: error.message, cause: error });
+}
+
+/** The AuthError's own data for the client (STEP_UP_REQUIRED: `stepUp`); empty for every other error. */
+export function authErrorData(error: unknown): Readonly<Record<string, unknown>> {
+  const cause = error instanceof TRPCError ? error.cause : error;
+  return cause instanceof AuthError ? (cause.data ?? {}) : {};
 }
 
 /** The `data.authCode` a client gets for this error (see REQUEST_CODES for those without an AuthError). */

@@ -3,8 +3,20 @@ export { ConfigError, parseConfig, type ServerConfig } from "./config.js";
 export type { Context } from "./context.js";
 export { requireActiveUser } from "./core/active-user.js";
 export { completeSignIn, type MfaRequired, type SignInOutcome } from "./core/complete-sign-in.js";
-export { type PublicUser, type SignedIn, startSession } from "./core/session-start.js";
+export {
+  PASSWORD_PROOF,
+  type PublicUser,
+  type SignedIn,
+  type SignInProof,
+  startSession,
+} from "./core/session-start.js";
 export { type LimitedCheckOptions, limitedCheck } from "./core/sign-in-limit.js";
+export {
+  requireRecentProof,
+  type StepUpMethodName,
+  type StepUpRequired,
+  type StepUpRequirement,
+} from "./core/step-up.js";
 export { type DatabaseHandle, openDatabase } from "./db/client.js";
 export { DataDirLockedError } from "./db/data-dir-lock.js";
 export {
@@ -20,6 +32,7 @@ export type { NodeHandler } from "./http/node-adapter.js";
 export { defaultMethods } from "./methods/defaults.js";
 export type {
   AnySignInMethod,
+  AuthenticationMethodReference,
   MethodHookServices,
   MethodHooks,
   NoRoutes,
@@ -42,6 +55,7 @@ export {
   createTollgateRouter,
   type TollgateRouter,
 } from "./routers/index.js";
+export { stepUpProcedure } from "./step-up-procedure.js";
 export { createTollgate, type FetchContextOptions, type Tollgate, type TollgateOptions } from "./tollgate.js";
 export {
   authedProcedure,

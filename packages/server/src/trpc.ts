@@ -2,7 +2,7 @@ import { AuthError, type AuthErrorCode, checkOrigin } from "@tollgate/auth";
 import { getTRPCErrorFromUnknown, initTRPC, TRPCError, type TRPCProcedureType } from "@trpc/server";
 import { findUnavailable } from "./backend-unavailable.js";
 import type { Context } from "./context.js";
-import { authCodeOf, toTRPCError } from "./errors.js";
+import { authCodeOf, authErrorData, toTRPCError } from "./errors.js";
 
 import type { ProcedureMeta } from "./procedure-meta.js";
 
@@ -18,7 +18,9 @@ const t = initTRPC
       const { stack: _stack, ...data } = shape.data;
       const authCode: AuthErrorCode | undefined = authCodeOf(error);
       const message = error.code === "INTERNAL_SERVER_ERROR" ? "Internal server error" : shape.message;
-      return { ...shape, message, data: { ...data, ...(authCode ? { authCode } : {}) } };
+      // An AuthError's own data (STEP_UP_REQUIRED's `stepUp`) goes first: it never overrides tRPC's fields or authCode.
+      const extra = authErrorData(error);
+      return { ...shape, message, data: { ...extra, ...data, ...(authCode ? { authCode } : {}) } };
     },
   });
 

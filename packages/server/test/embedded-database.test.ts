@@ -109,6 +109,8 @@ describe("embedded SQLite", () => {
         userAgent: null,
         ip: null,
         authMethod: null,
+        amr: [],
+        authTime: null,
       });
     }
     const stored = await sql<{ at: unknown; kind: string }>`
@@ -196,6 +198,7 @@ describe("embedded SQLite", () => {
       "0008_mfa_lockout",
       "0010_username_skeleton",
       "0011_mfa_unlock_at",
+      "0012_step_up",
     ]);
   });
 
@@ -215,6 +218,8 @@ describe("embedded SQLite", () => {
       userAgent: null,
       ip: null,
       authMethod: null,
+      amr: [],
+      authTime: null,
     });
     const outputs = await race("test/fixtures/rotate-at.ts", [dataDir, "raced", "current"], 4);
     expect(outputs.sort()).toEqual(["lost", "lost", "lost", "rotated"]);
@@ -352,6 +357,7 @@ describe.each(backends())("migration 0002 (sessions.revoked_at index) on %s", (b
       "0008_mfa_lockout",
       "0010_username_skeleton",
       "0011_mfa_unlock_at",
+      "0012_step_up",
     ]);
     const since = new Date("2026-03-01T00:00:00.000Z");
     expect(await createKyselySessionStore(handle.db).revokedSince(since)).toEqual([{ id: "before-0002", revokedAt }]);

@@ -229,11 +229,11 @@ describe.each(backends())("second-factor lockout on %s", (backend) => {
     );
   });
 
-  it("recoveryCodes.regenerate needs the current password: a stolen session without it checks no code and cannot lock the factor", async () => {
+  it("recoveryCodes.regenerate needs the current password or a recent step-up: a stolen session without it checks no code and cannot lock the factor", async () => {
     const { userId, secret } = await enrol(server, clock, "regenthief");
     const stolen = await pendingSignIn("regenthief");
     expect((await stolen.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) })).status).toBe(200);
-    clock.advance(30);
+    clock.advance(301); // past STEP_UP_MAX_AGE: the session's sign-in is no longer a recent proof
     // More than the cap, the right code among them: each is refused before any code is checked.
     for (let i = 0; i < CAP + 2; i++) {
       const code = i === CAP ? codeAt(secret, clock.now()) : wrongCodeAt(secret, clock.now());
@@ -242,7 +242,8 @@ describe.each(backends())("second-factor lockout on %s", (backend) => {
       expect(authCode(res)).toBe("CURRENT_PASSWORD_WRONG");
     }
     const codeOnly = await stolen.mutation("auth.mfa.recoveryCodes.regenerate", { code: codeAt(secret, clock.now()) });
-    expect(codeOnly.status).toBe(400);
+    expect(codeOnly.status).toBe(403);
+    expect(authCode(codeOnly)).toBe("STEP_UP_REQUIRED");
     expect(await auditCount(server, "mfa_failed", userId)).toBe(0);
     expect(await auditCount(server, "recovery_codes_regenerated", userId)).toBe(0);
     // The owner's factor is not locked.

@@ -354,10 +354,12 @@ describe.each(backends())("TOTP second factor on %s", (backend) => {
     expect(res.status).toBe(403);
   });
 
-  it("begin needs the current password: a stolen session sees no secret and enrols no factor of its own", async () => {
+  it("begin needs the current password or a recent step-up: a stolen session sees no secret and enrols no factor of its own", async () => {
     const browser = await signedIn("stolen");
+    clock.advance(301); // past STEP_UP_MAX_AGE (300 by default): the sign-in is no longer a recent proof
     const none = await browser.mutation("auth.mfa.totp.begin");
-    expect(none.status).toBe(400);
+    expect(none.status).toBe(403);
+    expect(errorOf(none).data.authCode).toBe("STEP_UP_REQUIRED");
     expect(JSON.stringify(none.body)).not.toMatch(/otpauth|secret"/);
     const wrong = await browser.mutation("auth.mfa.totp.begin", { password: "not the password" });
     expect(wrong.status).toBe(400);

@@ -63,6 +63,7 @@ describe.runIf(runOnPostgres)("two instances on one PostgreSQL database", () => 
         "0008_mfa_lockout",
         "0010_username_skeleton",
         "0011_mfa_unlock_at",
+        "0012_step_up",
       ]);
       for (const handle of both) await handle.close();
     } finally {

@@ -31,6 +31,8 @@ function newSession(userId: string, createdAt = T0): NewSession {
     userAgent: "conformance/1.0",
     ip: "203.0.113.7",
     authMethod: "password+totp",
+    amr: ["pwd", "otp", "mfa"],
+    authTime: createdAt,
   };
 }
 
@@ -61,7 +63,9 @@ export function describeSessionStoreConformance(name: string, setup: () => Promi
           userAgent: "conformance/1.0",
           ip: "203.0.113.7",
           authMethod: "password+totp",
+          amr: ["pwd", "otp", "mfa"],
         });
+        expect(found?.authTime?.getTime()).toBe(T0.getTime());
         expect(found?.createdAt.getTime()).toBe(T0.getTime());
         expect(found?.rotatedAt.getTime()).toBe(T0.getTime());
         expect(found?.lastUsedAt.getTime()).toBe(T0.getTime());
@@ -69,6 +73,20 @@ export function describeSessionStoreConformance(name: string, setup: () => Promi
       }
       expect(await store.findByLookupHash(sha256("unknown"))).toBeUndefined();
       expect(await store.findById("unknown")).toBeUndefined();
+    });
+
+    it("records a step-up on a live session without touching its refresh token, never on a revoked one", async () => {
+      const { store, createUser } = await get();
+      const session = newSession(await createUser());
+      await store.insert({ ...session, amr: ["pwd"] });
+      const later = at(120);
+      const updated = await store.reauthenticate({ id: session.id, amr: ["pwd", "otp", "mfa"], authTime: later });
+      expect(updated).toMatchObject({ id: session.id, amr: ["pwd", "otp", "mfa"], currentHash: session.currentHash });
+      expect(updated?.authTime?.getTime()).toBe(later.getTime());
+      expect((await store.findById(session.id))?.amr).toEqual(["pwd", "otp", "mfa"]);
+      await store.revoke(session.id, "logout", at(130));
+      expect(await store.reauthenticate({ id: session.id, amr: ["pwd"], authTime: at(140) })).toBeUndefined();
+      expect(await store.reauthenticate({ id: "unknown", amr: ["pwd"], authTime: at(140) })).toBeUndefined();
     });
 
     it("refuses a second session with the same lookup hash", async () => {

@@ -3,7 +3,7 @@ import type { SecondFactorName } from "../methods/method.js";
 import type { UserWithHash } from "../stores/user-store.js";
 import { startPendingSignIn } from "./pending-sign-in.js";
 import { methodsOf } from "./served-methods.js";
-import { type SignedIn, startSession } from "./session-start.js";
+import { type SignedIn, type SignInProof, startSession } from "./session-start.js";
 
 /** The answer while a second factor is still to give: no session yet, only a pending cookie for auth.mfa.verify. */
 export interface MfaRequired {
@@ -29,7 +29,8 @@ export type SignInOutcome =
   | { readonly pending?: undefined; readonly signedIn: SignedIn; readonly sessionId: string };
 
 /**
- * The end of every first-factor sign-in (a password, a reset link, and the
+ * The end of every first-factor sign-in (`proof`: what the first factor
+ * proved; the second factor's proof is united with it) (a password, a reset link, and the
  * methods to come): with a second factor on, a pending sign-in that
  * auth.mfa.verify completes; without, the session. `secondFactors` when the
  * caller already asked (auth.login asks inside its limited check).
@@ -37,13 +38,13 @@ export type SignInOutcome =
 export async function completeSignIn(
   ctx: Context,
   user: UserWithHash,
-  authMethod: string,
+  proof: SignInProof,
   secondFactors?: readonly SecondFactorName[],
 ): Promise<SignInOutcome> {
   const methods = secondFactors ?? (await secondFactorsOf(ctx, user));
   if (methods.length > 0) {
-    await startPendingSignIn(ctx, user.id);
+    await startPendingSignIn(ctx, user.id, proof.amr);
     return { pending: { mfaRequired: true, methods: [...methods] } };
   }
-  return startSession(ctx, user, authMethod);
+  return startSession(ctx, user, proof);
 }

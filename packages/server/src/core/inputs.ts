@@ -14,7 +14,7 @@ export const updateProfileInput = z
     firstName: personName.optional(),
     lastName: personName.optional(),
     email: email.nullable().optional(),
-    /** Required when `email` changes (a stolen session must not move the address, then reset the password). */
+    /** When `email` changes: the current password, unless the session stepped up recently (a stolen session must not move the address, then reset the password). */
     currentPassword: password.optional(),
   })
   .strict();

@@ -1,4 +1,4 @@
-import { AuthError, serializeCookie } from "@tollgate/auth";
+import { type Amr, AuthError, serializeCookie } from "@tollgate/auth";
 import type { Context } from "../context.js";
 import { hashToken, newToken, TOKEN_SHAPE } from "../stores/token-hash.js";
 import { singleCookie } from "../trpc.js";
@@ -27,13 +27,14 @@ function pendingCookie(ctx: Context, value: string, maxAge: number): string {
   });
 }
 
-/** Stores a pending sign-in for `userId` (only a hash of its token) and sets its cookie. */
-export async function startPendingSignIn(ctx: Context, userId: string): Promise<void> {
+/** Stores a pending sign-in for `userId` and what its first factor proved (only a hash of its token) and sets its cookie. */
+export async function startPendingSignIn(ctx: Context, userId: string, amr: readonly Amr[]): Promise<void> {
   const token = newToken();
   await ctx.services.pendingSignIns.create(
     hashToken(token),
     userId,
     new Date(ctx.services.now() + MFA_PENDING_TTL * 1000),
+    amr,
   );
   ctx.setCookies([pendingCookie(ctx, token, MFA_PENDING_TTL)]);
 }
@@ -46,14 +47,16 @@ export async function startPendingSignIn(ctx: Context, userId: string): Promise<
  * password check too. A call refused before any code was checked gives its
  * try back (withPendingTry).
  */
-export async function claimPendingSignIn(ctx: Context): Promise<{ tokenHash: string; userId: string }> {
+export async function claimPendingSignIn(
+  ctx: Context,
+): Promise<{ tokenHash: string; userId: string; amr: readonly Amr[] }> {
   const invalid = () => new AuthError("MFA_PENDING_INVALID", "Sign in again: the sign-in expired or was completed");
   const token = singleCookie(ctx, cookieName(ctx), invalid);
   if (!token || !TOKEN_SHAPE.test(token)) throw invalid();
   const tokenHash = hashToken(token);
-  const userId = await ctx.services.pendingSignIns.claimAttempt(tokenHash, MFA_PENDING_ATTEMPTS);
-  if (!userId) throw invalid();
-  return { tokenHash, userId };
+  const claimed = await ctx.services.pendingSignIns.claimAttempt(tokenHash, MFA_PENDING_ATTEMPTS);
+  if (!claimed) throw invalid();
+  return { tokenHash, ...claimed };
 }
 
 /** Refusals decided before any code is checked: they use none of the pending sign-in's tries. */

@@ -42,6 +42,10 @@ export interface SessionsTable {
   ip: string | null;
   /** How the session was established (see AuthMethod); null for sessions older than 0007. */
   auth_method: ColumnType<string | null, string | null | undefined, string | null>;
+  /** RFC 8176 methods proved, space-separated (0012); null for older sessions. */
+  amr: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The last proof of identity (0012); null for older sessions. */
+  auth_time: ColumnType<Date | string | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** Authentication events. Never holds a token, cookie or password. */
@@ -131,6 +135,8 @@ export interface MfaPendingTable {
   used_at: Timestamp | null;
   /** Codes tried with it (0008); it ends after MFA_PENDING_ATTEMPTS. */
   attempts: Generated<number>;
+  /** What the first factor proved, space-separated RFC 8176 values (0012). */
+  amr: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface Database {

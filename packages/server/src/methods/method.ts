@@ -27,10 +27,19 @@ export type SecondFactorName = keyof SecondFactorNames & string;
 export interface SecondFactorInputs {}
 export type SecondFactorInput = SecondFactorInputs[keyof SecondFactorInputs];
 
+/** RFC 8176 authentication method references: what a proof of identity consisted of. */
+export type AuthenticationMethodReference = "pwd" | "otp" | "hwk" | "swk" | "user" | "mfa";
+
 /** What a second factor proved: how the session it starts was established. */
 export interface SecondFactorProof {
   /** Stored with the session (auth.sessions shows it), e.g. "password+totp". */
   readonly authMethod: string;
+  /**
+   * What this factor alone proved (RFC 8176): TOTP and recovery codes ["otp"],
+   * a passkey ["hwk" | "swk", "user"]. The session's amr is the union with the
+   * first factor's (or, at step-up, with the session's); its level follows.
+   */
+  readonly amr: readonly AuthenticationMethodReference[];
   /** Runs once the session has started (audit entries, notices). */
   afterSignIn?(sessionId: string): Promise<void>;
 }
@@ -51,6 +60,11 @@ export interface SecondFactor<Input extends object = object> {
    * gives the pending sign-in's try back.
    */
   verify(ctx: Context, user: UserWithHash, input: Input): Promise<SecondFactorProof | undefined>;
+  /**
+   * Data the client needs before it can answer (a passkey's request options),
+   * for a user this factor is on for; auth.stepUp.options() returns it.
+   */
+  prepare?(ctx: Context, user: UserWithHash): Promise<Record<string, unknown>>;
 }
 
 /** What a method's hooks may use outside a request (the CLI runs them too). */

@@ -2,6 +2,7 @@ import { AuthError } from "@tollgate/auth";
 import { audit } from "../core/audit.js";
 import { revokeSessionInput } from "../core/inputs.js";
 import { hookServices, methodsOf } from "../core/served-methods.js";
+import { requireRecentProof } from "../core/step-up.js";
 import { authedProcedure, protectedMutation } from "../trpc.js";
 
 export const logout = protectedMutation.mutation(async ({ ctx }) => {
@@ -16,8 +17,10 @@ export const logout = protectedMutation.mutation(async ({ ctx }) => {
   return { ok: true as const };
 });
 
+/** Every session of the user ends: a sensitive action, so it needs a recent sign-in or step-up (STEP_UP_REQUIRED). */
 export const logoutAll = protectedMutation.mutation(async ({ ctx }) => {
   const { auth } = ctx.services;
+  await requireRecentProof(ctx, ctx.session);
   const revoked = await auth.sessions.revokeAllForUser(ctx.session.userId, "logout_all");
   // "Everywhere" includes sign-ins waiting for their second factor.
   await ctx.services.pendingSignIns.endAll(ctx.session.userId);

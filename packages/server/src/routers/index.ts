@@ -5,6 +5,7 @@ import { router } from "../trpc.js";
 import { coreAuthRoutes } from "./auth.js";
 import { metaRouter } from "./meta.js";
 import { mfaVerify } from "./mfa-verify.js";
+import { stepUpRouter } from "./step-up.js";
 import { userRouter } from "./user.js";
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
@@ -19,7 +20,8 @@ type MfaRecord<M extends readonly AnySignInMethod[]> = { verify: ReturnType<type
   MfaRoutesOf<M[number]>
 >;
 type AuthRecord<M extends readonly AnySignInMethod[]> = Simplify<
-  typeof coreAuthRoutes & Merged<AuthRoutesOf<M[number]>> & { mfa: RouterOf<Simplify<MfaRecord<M>>> }
+  typeof coreAuthRoutes &
+    Merged<AuthRoutesOf<M[number]>> & { mfa: RouterOf<Simplify<MfaRecord<M>>>; stepUp: ReturnType<typeof stepUpRouter> }
 >;
 
 /** The router createTollgateRouter builds for the methods `M`. */
@@ -55,10 +57,15 @@ export function createTollgateRouter<const M extends readonly AnySignInMethod[]>
   const ids = methods.map((m) => m.id);
   const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
   if (repeated) throw new Error(`Sign-in method ${repeated} is listed twice`);
-  const authRoutes = mergeRoutes(methods, "auth", [...Object.keys(coreAuthRoutes), "mfa"]);
+  const authRoutes = mergeRoutes(methods, "auth", [...Object.keys(coreAuthRoutes), "mfa", "stepUp"]);
   const mfaRoutes = mergeRoutes(methods, "mfa", ["verify"]);
   const built = router({
-    auth: router({ ...coreAuthRoutes, ...authRoutes, mfa: router({ verify: mfaVerify(methods), ...mfaRoutes }) }),
+    auth: router({
+      ...coreAuthRoutes,
+      ...authRoutes,
+      mfa: router({ verify: mfaVerify(methods), ...mfaRoutes }),
+      stepUp: stepUpRouter(methods),
+    }),
     user: userRouter,
     meta: metaRouter,
   });

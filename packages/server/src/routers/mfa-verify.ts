@@ -1,4 +1,4 @@
-import { AuthError } from "@tollgate/auth";
+import { AuthError, combineAmr } from "@tollgate/auth";
 import { z } from "zod";
 import { requireActiveUser } from "../core/active-user.js";
 import { audit } from "../core/audit.js";
@@ -36,7 +36,9 @@ export function mfaVerify(methods: readonly AnySignInMethod[]) {
     }
     if (!(await ctx.services.pendingSignIns.consume(pending.tokenHash, user.id))) throw pendingInvalid();
     clearPendingCookie(ctx);
-    const { signedIn, sessionId } = await startSession(ctx, user, proof.authMethod);
+    // The session records both factors: the first (kept with the pending sign-in) and this one.
+    const amr = combineAmr(pending.amr, proof.amr);
+    const { signedIn, sessionId } = await startSession(ctx, user, { authMethod: proof.authMethod, amr });
     ctx.services.metrics.signIn("success");
     await audit(ctx, { event: "login_succeeded", userId: user.id, sessionId, detail: proof.authMethod });
     await proof.afterSignIn?.(sessionId);

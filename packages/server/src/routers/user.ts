@@ -3,29 +3,17 @@ import { quotaExceeded } from "../abuse-limits.js";
 import type { Context } from "../context.js";
 import { requireActiveUser } from "../core/active-user.js";
 import { audit } from "../core/audit.js";
-import { checkCurrentPassword } from "../core/current-password.js";
 import { updateProfileInput } from "../core/inputs.js";
+import { confirmSensitiveAction } from "../core/sensitive-action.js";
 import { publicUser } from "../core/session-start.js";
 import { offerAddress, sendEmailChangedMail } from "../core/verification-mail.js";
 import { accountName } from "../mail/templates.js";
-import { sameEmail, type User, type UserWithHash } from "../stores/user-store.js";
+import { sameEmail, type User } from "../stores/user-store.js";
 import { authedProcedure, protectedMutation, router } from "../trpc.js";
 
 /** user.me's answer: the user of a sign-in, plus the address asked for and not confirmed yet (null when none). */
 async function profile(ctx: Context, user: User) {
   return { ...publicUser(user), pendingEmail: await ctx.services.tokens.pendingEmail(user.id, user.email) };
-}
-
-/**
- * A change of address needs the password (until step-up sign-in exists): a
- * stolen session alone must not move the address and then reset the
- * password through it.
- */
-async function checkPasswordForAddress(ctx: Context, user: UserWithHash, password: string | undefined): Promise<void> {
-  if (password === undefined) {
-    throw new AuthError("CURRENT_PASSWORD_WRONG", "Changing the email address needs the current password");
-  }
-  await checkCurrentPassword(ctx, user, password, undefined, "The current password is wrong");
 }
 
 export const userRouter = router({
@@ -37,7 +25,7 @@ export const userRouter = router({
    * Names at once; a new address only pends (a confirmation link to it, or
    * "someone tried to use your address" to the account that has it: the
    * answer is the same) and is attached when its link is followed. Changing
-   * or removing the address needs `currentPassword`, and new addresses are
+   * or removing the address needs `currentPassword` or a recent step-up, and new addresses are
    * limited per account (RATE_LIMITED). The same address in another case is
    * stored as given.
    */
@@ -46,7 +34,10 @@ export const userRouter = router({
     const before = await requireActiveUser(users, ctx.session.userId);
     const moved = input.email !== undefined && !sameEmail(before.email, input.email);
     if (moved) {
-      await checkPasswordForAddress(ctx, before, input.currentPassword);
+      // A stolen session alone must not move the address and then reset the password through it.
+      await confirmSensitiveAction(ctx, ctx.session, before, input.currentPassword, {
+        message: "The current password is wrong",
+      });
       if (input.email !== null) {
         const quota = await ctx.services.addressChanges.take(before.id);
         if (!quota.allowed) throw quotaExceeded(quota.retryAfter, "address changes");

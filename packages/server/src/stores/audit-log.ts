@@ -21,6 +21,8 @@ export type AuditEvent =
   | "mfa_disabled"
   | "mfa_reset"
   | "mfa_failed"
+  | "step_up"
+  | "step_up_failed"
   | "mfa_locked"
   | "mfa_unlocked"
   | "recovery_code_used"

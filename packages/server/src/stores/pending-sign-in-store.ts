@@ -1,18 +1,21 @@
+import type { Amr } from "@tollgate/auth";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
+import { amrFromColumn, amrToColumn } from "./amr-column.js";
 
 /**
  * Sign-ins waiting for a second factor (table mfa_pending): only SHA-256 of
  * the pending cookie's token is stored; single use, a few tries, minutes long.
  */
 export interface PendingSignInStore {
-  create(tokenHash: string, userId: string, expiresAt: Date): Promise<void>;
+  /** `amr`: what the first factor proved, united with the second factor's when the session starts. */
+  create(tokenHash: string, userId: string, expiresAt: Date, amr: readonly Amr[]): Promise<void>;
   /**
    * Takes one of the pending sign-in's `max` tries, atomically (parallel
-   * requests with one cookie get no more): its user, or undefined when it is
-   * missing, used, expired or out of tries.
+   * requests with one cookie get no more): its user and what the first factor
+   * proved, or undefined when it is missing, used, expired or out of tries.
    */
-  claimAttempt(tokenHash: string, max: number): Promise<string | undefined>;
+  claimAttempt(tokenHash: string, max: number): Promise<{ userId: string; amr: Amr[] } | undefined>;
   /** Gives a try back: it was refused before any code was checked (RATE_LIMITED, MFA_LOCKED). */
   releaseAttempt(tokenHash: string): Promise<void>;
   /** Uses the pending sign-in up, atomically: of two requests only one gets true. */
@@ -25,10 +28,16 @@ export interface PendingSignInStore {
 
 export function createPendingSignInStore(db: Kysely<Database>, now: () => number = Date.now): PendingSignInStore {
   return {
-    async create(tokenHash, userId, expiresAt) {
+    async create(tokenHash, userId, expiresAt, amr) {
       await db
         .insertInto("mfa_pending")
-        .values({ token_hash: tokenHash, user_id: userId, created_at: new Date(now()), expires_at: expiresAt })
+        .values({
+          token_hash: tokenHash,
+          user_id: userId,
+          created_at: new Date(now()),
+          expires_at: expiresAt,
+          amr: amrToColumn(amr),
+        })
         .execute();
     },
     async claimAttempt(tokenHash, max) {
@@ -39,9 +48,9 @@ export function createPendingSignInStore(db: Kysely<Database>, now: () => number
         .where("used_at", "is", null)
         .where("expires_at", ">", new Date(now()))
         .where("attempts", "<", max)
-        .returning("user_id")
+        .returning(["user_id", "amr"])
         .executeTakeFirst();
-      return row?.user_id;
+      return row && { userId: row.user_id, amr: amrFromColumn(row.amr) };
     },
     async releaseAttempt(tokenHash) {
       await db

@@ -1,6 +1,7 @@
 import type { NewSession, RevokeReason, SessionStore, StoredSession } from "@tollgate/auth";
 import type { Kysely } from "kysely";
 import type { Database, SessionRow } from "../db/schema.js";
+import { amrFromColumn, amrToColumn } from "./amr-column.js";
 
 function toSession(row: SessionRow): StoredSession {
   return {
@@ -19,6 +20,8 @@ function toSession(row: SessionRow): StoredSession {
     userAgent: row.user_agent,
     ip: row.ip,
     authMethod: row.auth_method,
+    amr: amrFromColumn(row.amr),
+    authTime: row.auth_time === null ? null : new Date(row.auth_time),
   };
 }
 
@@ -40,6 +43,8 @@ export function createKyselySessionStore(db: Kysely<Database>): SessionStore {
           user_agent: session.userAgent,
           ip: session.ip,
           auth_method: session.authMethod,
+          amr: amrToColumn(session.amr),
+          auth_time: session.authTime,
         })
         .execute();
     },
@@ -66,6 +71,16 @@ export function createKyselySessionStore(db: Kysely<Database>): SessionStore {
         }))
         .where("id", "=", input.id)
         .where("current_hash", "=", input.expectedHash)
+        .where("revoked_at", "is", null)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toSession(row);
+    },
+    async reauthenticate(input) {
+      const row = await db
+        .updateTable("sessions")
+        .set({ amr: amrToColumn(input.amr), auth_time: input.authTime })
+        .where("id", "=", input.id)
         .where("revoked_at", "is", null)
         .returningAll()
         .executeTakeFirst();

@@ -5,6 +5,7 @@ import {
   protectedMutation,
   publicProcedure,
   router,
+  stepUpProcedure,
   userProcedure,
 } from "../../src/index.js";
 import { appRouter as tollgateRouter } from "../../src/routers/index.js";
@@ -28,6 +29,11 @@ const notesRouter = router({
     clear: authedProcedure.mutation(({ ctx }) => notes.delete(ctx.session.userId)),
   }),
   ping: publicProcedure.mutation(() => "pong" as const),
+  /** Step-up in one line: a recent proof (60 s), or two distinct factors (STEP_UP_MAX_AGE). */
+  vault: router({
+    open: stepUpProcedure({ maxAge: 60 }).mutation(({ ctx }) => ({ opened: ctx.session.userId })),
+    strong: stepUpProcedure({ level: "two-factor" }).query(() => "two factors" as const),
+  }),
   /** ctx.user: the signed-in user, typed. */
   whoami: userProcedure.query(({ ctx }) => ({ username: ctx.user.username, sessionId: ctx.session.sessionId })),
 });

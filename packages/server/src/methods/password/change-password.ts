@@ -1,9 +1,9 @@
-import { checkPasswordPolicy } from "@tollgate/auth";
+import { checkPasswordPolicy, combineAmr } from "@tollgate/auth";
 import { requireActiveUser } from "../../core/active-user.js";
 import { audit } from "../../core/audit.js";
 import { checkCurrentPassword } from "../../core/current-password.js";
 import { changePasswordInput } from "../../core/inputs.js";
-import { startSession } from "../../core/session-start.js";
+import { PASSWORD_PROOF, startSession } from "../../core/session-start.js";
 import { setPassword, setPasswordDeps } from "../../core/set-password.js";
 import { protectedCredentialMutation } from "../../trpc.js";
 
@@ -20,8 +20,14 @@ export const changePassword = protectedCredentialMutation
     // Before the check: a refused new password costs no attempt.
     checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
     await checkCurrentPassword(ctx, user, input.currentPassword, signal, "The current password is wrong");
+    // The new session keeps what this one proved (a second factor) beside the password just given.
+    const current = await ctx.services.auth.sessions.get(ctx.session.sessionId);
     const ended = await setPassword(setPasswordDeps(ctx.services), user, input.newPassword);
-    const { signedIn, sessionId } = await startSession(ctx, user);
+    const amr = combineAmr(current?.amr ?? [], PASSWORD_PROOF.amr);
+    const { signedIn, sessionId } = await startSession(ctx, user, {
+      authMethod: current?.authMethod ?? "password",
+      amr,
+    });
     await audit(ctx, {
       event: "password_changed",
       userId: user.id,

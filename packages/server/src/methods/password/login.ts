@@ -2,6 +2,7 @@ import { AuthError, usernameLookupForm } from "@tollgate/auth";
 import { audit } from "../../core/audit.js";
 import { completeSignIn, secondFactorsOf } from "../../core/complete-sign-in.js";
 import { loginInput } from "../../core/inputs.js";
+import { PASSWORD_PROOF } from "../../core/session-start.js";
 import { limitedCheck } from "../../core/sign-in-limit.js";
 import { offerFreshLink } from "../../core/verification-mail.js";
 import type { UserWithHash } from "../../stores/user-store.js";
@@ -73,7 +74,7 @@ export const login = credentialProcedure.input(loginInput).mutation(async ({ ctx
       await audit(ctx, { event: "password_rehashed", userId: user.id });
     }
   }
-  const outcome = await completeSignIn(ctx, user, "password", secondFactors);
+  const outcome = await completeSignIn(ctx, user, PASSWORD_PROOF, secondFactors);
   // Pending: no session yet, only a cookie for auth.mfa.verify.
   if (outcome.pending) return outcome.pending;
   ctx.services.metrics.signIn("success");

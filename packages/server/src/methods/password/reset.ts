@@ -3,6 +3,7 @@ import { audit } from "../../core/audit.js";
 import { completeSignIn } from "../../core/complete-sign-in.js";
 import { requestPasswordResetInput, resetPasswordInput } from "../../core/inputs.js";
 import { accountLink } from "../../core/mail-links.js";
+import { PASSWORD_PROOF } from "../../core/session-start.js";
 import { setPassword, setPasswordDeps } from "../../core/set-password.js";
 import { limitedCheck } from "../../core/sign-in-limit.js";
 import { accountName, passwordResetMail } from "../../mail/templates.js";
@@ -78,7 +79,8 @@ export const resetPassword = credentialProcedure.input(resetPasswordInput).mutat
     await users.markEmailVerified(user.id, user.email);
   }
   // A mailed link never bypasses a second factor: the caller then still gives it (auth.mfa.verify).
-  const outcome = await completeSignIn(ctx, user, "password");
+  // The new password, just chosen, is the first factor the session records ("pwd"): the link alone is no level.
+  const outcome = await completeSignIn(ctx, user, PASSWORD_PROOF);
   await audit(ctx, {
     event: "password_reset",
     userId: user.id,

@@ -2,8 +2,8 @@ import { AuthError } from "@tollgate/auth";
 import { z } from "zod";
 import { requireActiveUser } from "../../core/active-user.js";
 import { audit } from "../../core/audit.js";
-import { checkCurrentPassword } from "../../core/current-password.js";
 import { accountTokenInput, password } from "../../core/inputs.js";
+import { confirmSensitiveAction } from "../../core/sensitive-action.js";
 import { limitedCheck } from "../../core/sign-in-limit.js";
 import { hashToken } from "../../stores/token-hash.js";
 import { authedProcedure, credentialProcedure, protectedCredentialMutation, router } from "../../trpc.js";
@@ -13,10 +13,14 @@ import { totpState } from "./state.js";
 
 export const totpCode = z.string().min(1).max(16);
 const confirmInput = z.object({ code: totpCode }).strict();
-/** The current password: turning TOTP off, and starting enrolment (a stolen session alone cannot). */
-const passwordInput = z.object({ password }).strict();
-/** New recovery codes: the current password and a code (a stolen session alone can neither get them nor lock the factor). */
-const regenerateInput = z.object({ password, code: totpCode }).strict();
+/**
+ * Turning TOTP off, and starting enrolment: the current password, or none
+ * with a recent sign-in or step-up (confirmSensitiveAction): a stolen session
+ * alone cannot.
+ */
+const passwordInput = z.object({ password: password.optional() }).strict().optional();
+/** New recovery codes: a code, and the current password or a recent step-up (a stolen session alone can neither get them nor lock the factor). */
+const regenerateInput = z.object({ password: password.optional(), code: totpCode }).strict();
 
 export const wrongCode = () => new AuthError("MFA_CODE_INVALID", "The code is wrong, expired or already used");
 
@@ -24,14 +28,14 @@ export const wrongCode = () => new AuthError("MFA_CODE_INVALID", "The code is wr
 export const recoveryCodeHash = (code: string) => hashToken(normalizeRecoveryCode(code));
 
 /**
- * Signed in, with the current password: a new secret, not yet on. Calling it
+ * Signed in, with the current password or a recent step-up: a new secret, not yet on. Calling it
  * again replaces an unconfirmed secret. The password is asked here, not at
  * confirm, so a stolen session cannot even see a secret of its own making.
  */
 const begin = protectedCredentialMutation.input(passwordInput).mutation(async ({ ctx, input, signal }) => {
   const { store, secrets } = totpState(ctx.services);
   const user = await requireActiveUser(ctx.services.users, ctx.session.userId);
-  await checkCurrentPassword(ctx, user, input.password, signal);
+  await confirmSensitiveAction(ctx, ctx.session, user, input?.password, { signal });
   const enrolment = await newEnrolment(ctx, user);
   const sealed = await secrets.seal(user.id, enrolment.secret);
   if (!(await store.beginTotp(user.id, sealed))) {
@@ -70,8 +74,8 @@ const status = authedProcedure.query(async ({ ctx }) => {
 
 /**
  * New recovery codes (the old ones stop working), against the current
- * password and a fresh code from the app. The password is checked first: a
- * stolen session without it checks no code, so it can neither count towards
+ * password (or a recent step-up) and a fresh code from the app. The password
+ * or step-up is checked first: a stolen session without it checks no code, so it can neither count towards
  * the cap (locking the owner out) nor get codes with a lucky guess.
  */
 const regenerateRecoveryCodes = protectedCredentialMutation
@@ -79,7 +83,7 @@ const regenerateRecoveryCodes = protectedCredentialMutation
   .mutation(async ({ ctx, input, signal }) => {
     const { store } = totpState(ctx.services);
     const user = await requireActiveUser(ctx.services.users, ctx.session.userId);
-    await checkCurrentPassword(ctx, user, input.password, signal);
+    await confirmSensitiveAction(ctx, ctx.session, user, input.password, { signal });
     const totp = await store.findTotp(user.id);
     if (!totp?.enabled) throw new AuthError("MFA_NOT_ENABLED", "Two-step sign-in is not on");
     if ((await checkTotp(ctx, user, totp.sealedSecret, input.code, true)) === undefined) throw wrongCode();
@@ -91,10 +95,10 @@ const regenerateRecoveryCodes = protectedCredentialMutation
     return { recoveryCodes };
   });
 
-/** Turning TOTP off needs the password. */
+/** Turning TOTP off needs the password or a recent step-up. */
 const disable = protectedCredentialMutation.input(passwordInput).mutation(async ({ ctx, input, signal }) => {
   const user = await requireActiveUser(ctx.services.users, ctx.session.userId);
-  await checkCurrentPassword(ctx, user, input.password, signal);
+  await confirmSensitiveAction(ctx, ctx.session, user, input?.password, { signal });
   if (!(await totpState(ctx.services).store.removeTotp(user.id))) {
     throw new AuthError("MFA_NOT_ENABLED", "Two-step sign-in is not on");
   }
