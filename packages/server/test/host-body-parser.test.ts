@@ -9,6 +9,10 @@ import { createTestDatabase, type TestDatabase, testConfig } from "./support/ind
 
 // A host app that mounts a body parser in front of Tollgate used to leave
 // sign-in waiting for a body that had already been read.
+async function authCodeOf(answer: Response): Promise<string> {
+  return ((await answer.json()) as { error: { data: { authCode: string } } }).error.data.authCode;
+}
+
 describe("a body a host app's parser read before Tollgate", () => {
   let testDb: TestDatabase;
   let tollgate: Tollgate;
@@ -69,7 +73,7 @@ describe("a body a host app's parser read before Tollgate", () => {
     const url = await appWith(express.json({ limit: "5mb" }));
     const answer = await signIn(url, JSON.stringify({ username: "owner", password: "x".repeat(2 * 1024 * 1024) }));
     expect(answer.status).toBe(413);
-    expect((await answer.json()).error.data.authCode).toBe("BODY_TOO_LARGE");
+    expect(await authCodeOf(answer)).toBe("BODY_TOO_LARGE");
   });
 
   it("answers at once, naming the code, when a middleware read the body and kept nothing", async () => {
@@ -79,7 +83,7 @@ describe("a body a host app's parser read before Tollgate", () => {
     });
     const answer = await signIn(url, JSON.stringify({ username: "owner", password: "a long passphrase" }));
     expect(answer.status).toBe(500);
-    expect((await answer.json()).error.data.authCode).toBe("BODY_ALREADY_READ");
+    expect(await authCodeOf(answer)).toBe("BODY_ALREADY_READ");
   });
 
   it("the Fetch handler answers the same for a Request whose body was read", async () => {
@@ -93,6 +97,6 @@ describe("a body a host app's parser read before Tollgate", () => {
     await request.json();
     const answer = await handle(request, { clientAddress: "127.0.0.1" });
     expect(answer.status).toBe(500);
-    expect((await answer.json()).error.data.authCode).toBe("BODY_ALREADY_READ");
+    expect(await authCodeOf(answer)).toBe("BODY_ALREADY_READ");
   });
 });
