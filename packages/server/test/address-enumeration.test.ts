@@ -231,12 +231,18 @@ describe.each(backends())("addresses that cannot be enumerated on %s", (backend)
     expect((await new TestBrowser(server.url).login("mover", password)).status).toBe(200);
   });
 
-  it("changing or removing the address needs the current password; names alone do not", async () => {
+  it("changing or removing the address needs a recent proof or the current password; names alone do not", async () => {
     const { browser, password, id } = await signedIn("stolen-session");
     await server.app.services.users.attachEmail(id, "stolen@example.org");
+    // A stolen session: its sign-in is older than STEP_UP_MAX_AGE, so it is no recent proof.
+    await server.database.db
+      .updateTable("sessions")
+      .set({ auth_time: new Date(Date.now() - 3600_000) })
+      .where("user_id", "=", id)
+      .execute();
     const none = await browser.mutation("user.updateProfile", { email: "thief@example.org" });
-    expect(none.status).toBe(400);
-    expect(errorOf(none).data.authCode).toBe("CURRENT_PASSWORD_WRONG");
+    expect(none.status).toBe(403);
+    expect(errorOf(none).data.authCode).toBe("STEP_UP_REQUIRED");
     const wrong = await browser.mutation("user.updateProfile", {
       email: "thief@example.org",
       currentPassword: "a guess",
@@ -244,7 +250,7 @@ describe.each(backends())("addresses that cannot be enumerated on %s", (backend)
     expect(wrong.status).toBe(400);
     expect(errorOf(wrong).data.authCode).toBe("CURRENT_PASSWORD_WRONG");
     const removed = await browser.mutation("user.updateProfile", { email: null });
-    expect(errorOf(removed).data.authCode).toBe("CURRENT_PASSWORD_WRONG");
+    expect(errorOf(removed).data.authCode).toBe("STEP_UP_REQUIRED");
     await server.app.services.mailer.settle();
     expect(smtp.matching("thief@example.org", VERIFY)).toHaveLength(0);
     expect(data<Me>(await browser.query("user.me"))).toMatchObject({ email: "stolen@example.org", pendingEmail: null });

@@ -145,7 +145,11 @@ describe.each(backends())("CLI on %s, beside a running server", (backend) => {
     // The "password changed" mail goes into the outbox; the running server sends it (here: an .eml file).
     const mailDir = join(env.DATA_DIR ?? "", "mail");
     const mails = () =>
-      existsSync(mailDir) ? readdirSync(mailDir).map((file) => readFileSync(join(mailDir, file), "utf8")) : [];
+      existsSync(mailDir)
+        ? readdirSync(mailDir)
+            .filter((file) => file.endsWith(".eml"))
+            .map((file) => readFileSync(join(mailDir, file), "utf8"))
+        : [];
     await expect
       .poll(
         () => mails().filter((eml) => /^To: nina@example\.org$/im.test(eml) && /Your password was changed/.test(eml)),

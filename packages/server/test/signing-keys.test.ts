@@ -266,7 +266,12 @@ describe.each(backends())("key rotation on a fake clock, on %s", (backend) => {
     const config = server.app.services.config;
     const keys = {
       ...keyCommandContext(
-        { ...parseCliConfig({}), authSecret: config.authSecret, dataDir: config.dataDir },
+        {
+          ...parseCliConfig({}),
+          authSecret: config.authSecret,
+          dataDir: config.dataDir,
+          accessTokenAlg: config.accessTokenAlg,
+        },
         server.database,
       ),
       now: clock.now,
