@@ -41,7 +41,8 @@ for (let i = 0; i < samples; i++) {
 async function mailedTokens(): Promise<string[]> {
   const tokens: string[] = [];
   if (!existsSync(mailDir)) return tokens;
-  for (const file of readdirSync(mailDir)) {
+  // Each mail is an .eml (with a readable .txt of its text beside it): read each mail once.
+  for (const file of readdirSync(mailDir).filter((name) => name.endsWith(".eml"))) {
     const mail = await simpleParser(readFileSync(join(mailDir, file)));
     const token = /verify-email\?token=([\w-]{43})/.exec(mail.text ?? "")?.[1];
     if (token) tokens.push(token);
