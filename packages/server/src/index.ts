@@ -15,6 +15,7 @@ export type { NodeHandler } from "./http/node-adapter.js";
 export { defaultMethods } from "./methods/defaults.js";
 export type {
   AnySignInMethod,
+  AuthenticationMethodReference,
   MethodHookServices,
   MethodHooks,
   NoRoutes,
@@ -26,6 +27,7 @@ export type {
   SecondFactorProof,
   SignInMethod,
 } from "./methods/method.js";
+export { type PasskeyMethod, passkey } from "./methods/passkey/index.js";
 export { type PasswordMethod, password } from "./methods/password/index.js";
 export type { Enrolment } from "./methods/totp/codes.js";
 export { type TotpMethod, totp } from "./methods/totp/index.js";

@@ -19,6 +19,7 @@ export const CREDENTIAL_PROCEDURES = [
   "auth.mfa.totp.confirm",
   "auth.mfa.totp.disable",
   "auth.mfa.recoveryCodes.regenerate",
+  "auth.passkey.login",
 ] as const;
 
 /** Rotates the refresh token; its cookie's Path is this procedure's own URL. */

@@ -2,6 +2,7 @@ import { AuthError, serializeCookie } from "@tollgate/auth";
 import type { Context } from "../context.js";
 import { hashToken, newToken, TOKEN_SHAPE } from "../stores/token-hash.js";
 import { singleCookie } from "../trpc.js";
+import { methodsOf } from "./served-methods.js";
 
 /** The only URL the pending cookie is sent to (auth.mfa.verify travels alone, never batched). */
 export const MFA_VERIFY_PATH = "/trpc/auth.mfa.verify";
@@ -15,10 +16,24 @@ function cookieName(ctx: Context): string {
   return ctx.services.config.cookieSecure ? "__Secure-mfa_pending" : "mfa_pending";
 }
 
-function pendingCookie(ctx: Context, value: string, maxAge: number): string {
+/**
+ * Where the pending cookie is sent: auth.mfa.verify, and the `mfaOptions`
+ * procedure of each second factor that prepares data before the answer
+ * (`SecondFactor.prepare`, e.g. a passkey's challenge), each alone at its URL.
+ */
+function pendingPaths(ctx: Context): string[] {
+  const prepared = methodsOf(ctx.services).filter((m) => m.secondFactor?.prepare);
+  return [MFA_VERIFY_PATH, ...prepared.map((m) => `/trpc/auth.${m.id}.mfaOptions`)];
+}
+
+function pendingCookies(ctx: Context, value: string, maxAge: number): string[] {
+  return pendingPaths(ctx).map((path) => pendingCookie(ctx, path, value, maxAge));
+}
+
+function pendingCookie(ctx: Context, path: string, value: string, maxAge: number): string {
   const { config } = ctx.services;
   return serializeCookie(cookieName(ctx), value, {
-    path: MFA_VERIFY_PATH,
+    path,
     domain: config.cookieDomain,
     maxAge,
     httpOnly: true,
@@ -35,7 +50,7 @@ export async function startPendingSignIn(ctx: Context, userId: string): Promise<
     userId,
     new Date(ctx.services.now() + MFA_PENDING_TTL * 1000),
   );
-  ctx.setCookies([pendingCookie(ctx, token, MFA_PENDING_TTL)]);
+  ctx.setCookies(pendingCookies(ctx, token, MFA_PENDING_TTL));
 }
 
 /**
@@ -54,6 +69,19 @@ export async function claimPendingSignIn(ctx: Context): Promise<{ tokenHash: str
   const userId = await ctx.services.pendingSignIns.claimAttempt(tokenHash, MFA_PENDING_ATTEMPTS);
   if (!userId) throw invalid();
   return { tokenHash, userId };
+}
+
+/**
+ * The user of the live pending sign-in the cookie names, without taking one
+ * of its tries (nothing is checked): for a second factor's `prepare`.
+ */
+export async function pendingSignInUser(ctx: Context): Promise<string> {
+  const invalid = () => new AuthError("MFA_PENDING_INVALID", "Sign in again: the sign-in expired or was completed");
+  const token = singleCookie(ctx, cookieName(ctx), invalid);
+  if (!token || !TOKEN_SHAPE.test(token)) throw invalid();
+  const userId = await ctx.services.pendingSignIns.find(hashToken(token), MFA_PENDING_ATTEMPTS);
+  if (!userId) throw invalid();
+  return userId;
 }
 
 /** Refusals decided before any code is checked: they use none of the pending sign-in's tries. */
@@ -76,5 +104,5 @@ export async function withPendingTry<T>(ctx: Context, tokenHash: string, run: ()
 }
 
 export function clearPendingCookie(ctx: Context): void {
-  ctx.setCookies([pendingCookie(ctx, "", 0)]);
+  ctx.setCookies(pendingCookies(ctx, "", 0));
 }

@@ -27,10 +27,20 @@ export type SecondFactorName = keyof SecondFactorNames & string;
 export interface SecondFactorInputs {}
 export type SecondFactorInput = SecondFactorInputs[keyof SecondFactorInputs];
 
+/**
+ * How a user proved who they are (RFC 8176 values): `pwd` a password, `otp`
+ * a one-time code, `hwk` a key bound to one device, `swk` a key that may be
+ * copied (a synced passkey), `user` the authenticator verified the user
+ * (PIN, biometrics), `mfa` more than one factor.
+ */
+export type AuthenticationMethodReference = "pwd" | "otp" | "hwk" | "swk" | "user" | "mfa";
+
 /** What a second factor proved: how the session it starts was established. */
 export interface SecondFactorProof {
   /** Stored with the session (auth.sessions shows it), e.g. "password+totp". */
   readonly authMethod: string;
+  /** What this factor itself proved, in RFC 8176 terms (TOTP: ["otp"]). */
+  readonly amr: readonly AuthenticationMethodReference[];
   /** Runs once the session has started (audit entries, notices). */
   afterSignIn?(sessionId: string): Promise<void>;
 }
@@ -51,6 +61,13 @@ export interface SecondFactor<Input extends object = object> {
    * gives the pending sign-in's try back.
    */
   verify(ctx: Context, user: UserWithHash, input: Input): Promise<SecondFactorProof | undefined>;
+  /**
+   * Data the client needs before it can answer (a passkey's request options),
+   * for `user`, whether a pending sign-in's or a signed-in one's: whatever
+   * `verify` then checks (a challenge) is stored for that user. A method
+   * serves it at `auth.<id>.mfaOptions`, where the pending cookie is sent too.
+   */
+  prepare?(ctx: Context, user: UserWithHash): Promise<Record<string, unknown>>;
 }
 
 /** What a method's hooks may use outside a request (the CLI runs them too). */

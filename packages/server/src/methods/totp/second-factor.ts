@@ -29,7 +29,7 @@ export const totpSecondFactor: SecondFactor<TotpVerifyInput> = {
     if (!totp?.enabled) throw new AuthError("MFA_PENDING_INVALID", "Sign in again: two-step sign-in was turned off");
     if ("code" in input) {
       const step = await checkTotp(ctx, user, totp.sealedSecret, input.code, true);
-      return step === undefined ? undefined : { authMethod: "password+totp" };
+      return step === undefined ? undefined : { authMethod: "password+totp", amr: ["otp"] };
     }
     const hash = recoveryCodeHash(input.recoveryCode);
     const used = await limitedCheck(ctx, { username: user.username, userId: user.id }, () =>
@@ -39,6 +39,7 @@ export const totpSecondFactor: SecondFactor<TotpVerifyInput> = {
     await store.clearFailedCodes(user.id);
     return {
       authMethod: "recovery_code",
+      amr: ["otp"],
       async afterSignIn(sessionId) {
         await audit(ctx, { event: "recovery_code_used", userId: user.id, sessionId });
         if (user.email) {
