@@ -16,23 +16,30 @@ function cookieName(ctx: Context): string {
   return ctx.services.config.cookieSecure ? "__Secure-mfa_pending" : "mfa_pending";
 }
 
+/** The same token, sent only to `auth.<methodId>.mfaOptions`. */
+function preparingCookieName(ctx: Context, methodId: string): string {
+  return `${cookieName(ctx)}_${methodId}`;
+}
+
 /**
- * Where the pending cookie is sent: auth.mfa.verify, and the `mfaOptions`
- * procedure of each second factor that prepares data before the answer
- * (`SecondFactor.prepare`, e.g. a passkey's challenge), each alone at its URL.
+ * The pending cookie goes to auth.mfa.verify, and, under a name of its own
+ * (cookie jars key cookies by name), to the `mfaOptions` procedure of each
+ * second factor that prepares data before the answer (`SecondFactor.prepare`,
+ * a passkey's challenge): each alone at its URL.
  */
-function pendingPaths(ctx: Context): string[] {
-  const prepared = methodsOf(ctx.services).filter((m) => m.secondFactor?.prepare);
-  return [MFA_VERIFY_PATH, ...prepared.map((m) => `/trpc/auth.${m.id}.mfaOptions`)];
-}
-
 function pendingCookies(ctx: Context, value: string, maxAge: number): string[] {
-  return pendingPaths(ctx).map((path) => pendingCookie(ctx, path, value, maxAge));
+  const prepared = methodsOf(ctx.services).filter((m) => m.secondFactor?.prepare);
+  return [
+    pendingCookie(ctx, cookieName(ctx), MFA_VERIFY_PATH, value, maxAge),
+    ...prepared.map((m) =>
+      pendingCookie(ctx, preparingCookieName(ctx, m.id), `/trpc/auth.${m.id}.mfaOptions`, value, maxAge),
+    ),
+  ];
 }
 
-function pendingCookie(ctx: Context, path: string, value: string, maxAge: number): string {
+function pendingCookie(ctx: Context, name: string, path: string, value: string, maxAge: number): string {
   const { config } = ctx.services;
-  return serializeCookie(cookieName(ctx), value, {
+  return serializeCookie(name, value, {
     path,
     domain: config.cookieDomain,
     maxAge,
@@ -75,9 +82,9 @@ export async function claimPendingSignIn(ctx: Context): Promise<{ tokenHash: str
  * The user of the live pending sign-in the cookie names, without taking one
  * of its tries (nothing is checked): for a second factor's `prepare`.
  */
-export async function pendingSignInUser(ctx: Context): Promise<string> {
+export async function pendingSignInUser(ctx: Context, methodId: string): Promise<string> {
   const invalid = () => new AuthError("MFA_PENDING_INVALID", "Sign in again: the sign-in expired or was completed");
-  const token = singleCookie(ctx, cookieName(ctx), invalid);
+  const token = singleCookie(ctx, preparingCookieName(ctx, methodId), invalid);
   if (!token || !TOKEN_SHAPE.test(token)) throw invalid();
   const userId = await ctx.services.pendingSignIns.find(hashToken(token), MFA_PENDING_ATTEMPTS);
   if (!userId) throw invalid();

@@ -8,3 +8,4 @@ export * from "./server.js";
 export * from "./signing-keys.js";
 export * from "./throwaway-postgres.js";
 export * from "./totp.js";
+export * from "./passkeys.js";

@@ -72,6 +72,6 @@ export const passkeySecondFactor: SecondFactor<PasskeyVerifyInput> = {
  * none of the pending sign-in's tries. A mutation: it stores the challenge.
  */
 export const mfaOptions = publicProcedure.mutation(async ({ ctx }) => {
-  const user = await requireActiveUser(ctx.services.users, await pendingSignInUser(ctx));
+  const user = await requireActiveUser(ctx.services.users, await pendingSignInUser(ctx, "passkey"));
   return prepare(ctx, user);
 });
