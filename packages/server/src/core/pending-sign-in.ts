@@ -23,16 +23,16 @@ function preparingCookieName(ctx: Context, methodId: string): string {
 
 /**
  * The pending cookie goes to auth.mfa.verify, and, under a name of its own
- * (cookie jars key cookies by name), to the `mfaOptions` procedure of each
- * second factor that prepares data before the answer (`SecondFactor.prepare`,
- * a passkey's challenge): each alone at its URL.
+ * (cookie jars key cookies by name), to `auth.<id>.mfaOptions` of each of
+ * `preparing`: the second factors on for the user that hand out data before
+ * the answer (`SecondFactor.prepare`, a passkey's challenge). Each travels
+ * alone to its URL.
  */
-function pendingCookies(ctx: Context, value: string, maxAge: number): string[] {
-  const prepared = methodsOf(ctx.services).filter((m) => m.secondFactor?.prepare);
+function pendingCookies(ctx: Context, value: string, maxAge: number, preparing: readonly string[]): string[] {
   return [
     pendingCookie(ctx, cookieName(ctx), MFA_VERIFY_PATH, value, maxAge),
-    ...prepared.map((m) =>
-      pendingCookie(ctx, preparingCookieName(ctx, m.id), `/trpc/auth.${m.id}.mfaOptions`, value, maxAge),
+    ...preparing.map((id) =>
+      pendingCookie(ctx, preparingCookieName(ctx, id), `/trpc/auth.${id}.mfaOptions`, value, maxAge),
     ),
   ];
 }
@@ -49,15 +49,23 @@ function pendingCookie(ctx: Context, name: string, path: string, value: string, 
   });
 }
 
-/** Stores a pending sign-in for `userId` (only a hash of its token) and sets its cookie. */
-export async function startPendingSignIn(ctx: Context, userId: string): Promise<void> {
+/**
+ * Stores a pending sign-in for `userId` (only a hash of its token) and sets
+ * its cookie; `preparing`: the ids of the user's second factors that prepare
+ * data first (their mfaOptions get the cookie too).
+ */
+export async function startPendingSignIn(
+  ctx: Context,
+  userId: string,
+  preparing: readonly string[] = [],
+): Promise<void> {
   const token = newToken();
   await ctx.services.pendingSignIns.create(
     hashToken(token),
     userId,
     new Date(ctx.services.now() + MFA_PENDING_TTL * 1000),
   );
-  ctx.setCookies(pendingCookies(ctx, token, MFA_PENDING_TTL));
+  ctx.setCookies(pendingCookies(ctx, token, MFA_PENDING_TTL, preparing));
 }
 
 /**
@@ -111,5 +119,13 @@ export async function withPendingTry<T>(ctx: Context, tokenHash: string, run: ()
 }
 
 export function clearPendingCookie(ctx: Context): void {
-  ctx.setCookies(pendingCookies(ctx, "", 0));
+  const preparing = methodsOf(ctx.services).filter((m) => m.secondFactor?.prepare);
+  ctx.setCookies(
+    pendingCookies(
+      ctx,
+      "",
+      0,
+      preparing.map((m) => m.id),
+    ),
+  );
 }

@@ -21,7 +21,10 @@ export async function registerPasskey(
 }
 
 /** auth.passkey.loginOptions, as a page asks before a sign-in with a passkey. */
-export async function loginOptions(browser: TestBrowser, username?: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export async function loginOptions(
+  browser: TestBrowser,
+  username?: string,
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const res = await browser.mutation("auth.passkey.loginOptions", username === undefined ? {} : { username });
   expect(res.status).toBe(200);
   return data<PublicKeyCredentialRequestOptionsJSON>(res);

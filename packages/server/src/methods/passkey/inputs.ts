@@ -8,7 +8,12 @@ import { z } from "zod";
  * procedures' inputs are typed as the library's own types, so the SDK passes
  * @simplewebauthn/browser's results as they are.
  */
-const base64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/);
+const base64url = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+$/);
 const credentialId = base64url(1400);
 const extensionResults = z.record(z.string(), z.unknown());
 const attachment = z.enum(["platform", "cross-platform"]).optional();

@@ -10,6 +10,7 @@ import { type CheckedAssertion, checkAssertion } from "./assertion.js";
 import { storeChallenge, takeChallenge } from "./challenges.js";
 import { challengeInvalid, verificationFailed } from "./errors.js";
 import { authenticationResponse } from "./inputs.js";
+import { requestOptions } from "./options-json.js";
 import { relyingParty } from "./relying-party.js";
 import { passkeyStore } from "./state.js";
 
@@ -26,7 +27,12 @@ const UNKNOWN_PASSKEY_KEY = "\u0000passkey";
  * passkey alone then counts as two factors. A mutation: it stores the challenge.
  */
 const loginOptions = publicProcedure
-  .input(z.object({ username: z.string().min(1).max(150).optional() }).strict().optional())
+  .input(
+    z
+      .object({ username: z.string().min(1).max(150).optional() })
+      .strict()
+      .optional(),
+  )
   .mutation(async ({ ctx, input }) => {
     const rp = relyingParty(ctx);
     const user = input?.username === undefined ? undefined : await ctx.services.users.findByUsername(input.username);
@@ -38,7 +44,7 @@ const loginOptions = publicProcedure
     });
     // Bound to the user only when their passkeys were offered: the answer must come from one of them.
     await storeChallenge(ctx, options.challenge, "login", passkeys.length > 0 && user ? user.id : null);
-    return options;
+    return requestOptions(options);
   });
 
 /**

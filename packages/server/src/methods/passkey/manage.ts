@@ -9,6 +9,7 @@ import { userHandle } from "./assertion.js";
 import { storeChallenge, takeChallenge } from "./challenges.js";
 import { challengeInvalid, passkeyNotFound, verificationFailed } from "./errors.js";
 import { passkeyId, passkeyName, registrationResponse } from "./inputs.js";
+import { creationOptions } from "./options-json.js";
 import { relyingParty } from "./relying-party.js";
 import { passkeyStore } from "./state.js";
 
@@ -36,7 +37,7 @@ const registerOptions = protectedMutation.mutation(async ({ ctx }) => {
     authenticatorSelection: { residentKey: "required", userVerification: "required" },
   });
   await storeChallenge(ctx, options.challenge, "register", user.id);
-  return options;
+  return creationOptions(options);
 });
 
 /** Names a new passkey after the kind of device when its owner gave none. */
@@ -70,7 +71,10 @@ const register = protectedMutation
       info = result.registrationInfo;
     } catch (err) {
       if (err instanceof AuthError) throw err;
-      ctx.services.logger.info({ reason: err instanceof Error ? err.message : String(err) }, "passkey registration refused");
+      ctx.services.logger.info(
+        { reason: err instanceof Error ? err.message : String(err) },
+        "passkey registration refused",
+      );
       throw verificationFailed();
     }
     const existing = await store.listFor(user.id);
@@ -90,7 +94,12 @@ const register = protectedMutation
     });
     // A credential id is unique: the same authenticator registered twice (excludeCredentials usually prevents it).
     if (!added) throw new AuthError("PASSKEY_ALREADY_REGISTERED", "This passkey is already registered");
-    await audit(ctx, { event: "credential_added", userId: user.id, sessionId: ctx.session.sessionId, detail: "passkey" });
+    await audit(ctx, {
+      event: "credential_added",
+      userId: user.id,
+      sessionId: ctx.session.sessionId,
+      detail: "passkey",
+    });
     return { id: info.credential.id, name };
   });
 

@@ -1,15 +1,16 @@
-import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import { generateAuthenticationOptions } from "@simplewebauthn/server";
 import { z } from "zod";
 import type { Context } from "../../context.js";
 import { requireActiveUser } from "../../core/active-user.js";
 import { pendingSignInUser } from "../../core/pending-sign-in.js";
 import { limitedCheck } from "../../core/sign-in-limit.js";
 import type { UserWithHash } from "../../stores/user-store.js";
-import { publicProcedure } from "../../trpc.js";
+import { credentialProcedure } from "../../trpc.js";
 import type { AuthenticationMethodReference, SecondFactor } from "../method.js";
 import { checkAssertion } from "./assertion.js";
 import { storeChallenge, takeChallenge } from "./challenges.js";
 import { authenticationResponse } from "./inputs.js";
+import { type RequestOptions, requestOptions } from "./options-json.js";
 import { relyingParty } from "./relying-party.js";
 import { passkeyStore } from "./state.js";
 
@@ -17,10 +18,7 @@ const verifyInput = z.object({ passkey: authenticationResponse }).strict();
 export type PasskeyVerifyInput = z.infer<typeof verifyInput>;
 
 /** Request options for `user`'s passkeys, the challenge stored for that user (replacing an earlier one). */
-async function prepare(
-  ctx: Context,
-  user: UserWithHash,
-): Promise<{ passkey: PublicKeyCredentialRequestOptionsJSON }> {
+async function prepare(ctx: Context, user: UserWithHash): Promise<{ passkey: RequestOptions }> {
   const passkeys = await passkeyStore(ctx.services).listFor(user.id);
   const options = await generateAuthenticationOptions({
     rpID: relyingParty(ctx).id,
@@ -29,7 +27,7 @@ async function prepare(
     userVerification: "preferred",
   });
   await storeChallenge(ctx, options.challenge, "second_factor", user.id);
-  return { passkey: options };
+  return { passkey: requestOptions(options) };
 }
 
 /**
@@ -70,8 +68,11 @@ export const passkeySecondFactor: SecondFactor<PasskeyVerifyInput> = {
  * auth.passkey.mfaOptions: the request options for the second factor of the
  * pending sign-in (its cookie is sent to this procedure's URL too); takes
  * none of the pending sign-in's tries. A mutation: it stores the challenge.
+ * Marked as a credential procedure: it reads the pending sign-in's cookie, so
+ * like auth.mfa.verify it travels alone (a batch's URL would not carry the
+ * cookie) and clients never take its 401 for an expired session.
  */
-export const mfaOptions = publicProcedure.mutation(async ({ ctx }) => {
+export const mfaOptions = credentialProcedure.mutation(async ({ ctx }) => {
   const user = await requireActiveUser(ctx.services.users, await pendingSignInUser(ctx, "passkey"));
   return prepare(ctx, user);
 });

@@ -71,7 +71,13 @@ export function createPasskeyStore(db: Kysely<PasskeyTables>, now: () => number)
     async addChallenge(challengeHash, purpose, userId, expiresAt) {
       await db
         .insertInto("passkey_challenges")
-        .values({ challenge_hash: challengeHash, purpose, user_id: userId, created_at: new Date(now()), expires_at: expiresAt })
+        .values({
+          challenge_hash: challengeHash,
+          purpose,
+          user_id: userId,
+          created_at: new Date(now()),
+          expires_at: expiresAt,
+        })
         .execute();
     },
     async dropChallenges(userId, purpose) {
@@ -143,9 +149,7 @@ export function createPasskeyStore(db: Kysely<PasskeyTables>, now: () => number)
         .updateTable("passkey_credentials")
         .set({ counter, backed_up: backedUp, last_used_at: new Date(now()) })
         .where("id", "=", id)
-        .where((eb) =>
-          counter === 0 && previousCounter === 0 ? eb("counter", "=", 0) : eb("counter", "<", counter),
-        )
+        .where((eb) => (counter === 0 && previousCounter === 0 ? eb("counter", "=", 0) : eb("counter", "<", counter)))
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },

@@ -58,7 +58,11 @@ export function passkeyMigrations(dialect: SqlDialect): Record<string, Migration
           .addColumn("created_at", types.timestamp, (c) => c.notNull())
           .addColumn("last_used_at", types.timestamp)
           .execute();
-        await db.schema.createIndex("passkey_credentials_user_idx").on("passkey_credentials").column("user_id").execute();
+        await db.schema
+          .createIndex("passkey_credentials_user_idx")
+          .on("passkey_credentials")
+          .column("user_id")
+          .execute();
         await db.schema
           .createTable("passkey_challenges")
           .addColumn("challenge_hash", "text", (c) => c.primaryKey())
