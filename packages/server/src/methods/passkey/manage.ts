@@ -1,5 +1,5 @@
 import { generateRegistrationOptions, verifyRegistrationResponse } from "@simplewebauthn/server";
-import { isoBase64URL } from "@simplewebauthn/server/helpers";
+import { COSEALG, isoBase64URL } from "@simplewebauthn/server/helpers";
 import { AuthError } from "@tollgate/auth";
 import { z } from "zod";
 import { requireActiveUser } from "../../core/active-user.js";
@@ -12,6 +12,13 @@ import { passkeyId, passkeyName, registrationResponse } from "./inputs.js";
 import { creationOptions } from "./options-json.js";
 import { relyingParty } from "./relying-party.js";
 import { passkeyStore } from "./state.js";
+
+/**
+ * EdDSA, ES256, RS256: the library's documented default, given explicitly so
+ * it never probes the runtime for post-quantum algorithms (an experimental
+ * Web Crypto call on Node 24 that warns on every registration).
+ */
+const ALGORITHMS = [COSEALG.EdDSA, COSEALG.ES256, COSEALG.RS256];
 
 /** Passkeys one account may hold: enough for every device, bounded so nobody fills the table. */
 export const MAX_PASSKEYS = 20;
@@ -35,6 +42,7 @@ const registerOptions = protectedMutation.mutation(async ({ ctx }) => {
     attestationType: "none",
     excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
     authenticatorSelection: { residentKey: "required", userVerification: "required" },
+    supportedAlgorithmIDs: ALGORITHMS,
   });
   await storeChallenge(ctx, options.challenge, "register", user.id);
   return creationOptions(options);
@@ -66,6 +74,7 @@ const register = protectedMutation
         expectedOrigin: rp.origins,
         expectedRPID: rp.id,
         requireUserVerification: true,
+        supportedAlgorithmIDs: ALGORITHMS,
       });
       if (!result.verified) throw verificationFailed();
       info = result.registrationInfo;
