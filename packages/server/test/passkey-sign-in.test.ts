@@ -17,6 +17,12 @@ import {
 
 const PASSWORD = "correct horse battery";
 
+/** The access token's claims (its payload, unverified: the server set it, the test only reads it). */
+function accessClaims(browser: TestBrowser): Record<string, unknown> {
+  const payload = browser.cookies.get("access_token")?.value.split(".")[1] ?? "";
+  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+}
+
 interface Listed {
   id: string;
   name: string;
@@ -109,6 +115,28 @@ describe.each(backends())("passkeys: register, sign in, second factor (%s)", (ba
       response: assert(credential, options, { origin: server.url }),
     });
     expect(res.status).toBe(200);
+  });
+
+  it("a passkey sign-in's token carries its proof: hwk or swk (synced) with user, phishing-resistant", async () => {
+    const owner = await signedIn("pk-amr");
+    const bound = await registerPasskey(owner, "Key");
+    const synced = await registerPasskey(owner, "Synced", true);
+    for (const [credential, kind] of [
+      [bound.credential, "hwk"],
+      [synced.credential, "swk"],
+    ] as const) {
+      const device = new TestBrowser(server.url);
+      const options = await loginOptions(device);
+      const res = await device.mutation("auth.passkey.login", {
+        response: assert(credential, options, { origin: server.url }),
+      });
+      expect(res.status).toBe(200);
+      expect(accessClaims(device)).toMatchObject({
+        amr: [kind, "user"],
+        acr: "phishing-resistant",
+        auth_time: Math.floor(clock.now() / 1000),
+      });
+    }
   });
 
   it("a passkey alone is two factors: with TOTP on it still signs in at once", async () => {
