@@ -6,8 +6,10 @@ import {
   needsSecondFactor,
   withStepUp,
 } from "@tollgate/client-sdk";
+import { passkeySecondFactor, signInWithPasskey, supportsPasskeyAutofill } from "@tollgate/client-sdk/passkey";
 import "./style.css";
 import { showFlow, takeLinkToken } from "./account-flows.js";
+import { createPasskeySection } from "./passkeys.js";
 import { createSecuritySection } from "./security.js";
 import { askStepUp } from "./step-up-prompt.js";
 import { renderSessions, showNotice, showProfile, showSignedOut, view } from "./view.js";
@@ -30,12 +32,14 @@ async function loadSessions(): Promise<void> {
 const security = createSecuritySection(api, () => {
   loadProfile().catch(report);
 });
+const passkeys = createPasskeySection(api);
 
 async function loadProfile(): Promise<void> {
   const me = await api.user.me.query();
   showProfile(me);
   // One after the other: auth.sessions stays a request of its own, the last of signing in.
   await security.render();
+  await passkeys.render();
   await loadSessions();
 }
 
@@ -69,7 +73,7 @@ view.form.addEventListener("submit", (event) => {
     .then(async (result) => {
       view.password.value = "";
       if (needsSecondFactor(result)) {
-        askSecondFactor();
+        askSecondFactor(result.methods);
         return;
       }
       showNotice(undefined);
@@ -81,13 +85,77 @@ view.form.addEventListener("submit", (event) => {
     });
 });
 
-function askSecondFactor(): void {
+/** Signed in by a passkey (the button, or the username field's autofill). */
+function passkeySignedIn(result: Awaited<ReturnType<typeof signInWithPasskey>>): Promise<void> {
+  if (needsSecondFactor(result)) {
+    askSecondFactor(result.methods);
+    return Promise.resolve();
+  }
+  view.password.value = "";
+  showNotice(undefined);
+  return signedIn(result.user);
+}
+
+view.passkeySignIn.addEventListener("click", () => {
+  view.signInError.hidden = true;
+  // No username: the browser offers the passkeys it holds for this site (discoverable credentials).
+  signInWithPasskey(api)
+    .then(passkeySignedIn)
+    .catch((error: unknown) => {
+      view.signInError.hidden = false;
+      view.signInError.textContent = errorText(error);
+    });
+});
+
+/**
+ * The browser's autofill (conditional mediation): passkeys appear among the
+ * username field's suggestions while the sign-in form waits. A ceremony
+ * started by a button ends this one (the SDK aborts it): nothing to report.
+ */
+function offerPasskeyAutofill(): void {
+  supportsPasskeyAutofill()
+    .then((supported) => (supported ? signInWithPasskey(api, { autofill: true }).then(passkeySignedIn) : undefined))
+    .catch(() => undefined);
+}
+
+/** The second step, with the factors the user has: a code (TOTP or recovery code) and/or a passkey. */
+function askSecondFactor(methods: readonly string[] = ["totp", "recovery_code"]): void {
   view.form.hidden = true;
   view.accountFlow.hidden = true;
   view.accountFlow.replaceChildren();
   view.secondFactor.hidden = false;
-  view.secondFactorCode.focus();
+  const codes = methods.includes("totp") || methods.includes("recovery_code");
+  view.secondFactorTotp.hidden = !codes;
+  view.secondFactorCode.required = codes;
+  view.secondFactorPasskey.hidden = !methods.includes("passkey");
+  if (codes) view.secondFactorCode.focus();
 }
+
+/** What a failed second step shows: back to the password when the pending sign-in is gone. */
+function secondFactorFailed(error: unknown): void {
+  const text = error instanceof Error ? error.message : "Something went wrong";
+  if (authCodeOf(error) === "MFA_PENDING_INVALID") {
+    // Expired or already used: back to the password.
+    view.secondFactor.hidden = true;
+    showSignedOut();
+    view.signInError.hidden = false;
+    view.signInError.textContent = text;
+    return;
+  }
+  view.secondFactorError.hidden = false;
+  view.secondFactorError.textContent = text;
+}
+
+view.secondFactorPasskey.addEventListener("click", () => {
+  view.secondFactorError.hidden = true;
+  passkeySecondFactor(api)
+    .then(async ({ user }) => {
+      view.secondFactor.hidden = true;
+      showNotice(undefined);
+      await signedIn(user);
+    })
+    .catch(secondFactorFailed);
+});
 
 view.secondFactor.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -102,19 +170,7 @@ view.secondFactor.addEventListener("submit", (event) => {
       showNotice(undefined);
       await signedIn(user);
     })
-    .catch((error: unknown) => {
-      const text = error instanceof Error ? error.message : "Something went wrong";
-      if (authCodeOf(error) === "MFA_PENDING_INVALID") {
-        // Expired or already used: back to the password.
-        view.secondFactor.hidden = true;
-        showSignedOut();
-        view.signInError.hidden = false;
-        view.signInError.textContent = text;
-        return;
-      }
-      view.secondFactorError.hidden = false;
-      view.secondFactorError.textContent = text;
-    });
+    .catch(secondFactorFailed);
 });
 
 view.reload.addEventListener("click", () => {
@@ -141,6 +197,7 @@ async function signedIn(user: Parameters<typeof showProfile>[0]): Promise<void> 
   showProfile(user);
   // One after the other: auth.sessions stays a request of its own, the last of signing in.
   await security.render();
+  await passkeys.render();
   await loadSessions();
 }
 
@@ -215,7 +272,7 @@ function showReset(token: string): void {
         .mutate({ token, newPassword: flow.value("password") })
         .then(async (result) => {
           if (needsSecondFactor(result)) {
-            askSecondFactor();
+            askSecondFactor(result.methods);
             showNotice("Your password was changed; every session was signed out. Enter your code to sign in.");
             return;
           }
@@ -377,6 +434,7 @@ function startPage(): void {
       showSignedOut();
       if (isUnauthorized(error)) showNotice(undefined);
       else report(error);
+      offerPasskeyAutofill();
     },
   );
 }

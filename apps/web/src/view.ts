@@ -25,6 +25,9 @@ export const view = {
   secondFactor: element<HTMLFormElement>("second-factor"),
   secondFactorCode: element<HTMLInputElement>("second-factor-code"),
   secondFactorError: element<HTMLParagraphElement>("second-factor-error"),
+  secondFactorTotp: element<HTMLDivElement>("second-factor-totp"),
+  secondFactorPasskey: element<HTMLButtonElement>("second-factor-passkey"),
+  passkeySignIn: element<HTMLButtonElement>("passkey-sign-in"),
   profile: element<HTMLElement>("profile"),
   profileUsername: element<HTMLSpanElement>("profile-username"),
   profileName: element<HTMLSpanElement>("profile-name"),
@@ -39,6 +42,7 @@ export const view = {
   signOutEverywhere: element<HTMLButtonElement>("sign-out-everywhere"),
   sessions: element<HTMLUListElement>("sessions"),
   security: element<HTMLElement>("security"),
+  passkeys: element<HTMLElement>("passkeys"),
   notice: element<HTMLParagraphElement>("notice"),
 };
 

@@ -77,6 +77,24 @@ export const AUTH_ERROR_CODES = [
   "MFA_ALREADY_ENABLED",
   /** auth.mfa.totp.confirm without begin, or disable while TOTP is off. */
   "MFA_NOT_ENABLED",
+  /**
+   * A passkey answer whose challenge is unknown, already used, expired (five
+   * minutes), of another kind of prompt, or handed to another account: ask
+   * for new options (auth.passkey.*Options) and try again.
+   */
+  "PASSKEY_CHALLENGE_INVALID",
+  /**
+   * A passkey answer that does not verify: wrong origin or RP ID, bad
+   * signature, a counter that went backwards, no user verification where
+   * required, an unknown passkey or another account's.
+   */
+  "PASSKEY_VERIFICATION_FAILED",
+  /** auth.passkey.rename / remove with an id that is not one of the caller's passkeys. */
+  "PASSKEY_NOT_FOUND",
+  /** auth.passkey.register with a passkey already registered (on this or another account). */
+  "PASSKEY_ALREADY_REGISTERED",
+  /** auth.passkey.register when the account already holds the most passkeys allowed (20). */
+  "PASSKEY_LIMIT",
   // Refusals of the request itself, on every transport (node:http, Fetch).
   /** The request body is over 1 MiB (413). */
   "BODY_TOO_LARGE",

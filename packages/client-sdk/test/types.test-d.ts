@@ -30,7 +30,10 @@ describe("client types come from the server's router", () => {
     // auth.login: signed in, or a second factor to give (a union a frontend must handle).
     expectTypeOf(api.auth.login.mutate).returns.resolves.toEqualTypeOf<SignInResult>();
     expectTypeOf<SignedIn>().toHaveProperty("accessTokenExpiresAt").toEqualTypeOf<number>();
-    expectTypeOf<MfaRequired>().toEqualTypeOf<{ mfaRequired: true; methods: ("totp" | "recovery_code")[] }>();
+    expectTypeOf<MfaRequired>().toEqualTypeOf<{
+      mfaRequired: true;
+      methods: ("totp" | "recovery_code" | "passkey")[];
+    }>();
     expectTypeOf(api.auth.sessions.query)
       .returns.resolves.items.toHaveProperty("revokedReason")
       .toEqualTypeOf<

@@ -38,12 +38,19 @@ export type {
   NoRoutes,
   Routes,
   SecondFactor,
+  SecondFactorInput,
   SecondFactorInputs,
   SecondFactorName,
   SecondFactorNames,
   SecondFactorProof,
   SignInMethod,
 } from "./methods/method.js";
+export { type PasskeyMethod, passkey } from "./methods/passkey/index.js";
+export type {
+  CreationOptions as PasskeyCreationOptions,
+  RequestOptions as PasskeyRequestOptions,
+} from "./methods/passkey/options-json.js";
+export type { PasskeyVerifyInput } from "./methods/passkey/second-factor.js";
 export { type PasswordMethod, password } from "./methods/password/index.js";
 export type { Enrolment } from "./methods/totp/codes.js";
 export { type TotpMethod, totp } from "./methods/totp/index.js";

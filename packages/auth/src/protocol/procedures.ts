@@ -2,7 +2,8 @@
 export const MAX_BATCH_SIZE = 10;
 
 /**
- * Tollgate's procedures that check a password or a code. The server refuses
+ * Tollgate's procedures that check a password, a code or a passkey (and
+ * auth.passkey.mfaOptions, which reads the pending sign-in's cookie). The server refuses
  * them inside a batch of more than one (it reads each procedure's
  * `checksCredentials` meta; a server test keeps this list equal to it), and
  * their UNAUTHORIZED means "wrong credentials", never "signed out".
@@ -20,6 +21,8 @@ export const CREDENTIAL_PROCEDURES = [
   "auth.mfa.totp.disable",
   "auth.mfa.recoveryCodes.regenerate",
   "auth.stepUp.verify",
+  "auth.passkey.login",
+  "auth.passkey.mfaOptions",
 ] as const;
 
 /** Rotates the refresh token; its cookie's Path is this procedure's own URL. */

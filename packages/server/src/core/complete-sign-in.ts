@@ -43,7 +43,12 @@ export async function completeSignIn(
 ): Promise<SignInOutcome> {
   const methods = secondFactors ?? (await secondFactorsOf(ctx, user));
   if (methods.length > 0) {
-    await startPendingSignIn(ctx, user.id, proof.amr);
+    // Second factors on for the user that hand out data before the answer (a passkey's options).
+    const preparing: string[] = [];
+    for (const method of methodsOf(ctx.services)) {
+      if (method.secondFactor?.prepare && (await method.secondFactor.challenge(ctx, user))) preparing.push(method.id);
+    }
+    await startPendingSignIn(ctx, user.id, proof.amr, preparing);
     return { pending: { mfaRequired: true, methods: [...methods] } };
   }
   return startSession(ctx, user, proof);

@@ -2,6 +2,7 @@ import { type Amr, AuthError, serializeCookie } from "@tollgate/auth";
 import type { Context } from "../context.js";
 import { hashToken, newToken, TOKEN_SHAPE } from "../stores/token-hash.js";
 import { singleCookie } from "../trpc.js";
+import { methodsOf } from "./served-methods.js";
 
 /** The only URL the pending cookie is sent to (auth.mfa.verify travels alone, never batched). */
 export const MFA_VERIFY_PATH = "/trpc/auth.mfa.verify";
@@ -15,10 +16,31 @@ function cookieName(ctx: Context): string {
   return ctx.services.config.cookieSecure ? "__Secure-mfa_pending" : "mfa_pending";
 }
 
-function pendingCookie(ctx: Context, value: string, maxAge: number): string {
+/** The same token, sent only to `auth.<methodId>.mfaOptions`. */
+function preparingCookieName(ctx: Context, methodId: string): string {
+  return `${cookieName(ctx)}_${methodId}`;
+}
+
+/**
+ * The pending cookie goes to auth.mfa.verify, and, under a name of its own
+ * (cookie jars key cookies by name), to `auth.<id>.mfaOptions` of each of
+ * `preparing`: the second factors on for the user that hand out data before
+ * the answer (`SecondFactor.prepare`, a passkey's challenge). Each travels
+ * alone to its URL.
+ */
+function pendingCookies(ctx: Context, value: string, maxAge: number, preparing: readonly string[]): string[] {
+  return [
+    pendingCookie(ctx, cookieName(ctx), MFA_VERIFY_PATH, value, maxAge),
+    ...preparing.map((id) =>
+      pendingCookie(ctx, preparingCookieName(ctx, id), `/trpc/auth.${id}.mfaOptions`, value, maxAge),
+    ),
+  ];
+}
+
+function pendingCookie(ctx: Context, name: string, path: string, value: string, maxAge: number): string {
   const { config } = ctx.services;
-  return serializeCookie(cookieName(ctx), value, {
-    path: MFA_VERIFY_PATH,
+  return serializeCookie(name, value, {
+    path,
     domain: config.cookieDomain,
     maxAge,
     httpOnly: true,
@@ -27,8 +49,17 @@ function pendingCookie(ctx: Context, value: string, maxAge: number): string {
   });
 }
 
-/** Stores a pending sign-in for `userId` and what its first factor proved (only a hash of its token) and sets its cookie. */
-export async function startPendingSignIn(ctx: Context, userId: string, amr: readonly Amr[]): Promise<void> {
+/**
+ * Stores a pending sign-in for `userId` and what its first factor proved
+ * (only a hash of its token) and sets its cookie; `preparing`: the ids of the
+ * user's second factors that prepare data first (their mfaOptions get the cookie too).
+ */
+export async function startPendingSignIn(
+  ctx: Context,
+  userId: string,
+  amr: readonly Amr[],
+  preparing: readonly string[] = [],
+): Promise<void> {
   const token = newToken();
   await ctx.services.pendingSignIns.create(
     hashToken(token),
@@ -36,7 +67,7 @@ export async function startPendingSignIn(ctx: Context, userId: string, amr: read
     new Date(ctx.services.now() + MFA_PENDING_TTL * 1000),
     amr,
   );
-  ctx.setCookies([pendingCookie(ctx, token, MFA_PENDING_TTL)]);
+  ctx.setCookies(pendingCookies(ctx, token, MFA_PENDING_TTL, preparing));
 }
 
 /**
@@ -59,6 +90,19 @@ export async function claimPendingSignIn(
   return { tokenHash, ...claimed };
 }
 
+/**
+ * The user of the live pending sign-in the cookie names, without taking one
+ * of its tries (nothing is checked): for a second factor's `prepare`.
+ */
+export async function pendingSignInUser(ctx: Context, methodId: string): Promise<string> {
+  const invalid = () => new AuthError("MFA_PENDING_INVALID", "Sign in again: the sign-in expired or was completed");
+  const token = singleCookie(ctx, preparingCookieName(ctx, methodId), invalid);
+  if (!token || !TOKEN_SHAPE.test(token)) throw invalid();
+  const userId = await ctx.services.pendingSignIns.find(hashToken(token), MFA_PENDING_ATTEMPTS);
+  if (!userId) throw invalid();
+  return userId;
+}
+
 /** Refusals decided before any code is checked: they use none of the pending sign-in's tries. */
 const REFUSED_UNCHECKED: ReadonlySet<string> = new Set(["RATE_LIMITED", "MFA_LOCKED"]);
 
@@ -79,5 +123,13 @@ export async function withPendingTry<T>(ctx: Context, tokenHash: string, run: ()
 }
 
 export function clearPendingCookie(ctx: Context): void {
-  ctx.setCookies([pendingCookie(ctx, "", 0)]);
+  const preparing = methodsOf(ctx.services).filter((m) => m.secondFactor?.prepare);
+  ctx.setCookies(
+    pendingCookies(
+      ctx,
+      "",
+      0,
+      preparing.map((m) => m.id),
+    ),
+  );
 }

@@ -1,7 +1,8 @@
+import { passkey } from "./passkey/index.js";
 import { password } from "./password/index.js";
 import { totp } from "./totp/index.js";
 
-/** The methods a Tollgate serves unless told otherwise: password, and TOTP as second factor. */
+/** The methods a Tollgate serves unless told otherwise: password, TOTP as second factor, and passkeys. */
 export function defaultMethods() {
-  return [password(), totp()] as const;
+  return [password(), totp(), passkey()] as const;
 }

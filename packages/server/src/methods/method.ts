@@ -27,7 +27,12 @@ export type SecondFactorName = keyof SecondFactorNames & string;
 export interface SecondFactorInputs {}
 export type SecondFactorInput = SecondFactorInputs[keyof SecondFactorInputs];
 
-/** RFC 8176 authentication method references: what a proof of identity consisted of. */
+/**
+ * How a user proved who they are (RFC 8176 values): `pwd` a password, `otp`
+ * a one-time code, `hwk` a key bound to one device, `swk` a key that may be
+ * copied (a synced passkey), `user` the authenticator verified the user
+ * (PIN, biometrics), `mfa` more than one factor.
+ */
 export type AuthenticationMethodReference = "pwd" | "otp" | "hwk" | "swk" | "user" | "mfa";
 
 /** What a second factor proved: how the session it starts was established. */
@@ -62,7 +67,10 @@ export interface SecondFactor<Input extends object = object> {
   verify(ctx: Context, user: UserWithHash, input: Input): Promise<SecondFactorProof | undefined>;
   /**
    * Data the client needs before it can answer (a passkey's request options),
-   * for a user this factor is on for; auth.stepUp.options() returns it.
+   * for `user`, whether a pending sign-in's or a signed-in one's: whatever
+   * `verify` then checks (a challenge) is stored for that user. A method
+   * serves it at `auth.<id>.mfaOptions`, where the pending cookie is sent too;
+   * auth.stepUp.options() returns it.
    */
   prepare?(ctx: Context, user: UserWithHash): Promise<Record<string, unknown>>;
 }

@@ -28,7 +28,10 @@ export type AuditEvent =
   | "recovery_code_used"
   | "recovery_codes_regenerated"
   | "mail_suppressed"
-  | "email_change_requested";
+  | "email_change_requested"
+  // A sign-in credential of a method (detail: the method's id, e.g. "passkey") was added or removed.
+  | "credential_added"
+  | "credential_removed";
 
 export interface AuditEntry {
   readonly event: AuditEvent;

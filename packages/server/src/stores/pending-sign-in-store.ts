@@ -16,6 +16,8 @@ export interface PendingSignInStore {
    * proved, or undefined when it is missing, used, expired or out of tries.
    */
   claimAttempt(tokenHash: string, max: number): Promise<{ userId: string; amr: Amr[] } | undefined>;
+  /** The user of a pending sign-in still live (unused, unexpired, with tries left), taking nothing. */
+  find(tokenHash: string, max: number): Promise<string | undefined>;
   /** Gives a try back: it was refused before any code was checked (RATE_LIMITED, MFA_LOCKED). */
   releaseAttempt(tokenHash: string): Promise<void>;
   /** Uses the pending sign-in up, atomically: of two requests only one gets true. */
@@ -51,6 +53,17 @@ export function createPendingSignInStore(db: Kysely<Database>, now: () => number
         .returning(["user_id", "amr"])
         .executeTakeFirst();
       return row && { userId: row.user_id, amr: amrFromColumn(row.amr) };
+    },
+    async find(tokenHash, max) {
+      const row = await db
+        .selectFrom("mfa_pending")
+        .select("user_id")
+        .where("token_hash", "=", tokenHash)
+        .where("used_at", "is", null)
+        .where("expires_at", ">", new Date(now()))
+        .where("attempts", "<", max)
+        .executeTakeFirst();
+      return row?.user_id;
     },
     async releaseAttempt(tokenHash) {
       await db

@@ -1,0 +1,109 @@
+/**
+ * The "Passkeys" section: the signed-in user's passkeys (name, when added and
+ * last used, synced or bound to this device), add one (the browser's own
+ * prompt, through the SDK's registerPasskey), rename and remove.
+ */
+import type { TollgateClient } from "@tollgate/client-sdk";
+import { registerPasskey } from "@tollgate/client-sdk/passkey";
+import { view } from "./view.js";
+
+type Passkey = Awaited<ReturnType<TollgateClient["auth"]["passkey"]["list"]["query"]>>[number];
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : "Something went wrong");
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function button(text: string, onClick: () => void, label?: string): HTMLButtonElement {
+  const b = el("button", text);
+  b.type = "button";
+  b.className = "secondary";
+  if (label) b.setAttribute("aria-label", label);
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function describe(passkey: Passkey): string {
+  const added = new Date(passkey.createdAt).toLocaleString();
+  const used =
+    passkey.lastUsedAt === null ? "never used" : `last used ${new Date(passkey.lastUsedAt).toLocaleString()}`;
+  const kind = passkey.backedUp ? "synced" : "this device only";
+  return `added ${added} · ${used} · ${kind}`;
+}
+
+export function createPasskeySection(api: TollgateClient) {
+  const error = el("p");
+  error.className = "error";
+  error.setAttribute("role", "alert");
+  error.hidden = true;
+  const fail = (e: unknown) => {
+    error.hidden = false;
+    error.textContent = errorText(e);
+  };
+
+  function item(passkey: Passkey): HTMLLIElement {
+    const li = el("li");
+    li.dataset.passkeyId = passkey.id;
+    const info = el("div");
+    const meta = el("div", describe(passkey));
+    meta.className = "meta";
+    info.append(el("div", passkey.name), meta);
+    const rename = button("Rename", () => renaming(li, passkey), `Rename ${passkey.name}`);
+    const remove = button(
+      "Remove",
+      () => {
+        api.auth.passkey.remove.mutate({ id: passkey.id }).then(render, fail);
+      },
+      `Remove ${passkey.name}`,
+    );
+    li.append(info, rename, remove);
+    return li;
+  }
+
+  /** The name becomes a field in place; saving renames. */
+  function renaming(li: HTMLLIElement, passkey: Passkey): void {
+    const label = el("label", `New name for ${passkey.name}`);
+    label.htmlFor = `passkey-name-${passkey.id}`;
+    const input = el("input");
+    input.id = label.htmlFor;
+    input.maxLength = 100;
+    input.value = passkey.name;
+    const save = button("Save name", () => {
+      api.auth.passkey.rename.mutate({ id: passkey.id, name: input.value.trim() }).then(render, fail);
+    });
+    li.replaceChildren(label, input, save);
+    input.focus();
+  }
+
+  async function render(): Promise<void> {
+    const passkeys = await api.auth.passkey.list.query();
+    error.hidden = true;
+    const list = el("ul");
+    list.setAttribute("aria-label", "Your passkeys");
+    list.append(...passkeys.map(item));
+    const intro = el(
+      "p",
+      passkeys.length === 0
+        ? "No passkeys yet: add one to sign in without a password, or as a second step after it."
+        : "Sign in with any of these instead of a password.",
+    );
+    const nameLabel = el("label", "Name for a new passkey");
+    nameLabel.htmlFor = "new-passkey-name";
+    const name = el("input");
+    name.id = "new-passkey-name";
+    name.maxLength = 100;
+    name.placeholder = "e.g. Laptop";
+    const add = el("button", "Add a passkey");
+    add.type = "button";
+    add.addEventListener("click", () => {
+      const given = name.value.trim();
+      registerPasskey(api, given ? { name: given } : {}).then(render, fail);
+    });
+    view.passkeys.replaceChildren(el("h2", "Passkeys"), intro, list, nameLabel, name, add, error);
+  }
+
+  return { render };
+}

@@ -1,0 +1,150 @@
+import { generateRegistrationOptions, verifyRegistrationResponse } from "@simplewebauthn/server";
+import { COSEALG, isoBase64URL } from "@simplewebauthn/server/helpers";
+import { AuthError } from "@tollgate/auth";
+import { z } from "zod";
+import { requireActiveUser } from "../../core/active-user.js";
+import { audit } from "../../core/audit.js";
+import { authedProcedure, protectedMutation } from "../../trpc.js";
+import { userHandle } from "./assertion.js";
+import { storeChallenge, takeChallenge } from "./challenges.js";
+import { challengeInvalid, passkeyNotFound, verificationFailed } from "./errors.js";
+import { passkeyId, passkeyName, registrationResponse } from "./inputs.js";
+import { creationOptions } from "./options-json.js";
+import { relyingParty } from "./relying-party.js";
+import { passkeyStore } from "./state.js";
+
+/**
+ * EdDSA, ES256, RS256: the library's documented default, given explicitly so
+ * it never probes the runtime for post-quantum algorithms (an experimental
+ * Web Crypto call on Node 24 that warns on every registration).
+ */
+const ALGORITHMS = [COSEALG.EdDSA, COSEALG.ES256, COSEALG.RS256];
+
+/** Passkeys one account may hold: enough for every device, bounded so nobody fills the table. */
+export const MAX_PASSKEYS = 20;
+
+/**
+ * Creation options for a new passkey of the signed-in user: a discoverable
+ * credential (sign-in without a username), user verification required (a
+ * passkey alone is two factors), no attestation (nothing is trusted from
+ * it), the user's existing passkeys excluded.
+ */
+const registerOptions = protectedMutation.mutation(async ({ ctx }) => {
+  const user = await requireActiveUser(ctx.services.users, ctx.session.userId);
+  const rp = relyingParty(ctx);
+  const existing = await passkeyStore(ctx.services).listFor(user.id);
+  const options = await generateRegistrationOptions({
+    rpName: rp.name,
+    rpID: rp.id,
+    userName: user.username,
+    userDisplayName: [user.firstName, user.lastName].filter(Boolean).join(" ") || user.username,
+    userID: userHandle(user.id),
+    attestationType: "none",
+    excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
+    authenticatorSelection: { residentKey: "required", userVerification: "required" },
+    supportedAlgorithmIDs: ALGORITHMS,
+  });
+  await storeChallenge(ctx, options.challenge, "register", user.id);
+  return creationOptions(options);
+});
+
+/** Names a new passkey after the kind of device when its owner gave none. */
+function defaultName(deviceType: string, count: number): string {
+  return `${deviceType === "multiDevice" ? "Synced passkey" : "Passkey"} ${count + 1}`;
+}
+
+/**
+ * Verifies the authenticator's answer to registerOptions (this user's own
+ * challenge, single use; origin, RP ID, user verification) and stores the
+ * passkey with its counter, device type and backed-up flag.
+ */
+const register = protectedMutation
+  .input(z.object({ response: registrationResponse, name: passkeyName.optional() }).strict())
+  .mutation(async ({ ctx, input }) => {
+    const user = await requireActiveUser(ctx.services.users, ctx.session.userId);
+    const store = passkeyStore(ctx.services);
+    const taken = await takeChallenge(ctx, input.response.response.clientDataJSON, "register");
+    if (!taken || taken.userId !== user.id) throw challengeInvalid();
+    const rp = relyingParty(ctx);
+    let info: NonNullable<Awaited<ReturnType<typeof verifyRegistrationResponse>>["registrationInfo"]>;
+    try {
+      const result = await verifyRegistrationResponse({
+        response: input.response,
+        expectedChallenge: taken.challenge,
+        expectedOrigin: rp.origins,
+        expectedRPID: rp.id,
+        requireUserVerification: true,
+        supportedAlgorithmIDs: ALGORITHMS,
+      });
+      if (!result.verified) throw verificationFailed();
+      info = result.registrationInfo;
+    } catch (err) {
+      if (err instanceof AuthError) throw err;
+      ctx.services.logger.info(
+        { reason: err instanceof Error ? err.message : String(err) },
+        "passkey registration refused",
+      );
+      throw verificationFailed();
+    }
+    const existing = await store.listFor(user.id);
+    if (existing.length >= MAX_PASSKEYS) {
+      throw new AuthError("PASSKEY_LIMIT", `An account holds at most ${MAX_PASSKEYS} passkeys: remove one first`);
+    }
+    const name = input.name ?? defaultName(info.credentialDeviceType, existing.length);
+    const added = await store.add({
+      id: info.credential.id,
+      userId: user.id,
+      name,
+      publicKey: isoBase64URL.fromBuffer(info.credential.publicKey),
+      counter: info.credential.counter,
+      transports: input.response.response.transports ?? [],
+      deviceType: info.credentialDeviceType,
+      backedUp: info.credentialBackedUp,
+    });
+    // A credential id is unique: the same authenticator registered twice (excludeCredentials usually prevents it).
+    if (!added) throw new AuthError("PASSKEY_ALREADY_REGISTERED", "This passkey is already registered");
+    await audit(ctx, {
+      event: "credential_added",
+      userId: user.id,
+      sessionId: ctx.session.sessionId,
+      detail: "passkey",
+    });
+    return { id: info.credential.id, name };
+  });
+
+/** The signed-in user's passkeys (never their keys). */
+const list = authedProcedure.query(async ({ ctx }) => {
+  const passkeys = await passkeyStore(ctx.services).listFor(ctx.session.userId);
+  return passkeys.map((p) => ({
+    id: p.id,
+    name: p.name,
+    createdAt: p.createdAt.getTime(),
+    lastUsedAt: p.lastUsedAt === null ? null : p.lastUsedAt.getTime(),
+    deviceType: p.deviceType,
+    backedUp: p.backedUp,
+  }));
+});
+
+const rename = protectedMutation
+  .input(z.object({ id: passkeyId, name: passkeyName }).strict())
+  .mutation(async ({ ctx, input }) => {
+    if (!(await passkeyStore(ctx.services).rename(ctx.session.userId, input.id, input.name))) throw passkeyNotFound();
+    return { id: input.id, name: input.name };
+  });
+
+/**
+ * Removes one of the user's passkeys. Every account has a password today, so
+ * removing the last passkey never locks its owner out (see SECURITY.md).
+ */
+const remove = protectedMutation.input(z.object({ id: passkeyId }).strict()).mutation(async ({ ctx, input }) => {
+  if (!(await passkeyStore(ctx.services).remove(ctx.session.userId, input.id))) throw passkeyNotFound();
+  await audit(ctx, {
+    event: "credential_removed",
+    userId: ctx.session.userId,
+    sessionId: ctx.session.sessionId,
+    detail: "passkey",
+  });
+  return { ok: true as const };
+});
+
+export const manageRoutes = { registerOptions, register, list, rename, remove };
