@@ -11,7 +11,7 @@ import "./style.css";
 import { showFlow, takeLinkToken } from "./account-flows.js";
 import { createPasskeySection } from "./passkeys.js";
 import { createSecuritySection } from "./security.js";
-import { askStepUp } from "./step-up-prompt.js";
+import { createStepUpPrompt } from "./step-up-prompt.js";
 import { renderSessions, showNotice, showProfile, showSignedOut, view } from "./view.js";
 
 const api = createTollgateClient({
@@ -32,7 +32,8 @@ async function loadSessions(): Promise<void> {
 const security = createSecuritySection(api, () => {
   loadProfile().catch(report);
 });
-const passkeys = createPasskeySection(api);
+const askStepUp = createStepUpPrompt(api);
+const passkeys = createPasskeySection(api, askStepUp);
 
 async function loadProfile(): Promise<void> {
   const me = await api.user.me.query();

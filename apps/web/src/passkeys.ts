@@ -1,9 +1,11 @@
 /**
  * The "Passkeys" section: the signed-in user's passkeys (name, when added and
  * last used, synced or bound to this device), add one (the browser's own
- * prompt, through the SDK's registerPasskey), rename and remove.
+ * prompt, through the SDK's registerPasskey), rename and remove. Adding and
+ * removing are sensitive: after STEP_UP_MAX_AGE the server asks for a fresh
+ * proof first, and `prove` (the step-up prompt) asks the user for it.
  */
-import type { TollgateClient } from "@tollgate/client-sdk";
+import { type ProveIdentity, type TollgateClient, withStepUp } from "@tollgate/client-sdk";
 import { registerPasskey } from "@tollgate/client-sdk/passkey";
 import { view } from "./view.js";
 
@@ -34,7 +36,7 @@ function describe(passkey: Passkey): string {
   return `added ${added} · ${used} · ${kind}`;
 }
 
-export function createPasskeySection(api: TollgateClient) {
+export function createPasskeySection(api: TollgateClient, prove: ProveIdentity) {
   const error = el("p");
   error.className = "error";
   error.setAttribute("role", "alert");
@@ -55,7 +57,7 @@ export function createPasskeySection(api: TollgateClient) {
     const remove = button(
       "Remove",
       () => {
-        api.auth.passkey.remove.mutate({ id: passkey.id }).then(render, fail);
+        withStepUp(api, () => api.auth.passkey.remove.mutate({ id: passkey.id }), prove).then(render, fail);
       },
       `Remove ${passkey.name}`,
     );
@@ -100,7 +102,7 @@ export function createPasskeySection(api: TollgateClient) {
     add.type = "button";
     add.addEventListener("click", () => {
       const given = name.value.trim();
-      registerPasskey(api, given ? { name: given } : {}).then(render, fail);
+      withStepUp(api, () => registerPasskey(api, given ? { name: given } : {}), prove).then(render, fail);
     });
     view.passkeys.replaceChildren(el("h2", "Passkeys"), intro, list, nameLabel, name, add, error);
   }

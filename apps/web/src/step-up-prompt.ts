@@ -1,9 +1,11 @@
 /**
  * The step-up prompt: when a sensitive action answers STEP_UP_REQUIRED, the
- * page asks for the password or a code from the app (whichever the server
- * says this user can give) and the SDK's withStepUp proves it and retries.
+ * page asks for the password, a code from the app or a passkey (whichever
+ * the server says this user can give) and the SDK's withStepUp proves it and
+ * retries.
  */
-import type { StepUpProof, StepUpRequired } from "@tollgate/client-sdk";
+import type { ProveIdentity, StepUpProof, StepUpRequired, TollgateClient } from "@tollgate/client-sdk";
+import { passkeyStepUpProof } from "@tollgate/client-sdk/passkey";
 import { type Field, showFlow } from "./account-flows.js";
 import { view } from "./view.js";
 
@@ -15,48 +17,70 @@ function close(): void {
   view.profile.hidden = false;
 }
 
-/** Asks for a proof; undefined when the user goes back. `failure`: the previous proof's refusal, shown. */
-export function askStepUp(required: StepUpRequired, failure?: unknown): Promise<StepUpProof | undefined> {
-  return new Promise((resolve) => {
-    const fields: Field[] = [];
-    if (required.methods.includes("password")) {
-      fields.push({
-        name: "password",
-        label: "Password",
-        type: "password",
-        autocomplete: "current-password",
-        required: false,
-      });
-    }
-    if (required.methods.includes("totp")) {
-      fields.push({
-        name: "code",
-        label: "Code from your authenticator app",
-        autocomplete: "one-time-code",
-        required: false,
-      });
-    }
-    const flow = showFlow(
-      "step-up",
-      "Confirm it is you",
-      fields,
-      "Confirm",
-      (form) => {
-        const code = form.value("code");
-        const password = form.value("password");
-        if (!code && !password) {
-          form.fail(fields.length > 1 ? "Enter your password or a code." : "Enter your password.");
-          return;
-        }
-        close();
-        resolve(code ? { code } : { password });
-      },
-      "This needs a recent sign-in.",
-      () => {
-        view.profile.hidden = false;
-        resolve(undefined);
-      },
-    );
-    if (failure !== undefined) flow.fail(errorText(failure));
-  });
+function fieldsFor(required: StepUpRequired): Field[] {
+  const fields: Field[] = [];
+  if (required.methods.includes("password")) {
+    fields.push({
+      name: "password",
+      label: "Password",
+      type: "password",
+      autocomplete: "current-password",
+      required: false,
+    });
+  }
+  if (required.methods.includes("totp")) {
+    fields.push({
+      name: "code",
+      label: "Code from your authenticator app",
+      autocomplete: "one-time-code",
+      required: false,
+    });
+  }
+  return fields;
+}
+
+/** The prompt for `api`'s user: resolves with a proof, or undefined when they go back. */
+export function createStepUpPrompt(api: TollgateClient): ProveIdentity {
+  return (required, failure) =>
+    new Promise<StepUpProof | undefined>((resolve) => {
+      const fields = fieldsFor(required);
+      const flow = showFlow(
+        "step-up",
+        "Confirm it is you",
+        fields,
+        "Confirm",
+        (form) => {
+          const code = form.value("code");
+          const password = form.value("password");
+          if (!code && !password) {
+            form.fail(fields.length > 1 ? "Enter your password or a code." : "Enter your password.");
+            return;
+          }
+          close();
+          resolve(code ? { code } : { password });
+        },
+        "This needs a recent sign-in.",
+        () => {
+          view.profile.hidden = false;
+          resolve(undefined);
+        },
+      );
+      if (required.methods.includes("passkey")) {
+        const usePasskey = document.createElement("button");
+        usePasskey.type = "button";
+        usePasskey.className = "secondary";
+        usePasskey.textContent = "Use a passkey";
+        usePasskey.addEventListener("click", () => {
+          passkeyStepUpProof(api).then(
+            (proof) => {
+              close();
+              resolve(proof);
+            },
+            (error: unknown) => flow.fail(errorText(error)),
+          );
+        });
+        flow.form.querySelector(".actions")?.prepend(usePasskey);
+      }
+      if (failure !== undefined) flow.fail(errorText(failure));
+    });
 }

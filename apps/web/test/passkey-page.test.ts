@@ -1,10 +1,12 @@
 import { fileURLToPath } from "node:url";
-import { startTollgate, type TollgateTestServer } from "@tollgate/testing";
+import { createClock, startTollgate, type TestClock, type TollgateTestServer } from "@tollgate/testing";
 import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.js";
 
 const webRoot = fileURLToPath(new URL("../dist", import.meta.url));
+/** STEP_UP_MAX_AGE here: removing a passkey after it asks the user to confirm it is them. */
+const STEP_UP_MAX_AGE = 300;
 
 /**
  * Passkeys on the account page, in headless Chromium with a virtual
@@ -14,11 +16,14 @@ const webRoot = fileURLToPath(new URL("../dist", import.meta.url));
 describe("passkeys on the account page (headless Chromium, virtual authenticator)", () => {
   let server: TollgateTestServer;
   let browser: Browser;
+  // The server's clock, moved past STEP_UP_MAX_AGE by the test (the page's own clock stays the wall's).
+  let clock: TestClock;
   // WebAuthn needs a domain as RP ID, not an IP address: the page is opened at localhost (a secure context).
   let origin: string;
 
   beforeAll(async () => {
-    server = await startTollgate({ config: { webRoot } });
+    clock = createClock();
+    server = await startTollgate({ clock, config: { webRoot, stepUpMaxAge: STEP_UP_MAX_AGE } });
     await server.createUser({ username: "pia", password: "pia password" });
     origin = server.url.replace("127.0.0.1", "localhost");
     browser = await launchChromium();
@@ -52,7 +57,7 @@ describe("passkeys on the account page (headless Chromium, virtual authenticator
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
   }
 
-  it("registers a passkey, signs in with it and no username, uses it as a second factor, renames and removes it", async () => {
+  it("registers a passkey, signs in with it and no username, uses it as a second factor, renames it and removes it after a step-up", async () => {
     const { context, page } = await withAuthenticator();
     await page.goto(origin);
     await signInWithPassword(page);
@@ -83,13 +88,22 @@ describe("passkeys on the account page (headless Chromium, virtual authenticator
     await expect.poll(() => page.locator("#profile").isVisible()).toBe(true);
     expect(await page.getByTestId("username").textContent()).toBe("pia");
 
-    // Rename, then remove: the password alone signs in again.
+    // Rename (not sensitive), then remove once the sign-in is older than STEP_UP_MAX_AGE: the page asks
+    // the user to confirm it is them, the passkey answers, and the removal goes through on the same session.
     await page.getByRole("button", { name: "Rename Laptop" }).click();
     await page.getByLabel("New name for Laptop").fill("Work laptop");
     await page.getByRole("button", { name: "Save name" }).click();
     await expect.poll(() => passkeys.textContent()).toContain("Work laptop");
+    clock.advance(STEP_UP_MAX_AGE + 1);
     await page.getByRole("button", { name: "Remove Work laptop" }).click();
+    const stepUp = page.locator("form#step-up");
+    await expect.poll(() => stepUp.isVisible()).toBe(true);
+    // The list sits behind the prompt (hidden, so out of the accessibility tree): the passkey is still there.
+    expect(await page.locator("ul[aria-label='Your passkeys'] li").count()).toBe(1);
+    await stepUp.getByRole("button", { name: "Use a passkey" }).click();
+    await expect.poll(() => stepUp.count()).toBe(0);
     await expect.poll(() => passkeys.locator("li").count()).toBe(0);
+    expect(await page.locator("ul[aria-label='Your passkeys'] li").count()).toBe(0);
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await signInWithPassword(page);
     await expect.poll(() => page.getByTestId("username").textContent()).toBe("pia");

@@ -1,9 +1,11 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/browser";
-import { createTollgateClient, type SignedIn } from "@tollgate/client-sdk";
+import { createTollgateClient, type SignedIn, type StepUpProof } from "@tollgate/client-sdk";
 import {
   type PasskeyClient,
   passkeySecondFactor,
+  passkeyStepUpProof,
   registerPasskey,
+  type StepUpOptionsClient,
   signInWithPasskey,
 } from "@tollgate/client-sdk/passkey";
 import { describe, expectTypeOf, it } from "vitest";
@@ -16,6 +18,11 @@ describe("passkey helpers are typed from the server's router", () => {
     expectTypeOf(registerPasskey).returns.resolves.toEqualTypeOf<{ id: string; name: string }>();
     expectTypeOf(signInWithPasskey).returns.resolves.toExtend<SignedIn | { mfaRequired: true }>();
     expectTypeOf(passkeySecondFactor).returns.resolves.toEqualTypeOf<SignedIn>();
+    expectTypeOf(api).toExtend<StepUpOptionsClient>();
+    expectTypeOf(passkeyStepUpProof).returns.resolves.toEqualTypeOf<StepUpProof>();
+    expectTypeOf(registerPasskey)
+      .parameter(1)
+      .toEqualTypeOf<{ readonly name?: string; readonly password?: string } | undefined>();
     expectTypeOf(signInWithPasskey)
       .parameter(1)
       .toEqualTypeOf<{ readonly username?: string; readonly autofill?: boolean } | undefined>();

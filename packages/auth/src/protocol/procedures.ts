@@ -21,6 +21,8 @@ export const CREDENTIAL_PROCEDURES = [
   "auth.mfa.totp.disable",
   "auth.mfa.recoveryCodes.regenerate",
   "auth.stepUp.verify",
+  "auth.passkey.registerOptions",
+  "auth.passkey.remove",
   "auth.passkey.login",
   "auth.passkey.mfaOptions",
 ] as const;

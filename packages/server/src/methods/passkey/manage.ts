@@ -4,7 +4,9 @@ import { AuthError } from "@tollgate/auth";
 import { z } from "zod";
 import { requireActiveUser } from "../../core/active-user.js";
 import { audit } from "../../core/audit.js";
-import { authedProcedure, protectedMutation } from "../../trpc.js";
+import { password } from "../../core/inputs.js";
+import { confirmSensitiveAction } from "../../core/sensitive-action.js";
+import { authedProcedure, protectedCredentialMutation, protectedMutation } from "../../trpc.js";
 import { userHandle } from "./assertion.js";
 import { storeChallenge, takeChallenge } from "./challenges.js";
 import { challengeInvalid, passkeyNotFound, verificationFailed } from "./errors.js";
@@ -28,25 +30,34 @@ export const MAX_PASSKEYS = 20;
  * credential (sign-in without a username), user verification required (a
  * passkey alone is two factors), no attestation (nothing is trusted from
  * it), the user's existing passkeys excluded.
+ *
+ * Adding a way to sign in is a sensitive action: the current password, or a
+ * recent sign-in or step-up (confirmSensitiveAction), or STEP_UP_REQUIRED.
+ * It is asked here, before the browser's prompt: register then takes only a
+ * challenge this call handed to this user (single use, short lived), so a
+ * stolen session alone can never add its own passkey.
  */
-const registerOptions = protectedMutation.mutation(async ({ ctx }) => {
-  const user = await requireActiveUser(ctx.services.users, ctx.session.userId);
-  const rp = relyingParty(ctx);
-  const existing = await passkeyStore(ctx.services).listFor(user.id);
-  const options = await generateRegistrationOptions({
-    rpName: rp.name,
-    rpID: rp.id,
-    userName: user.username,
-    userDisplayName: [user.firstName, user.lastName].filter(Boolean).join(" ") || user.username,
-    userID: userHandle(user.id),
-    attestationType: "none",
-    excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
-    authenticatorSelection: { residentKey: "required", userVerification: "required" },
-    supportedAlgorithmIDs: ALGORITHMS,
+const registerOptions = protectedCredentialMutation
+  .input(z.object({ password: password.optional() }).strict().optional())
+  .mutation(async ({ ctx, input, signal }) => {
+    const user = await requireActiveUser(ctx.services.users, ctx.session.userId);
+    await confirmSensitiveAction(ctx, ctx.session, user, input?.password, { signal });
+    const rp = relyingParty(ctx);
+    const existing = await passkeyStore(ctx.services).listFor(user.id);
+    const options = await generateRegistrationOptions({
+      rpName: rp.name,
+      rpID: rp.id,
+      userName: user.username,
+      userDisplayName: [user.firstName, user.lastName].filter(Boolean).join(" ") || user.username,
+      userID: userHandle(user.id),
+      attestationType: "none",
+      excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
+      authenticatorSelection: { residentKey: "required", userVerification: "required" },
+      supportedAlgorithmIDs: ALGORITHMS,
+    });
+    await storeChallenge(ctx, options.challenge, "register", user.id);
+    return creationOptions(options);
   });
-  await storeChallenge(ctx, options.challenge, "register", user.id);
-  return creationOptions(options);
-});
 
 /** Names a new passkey after the kind of device when its owner gave none. */
 function defaultName(deviceType: string, count: number): string {
@@ -133,18 +144,23 @@ const rename = protectedMutation
   });
 
 /**
- * Removes one of the user's passkeys. Every account has a password today, so
- * removing the last passkey never locks its owner out (see SECURITY.md).
+ * Removes one of the user's passkeys: a sensitive action (the current
+ * password, or a recent sign-in or step-up). Every account has a password
+ * today, so removing the last passkey never locks its owner out (see SECURITY.md).
  */
-const remove = protectedMutation.input(z.object({ id: passkeyId }).strict()).mutation(async ({ ctx, input }) => {
-  if (!(await passkeyStore(ctx.services).remove(ctx.session.userId, input.id))) throw passkeyNotFound();
-  await audit(ctx, {
-    event: "credential_removed",
-    userId: ctx.session.userId,
-    sessionId: ctx.session.sessionId,
-    detail: "passkey",
+const remove = protectedCredentialMutation
+  .input(z.object({ id: passkeyId, password: password.optional() }).strict())
+  .mutation(async ({ ctx, input, signal }) => {
+    const user = await requireActiveUser(ctx.services.users, ctx.session.userId);
+    await confirmSensitiveAction(ctx, ctx.session, user, input.password, { signal });
+    if (!(await passkeyStore(ctx.services).remove(user.id, input.id))) throw passkeyNotFound();
+    await audit(ctx, {
+      event: "credential_removed",
+      userId: ctx.session.userId,
+      sessionId: ctx.session.sessionId,
+      detail: "passkey",
+    });
+    return { ok: true as const };
   });
-  return { ok: true as const };
-});
 
 export const manageRoutes = { registerOptions, register, list, rename, remove };
