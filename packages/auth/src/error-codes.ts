@@ -95,6 +95,10 @@ export const AUTH_ERROR_CODES = [
   "PASSKEY_ALREADY_REGISTERED",
   /** auth.passkey.register when the account already holds the most passkeys allowed (20). */
   "PASSKEY_LIMIT",
+  /** auth.emailCode.* on a server without EMAIL_CODE_SIGN_IN=on. */
+  "EMAIL_CODE_DISABLED",
+  /** auth.emailCode.verify with a wrong, used or expired code or link, or an address no code went to. */
+  "EMAIL_CODE_INVALID",
   // Refusals of the request itself, on every transport (node:http, Fetch).
   /** The request body is over 1 MiB (413). */
   "BODY_TOO_LARGE",

@@ -14,7 +14,7 @@ export { type CookieNames, type SameSite, type SessionCookies, serializeCookie }
 export { checkOrigin, normalizeOrigin, type OriginCheckInput } from "./csrf.js";
 export { createDeviceTokens, type DeviceTokens } from "./device-token.js";
 export { AUTH_ERROR_CODES, AuthError, type AuthErrorCode } from "./errors.js";
-export { MIN_SECRET_BYTES } from "./keyring.js";
+export { emailCodeKeys, MIN_SECRET_BYTES } from "./keyring.js";
 export { createMailBodyWrap, type MailBody, type MailBodyWrap } from "./mail-body-wrap.js";
 export { createMemorySessionStore } from "./memory-session-store.js";
 export {

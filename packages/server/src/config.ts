@@ -119,6 +119,7 @@ const variables = z
     UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
     SIGNUP: z.enum(["open", "closed"], { error: "must be open or closed" }).default("closed"),
     EMAIL_VERIFICATION: z.enum(["off", "required"], { error: "must be off or required" }).default("off"),
+    EMAIL_CODE_SIGN_IN: z.enum(["off", "on"], { error: "must be off or on" }).default("off"),
     SMTP_URL: optional.pipe(
       z
         .string()
@@ -222,6 +223,8 @@ const schema = variables.transform((e) => ({
   signup: e.SIGNUP,
   /** required: sign-in needs a verified address. */
   emailVerification: e.EMAIL_VERIFICATION,
+  /** on: auth.emailCode signs in with a code (or link) mailed to a confirmed address. */
+  emailCodeSignIn: e.EMAIL_CODE_SIGN_IN === "on",
   /** smtp:// or smtps:// URL; undefined: mails are written as .eml files under DATA_DIR/mail/. */
   smtpUrl: e.SMTP_URL,
   mailFrom: e.MAIL_FROM ?? "Tollgate <no-reply@localhost>",

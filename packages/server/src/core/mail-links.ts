@@ -2,7 +2,7 @@ import { AuthError } from "@tollgate/auth";
 import type { Context } from "../context.js";
 
 /** The account page's paths that take a mailed token (static-files.ts serves the page there). */
-export type AccountPagePath = "/reset-password" | "/verify-email" | "/mfa-unlock";
+export type AccountPagePath = "/reset-password" | "/verify-email" | "/mfa-unlock" | "/sign-in-link";
 
 /**
  * A link into the account page: PUBLIC_ORIGIN, or else the origin of the

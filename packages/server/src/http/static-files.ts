@@ -19,7 +19,7 @@ const PAGE_CSP =
   "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** Paths of mailed links, answered with the account page itself. */
-const ACCOUNT_PAGE_PATHS = new Set(["/", "/reset-password", "/verify-email", "/mfa-unlock", "/setup"]);
+const ACCOUNT_PAGE_PATHS = new Set(["/", "/reset-password", "/verify-email", "/mfa-unlock", "/sign-in-link", "/setup"]);
 
 /**
  * The built account page from `root` (webRoot); undefined when the path is

@@ -39,6 +39,19 @@ export function passwordResetMail(to: string, account: string, link: string): Ou
   );
 }
 
+/** `account`: accountName(user); `minutes`: how long the code and link work. */
+export function signInCodeMail(to: string, account: string, code: string, link: string, minutes: number): OutgoingMail {
+  return mail(
+    to,
+    `Your sign-in code: ${code}`,
+    [
+      `Someone asked to sign in to ${account} with a code by mail. The code is ${code}.`,
+      `The code and the link each work once, for ${minutes} minutes; using one voids the other. Never give the code to anyone: nobody from us will ask for it. If it was not you, ignore this mail: nobody can sign in without it.`,
+    ],
+    { href: link, label: "Sign in" },
+  );
+}
+
 /** `account`: accountName(user). */
 export function passwordChangedMail(to: string, account: string): OutgoingMail {
   return mail(to, "Your password was changed", [

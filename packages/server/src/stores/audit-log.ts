@@ -16,6 +16,7 @@ export type AuditEvent =
   | "signed_up"
   | "email_verified"
   | "password_reset_requested"
+  | "email_code_requested"
   | "password_reset"
   | "mfa_enabled"
   | "mfa_disabled"
