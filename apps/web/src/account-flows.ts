@@ -101,17 +101,18 @@ export function showFlow(
 }
 
 /** What a mailed (or printed) link into the page is for. */
-export type LinkKind = "reset" | "verify" | "setup" | "mfa-unlock";
+export type LinkKind = "reset" | "verify" | "setup" | "mfa-unlock" | "sign-in-link";
 
 /**
  * The token of a mailed link (/reset-password?token=…, /verify-email?token=…,
- * /mfa-unlock?token=…), taken out of the address bar before anything else
+ * /mfa-unlock?token=…, /sign-in-link?token=…), taken out of the address bar before anything else
  * runs: it stays out of the history and of any Referer.
  */
 const LINK_PATHS: Record<string, LinkKind> = {
   "/reset-password": "reset",
   "/verify-email": "verify",
   "/mfa-unlock": "mfa-unlock",
+  "/sign-in-link": "sign-in-link",
   "/setup": "setup",
 };
 

@@ -9,6 +9,7 @@ import {
 import { passkeySecondFactor, signInWithPasskey, supportsPasskeyAutofill } from "@tollgate/client-sdk/passkey";
 import "./style.css";
 import { showFlow, takeLinkToken } from "./account-flows.js";
+import { createEmailCodeSignIn } from "./email-code.js";
 import { createPasskeySection } from "./passkeys.js";
 import { createSecuritySection } from "./security.js";
 import { createStepUpPrompt } from "./step-up-prompt.js";
@@ -236,6 +237,9 @@ view.createAccount.addEventListener("click", () => {
   );
 });
 
+const emailCode = createEmailCodeSignIn(api, { signedIn, askSecondFactor });
+view.emailCodeSignIn.addEventListener("click", () => emailCode.start());
+
 view.forgotPassword.addEventListener("click", () => {
   showNotice(undefined);
   showFlow(
@@ -408,6 +412,7 @@ function unlockSecondFactor(token: string): void {
 api.meta.info.query().then(
   (info) => {
     view.createAccount.hidden = info.signup !== "open";
+    view.emailCodeSignIn.hidden = !info.methods.includes("emailCode");
   },
   () => undefined,
 );
@@ -423,6 +428,8 @@ if (link?.kind === "reset") {
   verify(link.token);
 } else if (link?.kind === "mfa-unlock") {
   unlockSecondFactor(link.token);
+} else if (link?.kind === "sign-in-link") {
+  emailCode.followLink(link.token);
 } else {
   startPage();
 }

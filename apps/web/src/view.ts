@@ -34,6 +34,7 @@ export const view = {
   profileEmail: element<HTMLSpanElement>("profile-email"),
   editProfile: element<HTMLButtonElement>("edit-profile"),
   forgotPassword: element<HTMLButtonElement>("forgot-password"),
+  emailCodeSignIn: element<HTMLButtonElement>("email-code-sign-in"),
   createAccount: element<HTMLButtonElement>("create-account"),
   accountFlow: element<HTMLElement>("account-flow"),
   profileLoaded: element<HTMLTimeElement>("profile-loaded"),

@@ -1,6 +1,7 @@
 import type { AnyTRPCProcedure, AnyTRPCRouter } from "@trpc/server";
 import type { Migration } from "kysely";
 import type { z } from "zod";
+import type { ServerConfig } from "../config.js";
 import type { Context } from "../context.js";
 import type { DatabaseHandle } from "../db/client.js";
 import type { SqlDialect } from "../db/migrations/dialect-types.js";
@@ -120,6 +121,13 @@ export interface SignInMethod<
    */
   migrations?(dialect: SqlDialect): Record<string, Migration>;
   readonly hooks?: MethodHooks;
+  /**
+   * Whether the method answers on a server of this configuration (default:
+   * always). Its procedures stay in the router either way (the client's
+   * types do not depend on the environment); meta.info lists the ids of
+   * the available ones, so a page shows only what works.
+   */
+  available?(config: ServerConfig): boolean;
 }
 
 /** Any method, whatever its id and procedures. */

@@ -1,3 +1,4 @@
+import { methodsOf } from "../core/served-methods.js";
 import { publicProcedure, router } from "../trpc.js";
 
 /** Public facts a client needs to talk to this server; nothing secret, no auth. */
@@ -11,6 +12,10 @@ export const metaRouter = router({
       cookieNames: auth.cookies.names,
       /** Whether auth.signUp is open (the account page shows its form). */
       signup: config.signup,
+      /** The sign-in methods that answer on this server, by id (e.g. "passkey", "emailCode"). */
+      methods: methodsOf(ctx.services)
+        .filter((method) => method.available?.(config) ?? true)
+        .map((method) => method.id),
     };
   }),
 });

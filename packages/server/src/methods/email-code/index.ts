@@ -23,6 +23,7 @@ export function emailCode(): EmailCodeMethod {
     id: "emailCode",
     auth: { emailCode: emailCodeRouter },
     migrations: emailCodeMigrations,
+    available: (config) => config.emailCodeSignIn,
     hooks: {
       // A code mailed before a password change or a sign-out everywhere no longer signs in.
       async onPasswordChanged(services, userId) {
