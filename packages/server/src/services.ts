@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Quota } from "./abuse-limits.js";
 import type { ServerConfig } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
+import type { EventBus } from "./events/bus.js";
 import type { Mailer } from "./mail/mailer.js";
 import type { Metrics } from "./metrics/metrics.js";
 import type { AttemptLimiter } from "./rate-limit/rate-limiter.js";
@@ -23,6 +24,8 @@ export interface Services {
   readonly auth: Auth;
   readonly users: UserStore;
   readonly audit: AuditLog;
+  /** Security events for apps (tollgate.events) and webhooks, emitted with each audit entry. */
+  readonly events: EventBus;
   readonly signInLimiter: AttemptLimiter;
   /** auth.requestPasswordReset: per address and per client network. */
   readonly resetLimiter: AttemptLimiter;

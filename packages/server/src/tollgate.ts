@@ -12,6 +12,8 @@ import { type DatabaseHandle, openDatabase } from "./db/client.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
 import { migrateMethod, migrateOwnTables } from "./db/migrate.js";
 import type { SqlDialect } from "./db/migrations/dialect-types.js";
+import { createEventBus, type EventBus } from "./events/bus.js";
+import { subscribeNotifications } from "./events/notifications.js";
 import { announceSetupAtStart } from "./first-run.js";
 import { createFetchHandler, type FetchHandler, readFetchRequest } from "./http/fetch-adapter.js";
 import { createNodeHandler, type NodeHandler } from "./http/node-adapter.js";
@@ -134,6 +136,13 @@ export interface FetchContextOptions {
  */
 export interface Tollgate<M extends readonly AnySignInMethod[] = ReturnType<typeof defaultMethods>> {
   readonly services: Services;
+  /**
+   * Security events as they happen (sign-ins, refusals, sessions ended,
+   * factors added or removed, lockouts…), typed by their name:
+   * `tollgate.events.on("session.started", (event) => …)`; `"*"` for every
+   * one. Handlers run after the request's work; their errors are logged.
+   */
+  readonly events: Pick<EventBus, "on">;
   /** Tollgate's whole router (auth, user, meta) for its methods, typed by them: merge it with yours. */
   readonly router: TollgateRouter<M>;
   /** Its parts, to mount elsewhere than at the top level. */
@@ -303,6 +312,7 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
     auth,
     users: createUserStore(database.db),
     audit: auditLog,
+    events: createEventBus(logger, now),
     signInLimiter: createAttemptLimiter(attemptStore(), {
       maxFailures: config.loginMaxFailures,
       maxFailuresPerNetwork: config.loginMaxFailures * NETWORK_FAILURE_FACTOR,
@@ -333,6 +343,7 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
     now,
   };
   registerMethods(services, methods);
+  subscribeNotifications(services);
   await ensureInitialUser(services);
   const maintenance = createMaintenance(services);
   await maintenance.start();
@@ -346,6 +357,7 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
   let closing: Promise<void> | undefined;
   return {
     services,
+    events: { on: services.events.on },
     router: tollgateRouter,
     routers: { auth: tollgateRouter.auth, user: tollgateRouter.user, meta: tollgateRouter.meta },
     procedures: {
@@ -384,6 +396,8 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
       closing ??= (async () => {
         maintenance.stop();
         keyReload.stop();
+        // Handlers of the last requests' events may still queue mail.
+        await services.events.settle();
         await services.mailer.settle();
         await outboxSender.stop();
         mailTransport.close();

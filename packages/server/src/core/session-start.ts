@@ -1,7 +1,8 @@
 import type { Amr, SessionMeta, StoredSession } from "@tollgate/auth";
 import type { Context } from "../context.js";
 import type { User } from "../stores/user-store.js";
-import { rememberDevice } from "./known-device.js";
+import { audit } from "./audit.js";
+import { knownDeviceOf, rememberDevice } from "./known-device.js";
 
 export interface PublicUser {
   id: string;
@@ -76,6 +77,10 @@ export async function startSession(
   };
   const { session, refreshToken } = await auth.sessions.create(user.id, meta);
   const signedIn = await issueSessionCookies(ctx, user, session, refreshToken, auth.csrf.issue(session.id));
+  // A browser without this account's device cookie: recorded (and, for an account that signed in before, mailed).
+  if (knownDeviceOf(ctx, user.id) === undefined) {
+    void audit(ctx, { event: "new_device", userId: user.id, sessionId: session.id });
+  }
   rememberDevice(ctx, user.id);
   return { signedIn, sessionId: session.id };
 }

@@ -52,6 +52,45 @@ export function signInCodeMail(to: string, account: string, code: string, link: 
   );
 }
 
+/** Where a sign-in or change came from, in a mail: device, network, time (UTC). */
+export interface MailOrigin {
+  readonly device: string | undefined;
+  readonly ip: string | null;
+  readonly at: Date;
+}
+
+function fromWhere(origin: MailOrigin): string {
+  const device = origin.device ?? "an unknown browser";
+  const network = origin.ip ? ` at ${origin.ip}` : "";
+  return `${device}${network}, ${origin.at.toISOString().replace("T", " ").slice(0, 16)} UTC`;
+}
+
+/** `account`: accountName(user). */
+export function newDeviceMail(to: string, account: string, origin: MailOrigin): OutgoingMail {
+  return mail(to, "New sign-in to your account", [
+    `Someone signed in to ${account} from a device it had not used before: ${fromWhere(origin)}.`,
+    "If it was you, there is nothing to do. If not, change your password at once, sign out everywhere (the account page's Sessions section) and tell your administrator.",
+  ]);
+}
+
+/** `account`: accountName(user); `factor`: what was added or removed, in words. */
+export function factorChangedMail(
+  to: string,
+  account: string,
+  change: "added" | "removed",
+  factor: string,
+  origin: MailOrigin,
+): OutgoingMail {
+  return mail(
+    to,
+    change === "added" ? `A sign-in method was added: ${factor}` : `A sign-in method was removed: ${factor}`,
+    [
+      `${factor[0]?.toUpperCase()}${factor.slice(1)} was ${change} ${change === "added" ? "to" : "from"} ${account}, from ${fromWhere(origin)}.`,
+      "If it was not you, sign in, change your password, check the account's sign-in methods and sessions, and tell your administrator.",
+    ],
+  );
+}
+
 /** `account`: accountName(user). */
 export function passwordChangedMail(to: string, account: string): OutgoingMail {
   return mail(to, "Your password was changed", [

@@ -1,3 +1,4 @@
+import { activity } from "./auth-activity.js";
 import { requestEmailVerification, verifyEmail } from "./auth-email.js";
 import { refresh } from "./auth-refresh.js";
 import { logout, logoutAll, revokeSession, session, sessions } from "./auth-sessions.js";
@@ -12,4 +13,5 @@ export const coreAuthRoutes = {
   revokeSession,
   requestEmailVerification,
   verifyEmail,
+  activity,
 };

@@ -32,7 +32,9 @@ export type AuditEvent =
   | "email_change_requested"
   // A sign-in credential of a method (detail: the method's id, e.g. "passkey") was added or removed.
   | "credential_added"
-  | "credential_removed";
+  | "credential_removed"
+  // A sign-in from a browser with no device cookie of this account.
+  | "new_device";
 
 export interface AuditEntry {
   readonly event: AuditEvent;
