@@ -1,8 +1,9 @@
+import { oidc } from "./oidc/index.js";
 import { passkey } from "./passkey/index.js";
 import { password } from "./password/index.js";
 import { totp } from "./totp/index.js";
 
-/** The methods a Tollgate serves unless told otherwise: password, TOTP as second factor, and passkeys. */
+/** The methods a Tollgate serves unless told otherwise: password, TOTP as second factor, passkeys, other providers (OIDC_PROVIDERS). */
 export function defaultMethods() {
-  return [password(), totp(), passkey()] as const;
+  return [password(), totp(), passkey(), oidc()] as const;
 }
