@@ -25,6 +25,7 @@ export const CREDENTIAL_PROCEDURES = [
   "auth.passkey.remove",
   "auth.passkey.login",
   "auth.passkey.mfaOptions",
+  "auth.identities.unlink",
 ] as const;
 
 /** Rotates the refresh token; its cookie's Path is this procedure's own URL. */
