@@ -19,6 +19,12 @@ import { parseConfiguredJwks } from "./configured-jwks.js";
 /** Bad configuration: the message is one line naming the variable. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
+  /** The variable the message names (undefined: the environment as a whole). */
+  readonly variable: string | undefined;
+  constructor(message: string, variable?: string) {
+    super(message);
+    this.variable = variable;
+  }
 }
 
 export type Environment = Record<string, string | undefined>;
@@ -175,6 +181,8 @@ const variables = z
   });
 
 const schema = variables.transform((e) => ({
+  /** NODE_ENV=production: what production demands (AUTH_SECRET, PUBLIC_ORIGIN, SMTP_URL) was checked. */
+  production: e.NODE_ENV === "production",
   port: e.PORT,
   host: e.HOST,
   /** postgres:// URL; undefined: the embedded database in dataDir. */
@@ -257,8 +265,10 @@ function parseWith<T>(parser: z.ZodType<T>, env: Environment): T {
   const parsed = parser.safeParse(env);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
+  const variable = issue?.path[0] === undefined ? undefined : String(issue.path[0]);
   throw new ConfigError(
-    `Invalid configuration: ${String(issue?.path[0] ?? "environment")} ${issue?.message ?? "is invalid"}`,
+    `Invalid configuration: ${variable ?? "environment"} ${issue?.message ?? "is invalid"}`,
+    variable,
   );
 }
 
