@@ -12,6 +12,7 @@ import { type DatabaseHandle, openDatabase } from "./db/client.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
 import { migrateMethod, migrateOwnTables } from "./db/migrate.js";
 import type { SqlDialect } from "./db/migrations/dialect-types.js";
+import { createTrafficRecorder } from "./doctor/traffic-recorder.js";
 import { announceSetupAtStart } from "./first-run.js";
 import { createFetchHandler, type FetchHandler, readFetchRequest } from "./http/fetch-adapter.js";
 import { createNodeHandler, type NodeHandler } from "./http/node-adapter.js";
@@ -330,6 +331,7 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
     revocationFeed,
     logger,
     metrics,
+    traffic: createTrafficRecorder(),
     now,
   };
   registerMethods(services, methods);
