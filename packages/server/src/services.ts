@@ -2,6 +2,7 @@ import type { Auth, DeviceTokens } from "@tollgate/auth";
 import type { Logger } from "pino";
 import type { Quota } from "./abuse-limits.js";
 import type { ServerConfig } from "./config.js";
+import type { UserCache } from "./core/user-cache.js";
 import type { DatabaseHandle } from "./db/client.js";
 import type { EventBus } from "./events/bus.js";
 import type { Mailer } from "./mail/mailer.js";
@@ -23,6 +24,11 @@ export interface Services {
   readonly database: DatabaseHandle;
   readonly auth: Auth;
   readonly users: UserStore;
+  /**
+   * user.me's and userProcedure's reads of a user, from memory while the
+   * change feed is live (see core/user-cache.ts); never for credential checks.
+   */
+  readonly userCache: UserCache;
   readonly audit: AuditLog;
   /** Security events for apps (tollgate.events) and webhooks, emitted with each audit entry. */
   readonly events: EventBus;

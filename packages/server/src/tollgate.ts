@@ -8,6 +8,8 @@ import { REFRESH_PATH, type ServerConfig } from "./config.js";
 import { type Context, createContextFactory } from "./context.js";
 import { registerMethods } from "./core/served-methods.js";
 import { limitedCheck } from "./core/sign-in-limit.js";
+import { createUserCache } from "./core/user-cache.js";
+import { forgettingTokenWrites, forgettingUserWrites } from "./core/user-cache-writes.js";
 import { type DatabaseHandle, openDatabase } from "./db/client.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
 import { migrateMethod, migrateOwnTables } from "./db/migrate.js";
@@ -283,13 +285,20 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
   });
   metrics.watchHashQueue(auth.passwords);
   const now = options.now ?? Date.now;
+  const userStore = createUserStore(database.db);
+  const tokenStore = createAccountTokenStore(database.db, now);
+  let userCacheLive = () => false;
+  const userCache = createUserCache({ users: userStore, tokens: tokenStore, isLive: () => userCacheLive() });
   const revocationFeed = createRevocationFeed({
     database,
     revocations: auth.revocations,
     logger,
     now,
     retry: options.revocationRetry,
+    users: userCache,
   });
+  // Memory is trusted only while the feed carries every change to users (live, and on a feed that carries them).
+  if (revocationFeed.carriesUserChanges) userCacheLive = () => auth.revocations.mode === "live";
   // One store per limiter: a flood of one kind of attempt never evicts another's counters
   // (in Redis their keys already differ by prefix). An injected clock counts their windows too.
   const attemptStore = () =>
@@ -310,7 +319,8 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
     config,
     database,
     auth,
-    users: createUserStore(database.db),
+    users: forgettingUserWrites(userStore, userCache),
+    userCache,
     audit: auditLog,
     events: createEventBus(logger, now),
     signInLimiter: createAttemptLimiter(attemptStore(), {
@@ -328,7 +338,7 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
       accountFreeAttempts: RESET_REQUESTS_PER_ADDRESS * 2,
       accountMaxDelay: ACCOUNT_MAX_DELAY,
     }),
-    tokens: createAccountTokenStore(database.db, now),
+    tokens: forgettingTokenWrites(tokenStore, userCache),
     pendingSignIns: createPendingSignInStore(database.db, now),
     devices: createDeviceTokens(config.authSecret, config.authSecretPrevious),
     mailer: createMailer(outbox, outboxSender, logger, {

@@ -64,6 +64,7 @@ describe.runIf(runOnPostgres)("two instances on one PostgreSQL database", () => 
         "0010_username_skeleton",
         "0011_mfa_unlock_at",
         "0012_step_up",
+        "0013_user_changes",
       ]);
       for (const handle of both) await handle.close();
     } finally {

@@ -10,6 +10,7 @@ import { mfaLockout } from "./migrations/0008_mfa_lockout.js";
 import { usernameSkeletonColumn } from "./migrations/0010_username_skeleton.js";
 import { mfaUnlockAt } from "./migrations/0011_mfa_unlock_at.js";
 import { stepUp } from "./migrations/0012_step_up.js";
+import { userChanges } from "./migrations/0013_user_changes.js";
 import type { SqlDialect } from "./migrations/dialect-types.js";
 
 /** A static list: bundles cleanly and loads under every runner (no directory scan). */
@@ -26,6 +27,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     "0010_username_skeleton": usernameSkeletonColumn(),
     "0011_mfa_unlock_at": mfaUnlockAt(dialect),
     "0012_step_up": stepUp(dialect),
+    "0013_user_changes": userChanges(dialect),
   };
 }
 

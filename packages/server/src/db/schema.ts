@@ -118,6 +118,18 @@ export interface UserTotpTable {
   link_unlocked_at: ColumnType<Date | string | null, Date | string | null | undefined, Date | string | null>;
 }
 
+/**
+ * SQLite only (0013): ids of users whose cached fields or pending address
+ * changed, appended by triggers, read by the polling feed. PostgreSQL
+ * announces the same with NOTIFY and has no such table.
+ */
+export interface UserChangesTable {
+  seq: Generated<number>;
+  user_id: string;
+  /** SQLite's own clock (the trigger's), for purging only. */
+  changed_at: string;
+}
+
 /** Recovery codes, SHA-256 only, single use. */
 export interface RecoveryCodesTable {
   code_hash: string;
@@ -150,6 +162,7 @@ export interface Database {
   user_totp: UserTotpTable;
   recovery_codes: RecoveryCodesTable;
   mfa_pending: MfaPendingTable;
+  user_changes: UserChangesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -5,6 +5,7 @@ import type { DatabaseHandle } from "../db/client.js";
 import { createPollingRevocationFeed } from "./polling-feed.js";
 import { createPostgresRevocationFeed, type RetryPolicy } from "./postgres-feed.js";
 import type { RevocationFeed } from "./revocation-feed.js";
+import { createUserChangesReader, type UserChangeSink } from "./user-changes.js";
 
 export type { RevocationFeed } from "./revocation-feed.js";
 
@@ -15,6 +16,8 @@ export interface RevocationFeedOptions {
   readonly now: () => number;
   /** PostgreSQL: waits between reconnect attempts of the LISTEN connection. */
   readonly retry?: RetryPolicy | undefined;
+  /** Where changed users go (the user cache), carried by the same connection or poll as revocations. */
+  readonly users?: UserChangeSink | undefined;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { initialMs: 200, maxMs: 5000 };
@@ -29,7 +32,15 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
       revocations,
       logger,
       retry: options.retry ?? DEFAULT_RETRY,
+      users: options.users,
     });
   }
-  return createPollingRevocationFeed({ revocations, logger, now: options.now });
+  // user_changes exists on SQLite only (a PostgreSQL handle without a URL cannot LISTEN: no user changes then).
+  const users = database.kind === "sqlite" ? options.users : undefined;
+  return createPollingRevocationFeed({
+    revocations,
+    logger,
+    now: options.now,
+    users: users && { reader: createUserChangesReader(database.db), sink: users },
+  });
 }

@@ -3,6 +3,7 @@ import pg from "pg";
 import type { Logger } from "pino";
 import { decodeRevocations, REVOCATION_CHANNEL } from "./channel.js";
 import type { RevocationFeed } from "./revocation-feed.js";
+import { USER_CHANGES_CHANNEL, type UserChangeSink } from "./user-changes.js";
 
 export interface RetryPolicy {
   /** Wait before the first reconnect attempt, ms; doubled after every failed one. */
@@ -16,7 +17,12 @@ export interface PostgresFeedOptions {
   readonly revocations: Revocations;
   readonly logger: Logger;
   readonly retry: RetryPolicy;
+  /** Changed users (migration 0013's NOTIFY) into the user cache, on the same connection. */
+  readonly users?: UserChangeSink | undefined;
 }
+
+/** A user id as the triggers send it (uuid); anything else in a payload is ignored. */
+const USER_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** A LISTEN connection that is silently gone (no FIN, no RST) is found by a query every this often… */
 const HEARTBEAT_INTERVAL_MS = 5000;
@@ -88,13 +94,18 @@ export function createPostgresRevocationFeed(options: PostgresFeedOptions): Revo
     client.on("notification", (message) => {
       if (message.channel === REVOCATION_CHANNEL && message.payload) {
         revocations.add(decodeRevocations(message.payload));
+      } else if (message.channel === USER_CHANGES_CHANNEL && message.payload && USER_ID.test(message.payload)) {
+        options.users?.invalidate([message.payload]);
       }
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
+      if (options.users) await client.query(`LISTEN ${USER_CHANGES_CHANNEL}`);
       // Subscribed before reading: a revocation committed from here on arrives as a notification.
       const loaded = await revocations.reload();
+      // Likewise a user changed from here on; what changed while unsubscribed is forgotten.
+      options.users?.clear();
       if (current !== client) return;
       failures = 0;
       revocations.setMode("live");
@@ -108,6 +119,7 @@ export function createPostgresRevocationFeed(options: PostgresFeedOptions): Revo
 
   return {
     connectionName: options.applicationName,
+    carriesUserChanges: options.users !== undefined,
     start: open,
     async stop() {
       stopped = true;

@@ -10,4 +10,6 @@ export interface RevocationFeed {
   stop(): Promise<void>;
   /** PostgreSQL: the application_name of the LISTEN connection (pg_stat_activity). */
   readonly connectionName: string | undefined;
+  /** Whether it also carries changed users (a user cache may trust its memory only then, and only while live). */
+  readonly carriesUserChanges: boolean;
 }

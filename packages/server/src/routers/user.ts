@@ -6,6 +6,7 @@ import { audit } from "../core/audit.js";
 import { updateProfileInput } from "../core/inputs.js";
 import { confirmSensitiveAction } from "../core/sensitive-action.js";
 import { publicUser } from "../core/session-start.js";
+import { pendingEmailOf } from "../core/user-cache.js";
 import { offerAddress, sendEmailChangedMail } from "../core/verification-mail.js";
 import { accountName } from "../mail/templates.js";
 import { sameEmail, type User } from "../stores/user-store.js";
@@ -17,9 +18,12 @@ async function profile(ctx: Context, user: User) {
 }
 
 export const userRouter = router({
-  me: authedProcedure.query(async ({ ctx }) =>
-    profile(ctx, await requireActiveUser(ctx.services.users, ctx.session.userId)),
-  ),
+  // From the user cache: no database read while it holds the user (every change reaches it through the feed).
+  me: authedProcedure.query(async ({ ctx }) => {
+    const entry = await ctx.services.userCache.get(ctx.session.userId);
+    if (!entry?.user.isActive) throw new AuthError("ACCOUNT_INACTIVE", "The account no longer exists or is inactive");
+    return { ...publicUser(entry.user), pendingEmail: pendingEmailOf(entry, ctx.services.now()) };
+  }),
 
   /**
    * Names at once; a new address only pends (a confirmation link to it, or

@@ -18,6 +18,22 @@ export interface TokenGrant {
   readonly email: string | null;
 }
 
+export interface VerificationOffer {
+  readonly email: string | null;
+  /** Epoch ms. */
+  readonly expiresAt: number;
+}
+
+/** pendingEmail's rule, on an offer read earlier: live, and not the address the user has now. */
+export function pendingAddress(
+  offer: VerificationOffer | undefined,
+  currentEmail: string | null,
+  now: number,
+): string | null {
+  if (!offer?.email || offer.expiresAt <= now) return null;
+  return offer.email.toLowerCase() !== (currentEmail ?? "").toLowerCase() ? offer.email : null;
+}
+
 export interface AccountTokenStore {
   /**
    * A new token for `userId` and `purpose`. Older unused tokens of the user
@@ -47,6 +63,12 @@ export interface AccountTokenStore {
    * newest live verification token that is not the user's current address.
    */
   pendingEmail(userId: string, currentEmail: string | null): Promise<string | null>;
+  /**
+   * The address and expiry of the user's live verification token (what
+   * pendingEmail reads), for a cache that decides "pending" itself as time
+   * passes; undefined when there is none.
+   */
+  verificationOffer(userId: string): Promise<VerificationOffer | undefined>;
   /** The address of the user's newest unused verification token, live or expired (what a fresh link would offer). */
   lastOfferedEmail(userId: string): Promise<string | null>;
   /**
@@ -177,6 +199,20 @@ export function createAccountTokenStore(db: Kysely<Database>, now: () => number 
         .executeTakeFirst();
       const email = row?.email ?? null;
       return email !== null && email.toLowerCase() !== (currentEmail ?? "").toLowerCase() ? email : null;
+    },
+    async verificationOffer(userId) {
+      // The latest expiry: any other live one expires sooner, so the answer holds until this one does.
+      const row = await db
+        .selectFrom("account_tokens")
+        .select(["email", "expires_at"])
+        .where("user_id", "=", userId)
+        .where("purpose", "=", "email_verification")
+        .where("used_at", "is", null)
+        .where("expires_at", ">", new Date(now()))
+        .orderBy("expires_at", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      return row && { email: row.email, expiresAt: new Date(row.expires_at).getTime() };
     },
     async lastOfferedEmail(userId) {
       const row = await db
