@@ -63,6 +63,7 @@ export {
   createSessions,
   ENDED_SESSION_RETENTION_MS,
   type RefreshResult,
+  refreshTokenLookupHash,
   type SessionMeta,
   type SessionOptions,
   type Sessions,

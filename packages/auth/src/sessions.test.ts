@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createMemorySessionStore } from "./memory-session-store.js";
-import { createSessions } from "./sessions.js";
+import { createSessions, refreshTokenLookupHash } from "./sessions.js";
 import type { SessionStore } from "./store.js";
 import { rejectionCode as codeOf } from "./testing/auth-error-code.js";
 
@@ -156,5 +156,16 @@ describe("refresh rotation", () => {
   it("rejects bad options", () => {
     const store = createMemorySessionStore();
     expect(() => createSessions({ store, refreshTokenTtl: -1, idleTimeout: 1, reuseGrace: 1 })).toThrow(TypeError);
+  });
+});
+
+describe("refreshTokenLookupHash", () => {
+  it("is the hash identify looks a session up by, and refuses what identify refuses", async () => {
+    const store = createMemorySessionStore();
+    const sessions = createSessions({ store, refreshTokenTtl: 3600, idleTimeout: 600, reuseGrace: 10 });
+    const { session, refreshToken } = await sessions.create("user-1");
+    expect(refreshTokenLookupHash(refreshToken)).toBe(session.lookupHash);
+    expect(() => refreshTokenLookupHash("")).toThrow(expect.objectContaining({ code: "TOKEN_MISSING" }));
+    expect(() => refreshTokenLookupHash("no-dot")).toThrow(expect.objectContaining({ code: "TOKEN_INVALID" }));
   });
 });

@@ -94,6 +94,15 @@ function parseRefreshToken(token: string): { lookup: string; secret: string } {
   return { lookup, secret };
 }
 
+/**
+ * The stored lookup hash a refresh token names (what `identify` looks up),
+ * for a store that reads the session together with what the caller needs
+ * next in one query. TOKEN_MISSING / TOKEN_INVALID as `identify`.
+ */
+export function refreshTokenLookupHash(refreshToken: string): string {
+  return sha256(parseRefreshToken(refreshToken).lookup);
+}
+
 function positiveSeconds(value: number, name: string): void {
   if (!Number.isInteger(value) || value < 0) throw new TypeError(`${name} must be a whole number of seconds`);
 }

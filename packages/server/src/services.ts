@@ -12,6 +12,7 @@ import type { RevocationFeed } from "./revocations/feed.js";
 import type { AccountTokenStore } from "./stores/account-token-store.js";
 import type { AuditLog } from "./stores/audit-log.js";
 import type { PendingSignInStore } from "./stores/pending-sign-in-store.js";
+import type { RefreshSubject } from "./stores/refresh-subject.js";
 import type { UserStore } from "./stores/user-store.js";
 
 /**
@@ -29,6 +30,8 @@ export interface Services {
    * change feed is live (see core/user-cache.ts); never for credential checks.
    */
   readonly userCache: UserCache;
+  /** auth.refresh: a refresh token's session and its user in one read (stores/refresh-subject.ts). */
+  readonly refreshSubjects: (lookupHash: string) => Promise<RefreshSubject | undefined>;
   readonly audit: AuditLog;
   /** Security events for apps (tollgate.events) and webhooks, emitted with each audit entry. */
   readonly events: EventBus;

@@ -50,6 +50,7 @@ import { createAccountTokenStore } from "./stores/account-token-store.js";
 import { createAuditLog } from "./stores/audit-log.js";
 import { createMailOutboxStore } from "./stores/mail-outbox-store.js";
 import { createPendingSignInStore } from "./stores/pending-sign-in-store.js";
+import { createRefreshSubjects } from "./stores/refresh-subject.js";
 import { createKyselySessionStore } from "./stores/session-store.js";
 import { createUserStore } from "./stores/user-store.js";
 import {
@@ -321,6 +322,7 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
     auth,
     users: forgettingUserWrites(userStore, userCache),
     userCache,
+    refreshSubjects: createRefreshSubjects(database.db),
     audit: auditLog,
     events: createEventBus(logger, now),
     signInLimiter: createAttemptLimiter(attemptStore(), {

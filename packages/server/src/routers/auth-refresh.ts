@@ -1,7 +1,8 @@
-import { AuthError, type StoredSession } from "@tollgate/auth";
+import { AuthError, refreshTokenLookupHash, type StoredSession } from "@tollgate/auth";
 import type { Context } from "../context.js";
 import { audit } from "../core/audit.js";
 import { issueSessionCookies } from "../core/session-start.js";
+import type { User } from "../stores/user-store.js";
 import { publicProcedure, verifyCsrf } from "../trpc.js";
 
 /** More refresh cookies than this in one request is not a browser's doing. */
@@ -14,17 +15,22 @@ const MAX_REFRESH_CANDIDATES = 3;
  * bound to wins. A planted token can never win: the CSRF cookie is bound to
  * the victim's session (and is __Host- prefixed with COOKIE_SECURE).
  */
-async function identifyRefresh(ctx: Context): Promise<{ token: string; session: StoredSession; csrfToken: string }> {
-  const { auth } = ctx.services;
+async function identifyRefresh(
+  ctx: Context,
+): Promise<{ token: string; session: StoredSession; user: User | undefined; csrfToken: string }> {
+  const { auth, refreshSubjects } = ctx.services;
   const candidates = ctx.cookies.get(auth.cookies.names.refreshToken) ?? [];
   if (candidates.length === 0) throw new AuthError("TOKEN_MISSING", "No refresh token");
   if (candidates.length > MAX_REFRESH_CANDIDATES) throw new AuthError("TOKEN_INVALID", "Too many refresh cookies");
   const refusals: AuthError[] = [];
   for (const token of candidates) {
     try {
-      const session = await auth.sessions.identify(token);
+      // The session and its user in one read (what auth.sessions.identify and users.findById read in turn).
+      const subject = await refreshSubjects(refreshTokenLookupHash(token));
+      if (!subject) throw new AuthError("TOKEN_INVALID", "Unknown refresh token");
+      const { session, user } = subject;
       // CSRF before any state changes; a forged request must not clear or rotate anything.
-      return { token, session, csrfToken: verifyCsrf(ctx, session.id) };
+      return { token, session, user, csrfToken: verifyCsrf(ctx, session.id) };
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       refusals.push(error);
@@ -39,13 +45,12 @@ async function identifyRefresh(ctx: Context): Promise<{ token: string; session: 
 }
 
 export const refresh = publicProcedure.mutation(async ({ ctx }) => {
-  const { auth, users, metrics } = ctx.services;
+  const { auth, metrics } = ctx.services;
   const clear = () => ctx.setCookies(auth.cookies.clear());
   try {
-    const { token, session, csrfToken } = await identifyRefresh(ctx);
-    // The user is read before rotating: a lookup failing after the rotation
-    // committed would leave the client with a token it can no longer use.
-    const user = await users.findById(session.userId);
+    // The user is read before rotating (with the session): a lookup failing after
+    // the rotation committed would leave the client with a token it can no longer use.
+    const { token, session, user, csrfToken } = await identifyRefresh(ctx);
     if (!user?.isActive) {
       await auth.sessions.revoke(session.id, "admin");
       throw new AuthError("ACCOUNT_INACTIVE", "The account no longer exists or is inactive");

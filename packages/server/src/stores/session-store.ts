@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database, SessionRow } from "../db/schema.js";
 import { amrFromColumn, amrToColumn } from "./amr-column.js";
 
-function toSession(row: SessionRow): StoredSession {
+export function toSession(row: SessionRow): StoredSession {
   return {
     id: row.id,
     userId: row.user_id,
