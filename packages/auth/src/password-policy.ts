@@ -1,4 +1,4 @@
-import { dictionary } from "@zxcvbn-ts/language-common";
+import { createRequire } from "node:module";
 import { AuthError } from "./errors.js";
 import { MAX_PASSWORD_LENGTH } from "./password.js";
 
@@ -25,11 +25,18 @@ let common: ReadonlySet<string> | undefined;
 
 /**
  * zxcvbn-ts's list of common passwords (about 49,000, lowercase, from leaked
- * password corpora), shipped inside the npm package: checked offline, built
- * into a set on first use.
+ * password corpora), shipped inside the npm package: checked offline, loaded
+ * and built into a set on first use. Its module holds every list of the
+ * language pack (~15 MB of memory once loaded), and a server sets new
+ * passwords seldom: it is required then (synchronously, so the policy stays a
+ * plain function), not imported at start.
  */
 function commonPasswords(): ReadonlySet<string> {
-  common ??= new Set(dictionary["passwords-common"]);
+  if (!common) {
+    const load = createRequire(import.meta.url);
+    const { dictionary } = load("@zxcvbn-ts/language-common") as typeof import("@zxcvbn-ts/language-common");
+    common = new Set(dictionary["passwords-common"]);
+  }
   return common;
 }
 

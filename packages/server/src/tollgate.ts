@@ -33,7 +33,6 @@ import type { AnySignInMethod } from "./methods/method.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { createMemoryAttemptStore } from "./rate-limit/memory-attempt-store.js";
 import { createAttemptLimiter } from "./rate-limit/rate-limiter.js";
-import { createRedisAttemptStore } from "./rate-limit/redis-attempt-store.js";
 import { createRevocationFeed } from "./revocations/feed.js";
 import type { RetryPolicy } from "./revocations/postgres-feed.js";
 import { createRevocationPublisher } from "./revocations/publisher.js";
@@ -249,7 +248,7 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
     throw error;
   }
 
-  const metrics = createMetrics({
+  const metrics = await createMetrics({
     enabled: config.metricsPort !== undefined,
     database,
     procedures: Object.keys(served._def.procedures),
@@ -302,9 +301,11 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
   if (revocationFeed.carriesUserChanges) userCacheLive = () => auth.revocations.mode === "live";
   // One store per limiter: a flood of one kind of attempt never evicts another's counters
   // (in Redis their keys already differ by prefix). An injected clock counts their windows too.
+  // ioredis is loaded only when REDIS_URL is set.
+  const redis = config.redisUrl ? await import("./rate-limit/redis-attempt-store.js") : undefined;
   const attemptStore = () =>
-    config.redisUrl
-      ? createRedisAttemptStore(config.redisUrl, undefined, { now: options.now })
+    redis && config.redisUrl
+      ? redis.createRedisAttemptStore(config.redisUrl, undefined, { now: options.now })
       : createMemoryAttemptStore(now);
   // Quotas of their own (own store, own prefixes): never mixed with sign-in counts.
   const quotaStore = attemptStore();

@@ -1,10 +1,39 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Logger } from "pino";
 import type { ServerConfig } from "../config.js";
 import type { OutgoingMail } from "../stores/mail-outbox-store.js";
 import { smtpTransportOptions } from "./smtp-options.js";
+
+/**
+ * nodemailer is loaded with the first mail, not at start: most instances
+ * send none for hours. The transporter is made once and kept.
+ */
+type Nodemailer = typeof import("nodemailer")["default"];
+
+function lazyTransporter(create: (mailer: Nodemailer) => Transporter): {
+  get(): Promise<Transporter>;
+  close(): void;
+} {
+  let made: Transporter | undefined;
+  let making: Promise<Transporter> | undefined;
+  let closed = false;
+  return {
+    get() {
+      making ??= import("nodemailer").then((module) => {
+        made = create(module.default);
+        if (closed) made.close();
+        return made;
+      });
+      return making;
+    },
+    close() {
+      closed = true;
+      made?.close();
+    },
+  };
+}
 
 /** The http(s) links of a mail's text part, in order. */
 function linksIn(text: string): string[] {
@@ -40,20 +69,23 @@ export function createMailTransport(
     html: mail.html,
   });
   if (config.smtpUrl) {
-    const transporter = nodemailer.createTransport(smtpTransportOptions(config.smtpUrl));
+    const smtpUrl = config.smtpUrl;
+    const transporter = lazyTransporter((mailer) => mailer.createTransport(smtpTransportOptions(smtpUrl)));
     return {
       async send(mail) {
-        await transporter.sendMail(message(mail));
+        await (await transporter.get()).sendMail(message(mail));
       },
       close: () => transporter.close(),
     };
   }
-  const files = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+  const files = lazyTransporter((mailer) =>
+    mailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" }),
+  );
   const directory = config.dataDir === "memory://" ? undefined : resolve(config.dataDir, "mail");
   let counter = 0;
   return {
     async send(mail) {
-      const info = await files.sendMail(message(mail));
+      const info = await (await files.get()).sendMail(message(mail));
       const links = linksIn(mail.text);
       const linkList = links.length > 0 ? `; links: ${links.join(" ")}` : "";
       if (!directory) {

@@ -1,30 +1,6 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { DatabaseHandle } from "../db/client.js";
-import { createProcedureLabeler } from "./procedure-label.js";
+import type { Metrics, MetricsOptions } from "./metrics-types.js";
 
-export type SignInOutcome = "success" | "failure" | "rate_limited" | "hash_queue_full";
-export type RefreshOutcome = "rotated" | "grace_replay" | "reuse_detected" | "refused";
-
-const SIGN_IN_OUTCOMES: readonly SignInOutcome[] = ["success", "failure", "rate_limited", "hash_queue_full"];
-const REFRESH_OUTCOMES: readonly RefreshOutcome[] = ["rotated", "grace_replay", "reuse_detected", "refused"];
-
-/** Seconds; most procedures answer in well under a millisecond to a few, sign-ins spend ~30 ms hashing. */
-const REQUEST_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const HASH_WAIT_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
-
-/** What the app reports. With metrics off every method does nothing and there is no registry. */
-export interface Metrics {
-  /** Every metric of this app (one registry per app: several apps in one process never collide). */
-  readonly registry: Registry | undefined;
-  /** A finished request on the public port: its tRPC path (undefined: not tRPC), status and duration. */
-  request(trpcPath: string | undefined, status: number, durationMs: number): void;
-  signIn(outcome: SignInOutcome): void;
-  refresh(outcome: RefreshOutcome): void;
-  /** How long a password hash waited for a hashing slot (PasswordHasherOptions.onSlotWait). */
-  hashSlotWait(ms: number): void;
-  /** The password hashes waiting now are read from `hasher` at every scrape. */
-  watchHashQueue(hasher: { readonly queued: number }): void;
-}
+export type { Metrics, MetricsOptions, RefreshOutcome, SignInOutcome } from "./metrics-types.js";
 
 const off: Metrics = {
   registry: undefined,
@@ -35,104 +11,9 @@ const off: Metrics = {
   watchHashQueue() {},
 };
 
-export interface MetricsOptions {
-  readonly enabled: boolean;
-  readonly database: DatabaseHandle;
-  /** The router's procedure paths: the only values the procedure label takes besides fixed ones. */
-  readonly procedures: readonly string[];
-}
-
-export function createMetrics(options: MetricsOptions): Metrics {
+/** No-ops with metrics off; prom-client (and its dependencies) is loaded only when they are on. */
+export async function createMetrics(options: MetricsOptions): Promise<Metrics> {
   if (!options.enabled) return off;
-  const registry = new Registry();
-  const registers = [registry];
-  // Process and Node.js metrics: CPU, memory, handles, GC, event-loop delay (nodejs_eventloop_lag_*).
-  collectDefaultMetrics({ register: registry });
-
-  const labelOf = createProcedureLabeler(options.procedures);
-  const requestDuration = new Histogram({
-    name: "tollgate_http_request_duration_seconds",
-    help: "Time to answer a request on the public port, by tRPC procedure (batch, unknown, other) and status code.",
-    labelNames: ["procedure", "status"] as const,
-    buckets: REQUEST_BUCKETS,
-    registers,
-  });
-  const signIns = new Counter({
-    name: "tollgate_sign_in_attempts_total",
-    help: "auth.login attempts by outcome: success, failure, rate_limited, hash_queue_full.",
-    labelNames: ["outcome"] as const,
-    registers,
-  });
-  const refreshes = new Counter({
-    name: "tollgate_refresh_attempts_total",
-    help: "auth.refresh calls by outcome: rotated, grace_replay, reuse_detected, refused.",
-    labelNames: ["outcome"] as const,
-    registers,
-  });
-  // Every outcome is reported from the start, at 0, so rates and alerts see it before it first happens.
-  for (const outcome of SIGN_IN_OUTCOMES) signIns.inc({ outcome }, 0);
-  for (const outcome of REFRESH_OUTCOMES) refreshes.inc({ outcome }, 0);
-
-  const hashWait = new Histogram({
-    name: "tollgate_password_hash_wait_seconds",
-    help: "Time a password hash waited for a hashing slot.",
-    buckets: HASH_WAIT_BUCKETS,
-    registers,
-  });
-  let hashQueue: { readonly queued: number } | undefined;
-  new Gauge({
-    name: "tollgate_password_hash_queue_depth",
-    help: "Password hashes waiting for a hashing slot.",
-    registers,
-    collect() {
-      this.set(hashQueue?.queued ?? 0);
-    },
-  });
-
-  const { database } = options;
-  new Gauge({
-    name: "tollgate_db_pool_connections",
-    help: "Open database connections (the embedded database has one).",
-    registers,
-    collect() {
-      this.set(database.stats().connections);
-    },
-  });
-  if (database.kind === "postgres") {
-    new Gauge({
-      name: "tollgate_db_pool_idle_connections",
-      help: "Open PostgreSQL connections no query holds.",
-      registers,
-      collect() {
-        this.set(database.stats().idle ?? 0);
-      },
-    });
-    new Gauge({
-      name: "tollgate_db_pool_waiting_queries",
-      help: "Queries waiting for a PostgreSQL connection.",
-      registers,
-      collect() {
-        this.set(database.stats().waiting ?? 0);
-      },
-    });
-  }
-
-  return {
-    registry,
-    request(trpcPath, status, durationMs) {
-      requestDuration.observe({ procedure: labelOf(trpcPath), status: String(status) }, durationMs / 1000);
-    },
-    signIn(outcome) {
-      signIns.inc({ outcome });
-    },
-    refresh(outcome) {
-      refreshes.inc({ outcome });
-    },
-    hashSlotWait(ms) {
-      hashWait.observe(ms / 1000);
-    },
-    watchHashQueue(hasher) {
-      hashQueue = hasher;
-    },
-  };
+  const { createPromMetrics } = await import("./prom-metrics.js");
+  return createPromMetrics(options);
 }

@@ -1,5 +1,5 @@
 import type { Revocations } from "@tollgate/auth";
-import pg from "pg";
+import type pg from "pg";
 import type { Logger } from "pino";
 import { decodeRevocations, REVOCATION_CHANNEL } from "./channel.js";
 import type { RevocationFeed } from "./revocation-feed.js";
@@ -82,7 +82,10 @@ export function createPostgresRevocationFeed(options: PostgresFeedOptions): Revo
 
   async function open(): Promise<void> {
     if (stopped) return;
-    const client = new pg.Client({
+    // Loaded with the first connection (already in memory: the pool's driver).
+    const { default: driver } = await import("pg");
+    if (stopped) return;
+    const client = new driver.Client({
       connectionString: options.url,
       application_name: options.applicationName,
       keepAlive: true,

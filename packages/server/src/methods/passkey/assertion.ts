@@ -1,12 +1,13 @@
-import { type AuthenticationResponseJSON, verifyAuthenticationResponse } from "@simplewebauthn/server";
-import { isoBase64URL } from "@simplewebauthn/server/helpers";
+import type { AuthenticationResponseJSON, verifyAuthenticationResponse } from "@simplewebauthn/server";
 import type { Context } from "../../context.js";
 import { relyingParty } from "./relying-party.js";
 import { passkeyStore } from "./state.js";
 import type { StoredPasskey } from "./store.js";
+import { type WebAuthn, webauthn } from "./webauthn.js";
 
 /** The WebAuthn user handle of an account: its id's bytes (no personal data; the same for all its passkeys). */
-export function userHandle(userId: string): Uint8Array<ArrayBuffer> {
+export function userHandle({ helpers }: WebAuthn, userId: string): Uint8Array<ArrayBuffer> {
+  const { isoBase64URL } = helpers;
   return isoBase64URL.toBuffer(isoBase64URL.fromUTF8String(userId));
 }
 
@@ -35,11 +36,13 @@ export async function checkAssertion(
   requireUserVerification: boolean,
 ): Promise<CheckedAssertion | undefined> {
   const rp = relyingParty(ctx);
+  const lib = await webauthn();
+  const { isoBase64URL } = lib.helpers;
   const handle = response.response.userHandle;
-  if (handle !== undefined && handle !== isoBase64URL.fromBuffer(userHandle(passkey.userId))) return undefined;
+  if (handle !== undefined && handle !== isoBase64URL.fromBuffer(userHandle(lib, passkey.userId))) return undefined;
   let info: Awaited<ReturnType<typeof verifyAuthenticationResponse>>["authenticationInfo"];
   try {
-    const result = await verifyAuthenticationResponse({
+    const result = await lib.server.verifyAuthenticationResponse({
       response,
       expectedChallenge: challenge,
       expectedOrigin: rp.origins,

@@ -1,8 +1,8 @@
-import { decodeClientDataJSON } from "@simplewebauthn/server/helpers";
 import type { Context } from "../../context.js";
 import { hashToken } from "../../stores/token-hash.js";
 import { passkeyStore } from "./state.js";
 import type { ChallengePurpose } from "./tables.js";
+import { webauthn } from "./webauthn.js";
 
 /** Five minutes to answer the authenticator's prompt. */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -24,9 +24,10 @@ export async function storeChallenge(
 }
 
 /** The challenge a response answers, as the browser wrote it in clientDataJSON; undefined when unreadable. */
-export function answeredChallenge(clientDataJSON: string): string | undefined {
+export async function answeredChallenge(clientDataJSON: string): Promise<string | undefined> {
+  const { helpers } = await webauthn();
   try {
-    const { challenge } = decodeClientDataJSON(clientDataJSON);
+    const { challenge } = helpers.decodeClientDataJSON(clientDataJSON);
     return typeof challenge === "string" && challenge.length > 0 && challenge.length <= 128 ? challenge : undefined;
   } catch {
     return undefined;
@@ -44,7 +45,7 @@ export async function takeChallenge(
   clientDataJSON: string,
   purpose: ChallengePurpose,
 ): Promise<{ challenge: string; userId: string | null } | undefined> {
-  const challenge = answeredChallenge(clientDataJSON);
+  const challenge = await answeredChallenge(clientDataJSON);
   if (!challenge) return undefined;
   const taken = await passkeyStore(ctx.services).takeChallenge(hashToken(challenge), purpose);
   return taken && { challenge, userId: taken.userId };

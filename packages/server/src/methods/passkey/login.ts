@@ -1,4 +1,3 @@
-import { generateAuthenticationOptions } from "@simplewebauthn/server";
 import { AuthError, usernameLookupForm } from "@tollgate/auth";
 import { z } from "zod";
 import { audit } from "../../core/audit.js";
@@ -13,6 +12,7 @@ import { authenticationResponse } from "./inputs.js";
 import { requestOptions } from "./options-json.js";
 import { relyingParty } from "./relying-party.js";
 import { passkeyStore } from "./state.js";
+import { webauthn } from "./webauthn.js";
 
 /** The sign-in limit's key for assertions whose credential is unknown: counted per client network only. */
 const UNKNOWN_PASSKEY_KEY = "\u0000passkey";
@@ -37,7 +37,7 @@ const loginOptions = publicProcedure
     const rp = relyingParty(ctx);
     const user = input?.username === undefined ? undefined : await ctx.services.users.findByUsername(input.username);
     const passkeys = user ? await passkeyStore(ctx.services).listFor(user.id) : [];
-    const options = await generateAuthenticationOptions({
+    const options = await (await webauthn()).server.generateAuthenticationOptions({
       rpID: rp.id,
       allowCredentials: passkeys.map((p) => ({ id: p.id, transports: p.transports })),
       userVerification: "required",

@@ -1,5 +1,4 @@
-import { generateRegistrationOptions, verifyRegistrationResponse } from "@simplewebauthn/server";
-import { COSEALG, isoBase64URL } from "@simplewebauthn/server/helpers";
+import type { verifyRegistrationResponse } from "@simplewebauthn/server";
 import { AuthError } from "@tollgate/auth";
 import { z } from "zod";
 import { requireActiveUser } from "../../core/active-user.js";
@@ -14,13 +13,14 @@ import { passkeyId, passkeyName, registrationResponse } from "./inputs.js";
 import { creationOptions } from "./options-json.js";
 import { relyingParty } from "./relying-party.js";
 import { passkeyStore } from "./state.js";
+import { type WebAuthn, webauthn } from "./webauthn.js";
 
 /**
  * EdDSA, ES256, RS256: the library's documented default, given explicitly so
  * it never probes the runtime for post-quantum algorithms (an experimental
  * Web Crypto call on Node 24 that warns on every registration).
  */
-const ALGORITHMS = [COSEALG.EdDSA, COSEALG.ES256, COSEALG.RS256];
+const algorithms = ({ helpers: { COSEALG } }: WebAuthn) => [COSEALG.EdDSA, COSEALG.ES256, COSEALG.RS256];
 
 /** Passkeys one account may hold: enough for every device, bounded so nobody fills the table. */
 export const MAX_PASSKEYS = 20;
@@ -44,16 +44,17 @@ const registerOptions = protectedCredentialMutation
     await confirmSensitiveAction(ctx, ctx.session, user, input?.password, { signal });
     const rp = relyingParty(ctx);
     const existing = await passkeyStore(ctx.services).listFor(user.id);
-    const options = await generateRegistrationOptions({
+    const lib = await webauthn();
+    const options = await lib.server.generateRegistrationOptions({
       rpName: rp.name,
       rpID: rp.id,
       userName: user.username,
       userDisplayName: [user.firstName, user.lastName].filter(Boolean).join(" ") || user.username,
-      userID: userHandle(user.id),
+      userID: userHandle(lib, user.id),
       attestationType: "none",
       excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
       authenticatorSelection: { residentKey: "required", userVerification: "required" },
-      supportedAlgorithmIDs: ALGORITHMS,
+      supportedAlgorithmIDs: algorithms(lib),
     });
     await storeChallenge(ctx, options.challenge, "register", user.id);
     return creationOptions(options);
@@ -77,15 +78,16 @@ const register = protectedMutation
     const taken = await takeChallenge(ctx, input.response.response.clientDataJSON, "register");
     if (!taken || taken.userId !== user.id) throw challengeInvalid();
     const rp = relyingParty(ctx);
+    const lib = await webauthn();
     let info: NonNullable<Awaited<ReturnType<typeof verifyRegistrationResponse>>["registrationInfo"]>;
     try {
-      const result = await verifyRegistrationResponse({
+      const result = await lib.server.verifyRegistrationResponse({
         response: input.response,
         expectedChallenge: taken.challenge,
         expectedOrigin: rp.origins,
         expectedRPID: rp.id,
         requireUserVerification: true,
-        supportedAlgorithmIDs: ALGORITHMS,
+        supportedAlgorithmIDs: algorithms(lib),
       });
       if (!result.verified) throw verificationFailed();
       info = result.registrationInfo;
@@ -106,7 +108,7 @@ const register = protectedMutation
       id: info.credential.id,
       userId: user.id,
       name,
-      publicKey: isoBase64URL.fromBuffer(info.credential.publicKey),
+      publicKey: lib.helpers.isoBase64URL.fromBuffer(info.credential.publicKey),
       counter: info.credential.counter,
       transports: input.response.response.transports ?? [],
       deviceType: info.credentialDeviceType,

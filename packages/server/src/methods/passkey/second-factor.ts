@@ -1,4 +1,3 @@
-import { generateAuthenticationOptions } from "@simplewebauthn/server";
 import { z } from "zod";
 import type { Context } from "../../context.js";
 import { requireActiveUser } from "../../core/active-user.js";
@@ -13,6 +12,7 @@ import { authenticationResponse } from "./inputs.js";
 import { type RequestOptions, requestOptions } from "./options-json.js";
 import { relyingParty } from "./relying-party.js";
 import { passkeyStore } from "./state.js";
+import { webauthn } from "./webauthn.js";
 
 const verifyInput = z.object({ passkey: authenticationResponse }).strict();
 export type PasskeyVerifyInput = z.infer<typeof verifyInput>;
@@ -20,7 +20,7 @@ export type PasskeyVerifyInput = z.infer<typeof verifyInput>;
 /** Request options for `user`'s passkeys, the challenge stored for that user (replacing an earlier one). */
 async function prepare(ctx: Context, user: UserWithHash): Promise<{ passkey: RequestOptions }> {
   const passkeys = await passkeyStore(ctx.services).listFor(user.id);
-  const options = await generateAuthenticationOptions({
+  const options = await (await webauthn()).server.generateAuthenticationOptions({
     rpID: relyingParty(ctx).id,
     allowCredentials: passkeys.map((p) => ({ id: p.id, transports: p.transports })),
     // The password was the first factor: presence suffices; verification is recorded (amr "user") when done.

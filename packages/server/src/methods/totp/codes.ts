@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { Secret, TOTP } from "otpauth";
-import QRCode from "qrcode";
 import type { Context } from "../../context.js";
 import type { User } from "../../stores/user-store.js";
 
@@ -28,6 +27,8 @@ export interface Enrolment {
 export async function newEnrolment(ctx: Context, user: User): Promise<Enrolment> {
   const secret = new Secret({ size: 20 });
   const uri = totpFor(ctx, secret, user.username).toString();
+  // Loaded on the first enrolment: a server where nobody turns TOTP on never holds the QR encoder.
+  const { default: QRCode } = await import("qrcode");
   const qrSvg = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
   return { secret: secret.base32, uri, qrSvg };
 }
