@@ -99,6 +99,35 @@ export const AUTH_ERROR_CODES = [
   "EMAIL_CODE_DISABLED",
   /** auth.emailCode.verify with a wrong, used or expired code or link, or an address no code went to. */
   "EMAIL_CODE_INVALID",
+  // Sign-in with another provider (OpenID Connect, OAuth 2): the callback redirects to the account page with `?error=<code>`.
+  /** No provider of that name is configured (GET /auth/oidc/:provider/start or /callback, auth.identities.linkStart). */
+  "OIDC_PROVIDER_UNKNOWN",
+  /**
+   * The callback's state does not match this browser's flow: no flow cookie,
+   * a tampered or expired one (10 minutes), another provider's, or a flow
+   * already finished (single use). Start again.
+   */
+  "OIDC_STATE_INVALID",
+  /** The provider answered with an error: the user denied consent, or the provider refused the request. */
+  "OIDC_DENIED",
+  /** The provider refused the authorization code: expired, already used, or issued for another flow (PKCE). */
+  "OIDC_CODE_INVALID",
+  /** The provider's ID token does not verify: issuer, audience, signature, expiry or nonce. */
+  "OIDC_TOKEN_INVALID",
+  /** The provider could not be reached or answered something unreadable. */
+  "OIDC_PROVIDER_UNAVAILABLE",
+  /**
+   * No account is linked to this identity and none may be made for it: sign-up
+   * is closed, or the address it gives belongs to an account that must link it
+   * explicitly (sign in, then link it from the account page).
+   */
+  "OIDC_ACCOUNT_NOT_LINKED",
+  /** The identity is already linked to another account. */
+  "IDENTITY_TAKEN",
+  /** auth.identities.unlink with an id that is not one of the caller's linked identities. */
+  "IDENTITY_NOT_FOUND",
+  /** auth.identities.unlink of the last way to sign in (no usable password, no other identity). */
+  "IDENTITY_LAST_SIGN_IN",
   // Refusals of the request itself, on every transport (node:http, Fetch).
   /** The request body is over 1 MiB (413). */
   "BODY_TOO_LARGE",

@@ -106,6 +106,7 @@ export type {
   SessionStore,
   StoredSession,
 } from "./store.js";
+export { createSignInFlowSeal, type SignInFlowSeal } from "./sign-in-flow-seal.js";
 export { createTotpSecretWrap, type TotpSecretWrap } from "./totp-secret-wrap.js";
 export {
   MAX_USERNAME_LENGTH,

@@ -9,6 +9,7 @@ const TOTP_SECRET_INFO = "tollgate/totp-secret/v1";
 const KNOWN_DEVICE_INFO = "tollgate/known-device/v1";
 const MAIL_BODY_INFO = "tollgate/mail-body/v1";
 const EMAIL_CODE_INFO = "tollgate/email-code/v1";
+const SIGN_IN_FLOW_INFO = "tollgate/sign-in-flow/v1";
 
 export const MIN_SECRET_BYTES = 32;
 
@@ -108,5 +109,16 @@ export function emailCodeKeys(
 ): Buffer[] {
   return [secret, ...previousSecrets].map((s, i) =>
     derive(secretBytes(s, i === 0 ? "secret" : `previousSecrets[${i - 1}]`), EMAIL_CODE_INFO),
+  );
+}
+
+/** AES-256 keys (current secret first) that seal the browser's cookie of a sign-in at another provider; a label of their own. */
+export function signInFlowKeys(
+  secret: string | Uint8Array,
+  previousSecrets: readonly (string | Uint8Array)[] = [],
+): Uint8Array[] {
+  return [secret, ...previousSecrets].map(
+    (s, i) =>
+      new Uint8Array(derive(secretBytes(s, i === 0 ? "secret" : `previousSecrets[${i - 1}]`), SIGN_IN_FLOW_INFO)),
   );
 }

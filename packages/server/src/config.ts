@@ -9,6 +9,7 @@ import {
 } from "@tollgate/auth";
 import { z } from "zod";
 import { parseConfiguredJwks } from "./configured-jwks.js";
+import { type OidcProviderSettings, parseOidcProviders } from "./oidc-config.js";
 
 /**
  * The server's configuration: one zod schema from environment variables to a
@@ -234,6 +235,8 @@ const schema = variables.transform((e) => ({
   passwordHashQueue: e.PASSWORD_HASH_QUEUE,
   /** Directory of the built account page, served at /; set by the start step. */
   webRoot: undefined as string | undefined,
+  /** Other providers to sign in with (OIDC_PROVIDERS); filled by parseConfig, which reads their own variables. */
+  oidcProviders: [] as readonly OidcProviderSettings[],
 }));
 
 /** ACCESS_TOKEN_PRIVATE_JWKS as keys (already validated by the schema's refinement). */
@@ -264,7 +267,8 @@ function parseWith<T>(parser: z.ZodType<T>, env: Environment): T {
 
 /** Validates the environment; no side effects. Throws ConfigError with one line naming the variable. */
 export function parseConfig(env: Environment): ParsedConfig {
-  return parseWith(schema, env);
+  const config = parseWith(schema, env);
+  return { ...config, oidcProviders: parseOidcProviders(env, (message) => new ConfigError(message)) };
 }
 
 const cliVariables = z

@@ -48,24 +48,40 @@ export interface ContextSource {
 export type CreateContext = (source: ContextSource, info: TRPCRequestInfo) => Context;
 
 export function createContextFactory(services: Services): CreateContext {
-  const { config } = services;
-  const requestInfoOptions = { trustProxy: config.trustProxy, host: config.host };
-  return ({ request, responseHeaders, log }, info) => {
+  const requestInfoOptions = requestInfoOptionsOf(services);
+  return (source, info) => {
     // Every router served with this context, the user's procedures included, gets the batch policy.
     refuseCredentialBatch(info);
-    return {
-      services,
-      request: readRequestInfo(request, requestInfoOptions),
-      cookies: new LazyCookies(request.header("cookie")),
-      authorization: request.header("authorization"),
-      csrfHeader: request.header("x-csrf-token"),
-      setCookies(lines) {
-        for (const line of lines) responseHeaders.append("Set-Cookie", line);
-      },
-      setHeader(name, value) {
-        responseHeaders.set(name, value);
-      },
-      log,
-    };
+    return buildContext(services, requestInfoOptions, source);
+  };
+}
+
+/** A request's context outside tRPC (a method's own HTTP routes): the same facts procedures get. */
+export function createRequestContext(services: Services, source: ContextSource): Context {
+  return buildContext(services, requestInfoOptionsOf(services), source);
+}
+
+function requestInfoOptionsOf({ config }: Services) {
+  return { trustProxy: config.trustProxy, host: config.host };
+}
+
+function buildContext(
+  services: Services,
+  requestInfoOptions: ReturnType<typeof requestInfoOptionsOf>,
+  { request, responseHeaders, log }: ContextSource,
+): Context {
+  return {
+    services,
+    request: readRequestInfo(request, requestInfoOptions),
+    cookies: new LazyCookies(request.header("cookie")),
+    authorization: request.header("authorization"),
+    csrfHeader: request.header("x-csrf-token"),
+    setCookies(lines) {
+      for (const line of lines) responseHeaders.append("Set-Cookie", line);
+    },
+    setHeader(name, value) {
+      responseHeaders.set(name, value);
+    },
+    log,
   };
 }

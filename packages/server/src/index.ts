@@ -26,6 +26,7 @@ export {
 } from "./db/embedded-database-node.js";
 export { PreviousVersionDataError } from "./db/previous-version.js";
 export { type LoadConfigOptions, loadConfig } from "./env.js";
+export type { OidcProviderSettings } from "./oidc-config.js";
 export { announceFirstRunSetup } from "./first-run.js";
 export type { FetchHandler, FetchHandlerCallOptions } from "./http/fetch-adapter.js";
 export type { NodeHandler } from "./http/node-adapter.js";
@@ -36,6 +37,8 @@ export type {
   AuthenticationMethodReference,
   MethodHookServices,
   MethodHooks,
+  MethodHttpRequest,
+  MethodHttpRoutes,
   NoRoutes,
   Routes,
   SecondFactor,
@@ -46,6 +49,7 @@ export type {
   SecondFactorProof,
   SignInMethod,
 } from "./methods/method.js";
+export { type OidcMethod, oidc } from "./methods/oidc/index.js";
 export { type PasskeyMethod, passkey } from "./methods/passkey/index.js";
 export type {
   CreationOptions as PasskeyCreationOptions,

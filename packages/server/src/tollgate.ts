@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import { createQuota } from "./abuse-limits.js";
 import { REFRESH_PATH, type ServerConfig } from "./config.js";
 import { type Context, createContextFactory } from "./context.js";
-import { registerMethods } from "./core/served-methods.js";
+import { methodRoutesFor, registerMethods } from "./core/served-methods.js";
 import { limitedCheck } from "./core/sign-in-limit.js";
 import { createUserCache } from "./core/user-cache.js";
 import { forgettingTokenWrites, forgettingUserWrites } from "./core/user-cache-writes.js";
@@ -21,7 +21,7 @@ import { createFetchHandler, type FetchHandler, readFetchRequest } from "./http/
 import { createNodeHandler, type NodeHandler } from "./http/node-adapter.js";
 import { createPipeline } from "./http/pipeline.js";
 import { clientAddressProblem } from "./http/request-info.js";
-import { handlesTarget } from "./http/targets.js";
+import { handlesTarget, pathnameOf } from "./http/targets.js";
 import { ensureInitialUser } from "./initial-user.js";
 import { createLogger } from "./logger.js";
 import { createMailer } from "./mail/mailer.js";
@@ -186,7 +186,8 @@ export interface Tollgate<M extends readonly AnySignInMethod[] = ReturnType<type
   nodeHandler(router: AnyTRPCRouter): NodeHandler;
   /**
    * Whether the handlers answer this request target (`/trpc/*`, `/healthz`,
-   * `/.well-known/jwks.json`): for hosts that route first (a Fastify onRequest hook).
+   * `/.well-known/jwks.json`, the methods' own routes such as `/auth/oidc/…`):
+   * for hosts that route first (a Fastify onRequest hook).
    */
   handles(target: string): boolean;
   /** A Fetch handler serving `router` at /trpc (plus /healthz and /.well-known/jwks.json). */
@@ -357,6 +358,13 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
   };
   registerMethods(services, methods);
   subscribeNotifications(services);
+  try {
+    for (const method of methods) await method.start?.(services);
+  } catch (error) {
+    if (ownsDatabase) await database.close();
+    releaseLock();
+    throw error;
+  }
   await ensureInitialUser(services);
   const maintenance = createMaintenance(services);
   await maintenance.start();
@@ -367,6 +375,8 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
   if (options.announceFirstRunSetup !== false) await announceSetupAtStart(services);
 
   const contextFactory = createContextFactory(services);
+  const handles = (target: string | undefined) =>
+    handlesTarget(target) || methodRoutesFor(services, pathnameOf(target)) !== undefined;
   let closing: Promise<void> | undefined;
   return {
     services,
@@ -401,8 +411,8 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
     },
     // One pipeline per served router, over the one context factory; the adapters only carry it.
     nodeHandler: (served) =>
-      createNodeHandler(createPipeline({ services, router: served, createContext: contextFactory })),
-    handles: handlesTarget,
+      createNodeHandler(createPipeline({ services, router: served, createContext: contextFactory }), handles),
+    handles,
     fetchHandler: (served) =>
       createFetchHandler(createPipeline({ services, router: served, createContext: contextFactory })),
     close() {

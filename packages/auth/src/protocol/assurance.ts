@@ -15,7 +15,8 @@
  */
 
 /** RFC 8176 values Tollgate records. */
-export const AUTHENTICATION_METHOD_REFERENCES = ["pwd", "otp", "hwk", "swk", "user", "mfa"] as const;
+/** `fed`: another provider (OpenID Connect, OAuth 2) vouched for the user: one factor. */
+export const AUTHENTICATION_METHOD_REFERENCES = ["pwd", "otp", "hwk", "swk", "fed", "user", "mfa"] as const;
 export type Amr = (typeof AUTHENTICATION_METHOD_REFERENCES)[number];
 
 /** Weakest first: a level satisfies every level before it. */
@@ -37,7 +38,11 @@ export function isAssuranceLevel(value: unknown): value is AssuranceLevel {
  * "user" (user verification) counts only with the key it unlocked.
  */
 function factorKinds(amr: readonly Amr[]): Set<Amr> {
-  return new Set(amr.filter((value) => value === "pwd" || value === "otp" || value === "hwk" || value === "swk"));
+  return new Set(
+    amr.filter(
+      (value) => value === "pwd" || value === "otp" || value === "hwk" || value === "swk" || value === "fed",
+    ),
+  );
 }
 
 /** The level an `amr` reaches; undefined when it proves nothing (empty, or only "mfa"/"user"). */

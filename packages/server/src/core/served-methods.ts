@@ -1,4 +1,4 @@
-import type { AnySignInMethod, MethodHookServices } from "../methods/method.js";
+import type { AnySignInMethod, MethodHookServices, MethodHttpRoutes } from "../methods/method.js";
 import type { Services } from "../services.js";
 
 /**
@@ -21,4 +21,13 @@ export function methodsOf(services: Services): readonly AnySignInMethod[] {
 /** What the methods' hooks get of an instance's services. */
 export function hookServices(services: Services): MethodHookServices {
   return { database: services.database, now: services.now };
+}
+
+/** The method whose own HTTP routes (`http.prefix`) cover `pathname`, if any. */
+export function methodRoutesFor(services: Services, pathname: string | undefined): MethodHttpRoutes | undefined {
+  if (pathname === undefined) return undefined;
+  for (const method of methodsOf(services)) {
+    if (method.http && pathname.startsWith(method.http.prefix)) return method.http;
+  }
+  return undefined;
 }

@@ -62,9 +62,13 @@ export async function writeNodeAnswer(res: ServerResponse, answer: HttpAnswer): 
   }
 }
 
-export function createNodeHandler(pipeline: Pipeline): NodeHandler {
+/** `handles`: which targets are Tollgate's as middleware (default: /trpc, /healthz, the JWKS); others go to `next`. */
+export function createNodeHandler(
+  pipeline: Pipeline,
+  handles: (target: string | undefined) => boolean = handlesTarget,
+): NodeHandler {
   return async (req, res, next) => {
-    if (next !== undefined && !handlesTarget(req.url)) return next();
+    if (next !== undefined && !handles(req.url)) return next();
     const answer = await pipeline(readNodeRequest(req));
     try {
       await writeNodeAnswer(res, answer);

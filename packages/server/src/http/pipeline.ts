@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { AuthError, type AuthErrorCode } from "@tollgate/auth";
 import type { AnyTRPCRouter } from "@trpc/server";
-import type { CreateContext } from "../context.js";
+import { type CreateContext, createRequestContext } from "../context.js";
+import { methodRoutesFor } from "../core/served-methods.js";
 import { toTRPCError } from "../errors.js";
 import type { Services } from "../services.js";
 import { errorAnswer, type HttpAnswer } from "./answer.js";
@@ -49,7 +50,7 @@ export interface PipelineOptions {
 /**
  * Every request: a request id and the security headers; a Host that is not
  * host[:port] refused; `/trpc/*` (trpc-route.ts), `/healthz`, the JWKS, the
- * account page (webRoot), else 404; an unexpected failure is 500 and logged;
+ * methods' own routes (`/auth/oidc/…`), the account page (webRoot), else 404; an unexpected failure is 500 and logged;
  * then one access-log line and the request's duration in the metrics.
  */
 export function createPipeline({ services, router, createContext }: PipelineOptions): Pipeline {
@@ -89,6 +90,12 @@ export function createPipeline({ services, router, createContext }: PipelineOpti
     }
     if (pathname === HEALTH_PATH) return await healthAnswer(services, headers);
     if (pathname === JWKS_PATH) return jwksAnswer(services, request.method, headers);
+    const methodRoutes = methodRoutesFor(services, pathname);
+    if (methodRoutes) {
+      const ctx = createRequestContext(services, { request, responseHeaders: headers, log });
+      const query = new URL(request.target, "http://localhost").searchParams;
+      return await methodRoutes.handle(ctx, { method: request.method, pathname, query }, headers);
+    }
     const page = config.webRoot ? await staticAnswer(config.webRoot, request.method, pathname, headers) : undefined;
     return page ?? refusal(pathname, 404, "NOT_FOUND", "Not found", headers);
   }

@@ -4,6 +4,8 @@ import type { z } from "zod";
 import type { ServerConfig } from "../config.js";
 import type { Context } from "../context.js";
 import type { DatabaseHandle } from "../db/client.js";
+import type { HttpAnswer } from "../http/answer.js";
+import type { Services } from "../services.js";
 import type { SqlDialect } from "../db/migrations/dialect-types.js";
 import type { UserWithHash } from "../stores/user-store.js";
 
@@ -32,9 +34,10 @@ export type SecondFactorInput = SecondFactorInputs[keyof SecondFactorInputs];
  * How a user proved who they are (RFC 8176 values): `pwd` a password, `otp`
  * a one-time code, `hwk` a key bound to one device, `swk` a key that may be
  * copied (a synced passkey), `user` the authenticator verified the user
- * (PIN, biometrics), `mfa` more than one factor.
+ * (PIN, biometrics), `fed` another provider vouched for the user (OpenID
+ * Connect), `mfa` more than one factor.
  */
-export type AuthenticationMethodReference = "pwd" | "otp" | "hwk" | "swk" | "user" | "mfa";
+export type AuthenticationMethodReference = "pwd" | "otp" | "hwk" | "swk" | "fed" | "user" | "mfa";
 
 /** What a second factor proved: how the session it starts was established. */
 export interface SecondFactorProof {
@@ -128,6 +131,37 @@ export interface SignInMethod<
    * the available ones, so a page shows only what works.
    */
   available?(config: ServerConfig): boolean;
+  /** Its own HTTP routes (see MethodHttpRoutes). */
+  readonly http?: MethodHttpRoutes;
+  /**
+   * Runs once in createTollgate, after the migrations and before anything is
+   * served (a provider's discovery). A failure stops the start; its message
+   * is the one line the operator reads.
+   */
+  start?(services: Services): Promise<void>;
+}
+
+/** A request to one of a method's own HTTP routes. */
+export interface MethodHttpRequest {
+  readonly method: string;
+  /** The path, already parsed (`/auth/oidc/google/callback`). */
+  readonly pathname: string;
+  /** The query string's parameters. */
+  readonly query: URLSearchParams;
+}
+
+/**
+ * Plain HTTP routes of a method, outside tRPC: what a browser navigates to
+ * rather than calls (a provider's redirect back with `?code=…&state=…`).
+ * Served by the same pipeline as /trpc on every adapter (node:http, Express,
+ * Fastify, Fetch), with the security headers and a request context as
+ * procedures get it (cookies, client address, `setCookies`).
+ */
+export interface MethodHttpRoutes {
+  /** Every path that starts with it is this method's (`/auth/oidc/`); two methods never share one. */
+  readonly prefix: `/${string}/`;
+  /** `headers`: the answer's (security headers, request id, and the cookies `ctx.setCookies` adds): answer with them. */
+  handle(ctx: Context, request: MethodHttpRequest, headers: Headers): Promise<HttpAnswer>;
 }
 
 /** Any method, whatever its id and procedures. */
