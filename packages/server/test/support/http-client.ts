@@ -85,6 +85,40 @@ export class TestBrowser {
     return this.request<T>("GET", `/trpc/${procedure}${qs}`, undefined, options);
   }
 
+  /**
+   * A page load or form post as a browser makes it, without following the
+   * redirect (the test follows it, across origins, with each origin's own
+   * browser): cookies sent and kept, `location` resolved against the URL.
+   */
+  async navigate(
+    path: string,
+    form?: Record<string, string>,
+  ): Promise<{ status: number; location: string | undefined; body: string; setCookies: string[] }> {
+    const url = new URL(path, this.baseUrl);
+    const headers: Record<string, string> = {};
+    const cookie = this.cookieHeader(url.pathname);
+    if (cookie) headers.cookie = cookie;
+    if (form) {
+      headers["content-type"] = "application/x-www-form-urlencoded";
+      headers.origin = this.baseUrl;
+    }
+    const res = await fetch(url, {
+      method: form ? "POST" : "GET",
+      headers,
+      redirect: "manual",
+      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+    });
+    const setCookies = res.headers.getSetCookie();
+    this.storeSetCookies(setCookies);
+    const location = res.headers.get("location");
+    return {
+      status: res.status,
+      location: location === null ? undefined : new URL(location, url).href,
+      body: await res.text(),
+      setCookies,
+    };
+  }
+
   async login(username: string, password: string): Promise<CallResult> {
     return this.mutation("auth.login", { username, password });
   }
