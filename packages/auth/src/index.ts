@@ -68,6 +68,7 @@ export {
   type SessionOptions,
   type Sessions,
 } from "./sessions.js";
+export { createSignInFlowSeal, type SignInFlowSeal } from "./sign-in-flow-seal.js";
 export {
   ensureSigningKey,
   generateSigningKey,
@@ -106,7 +107,6 @@ export type {
   SessionStore,
   StoredSession,
 } from "./store.js";
-export { createSignInFlowSeal, type SignInFlowSeal } from "./sign-in-flow-seal.js";
 export { createTotpSecretWrap, type TotpSecretWrap } from "./totp-secret-wrap.js";
 export {
   MAX_USERNAME_LENGTH,

@@ -26,7 +26,6 @@ export {
 } from "./db/embedded-database-node.js";
 export { PreviousVersionDataError } from "./db/previous-version.js";
 export { type LoadConfigOptions, loadConfig } from "./env.js";
-export type { OidcProviderSettings } from "./oidc-config.js";
 export { announceFirstRunSetup } from "./first-run.js";
 export type { FetchHandler, FetchHandlerCallOptions } from "./http/fetch-adapter.js";
 export type { NodeHandler } from "./http/node-adapter.js";
@@ -60,6 +59,7 @@ export { type PasswordMethod, password } from "./methods/password/index.js";
 export type { Enrolment } from "./methods/totp/codes.js";
 export { type TotpMethod, totp } from "./methods/totp/index.js";
 export { nodeVersionProblem } from "./node-version.js";
+export type { OidcProviderSettings } from "./oidc-config.js";
 export type { AppRouter } from "./routers/index.js";
 export {
   appRouter,

@@ -70,7 +70,10 @@ export function parseOidcProviders(env: Environment, fail: (message: string) => 
     const issuer = issuerOf(presetName, read("ISSUER"), () => required("TENANT", `for the microsoft preset (${name})`));
     if (issuer !== undefined) checkIssuer(issuer, `${prefix}ISSUER`, fail);
     const protocol = presetName === "github" ? "github" : "oidc";
-    const scopes = read("SCOPES")?.split(/[\s,]+/).filter(Boolean) ?? DEFAULT_SCOPES[protocol];
+    const scopes =
+      read("SCOPES")
+        ?.split(/[\s,]+/)
+        .filter(Boolean) ?? DEFAULT_SCOPES[protocol];
     if (protocol === "oidc" && !scopes.includes("openid")) {
       throw fail(`Invalid configuration: ${prefix}SCOPES must include openid`);
     }

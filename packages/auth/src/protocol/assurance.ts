@@ -39,9 +39,7 @@ export function isAssuranceLevel(value: unknown): value is AssuranceLevel {
  */
 function factorKinds(amr: readonly Amr[]): Set<Amr> {
   return new Set(
-    amr.filter(
-      (value) => value === "pwd" || value === "otp" || value === "hwk" || value === "swk" || value === "fed",
-    ),
+    amr.filter((value) => value === "pwd" || value === "otp" || value === "hwk" || value === "swk" || value === "fed"),
   );
 }
 

@@ -26,6 +26,7 @@ export const CREDENTIAL_PROCEDURES = [
   "auth.passkey.login",
   "auth.passkey.mfaOptions",
   "auth.emailCode.verify",
+  "auth.identities.unlink",
 ] as const;
 
 /** Rotates the refresh token; its cookie's Path is this procedure's own URL. */

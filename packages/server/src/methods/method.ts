@@ -4,9 +4,9 @@ import type { z } from "zod";
 import type { ServerConfig } from "../config.js";
 import type { Context } from "../context.js";
 import type { DatabaseHandle } from "../db/client.js";
+import type { SqlDialect } from "../db/migrations/dialect-types.js";
 import type { HttpAnswer } from "../http/answer.js";
 import type { Services } from "../services.js";
-import type { SqlDialect } from "../db/migrations/dialect-types.js";
 import type { UserWithHash } from "../stores/user-store.js";
 
 /** Procedures and routers by name, as tRPC's `router()` takes them. */

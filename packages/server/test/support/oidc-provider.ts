@@ -181,7 +181,8 @@ export async function signInAtProvider(
     if (!uid) throw new Error(`no interaction in ${url}`);
     // The form is the login or, the first time a test client asks, the consent.
     const prompt = /name="prompt" value="(\w+)"/.exec(page.body)?.[1];
-    const form = prompt === "login" ? { prompt, login, password: "anything" } : { prompt: prompt ?? "consent" };
+    const form: Record<string, string> =
+      prompt === "login" ? { prompt, login, password: "anything" } : { prompt: prompt ?? "consent" };
     const next = options.abort
       ? await browser.navigate(`/interaction/${uid}/abort`)
       : await browser.navigate(`/interaction/${uid}`, form);

@@ -89,7 +89,12 @@ async function signUp(ctx: Context, provider: string, identity: ProviderIdentity
         firstName: identity.givenName.slice(0, 150),
         lastName: identity.familyName.slice(0, 150),
       });
-      await audit(ctx, { event: "signed_up", userId: created.id, username: created.username, detail: `oidc:${provider}` });
+      await audit(ctx, {
+        event: "signed_up",
+        userId: created.id,
+        username: created.username,
+        detail: `oidc:${provider}`,
+      });
       await linkIdentity(ctx, created.id, provider, identity);
       return active(await users.findById(created.id));
     } catch (error) {

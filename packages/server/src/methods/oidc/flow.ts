@@ -37,5 +37,8 @@ export async function beginFlow(ctx: Context, provider: SignInProvider, link?: F
   };
   await store.addFlow(hashToken(flow.state), new Date(ctx.services.now() + FLOW_TTL * 1000));
   await setFlowCookie(ctx, flow);
-  return provider.authorizationUrl({ ...flow, codeChallenge: await client.calculatePKCECodeChallenge(flow.codeVerifier) });
+  return provider.authorizationUrl({
+    ...flow,
+    codeChallenge: await client.calculatePKCECodeChallenge(flow.codeVerifier),
+  });
 }

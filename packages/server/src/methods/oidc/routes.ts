@@ -7,8 +7,8 @@ import { errorAnswer, type HttpAnswer } from "../../http/answer.js";
 import { hashToken } from "../../stores/token-hash.js";
 import type { MethodHttpRequest, MethodHttpRoutes } from "../method.js";
 import { accountFor, linkIdentity } from "./accounts.js";
-import { clearFlowCookie, type Flow, OIDC_PATH_PREFIX, readFlowCookie } from "./flow-cookie.js";
 import { beginFlow, ownOrigin, providerOf } from "./flow.js";
+import { clearFlowCookie, type Flow, OIDC_PATH_PREFIX, readFlowCookie } from "./flow-cookie.js";
 import { instanceOf } from "./instance.js";
 import type { ProviderIdentity } from "./provider.js";
 
