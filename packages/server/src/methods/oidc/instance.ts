@@ -21,6 +21,11 @@ const instances = new WeakMap<Services, OidcInstance>();
 export async function startOidc(services: Services): Promise<void> {
   const entries = await Promise.all(
     services.config.oidcProviders.map(async (settings) => {
+      if (settings.protocol !== "oidc") {
+        throw new Error(
+          `OpenID Connect provider ${settings.name}: the github preset (plain OAuth 2) is not served by this version; use an OpenID Connect provider`,
+        );
+      }
       try {
         return [settings.name, await discoverOpenIdProvider(settings)] as const;
       } catch (error) {
