@@ -10,7 +10,9 @@ import { passkeySecondFactor, signInWithPasskey, supportsPasskeyAutofill } from 
 import "./style.css";
 import { showFlow, takeLinkToken } from "./account-flows.js";
 import { createEmailCodeSignIn } from "./email-code.js";
+import { createIdentitiesSection } from "./identities.js";
 import { createPasskeySection } from "./passkeys.js";
+import { type Provider, showProviderLinks, takeProviderReturn } from "./providers.js";
 import { createSecuritySection } from "./security.js";
 import { createStepUpPrompt } from "./step-up-prompt.js";
 import { renderSessions, showNotice, showProfile, showSignedOut, view } from "./view.js";
@@ -35,6 +37,8 @@ const security = createSecuritySection(api, () => {
 });
 const askStepUp = createStepUpPrompt(api);
 const passkeys = createPasskeySection(api, askStepUp);
+let providers: Provider[] = [];
+const identities = createIdentitiesSection(api, askStepUp, () => providers);
 
 async function loadProfile(): Promise<void> {
   const me = await api.user.me.query();
@@ -42,6 +46,7 @@ async function loadProfile(): Promise<void> {
   // One after the other: auth.sessions stays a request of its own, the last of signing in.
   await security.render();
   await passkeys.render();
+  await identities.render();
   await loadSessions();
 }
 
@@ -200,6 +205,7 @@ async function signedIn(user: Parameters<typeof showProfile>[0]): Promise<void> 
   // One after the other: auth.sessions stays a request of its own, the last of signing in.
   await security.render();
   await passkeys.render();
+  await identities.render();
   await loadSessions();
 }
 
@@ -417,8 +423,22 @@ api.meta.info.query().then(
   () => undefined,
 );
 
+/** The configured providers: the sign-in form's links, and the "Link …" buttons once signed in. */
+const providersLoaded = api.auth.identities.providers.query().then(
+  (list) => {
+    providers = list;
+    showProviderLinks(list);
+  },
+  () => undefined,
+);
+
 const link = takeLinkToken();
-if (link?.kind === "reset") {
+const providerReturn = takeProviderReturn();
+if (providerReturn?.kind === "mfa") {
+  // Back from a provider, signed in there: the account's second factor is still asked.
+  showNotice(undefined);
+  askSecondFactor(providerReturn.methods);
+} else if (link?.kind === "reset") {
   showNotice(undefined);
   showReset(link.token);
 } else if (link?.kind === "setup") {
@@ -436,13 +456,23 @@ if (link?.kind === "reset") {
 
 // On load: signed in already? (An expired access token is refreshed silently.)
 function startPage(): void {
-  loadProfile().then(
-    () => showNotice(undefined),
+  providersLoaded.then(loadProfile).then(
+    () => showNotice(providerNotice()),
     (error: unknown) => {
       showSignedOut();
-      if (isUnauthorized(error)) showNotice(undefined);
+      if (isUnauthorized(error)) showNotice(providerNotice());
       else report(error);
       offerPasskeyAutofill();
     },
   );
+}
+
+/** What the provider's redirect back said, for the notice. */
+function providerNotice(): string | undefined {
+  if (providerReturn?.kind === "error") return providerReturn.message;
+  if (providerReturn?.kind === "linked") {
+    const label = providers.find((p) => p.name === providerReturn.provider)?.label ?? providerReturn.provider;
+    return `${label} is linked: you can sign in with it.`;
+  }
+  return undefined;
 }

@@ -44,6 +44,8 @@ export const view = {
   sessions: element<HTMLUListElement>("sessions"),
   security: element<HTMLElement>("security"),
   passkeys: element<HTMLElement>("passkeys"),
+  identities: element<HTMLElement>("identities"),
+  providers: element<HTMLElement>("providers"),
   notice: element<HTMLParagraphElement>("notice"),
 };
 

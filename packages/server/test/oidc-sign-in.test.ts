@@ -143,7 +143,7 @@ describe.each(backends())("sign-in with an OpenID provider (%s)", (backend) => {
 
     provider.accounts.set("dave-at-idp", { email: "dave@example.test", email_verified: true });
     const { browser, landing } = await roundTrip(closed, "dave-at-idp");
-    expect(landing.searchParams.get("mfa")).toBe("required");
+    expect(landing.searchParams.get("mfa")).toBe("totp,recovery_code");
     expect(browser.cookies.get("access_token")).toBeUndefined();
     expect(errorOf(await browser.query("user.me")).data.code).toBe("UNAUTHORIZED");
     data(await browser.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) }));

@@ -4,6 +4,7 @@ export * from "@tollgate/testing";
 export * from "./cli.js";
 export * from "./http-client.js";
 export * from "./main-process.js";
+export * from "./oidc-browser.js";
 export * from "./oidc-provider.js";
 export * from "./passkeys.js";
 export * from "./server.js";

@@ -58,8 +58,8 @@ async function callback(ctx: Context, name: string, request: MethodHttpRequest):
   const outcome = await completeSignIn(ctx, user, { authMethod: `oidc:${name}`, amr: ["fed"] });
   const page = accountPage(ctx);
   if (outcome.pending) {
-    // The second factor is asked as after a password: the pending cookie is set, the page asks for the code.
-    page.searchParams.set("mfa", "required");
+    // The second factor is asked as after a password: the pending cookie is set, the page asks for it (`mfa`: which factors).
+    page.searchParams.set("mfa", outcome.pending.methods.join(","));
     return page;
   }
   ctx.services.metrics.signIn("success");
