@@ -1,5 +1,6 @@
 import { createSignInFlowSeal, type SignInFlowSeal } from "@tollgate/auth";
 import type { Services } from "../../services.js";
+import { gitHubProvider } from "./github-provider.js";
 import { discoverOpenIdProvider } from "./openid-provider.js";
 import type { SignInProvider } from "./provider.js";
 import { createOidcStore, type OidcStore } from "./store.js";
@@ -21,11 +22,8 @@ const instances = new WeakMap<Services, OidcInstance>();
 export async function startOidc(services: Services): Promise<void> {
   const entries = await Promise.all(
     services.config.oidcProviders.map(async (settings) => {
-      if (settings.protocol !== "oidc") {
-        throw new Error(
-          `OpenID Connect provider ${settings.name}: the github preset (plain OAuth 2) is not served by this version; use an OpenID Connect provider`,
-        );
-      }
+      // GitHub speaks plain OAuth 2 at documented endpoints: nothing to discover.
+      if (settings.protocol === "github") return [settings.name, gitHubProvider(settings)] as const;
       try {
         return [settings.name, await discoverOpenIdProvider(settings)] as const;
       } catch (error) {
