@@ -116,12 +116,6 @@ export const AUTH_ERROR_CODES = [
   "OIDC_TOKEN_INVALID",
   /** The provider could not be reached or answered something unreadable. */
   "OIDC_PROVIDER_UNAVAILABLE",
-  /**
-   * No account is linked to this identity and none may be made for it: sign-up
-   * is closed, or the address it gives belongs to an account that must link it
-   * explicitly (sign in, then link it from the account page).
-   */
-  "OIDC_ACCOUNT_NOT_LINKED",
   /** The identity is already linked to another account. */
   "IDENTITY_TAKEN",
   /** auth.identities.unlink with an id that is not one of the caller's linked identities. */
