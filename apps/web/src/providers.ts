@@ -21,6 +21,7 @@ const MESSAGES: Record<string, string> = {
   SIGNUP_CLOSED:
     "No account is linked to that identity, and sign-up is closed. Sign in another way, then link it under Security.",
   IDENTITY_TAKEN: "That identity is already linked to another account.",
+  EMAIL_NOT_VERIFIED: "The provider gave no verified email address, which this server needs for a new account.",
   ACCOUNT_INACTIVE: "This account may not sign in.",
   SESSION_REVOKED: "Your session ended before the identity could be linked. Sign in and try again.",
   RATE_LIMITED: "Too many attempts. Please wait a while and try again.",

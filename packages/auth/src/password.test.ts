@@ -67,6 +67,12 @@ describe("argon2id passwords", () => {
       await expect(verifySpy.mock.results[0]?.value).resolves.toBe(false);
     });
 
+    it('an unusable stored hash ("!…", an account without a password) fails after one real verification', async () => {
+      expect(await hasher.verify("anything", "!unusable-marker")).toEqual({ valid: false, needsRehash: false });
+      expect(verifySpy).toHaveBeenCalledTimes(1);
+      expect(verifySpy.mock.calls[0]?.[0]).toMatch(/^\$argon2id\$/);
+    });
+
     it("verifies at most MAX_PASSWORD_LENGTH characters of an over-long password", async () => {
       await hasher.verifyDummy("x".repeat(5000));
       expect(verifySpy).toHaveBeenCalledTimes(1);

@@ -208,7 +208,15 @@ export function createPasswordHasher(
         }, call.signal);
         return { valid, needsRehash: valid };
       }
-      if (!stored.startsWith("$argon2")) return { valid: false, needsRehash: false };
+      if (!stored.startsWith("$argon2")) {
+        // An unusable hash ("!…": an account made through another provider, or imported without a
+        // password) verifies nothing, after the same hashing time: no answer tells such accounts apart.
+        const clipped = password.slice(0, MAX_PASSWORD_LENGTH);
+        await inSlot(async () => {
+          await Promise.all([argon2Check(await dummyHash(), clipped), legacyPadding(clipped)]);
+        }, call.signal);
+        return { valid: false, needsRehash: false };
+      }
       // A corrupt stored hash is a failed login, not a crash.
       const valid = await inSlot(async () => {
         const [ok] = await Promise.all([argon2Check(stored, password), legacyPadding(password)]);

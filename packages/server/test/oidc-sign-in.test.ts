@@ -41,6 +41,7 @@ describe.each(backends())("sign-in with an OpenID provider (%s)", (backend) => {
   let provider: TestProvider;
   let open: TestServer;
   let closed: TestServer;
+  let verifying: TestServer;
   const clock = createClock(middleOfTotpStep());
 
   beforeAll(async () => {
@@ -48,10 +49,15 @@ describe.each(backends())("sign-in with an OpenID provider (%s)", (backend) => {
     const oidcProviders = [provider.settings("test")];
     open = await startTestServer(backend, { clock, config: { oidcProviders, signup: "open" } });
     closed = await startTestServer(backend, { clock, config: { oidcProviders, signup: "closed" } });
+    verifying = await startTestServer(backend, {
+      clock,
+      config: { oidcProviders, signup: "open", emailVerification: "required" },
+    });
   });
   afterAll(async () => {
     await open?.close();
     await closed?.close();
+    await verifying?.close();
     await provider?.close();
   });
 
@@ -132,6 +138,17 @@ describe.each(backends())("sign-in with an OpenID provider (%s)", (backend) => {
     expect(me.email).toBeNull();
   });
 
+  it("EMAIL_VERIFICATION=required: no account is made for an identity without a verified address", async () => {
+    provider.accounts.set("unverified-newcomer", { email: "newcomer@example.test", email_verified: false });
+    const refused = await roundTrip(verifying, "unverified-newcomer");
+    expect(refused.landing.searchParams.get("error")).toBe("EMAIL_NOT_VERIFIED");
+    expect(refused.browser.cookies.get("access_token")).toBeUndefined();
+
+    provider.accounts.set("verified-newcomer", { email: "verified.newcomer@example.test", email_verified: true });
+    const accepted = await roundTrip(verifying, "verified-newcomer");
+    expect(data<{ emailVerified: boolean }>(await accepted.browser.query("user.me")).emailVerified).toBe(true);
+  });
+
   it("still asks the second factor of an account with TOTP on", async () => {
     const daveId = await closed.createUser("dave", PASSWORD);
     await closed.app.services.users.attachEmail(daveId, "dave@example.test");
@@ -158,6 +175,19 @@ describe.each(backends())("sign-in with an OpenID provider (%s)", (backend) => {
     const refused = errorOf(await browser.mutation("auth.identities.unlink", { id: identity?.id }));
     expect(refused.data.authCode).toBe("IDENTITY_LAST_SIGN_IN");
     expect(data<Identity[]>(await browser.query("auth.identities.list"))).toHaveLength(1);
+  });
+
+  it("an account without a password is never offered a password step-up, and signs in with no password", async () => {
+    provider.accounts.set("no-password", { email: "no.password@example.test", preferred_username: "nopassword" });
+    const { browser } = await roundTrip(open, "no-password");
+    clock.advance(301_000);
+    data(await browser.mutation("auth.refresh"));
+    const stale = errorOf(await browser.mutation("auth.identities.linkStart", { provider: "test" }));
+    expect(stale.data.authCode).toBe("STEP_UP_REQUIRED");
+    expect((stale.data as { stepUp?: { methods: string[] } }).stepUp?.methods).toEqual([]);
+    // The unusable hash verifies nothing, whatever is typed.
+    const guess = errorOf(await new TestBrowser(open.url).login("nopassword", "!"));
+    expect(guess.data.authCode).toBe("INVALID_CREDENTIALS");
   });
 
   it("unlinks an identity of an account that has a password; another account's id is IDENTITY_NOT_FOUND", async () => {

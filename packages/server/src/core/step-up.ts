@@ -13,6 +13,7 @@ import type { UserWithHash } from "../stores/user-store.js";
 import { requireActiveUser } from "./active-user.js";
 import { methodsOf } from "./served-methods.js";
 import { PASSWORD_PROOF } from "./session-start.js";
+import { hasUsablePassword } from "./usable-password.js";
 
 /** What a sensitive procedure asks of the session's proof of identity. */
 export interface StepUpRequirement {
@@ -50,8 +51,9 @@ export async function factorsOnFor(ctx: Context, user: UserWithHash) {
 
 /**
  * The methods that can satisfy `level` for this session: the password only
- * when, with what the session already holds, it reaches the level (the same
- * factor again never makes two); every second factor on for the user.
+ * when the account has one and, with what the session already holds, it
+ * reaches the level (the same factor again never makes two); every second
+ * factor on for the user.
  */
 async function methodsFor(
   ctx: Context,
@@ -60,7 +62,8 @@ async function methodsFor(
   level: AssuranceLevel,
 ): Promise<StepUpMethodName[]> {
   const methods: StepUpMethodName[] = [];
-  if (meetsLevel(assuranceLevelOf(combineAmr(session?.amr ?? [], PASSWORD_PROOF.amr)), level)) methods.push("password");
+  const passwordCounts = meetsLevel(assuranceLevelOf(combineAmr(session?.amr ?? [], PASSWORD_PROOF.amr)), level);
+  if (passwordCounts && hasUsablePassword(user)) methods.push("password");
   for (const { names } of await factorsOnFor(ctx, user)) methods.push(...names);
   return methods;
 }

@@ -3,23 +3,10 @@ import { AuthError, normalizeUsername } from "@tollgate/auth";
 import { quotaExceeded } from "../../abuse-limits.js";
 import type { Context } from "../../context.js";
 import { audit } from "../../core/audit.js";
+import { unusablePasswordHash } from "../../core/usable-password.js";
 import { EmailTakenError, UsernameTakenError, type UserWithHash } from "../../stores/user-store.js";
 import { instanceOf } from "./instance.js";
 import type { ProviderIdentity } from "./provider.js";
-
-/**
- * The password hash of an account made through a provider: Django's mark of
- * an unusable password ("!" and random), which no password ever verifies
- * (only `$argon2…` and pbkdf2 hashes are checked). A mailed reset link can
- * still give the account a password.
- */
-export function unusablePasswordHash(): string {
-  return `!${randomBytes(24).toString("base64url")}`;
-}
-
-export function hasUsablePassword(user: UserWithHash): boolean {
-  return !user.passwordHash.startsWith("!");
-}
 
 /**
  * The account an identity signs in to:
@@ -30,7 +17,8 @@ export function hasUsablePassword(user: UserWithHash): boolean {
  *    another provider would take over the account);
  * 3. else a new account, when SIGNUP=open (the address attached only when the
  *    provider verified it and no account has it; nothing tells whether one
- *    does); SIGNUP_CLOSED otherwise.
+ *    does; with EMAIL_VERIFICATION=required, none without such an address:
+ *    EMAIL_NOT_VERIFIED); SIGNUP_CLOSED otherwise.
  */
 export async function accountFor(ctx: Context, provider: string, identity: ProviderIdentity): Promise<UserWithHash> {
   const { users } = ctx.services;
@@ -75,9 +63,15 @@ async function signUp(ctx: Context, provider: string, identity: ProviderIdentity
       "No account is linked to this identity and sign-up is closed: sign in another way and link it from the account page",
     );
   }
+  const email = identity.email && identity.emailVerified ? identity.email : null;
+  if (email === null && config.emailVerification === "required") {
+    throw new AuthError(
+      "EMAIL_NOT_VERIFIED",
+      "This server needs a verified address, and the provider gave none that is free: sign up another way",
+    );
+  }
   const quota = await signUps.take("signup", ctx.request.ip);
   if (!quota.allowed) throw quotaExceeded(quota.retryAfter, "sign-ups from this network");
-  const email = identity.email && identity.emailVerified ? identity.email : null;
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const username = usernameFor(identity, provider, attempt);
     try {

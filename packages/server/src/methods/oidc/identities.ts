@@ -5,6 +5,7 @@ import { audit } from "../../core/audit.js";
 import { password } from "../../core/inputs.js";
 import { confirmSensitiveAction } from "../../core/sensitive-action.js";
 import { requireRecentProof } from "../../core/step-up.js";
+import { hasUsablePassword } from "../../core/usable-password.js";
 import {
   authedProcedure,
   protectedCredentialMutation,
@@ -12,7 +13,6 @@ import {
   publicProcedure,
   router,
 } from "../../trpc.js";
-import { hasUsablePassword } from "./accounts.js";
 import { beginFlow, providerOf } from "./flow.js";
 import { instanceOf } from "./instance.js";
 
