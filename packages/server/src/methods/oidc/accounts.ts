@@ -28,9 +28,19 @@ export async function accountFor(ctx: Context, provider: string, identity: Provi
 
   if (identity.email && identity.emailVerified) {
     const owner = await users.findByEmail(identity.email);
-    if (owner?.emailVerified && (await linkIdentity(ctx, owner.id, provider, identity))) return active(owner);
+    if (owner?.emailVerified) {
+      active(owner);
+      if (await linkIdentity(ctx, owner.id, provider, identity)) return owner;
+      // A callback racing this one linked it first: sign in where it went.
+      return linkedAccount(ctx, provider, identity);
+    }
   }
   return signUp(ctx, provider, identity);
+}
+
+async function linkedAccount(ctx: Context, provider: string, identity: ProviderIdentity): Promise<UserWithHash> {
+  const linked = await instanceOf(ctx.services).store.find(provider, identity.subject);
+  return active(linked && (await ctx.services.users.findById(linked.userId)));
 }
 
 function active(user: UserWithHash | undefined): UserWithHash {
@@ -89,7 +99,8 @@ async function signUp(ctx: Context, provider: string, identity: ProviderIdentity
         username: created.username,
         detail: `oidc:${provider}`,
       });
-      await linkIdentity(ctx, created.id, provider, identity);
+      // A callback racing this one linked the identity first: this new account stays without it.
+      if (!(await linkIdentity(ctx, created.id, provider, identity))) return linkedAccount(ctx, provider, identity);
       return active(await users.findById(created.id));
     } catch (error) {
       // The address is another account's: make the account without it (and say nothing about who has it).
