@@ -59,6 +59,31 @@ describe("sign-in with an OpenID provider on the account page (headless Chromium
     await context.close();
   });
 
+  it("links a provider from the Security section while signed in, then unlinks it", async () => {
+    await server.createUser({ username: "pavel", password: "pavel password" });
+    provider.accounts.set("pavel-elsewhere", { email: "pavel@elsewhere.test", email_verified: false });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByLabel("Username").fill("pavel");
+    await page.getByLabel("Password").fill("pavel password");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("button", { name: "Link Test ID" }).click();
+
+    await page.waitForURL(`${provider.issuer}/interaction/**`);
+    await page.getByPlaceholder("Enter any login").fill("pavel-elsewhere");
+    await page.getByPlaceholder("and password").fill("anything");
+    await page.getByRole("button", { name: "Sign-in" }).click();
+    await page.getByRole("button", { name: "Continue" }).click();
+
+    await page.waitForURL(`${server.url}/`);
+    await expect.poll(() => page.getByRole("status").textContent()).toBe("Test ID is linked: you can sign in with it.");
+    expect(await page.getByTestId("username").textContent()).toBe("pavel");
+    await page.getByRole("button", { name: "Unlink Test ID" }).click();
+    await expect.poll(() => page.getByText("No provider linked yet.").isVisible()).toBe(true);
+    await context.close();
+  });
+
   it("a provider's refusal (the user cancels) lands on the page with a message and the code, signed out", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
