@@ -20,6 +20,12 @@ import { type OidcProviderSettings, parseOidcProviders } from "./oidc-config.js"
 /** Bad configuration: the message is one line naming the variable. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
+  /** The variable the message names (undefined: the environment as a whole). */
+  readonly variable: string | undefined;
+  constructor(message: string, variable?: string) {
+    super(message);
+    this.variable = variable;
+  }
 }
 
 export type Environment = Record<string, string | undefined>;
@@ -176,6 +182,8 @@ const variables = z
   });
 
 const schema = variables.transform((e) => ({
+  /** NODE_ENV=production: what production demands (AUTH_SECRET, PUBLIC_ORIGIN, SMTP_URL) was checked. */
+  production: e.NODE_ENV === "production",
   port: e.PORT,
   host: e.HOST,
   /** postgres:// URL; undefined: the embedded database in dataDir. */
@@ -260,8 +268,10 @@ function parseWith<T>(parser: z.ZodType<T>, env: Environment): T {
   const parsed = parser.safeParse(env);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
+  const variable = issue?.path[0] === undefined ? undefined : String(issue.path[0]);
   throw new ConfigError(
-    `Invalid configuration: ${String(issue?.path[0] ?? "environment")} ${issue?.message ?? "is invalid"}`,
+    `Invalid configuration: ${variable ?? "environment"} ${issue?.message ?? "is invalid"}`,
+    variable,
   );
 }
 

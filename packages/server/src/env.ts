@@ -34,3 +34,8 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
 export function loadCliConfig(env: Environment = process.env): CliConfig {
   return parseCliConfig(env);
 }
+
+/** The environment as this process sees it (after a .env was loaded): what `tollgate doctor` checks. */
+export function currentEnvironment(): Environment {
+  return { ...process.env };
+}

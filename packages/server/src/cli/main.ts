@@ -6,7 +6,7 @@ import { ConfigError } from "../config.js";
 import type { DatabaseHandle } from "../db/client.js";
 import { EmbeddedDatabaseNodeError } from "../db/embedded-database-node.js";
 import { PreviousVersionDataError } from "../db/previous-version.js";
-import { loadCliConfig } from "../env.js";
+import { currentEnvironment, loadCliConfig } from "../env.js";
 import { notifyRevocations } from "../revocations/channel.js";
 import { createKyselySessionStore } from "../stores/session-store.js";
 import { CliError, runCommand } from "./commands.js";
@@ -14,7 +14,7 @@ import { keyCommandContext } from "./keys.js";
 import { readPasswordFromStdin } from "./read-stdin.js";
 import { commandUsage, isCommand, topUsage } from "./usage.js";
 
-/** Exit codes: 0 done (or help asked for), 1 the command failed, 2 the command line was wrong. */
+/** Exit codes: 0 done (or help asked for), 1 the command failed (doctor: found an error), 2 the command line was wrong. */
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
@@ -48,6 +48,7 @@ function parseCommandLine() {
         "password-stdin": { type: "boolean" },
         from: { type: "string" },
         delay: { type: "string" },
+        json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -85,6 +86,13 @@ async function main(): Promise<number> {
     return 0;
   }
   loadDotEnv();
+  if (command === "doctor") {
+    // Reads the configuration and looks; opens no Tollgate database and changes nothing.
+    const { runDoctorCli } = await import("../doctor/cli-doctor.js");
+    const { output, exitCode } = await runDoctorCli(currentEnvironment(), { json: values.json === true });
+    console.log(output);
+    return exitCode;
+  }
   const config = loadCliConfig();
   // No data-dir lock: SQLite (WAL) lets the CLI work beside a running server.
   // Loaded only now, and node:sqlite only for the embedded database (Node 22.16+).

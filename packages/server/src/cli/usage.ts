@@ -32,6 +32,10 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     summary: "publishes a next asymmetric signing key; it signs after the delay",
   },
   "keys:status": { synopsis: "", summary: "the signing keys (current, next, retired), or how HS256 signs" },
+  doctor: {
+    synopsis: "[--json]",
+    summary: "checks the configuration (and the database's clock); exits 1 when it finds an error",
+  },
 };
 
 const CONFIGURATION =

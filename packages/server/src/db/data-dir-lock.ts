@@ -8,7 +8,8 @@ export class DataDirLockedError extends Error {
   override readonly name = "DataDirLockedError";
 }
 
-const LOCK_FILE = "tollgate.pid";
+/** DATA_DIR/tollgate.pid: the running server's pid (the doctor reads it too). */
+export const LOCK_FILE = "tollgate.pid";
 /** A lock file without a readable pid is someone's lock being written, unless older than this. */
 const UNREADABLE_GRACE_MS = 5000;
 

@@ -18,7 +18,8 @@ const PLAIN_TEXT_OPT_OUTS: readonly (readonly [string, string])[] = [
   ["opportunisticTLS", "true"],
 ];
 
-function isLoopbackHost(hostname: string): boolean {
+/** localhost, 127.0.0.0/8 or ::1: a relay on this machine. */
+export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   if (host === "localhost") return true;
   if (isIP(host) === 4) return host.startsWith("127.");
