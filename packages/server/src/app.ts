@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { serverDoctorReport } from "./doctor/server-doctor.js";
 import { createMetricsListener } from "./metrics/metrics-listener.js";
 import type { Services } from "./services.js";
 import { createTollgate, type TollgateOptions } from "./tollgate.js";
@@ -34,7 +35,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
   // Never on the public port: a listener of its own, only with METRICS_PORT.
-  const metricsServer = metrics.registry ? createMetricsListener(metrics.registry, logger) : undefined;
+  const holdsDataDirLock = options.database === undefined && !config.databaseUrl;
+  const metricsServer = metrics.registry
+    ? createMetricsListener(metrics.registry, logger, () => serverDoctorReport(services, { holdsDataDirLock }))
+    : undefined;
   let metricsUrl: string | undefined;
 
   let closing: Promise<void> | undefined;

@@ -4,6 +4,7 @@ import type { Quota } from "./abuse-limits.js";
 import type { ServerConfig } from "./config.js";
 import type { UserCache } from "./core/user-cache.js";
 import type { DatabaseHandle } from "./db/client.js";
+import type { TrafficRecorder } from "./doctor/traffic-recorder.js";
 import type { EventBus } from "./events/bus.js";
 import type { Mailer } from "./mail/mailer.js";
 import type { Metrics } from "./metrics/metrics.js";
@@ -55,6 +56,8 @@ export interface Services {
   readonly logger: Logger;
   /** Prometheus metrics (no-ops unless METRICS_PORT is set). */
   readonly metrics: Metrics;
+  /** Flags of the recent requests the doctor reads (X-Forwarded-For seen, JWKS asked for). */
+  readonly traffic: TrafficRecorder;
   /** Epoch ms; injectable so tests can move time. */
   readonly now: () => number;
 }

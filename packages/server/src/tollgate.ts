@@ -14,6 +14,7 @@ import { type DatabaseHandle, openDatabase } from "./db/client.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
 import { migrateMethod, migrateOwnTables } from "./db/migrate.js";
 import type { SqlDialect } from "./db/migrations/dialect-types.js";
+import { createTrafficRecorder } from "./doctor/traffic-recorder.js";
 import { createEventBus, type EventBus } from "./events/bus.js";
 import { subscribeNotifications } from "./events/notifications.js";
 import { announceSetupAtStart } from "./first-run.js";
@@ -354,6 +355,7 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
     revocationFeed,
     logger,
     metrics,
+    traffic: createTrafficRecorder(),
     now,
   };
   registerMethods(services, methods);

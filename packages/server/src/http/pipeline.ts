@@ -54,7 +54,7 @@ export interface PipelineOptions {
  * then one access-log line and the request's duration in the metrics.
  */
 export function createPipeline({ services, router, createContext }: PipelineOptions): Pipeline {
-  const { logger, config, metrics } = services;
+  const { logger, config, metrics, traffic } = services;
   const trpc = createTrpcRoute(services, router, createContext);
 
   /** A refusal in the shape its path calls for: tRPC's error JSON under /trpc, `{ error: { code, message } }` elsewhere. */
@@ -105,6 +105,8 @@ export function createPipeline({ services, router, createContext }: PipelineOpti
     const requestId = randomUUID();
     const log: RequestLog = { procedure: undefined, userId: undefined };
     const pathname = pathnameOf(request.target);
+    // For the doctor: a proxy in front (TRUST_PROXY), services looking for keys (HS256).
+    traffic.record(request.header("x-forwarded-for") !== undefined, pathname === JWKS_PATH);
     let answer: HttpAnswer;
     try {
       answer = await route(request, pathname, baseHeaders(requestId), requestId, log);
