@@ -238,4 +238,22 @@ describe.runIf(process.env.TEST_DATABASE_URL)("tollgate doctor on PostgreSQL", (
     expect(report.findings).toEqual([]);
     expect(code).toBe(0);
   });
+
+  it("compares PostgreSQL's clock with this machine's (injected clock offsets, the real PostgreSQL)", async () => {
+    const env = { ...good(), DATABASE_URL: databaseUrl, REDIS_URL: "redis://127.0.0.1:6379" };
+    const at = async (offsetMs: number) => {
+      const { exitCode, output } = await runDoctorCli(env, { json: true, now: () => Date.now() + offsetMs });
+      const report = JSON.parse(output) as DoctorReport;
+      return { exitCode, finding: find(report, "TG-CLOCK-SKEW") };
+    };
+    expect(await at(0)).toEqual({ exitCode: 0, finding: undefined });
+    const ahead = await at(-30_000);
+    expect(ahead.exitCode).toBe(1);
+    expect(ahead.finding?.severity).toBe("error");
+    expect(ahead.finding?.message).toMatch(/^PostgreSQL's clock is (29\.\d|30\.\d) s ahead of this machine's/);
+    const slight = await at(3000);
+    expect(slight.exitCode).toBe(0);
+    expect(slight.finding?.severity).toBe("warning");
+    expect(slight.finding?.message).toMatch(/s behind this machine's/);
+  });
 });
