@@ -51,4 +51,15 @@ describe("the tollgate binary (built JavaScript; built here first only when dist
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^Unknown command "nope"\./);
   });
+
+  it("runs `tollgate doctor --json` (checks loaded on demand): the defaults give one note and exit 0", async () => {
+    ensureBuilt("auth", "dist/index.js");
+    const bin = ensureBuilt("server", (packageJson.bin?.tollgate ?? "").replace(/^\.\//, ""));
+    const { code, stdout, stderr } = await runBuilt(bin, ["doctor", "--json"]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { ok: boolean; findings: { id: string }[] };
+    expect(report.ok).toBe(true);
+    expect(report.findings.map((f) => f.id)).toEqual(["TG-AUTH-SECRET-GENERATED"]);
+  });
 });
