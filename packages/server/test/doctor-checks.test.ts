@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -73,5 +73,12 @@ describe("the doctor's checks", () => {
     for (const id of CHECK_IDS) expect(id).toMatch(/^TG-[A-Z0-9-]+$/);
     const config = parseConfig({ DATA_DIR: "memory://" });
     expect(runChecks({ config, live: {} }).map((f) => f.id)).toEqual(["TG-AUTH-SECRET-GENERATED"]);
+  });
+
+  it("the README's Doctor table lists every ID the doctor may report, and no other", () => {
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("### Doctor"), readme.indexOf("## Two-step sign-in"));
+    const listed = [...section.matchAll(/^\| `(TG-[A-Z0-9-]+)` \|/gm)].map((match) => match[1]);
+    expect([...listed].sort()).toEqual([...CHECK_IDS].sort());
   });
 });
