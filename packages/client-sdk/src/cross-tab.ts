@@ -3,6 +3,14 @@
  * refreshes at a time, a shared "last refresh" record so tabs that waited reuse
  * it, and a BroadcastChannel so sign-out and expiry reach every tab. Where the
  * APIs are missing (Node, old browsers) everything stays in this process.
+ *
+ * The record travels three ways. BroadcastChannel and localStorage reach
+ * another tab's process in their own time: a tab granted the refresh lock
+ * right after a sibling released it may not have either yet, and would
+ * refresh a second time. So the tab that refreshed also holds a Web Lock
+ * named after the record (a marker) before it lets the refresh lock go; the
+ * lock manager is one authority, so the next holder's `locks.query()` sees
+ * that marker.
  */
 import type { RefreshRecord } from "./token-timing.js";
 
@@ -15,16 +23,36 @@ export interface CrossTab {
   withRefreshLock<T>(fn: () => Promise<T>): Promise<T>;
   /** The latest successful refresh or sign-in of any tab, if known. */
   lastRefresh(): RefreshRecord | undefined;
-  announce(message: TabMessage): void;
+  /**
+   * As lastRefresh, and certain to include a refresh of a tab that held the
+   * refresh lock before the caller (its marker lock): call it under the lock.
+   */
+  settledLastRefresh?(): Promise<RefreshRecord | undefined>;
+  /** For "refreshed": resolves once other tabs are certain to see it (its marker lock is held). */
+  announce(message: TabMessage): void | Promise<void>;
   onMessage(listener: (message: TabMessage) => void): () => void;
   close(): void;
 }
 
 const LOCK_NAME = "tollgate:refresh";
 const STORAGE_KEY = "tollgate:last-refresh";
+/** Marker locks: `tollgate:refreshed:<at>:<lifetimeMs>`, one held by the tab that refreshed last. */
+const MARKER_PREFIX = "tollgate:refreshed:";
 
 interface LockManagerLike {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+  request<T>(name: string, options: { ifAvailable: true }, callback: (lock: unknown) => Promise<T>): Promise<T>;
+  query?(): Promise<{ held?: readonly { name?: string }[] }>;
+}
+
+function markerName(record: RefreshRecord): string {
+  return `${MARKER_PREFIX}${record.at}:${record.lifetimeMs ?? ""}`;
+}
+
+function markerRecord(name: string | undefined): RefreshRecord | undefined {
+  if (!name?.startsWith(MARKER_PREFIX)) return undefined;
+  const [at, lifetimeMs] = name.slice(MARKER_PREFIX.length).split(":");
+  return recordFrom({ at: Number(at), lifetimeMs: lifetimeMs ? Number(lifetimeMs) : undefined });
 }
 
 function lockManager(): LockManagerLike | undefined {
@@ -64,6 +92,41 @@ export function createCrossTab(channelName: string, enabled: boolean, now: () =>
   const channel = enabled && typeof BroadcastChannel !== "undefined" ? new BroadcastChannel(channelName) : undefined;
   const locks = enabled ? lockManager() : undefined;
   const store = enabled ? storage() : undefined;
+  /** Lets go of this tab's marker lock (its newer refresh, or close). */
+  let releaseMarker: (() => void) | undefined;
+
+  /** Holds the marker of `record` (dropping this tab's older one); resolves once it is held. */
+  function holdMarker(record: RefreshRecord): Promise<void> {
+    if (!locks?.query) return Promise.resolve();
+    return new Promise<void>((held) => {
+      locks
+        // ifAvailable: a sibling holding a marker of the same name already says the same.
+        .request(markerName(record), { ifAvailable: true }, (lock) => {
+          held();
+          if (!lock) return Promise.resolve();
+          releaseMarker?.();
+          return new Promise<void>((release) => {
+            releaseMarker = release;
+          });
+        })
+        .catch(() => held());
+    });
+  }
+
+  /** The newest marker any tab holds; none dated in the future (see readStored). */
+  async function markedRefresh(): Promise<RefreshRecord | undefined> {
+    try {
+      const { held = [] } = (await locks?.query?.()) ?? {};
+      let newest: RefreshRecord | undefined;
+      for (const lock of held) {
+        const record = markerRecord(lock.name);
+        if (record && record.at <= now()) newest = later(newest, record);
+      }
+      return newest;
+    } catch {
+      return undefined;
+    }
+  }
 
   /**
    * Holds only times, never a token: what lets a new page or tab skip a refresh
@@ -114,15 +177,21 @@ export function createCrossTab(channelName: string, enabled: boolean, now: () =>
     lastRefresh() {
       return later(local, readStored());
     },
+    async settledLastRefresh() {
+      return later(later(local, readStored()), await markedRefresh());
+    },
     announce(message) {
       if (message.type === "refreshed") {
         const record = { at: message.at, lifetimeMs: message.lifetimeMs };
         local = later(local, record);
         store?.setItem(STORAGE_KEY, JSON.stringify(record));
-      } else {
-        local = undefined;
-        store?.removeItem(STORAGE_KEY);
+        channel?.postMessage(message);
+        return holdMarker(record);
       }
+      local = undefined;
+      store?.removeItem(STORAGE_KEY);
+      releaseMarker?.();
+      releaseMarker = undefined;
       channel?.postMessage(message);
     },
     onMessage(listener) {
@@ -132,6 +201,7 @@ export function createCrossTab(channelName: string, enabled: boolean, now: () =>
     close() {
       listeners.clear();
       channel?.close();
+      releaseMarker?.();
     },
   };
 }

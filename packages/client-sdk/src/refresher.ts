@@ -97,12 +97,14 @@ export function createRefresher(options: RefresherOptions): Refresher {
     refreshIn(record.at + refreshDelay(record.lifetimeMs, leadMs) - now(), record.at);
   }
 
-  function accepted(grant: Grant): void {
+  /** Resolves once other tabs are certain to see this refresh (see cross-tab.ts). */
+  async function accepted(grant: Grant): Promise<void> {
     ended = false;
     failures = 0;
     const record = recordOf(grant, now());
-    crossTab.announce({ type: "refreshed", ...record });
+    const announced = crossTab.announce({ type: "refreshed", ...record });
     scheduleAfter(record);
+    await announced;
   }
 
   /**
@@ -142,13 +144,14 @@ export function createRefresher(options: RefresherOptions): Refresher {
   async function refreshUnderLock(since: number): Promise<boolean> {
     return crossTab.withRefreshLock(async () => {
       // Another tab (or an earlier call here) refreshed after this call was sent.
-      const last = crossTab.lastRefresh();
+      const last = (await crossTab.settledLastRefresh?.()) ?? crossTab.lastRefresh();
       if (last && last.at > since) {
         scheduleAfter(last);
         return true;
       }
       try {
-        accepted(await refreshWithRetries());
+        // Announced before the lock is let go: the next tab to take it sees this refresh.
+        await accepted(await refreshWithRetries());
         return true;
       } catch (error) {
         // The server said no: the session is over. A network failure is not an expiry.
@@ -172,7 +175,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       return inflight;
     },
     signedIn(grant) {
-      accepted(grant);
+      void accepted(grant);
     },
     signedOut(reason) {
       end(reason, true, false);

@@ -101,3 +101,63 @@ describe("cross-tab records dated in the future", () => {
     expect(refresh).not.toHaveBeenCalled();
   });
 });
+
+/**
+ * One lock manager for every "tab", as the browser's: exclusive locks granted
+ * in request order, `ifAvailable`, and `query()` of the held ones.
+ */
+function sharedLockManager() {
+  const held = new Map<string, Promise<unknown>>();
+  const tails = new Map<string, Promise<unknown>>();
+  return {
+    request(name: string, ...rest: unknown[]): Promise<unknown> {
+      const callback = rest.at(-1) as (lock: unknown) => Promise<unknown>;
+      const ifAvailable = rest.length === 2 && (rest[0] as { ifAvailable?: boolean }).ifAvailable === true;
+      if (ifAvailable && held.has(name)) return Promise.resolve(callback(null));
+      const run = (tails.get(name) ?? Promise.resolve()).then(() => {
+        const running = callback({ name });
+        held.set(name, running);
+        return running.finally(() => held.delete(name));
+      });
+      tails.set(
+        name,
+        run.catch(() => undefined),
+      );
+      return run;
+    },
+    async query() {
+      return { held: [...held.keys()].map((name) => ({ name })) };
+    },
+  };
+}
+
+describe("cross-tab refreshes when the sibling's notice has not arrived yet", () => {
+  afterEach(() => {
+    for (const item of opened.splice(0)) item.close();
+    vi.unstubAllGlobals();
+  });
+
+  it("a tab granted the refresh lock right after a sibling refreshed reuses that refresh, with neither its message nor its storage", async () => {
+    vi.stubGlobal("navigator", { locks: sharedLockManager() });
+    // Separate storages and channels: what the sibling wrote has not reached this tab's process.
+    vi.stubGlobal("localStorage", memoryStorage());
+    const first = createCrossTab(`tollgate-test-${Math.random()}`, true);
+    vi.stubGlobal("localStorage", memoryStorage());
+    const second = createCrossTab(`tollgate-test-${Math.random()}`, true);
+    opened.push(first, second);
+    const a = refresherOn(first);
+    const b = refresherOn(second);
+
+    const sentAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    // Both tabs' calls failed with 401 (sent before any refresh): one refresh between them.
+    const answers = await Promise.all([a.refresher.refresh(sentAt), b.refresher.refresh(sentAt)]);
+    expect(answers).toEqual([true, true]);
+    expect(a.refresh.mock.calls.length + b.refresh.mock.calls.length).toBe(1);
+
+    // A call sent after that refresh and refused gets a refresh of its own.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(await b.refresher.refresh(Date.now())).toBe(true);
+    expect(a.refresh.mock.calls.length + b.refresh.mock.calls.length).toBe(2);
+  });
+});
