@@ -73,6 +73,12 @@ export const AUTH_ERROR_CODES = [
    * the methods this user can prove it with (auth.stepUp.verify, then retry).
    */
   "STEP_UP_REQUIRED",
+  /** admin.* by a user who is not an administrator (`tollgate user:grant-admin`). */
+  "ADMIN_REQUIRED",
+  /** admin.users.* with an id that is no user. */
+  "USER_NOT_FOUND",
+  /** An administrator disabling, deleting or taking the role of their own account (another administrator may). */
+  "ADMIN_SELF_ACTION",
   /** auth.mfa.totp.begin or confirm while TOTP is already on. */
   "MFA_ALREADY_ENABLED",
   /** auth.mfa.totp.confirm without begin, or disable while TOTP is off. */

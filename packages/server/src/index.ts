@@ -26,6 +26,13 @@ export {
 } from "./db/embedded-database-node.js";
 export { PreviousVersionDataError } from "./db/previous-version.js";
 export { type LoadConfigOptions, loadConfig } from "./env.js";
+export {
+  type AdminAction,
+  EVENT_TYPES,
+  type TollgateEvent,
+  type TollgateEventData,
+  type TollgateEventType,
+} from "./events/types.js";
 export { announceFirstRunSetup } from "./first-run.js";
 export type { FetchHandler, FetchHandlerCallOptions } from "./http/fetch-adapter.js";
 export type { NodeHandler } from "./http/node-adapter.js";
@@ -68,6 +75,7 @@ export {
   type TollgateRouter,
 } from "./routers/index.js";
 export { stepUpProcedure } from "./step-up-procedure.js";
+export type { AdminUserPage, AdminUserSummary } from "./stores/admin-store.js";
 export { createTollgate, type FetchContextOptions, type Tollgate, type TollgateOptions } from "./tollgate.js";
 export {
   authedProcedure,

@@ -1,7 +1,10 @@
 import type { Services } from "./services.js";
 import { UsernameTakenError } from "./stores/user-store.js";
 
-/** INITIAL_USERNAME / INITIAL_PASSWORD: a user created at start if missing; an existing one is left as it is. */
+/**
+ * INITIAL_USERNAME / INITIAL_PASSWORD: a user created at start if missing (an
+ * administrator, as the setup link's account); an existing one is left as it is.
+ */
 export async function ensureInitialUser(
   services: Pick<Services, "config" | "users" | "auth" | "logger">,
 ): Promise<void> {
@@ -10,7 +13,7 @@ export async function ensureInitialUser(
   if (await services.users.findByUsername(initialUsername)) return;
   try {
     const passwordHash = await services.auth.passwords.hash(initialPassword);
-    await services.users.create({ username: initialUsername, passwordHash });
+    await services.users.create({ username: initialUsername, passwordHash, isAdmin: true });
     services.logger.info({ username: initialUsername }, "initial user created");
   } catch (error) {
     if (!(error instanceof UsernameTakenError)) throw error;

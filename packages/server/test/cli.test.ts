@@ -8,6 +8,7 @@ import {
   runCli as cli,
   createPostgresDatabase,
   data,
+  errorOf,
   type MainProcess,
   startMain,
   TestBrowser,
@@ -90,6 +91,24 @@ describe.each(backends())("CLI on %s, beside a running server", (backend) => {
     expect(revoke.code).toBe(0);
     expect(revoke.stdout).toMatch(/1 session\(s\) of mallory ended/);
     expect((await next.mutation("auth.refresh")).status).toBe(401);
+  });
+
+  it("user:grant-admin makes a user an administrator the running server honours at once; user:revoke-admin takes it away", async () => {
+    const created = await cli(["user:create", "--username", "opal", "--password-stdin"], env, "opal password\n");
+    expect(created.code).toBe(0);
+    const browser = new TestBrowser(server.url);
+    expect((await browser.login("opal", "opal password")).status).toBe(200);
+    expect(errorOf(await browser.query("admin.users.list")).data.authCode).toBe("ADMIN_REQUIRED");
+    const granted = await cli(["user:grant-admin", "--username", "opal"], env);
+    expect(granted.code).toBe(0);
+    expect(granted.stdout.trim()).toBe("opal is an administrator");
+    expect((await browser.query("admin.users.list")).status).toBe(200);
+    const revoked = await cli(["user:revoke-admin", "--username", "opal"], env);
+    expect(revoked.stdout.trim()).toBe("opal is no longer an administrator");
+    expect(errorOf(await browser.query("admin.users.list")).data.authCode).toBe("ADMIN_REQUIRED");
+    const nobody = await cli(["user:grant-admin", "--username", "nobody"], env);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr.trim()).toBe("No user named nobody");
   });
 
   it("reports unknown users and missing flags with exit 1, an unknown command with exit 2", async () => {

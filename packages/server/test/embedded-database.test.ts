@@ -200,6 +200,7 @@ describe("embedded SQLite", () => {
       "0011_mfa_unlock_at",
       "0012_step_up",
       "0013_user_changes",
+      "0014_admin_role",
     ]);
   });
 
@@ -360,6 +361,7 @@ describe.each(backends())("migration 0002 (sessions.revoked_at index) on %s", (b
       "0011_mfa_unlock_at",
       "0012_step_up",
       "0013_user_changes",
+      "0014_admin_role",
     ]);
     const since = new Date("2026-03-01T00:00:00.000Z");
     expect(await createKyselySessionStore(handle.db).revokedSince(since)).toEqual([{ id: "before-0002", revokedAt }]);

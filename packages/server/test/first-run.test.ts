@@ -43,6 +43,8 @@ describe.each(backends())("first run: the one-time setup link on %s", (backend) 
     expect(made.status).toBe(200);
     expect(data<{ user: { username: string } }>(made).user.username).toBe("admin");
     expect((await browser.query("user.me")).status).toBe(200);
+    // Whoever holds the start log's link runs the server: the first account administers it.
+    expect((await browser.query("admin.users.list")).status).toBe(200);
 
     // Single use, and never once a user exists.
     expect(errorOf(await setup(tokenOf(second))).data.authCode).toBe("LINK_INVALID");

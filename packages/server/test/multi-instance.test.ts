@@ -65,6 +65,7 @@ describe.runIf(runOnPostgres)("two instances on one PostgreSQL database", () => 
         "0011_mfa_unlock_at",
         "0012_step_up",
         "0013_user_changes",
+        "0014_admin_role",
       ]);
       for (const handle of both) await handle.close();
     } finally {

@@ -15,11 +15,11 @@ import { z } from "zod";
 import { setPassword } from "../core/set-password.js";
 import type { DatabaseHandle } from "../db/client.js";
 import { defaultMethods } from "../methods/defaults.js";
-import { createTotpStore } from "../methods/totp/totp-store.js";
 import { createAccountTokenStore } from "../stores/account-token-store.js";
+import { createAdminStore } from "../stores/admin-store.js";
 import { createMailOutboxStore } from "../stores/mail-outbox-store.js";
 import { createPendingSignInStore } from "../stores/pending-sign-in-store.js";
-import { createUserStore, EmailTakenError, UsernameTakenError } from "../stores/user-store.js";
+import { createUserStore, EmailTakenError, UsernameTakenError, type UserStore } from "../stores/user-store.js";
 import { CliError, type CommandIo, type Flags } from "./command-io.js";
 import { importDjangoUsers } from "./django-import.js";
 import { type KeyCommandContext, keyStatus, rotateKeys } from "./keys.js";
@@ -51,6 +51,14 @@ function optionalEmail(flags: Flags): string | undefined {
     throw new CliError("--email must be an email address");
   }
   return value;
+}
+
+/** The user named by --username; a CliError when there is none. */
+async function namedUser(users: UserStore, flags: Flags) {
+  const username = requireString(flags, "username");
+  const user = await users.findByUsername(username);
+  if (!user) throw new CliError(`No user named ${username}`);
+  return user;
 }
 
 /** A new username, by the same rules as sign-up (normalizeUsername). */
@@ -155,15 +163,24 @@ export async function runCommand(command: string, flags: Flags, context: Command
     }
     case "user:mfa-reset": {
       // An operator's way back in for a user who lost the authenticator and the recovery codes.
-      const username = requireString(flags, "username");
-      const user = await users.findByUsername(username);
-      if (!user) throw new CliError(`No user named ${username}`);
+      const user = await namedUser(users, flags);
       // Removing the factor also ends its pending sign-ins and clears a lock (failed codes go with the row).
-      const removed = await createTotpStore(database.db).removeTotp(user.id);
+      const hooks = { database, now: Date.now };
+      let removed = false;
+      for (const method of defaultMethods())
+        removed = (await method.hooks?.resetSecondFactor?.(hooks, user.id)) || removed;
       const ended = await sessions.revokeAllForUser(user.id, "admin");
       io.print(
         `${removed ? "Two-step sign-in turned off" : "Two-step sign-in was not on"} for ${user.username}; ${ended} session(s) ended`,
       );
+      return;
+    }
+    case "user:grant-admin":
+    case "user:revoke-admin": {
+      const user = await namedUser(users, flags);
+      const grant = command === "user:grant-admin";
+      await createAdminStore(database.db).setAdmin(user.id, grant);
+      io.print(`${user.username} ${grant ? "is an administrator" : "is no longer an administrator"}`);
       return;
     }
     case "user:import-django": {
@@ -184,7 +201,7 @@ export async function runCommand(command: string, flags: Flags, context: Command
       return keyStatus(keysOf(context), io);
     default:
       throw new CliError(
-        `Unknown command ${JSON.stringify(command)}. Commands: user:create, user:set-password, sessions:revoke, user:mfa-reset, user:import-django, keys:rotate, keys:status`,
+        `Unknown command ${JSON.stringify(command)}. Commands: user:create, user:set-password, sessions:revoke, user:mfa-reset, user:grant-admin, user:revoke-admin, user:import-django, keys:rotate, keys:status`,
       );
   }
 }

@@ -23,6 +23,11 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     synopsis: "--username NAME",
     summary: "turns two-step sign-in (TOTP) off and ends that user's sessions",
   },
+  "user:grant-admin": {
+    synopsis: "--username NAME",
+    summary: "makes a user an administrator (admin.* procedures, the account page's Administration)",
+  },
+  "user:revoke-admin": { synopsis: "--username NAME", summary: "takes the administrator role from a user" },
   "user:import-django": {
     synopsis: "--from postgres://…",
     summary: "imports Django's auth_user (pbkdf2_sha256 hashes) from that database",

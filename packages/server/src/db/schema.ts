@@ -21,6 +21,8 @@ export interface UsersTable {
   email: ColumnType<string | null, string | null | undefined, string | null>;
   email_verified: Flag;
   is_active: Flag;
+  /** May call admin.* (0014); read from here on every admin call, never cached. */
+  is_admin: Flag;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

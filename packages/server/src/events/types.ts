@@ -28,7 +28,21 @@ export interface TollgateEventData {
   "recovery_code.used": { readonly userId: string };
   /** A sign-in from a device the account had not used (no device cookie of it). */
   "device.new": { readonly userId: string; readonly sessionId: string };
+  /** An administrator acted on an account (admin.*): who, on whom, what. */
+  "admin.action": { readonly adminId: string; readonly userId: string; readonly action: AdminAction };
 }
+
+/** What an administrator did (admin.* procedures; also the detail of the target's `admin_action` activity). */
+export type AdminAction =
+  | "user.disabled"
+  | "user.enabled"
+  | "user.deleted"
+  | "user.admin_granted"
+  | "user.admin_revoked"
+  | "sessions.ended"
+  | "second_factor.reset"
+  | "lockout.cleared"
+  | "verification.resent";
 
 export type TollgateEventType = keyof TollgateEventData;
 
@@ -58,4 +72,5 @@ export const EVENT_TYPES: readonly TollgateEventType[] = [
   "password.changed",
   "recovery_code.used",
   "device.new",
+  "admin.action",
 ];

@@ -92,6 +92,14 @@ export interface MethodHooks {
   onPasswordChanged?(services: MethodHookServices, userId: string): Promise<void>;
   /** The user signed out everywhere (auth.logoutAll, or an operator ended every session). */
   onSignOutEverywhere?(services: MethodHookServices, userId: string): Promise<void>;
+  /**
+   * An operator turns the user's second factor off (they lost the device and
+   * its recovery codes: `tollgate user:mfa-reset`, admin.users.resetSecondFactors);
+   * true when one was on.
+   */
+  resetSecondFactor?(services: MethodHookServices, userId: string): Promise<boolean>;
+  /** An operator lifts a lock of the user's second factor (too many wrong codes), keeping the factor. */
+  clearLockout?(services: MethodHookServices, userId: string): Promise<void>;
   /** Hourly: delete what expired before `now`; how many rows went. */
   purge?(services: MethodHookServices, now: Date): Promise<number>;
 }

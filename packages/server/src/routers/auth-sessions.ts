@@ -1,7 +1,7 @@
 import { AuthError } from "@tollgate/auth";
 import { audit } from "../core/audit.js";
+import { endEverySession } from "../core/end-sessions.js";
 import { revokeSessionInput } from "../core/inputs.js";
-import { hookServices, methodsOf } from "../core/served-methods.js";
 import { requireRecentProof } from "../core/step-up.js";
 import { authedProcedure, protectedMutation } from "../trpc.js";
 
@@ -21,11 +21,8 @@ export const logout = protectedMutation.mutation(async ({ ctx }) => {
 export const logoutAll = protectedMutation.mutation(async ({ ctx }) => {
   const { auth } = ctx.services;
   await requireRecentProof(ctx, ctx.session);
-  const revoked = await auth.sessions.revokeAllForUser(ctx.session.userId, "logout_all");
   // "Everywhere" includes sign-ins waiting for their second factor.
-  await ctx.services.pendingSignIns.endAll(ctx.session.userId);
-  const hooks = hookServices(ctx.services);
-  for (const method of methodsOf(ctx.services)) await method.hooks?.onSignOutEverywhere?.(hooks, ctx.session.userId);
+  const revoked = await endEverySession(ctx.services, ctx.session.userId, "logout_all");
   ctx.setCookies(auth.cookies.clear());
   await audit(ctx, {
     event: "logout_all",

@@ -2,6 +2,7 @@ import type { AnyTRPCRouter } from "@trpc/server";
 import { defaultMethods } from "../methods/defaults.js";
 import type { AnySignInMethod, NoRoutes, Routes, SignInMethod } from "../methods/method.js";
 import { router } from "../trpc.js";
+import { adminRouter } from "./admin/index.js";
 import { coreAuthRoutes } from "./auth.js";
 import { metaRouter } from "./meta.js";
 import { mfaVerify } from "./mfa-verify.js";
@@ -29,6 +30,7 @@ export type TollgateRouter<M extends readonly AnySignInMethod[]> = RouterOf<{
   auth: RouterOf<AuthRecord<M>>;
   user: typeof userRouter;
   meta: typeof metaRouter;
+  admin: typeof adminRouter;
 }>;
 
 /** Every method's routes for one slot (`auth` or `auth.mfa`), refusing two with one name. */
@@ -68,6 +70,7 @@ export function createTollgateRouter<const M extends readonly AnySignInMethod[]>
     }),
     user: userRouter,
     meta: metaRouter,
+    admin: adminRouter,
   });
   // The same value, typed by the methods' routes (the records merged above).
   return built as unknown as TollgateRouter<M>;

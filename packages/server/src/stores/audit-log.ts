@@ -34,7 +34,9 @@ export type AuditEvent =
   | "credential_added"
   | "credential_removed"
   // A sign-in from a browser with no device cookie of this account.
-  | "new_device";
+  | "new_device"
+  // An administrator acted on this account (detail: the action and the administrator).
+  | "admin_action";
 
 export interface AuditEntry {
   readonly event: AuditEvent;

@@ -28,6 +28,8 @@ export interface NewUser {
   readonly email?: string | null;
   readonly emailVerified?: boolean;
   readonly isActive?: boolean;
+  /** May call admin.* (the first account made through the setup link, or an operator's grant). */
+  readonly isAdmin?: boolean;
 }
 
 export interface ProfileChange {
@@ -152,6 +154,7 @@ export function createUserStore(db: Kysely<Database>): UserStore {
             email_verified: user.emailVerified ?? false,
             password_hash: user.passwordHash,
             is_active: user.isActive ?? true,
+            is_admin: user.isAdmin ?? false,
             created_at: now,
             updated_at: now,
           })

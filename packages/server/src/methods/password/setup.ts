@@ -12,7 +12,8 @@ const SETUP_KEY = "\u0000first-run-setup";
 /**
  * Creates the first account from the setup link of the start log, and signs
  * it in. Only while no user exists, whatever SIGNUP says; the token is used
- * once. An address given here is unverified until its link is followed.
+ * once. An address given here is unverified until its link is followed. The
+ * account is an administrator (admin.*).
  */
 export const setup = credentialProcedure.input(setupInput).mutation(async ({ ctx, input }) => {
   const { users, auth, database, now } = ctx.services;
@@ -31,6 +32,8 @@ export const setup = credentialProcedure.input(setupInput).mutation(async ({ ctx
     passwordHash,
     firstName: input.firstName ?? "",
     lastName: input.lastName ?? "",
+    // Whoever holds the start log's link runs this server: the first account administers it.
+    isAdmin: true,
   });
   await audit(ctx, { event: "signed_up", userId: user.id, username: user.username, detail: "first-run setup" });
   const { signedIn } = await startSession(ctx, user);

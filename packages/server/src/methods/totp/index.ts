@@ -1,6 +1,7 @@
 import type { NoRoutes, SignInMethod } from "../method.js";
 import { totpMfaRoutes } from "./routes.js";
 import { type TotpVerifyInput, totpSecondFactor } from "./second-factor.js";
+import { createTotpStore } from "./totp-store.js";
 
 declare module "../method.js" {
   interface SecondFactorNames {
@@ -23,5 +24,14 @@ export type TotpMethod = SignInMethod<"totp", NoRoutes, typeof totpMfaRoutes>;
  * with the core's migrations 0007, 0008 and 0011, before methods had their own.
  */
 export function totp(): TotpMethod {
-  return { id: "totp", mfa: totpMfaRoutes, secondFactor: totpSecondFactor };
+  return {
+    id: "totp",
+    mfa: totpMfaRoutes,
+    secondFactor: totpSecondFactor,
+    hooks: {
+      // Removing the factor also ends its pending sign-ins and clears a lock (failed codes go with the row).
+      resetSecondFactor: ({ database }, userId) => createTotpStore(database.db).removeTotp(userId),
+      clearLockout: ({ database }, userId) => createTotpStore(database.db).clearFailedCodes(userId),
+    },
+  };
 }
