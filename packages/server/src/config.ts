@@ -9,6 +9,7 @@ import {
 } from "@tollgate/auth";
 import { z } from "zod";
 import { parseConfiguredJwks } from "./configured-jwks.js";
+import { EVENT_TYPES, type TollgateEventType } from "./events/types.js";
 import { type OidcProviderSettings, parseOidcProviders } from "./oidc-config.js";
 
 /**
@@ -67,6 +68,21 @@ const list = <T extends z.ZodType<unknown, string>>(item: T) =>
     )
     .pipe(z.array(item));
 const claim = z.string().min(1).max(256).default("tollgate");
+/** A receiver of webhooks: https, or http to this machine only (development). */
+const webhookUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    return url.protocol === "https:" || (url.protocol === "http:" && loopback);
+  } catch {
+    return false;
+  }
+}, "must be an https:// URL (http:// only to localhost)");
+/** Standard Webhooks' secret format: whsec_ and at least 24 random bytes in base64. */
+const webhookSecret = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, "must be whsec_ followed by base64 (e.g. whsec_$(openssl rand -base64 32))")
+  .refine((v) => Buffer.from(v.slice("whsec_".length), "base64").length >= 24, "must hold at least 24 random bytes");
 
 const variables = z
   .object({
@@ -134,6 +150,13 @@ const variables = z
         .optional(),
     ),
     MAIL_FROM: optional.pipe(z.string().max(320).optional()),
+    WEBHOOK_URL: optional.pipe(webhookUrl.optional()),
+    WEBHOOK_SECRET: optional.pipe(webhookSecret.optional()),
+    WEBHOOK_EVENTS: list(
+      z.enum(["*", ...EVENT_TYPES] as [string, ...string[]], {
+        error: `must name event types (${EVENT_TYPES.join(", ")}) or *`,
+      }),
+    ),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
@@ -172,6 +195,8 @@ const variables = z
       const rule = usernameRuleBroken(env.INITIAL_USERNAME);
       if (rule) ctx.addIssue({ code: "custom", path: ["INITIAL_USERNAME"], message: usernameRuleMessage(rule) });
     }
+    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) require("WEBHOOK_SECRET", "WEBHOOK_URL is set");
+    if (env.WEBHOOK_SECRET && !env.WEBHOOK_URL) require("WEBHOOK_URL", "WEBHOOK_SECRET is set");
     if (Boolean(env.INITIAL_USERNAME) !== Boolean(env.INITIAL_PASSWORD)) {
       ctx.addIssue({
         code: "custom",
@@ -243,9 +268,24 @@ const schema = variables.transform((e) => ({
   passwordHashQueue: e.PASSWORD_HASH_QUEUE,
   /** Directory of the built account page, served at /; set by the start step. */
   webRoot: undefined as string | undefined,
+  /** Where security events are posted, signed (Standard Webhooks); undefined: no webhooks. */
+  webhook: webhookOf(e.WEBHOOK_URL, e.WEBHOOK_SECRET, e.WEBHOOK_EVENTS as readonly string[]),
   /** Other providers to sign in with (OIDC_PROVIDERS); filled by parseConfig, which reads their own variables. */
   oidcProviders: [] as readonly OidcProviderSettings[],
 }));
+
+/** A webhook receiver: its URL, its secret and the event types it gets (every one when none or `*` is named). */
+export interface WebhookSettings {
+  readonly url: string;
+  readonly secret: string;
+  readonly events: readonly TollgateEventType[];
+}
+
+function webhookOf(url: string | undefined, secret: string | undefined, events: readonly string[]) {
+  if (!url || !secret) return undefined;
+  const all = events.length === 0 || events.includes("*");
+  return { url, secret, events: all ? EVENT_TYPES : (events as TollgateEventType[]) } satisfies WebhookSettings;
+}
 
 /** ACCESS_TOKEN_PRIVATE_JWKS as keys (already validated by the schema's refinement). */
 function configuredJwks(

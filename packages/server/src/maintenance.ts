@@ -1,6 +1,7 @@
 import { hookServices, methodsOf } from "./core/served-methods.js";
 import type { Services } from "./services.js";
 import { AUDIT_RETENTION_MS } from "./stores/audit-log.js";
+import { createWebhookStore } from "./webhooks/webhook-store.js";
 
 /** How often ended sessions and old audit entries are purged. */
 const PURGE_INTERVAL_MS = 3_600_000;
@@ -35,6 +36,7 @@ export function createMaintenance(services: Services): Maintenance {
       services.pendingSignIns.purge(new Date(services.now())),
       ...methodsOf(services).map((m) => m.hooks?.purge?.(hookServices(services), new Date(services.now()))),
       services.mailer.purgeSent(weekAgo),
+      createWebhookStore(services.database.db).purgeFinished(weekAgo),
     ]);
     if (sessions > 0 || entries > 0) logger.info({ sessions, auditEntries: entries }, "ended sessions purged");
   }

@@ -32,6 +32,7 @@ import { createMaintenance } from "./maintenance.js";
 import { defaultMethods } from "./methods/defaults.js";
 import type { AnySignInMethod } from "./methods/method.js";
 import { createMetrics } from "./metrics/metrics.js";
+import type { DeliveryLoopOptions } from "./outbox/delivery-loop.js";
 import { createMemoryAttemptStore } from "./rate-limit/memory-attempt-store.js";
 import { createAttemptLimiter } from "./rate-limit/rate-limiter.js";
 import { createRevocationFeed } from "./revocations/feed.js";
@@ -62,6 +63,8 @@ import {
   router,
 } from "./trpc.js";
 import { userProcedure } from "./user-procedure.js";
+import { createWebhookDelivery } from "./webhooks/webhook-delivery.js";
+import { createWebhookStore } from "./webhooks/webhook-store.js";
 
 /** Per-network failures allowed per window, across all usernames (password spraying). */
 const NETWORK_FAILURE_FACTOR = 20;
@@ -102,6 +105,8 @@ export interface TollgateOptions<M extends readonly AnySignInMethod[] = ReturnTy
   readonly revocationRetry?: RetryPolicy;
   /** Polling and backoff of the mail outbox sender (tests shorten them and await its `onIdle`). */
   readonly mailRetry?: OutboxSenderOptions;
+  /** Polling and backoff of the webhook outbox (WEBHOOK_URL; tests shorten them). */
+  readonly webhookRetry?: DeliveryLoopOptions;
   /** The timer of the signing-key reload (default setInterval; tests pass one their clock drives). */
   readonly signingKeyReloadTimer?: RepeatTimer;
   /**
@@ -360,6 +365,10 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
   };
   registerMethods(services, methods);
   subscribeNotifications(services);
+  const webhooks =
+    config.webhook &&
+    createWebhookDelivery(config.webhook, createWebhookStore(database.db, now), logger, now, options.webhookRetry);
+  webhooks?.subscribe(services.events);
   try {
     for (const method of methods) await method.start?.(services);
   } catch (error) {
@@ -371,6 +380,7 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
   const maintenance = createMaintenance(services);
   await maintenance.start();
   outboxSender.start();
+  webhooks?.loop.start();
   // Before listening: a restarted instance honours the revocations of the last access-token lifetime.
   await revocationFeed.start();
   const keyReload = startSigningKeyReload(auth.signingKeys, config.jwksMaxAge, logger, options.signingKeyReloadTimer);
@@ -425,6 +435,7 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
         await services.events.settle();
         await services.mailer.settle();
         await outboxSender.stop();
+        await webhooks?.loop.stop();
         mailTransport.close();
         await revocationFeed.stop();
         await services.audit.flush();

@@ -201,6 +201,7 @@ describe("embedded SQLite", () => {
       "0012_step_up",
       "0013_user_changes",
       "0014_admin_role",
+      "0015_webhook_outbox",
     ]);
   });
 
@@ -362,6 +363,7 @@ describe.each(backends())("migration 0002 (sessions.revoked_at index) on %s", (b
       "0012_step_up",
       "0013_user_changes",
       "0014_admin_role",
+      "0015_webhook_outbox",
     ]);
     const since = new Date("2026-03-01T00:00:00.000Z");
     expect(await createKyselySessionStore(handle.db).revokedSince(since)).toEqual([{ id: "before-0002", revokedAt }]);

@@ -66,6 +66,7 @@ describe.runIf(runOnPostgres)("two instances on one PostgreSQL database", () => 
         "0012_step_up",
         "0013_user_changes",
         "0014_admin_role",
+        "0015_webhook_outbox",
       ]);
       for (const handle of both) await handle.close();
     } finally {

@@ -12,6 +12,7 @@ import { mfaUnlockAt } from "./migrations/0011_mfa_unlock_at.js";
 import { stepUp } from "./migrations/0012_step_up.js";
 import { userChanges } from "./migrations/0013_user_changes.js";
 import { adminRole } from "./migrations/0014_admin_role.js";
+import { webhookOutbox } from "./migrations/0015_webhook_outbox.js";
 import type { SqlDialect } from "./migrations/dialect-types.js";
 
 /** A static list: bundles cleanly and loads under every runner (no directory scan). */
@@ -30,6 +31,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     "0012_step_up": stepUp(dialect),
     "0013_user_changes": userChanges(dialect),
     "0014_admin_role": adminRole(dialect),
+    "0015_webhook_outbox": webhookOutbox(dialect),
   };
 }
 

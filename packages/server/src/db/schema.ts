@@ -98,6 +98,23 @@ export interface MailOutboxTable {
   last_error: string | null;
 }
 
+/** Security events waiting for (or done with) delivery to the webhook receiver (0015). */
+export interface WebhookOutboxTable {
+  id: Generated<string>;
+  /** The event's id: the webhook-id header, the same on every attempt (receivers drop repeats). */
+  message_id: string;
+  event_type: string;
+  /** The JSON body, exactly as signed. */
+  payload: string;
+  created_at: Timestamp;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  delivered_at: Timestamp | null;
+  /** Set when the tries ran out: never tried again. */
+  abandoned_at: Timestamp | null;
+  last_error: string | null;
+}
+
 /** The first-run setup link's token, hashed. */
 export interface SetupTokensTable {
   token_hash: string;
@@ -160,6 +177,7 @@ export interface Database {
   signing_keys: SigningKeysTable;
   account_tokens: AccountTokensTable;
   mail_outbox: MailOutboxTable;
+  webhook_outbox: WebhookOutboxTable;
   setup_tokens: SetupTokensTable;
   user_totp: UserTotpTable;
   recovery_codes: RecoveryCodesTable;

@@ -17,7 +17,7 @@ export interface TestServer {
   /** Another app instance on the same database (for restarts and multi-instance tests). */
   startAnother(
     overrides?: Partial<ServerConfig>,
-    options?: Pick<AppOptions, "revocationRetry" | "mailRetry">,
+    options?: Pick<AppOptions, "revocationRetry" | "mailRetry" | "webhookRetry">,
   ): Promise<{ url: string; app: App }>;
   createUser(username: string, password: string, names?: { firstName?: string; lastName?: string }): Promise<string>;
   close(): Promise<void>;
@@ -29,7 +29,7 @@ export interface StartOptions {
   /** An app's router that merges Tollgate's (default: Tollgate's own). */
   readonly router?: AppOptions["router"];
   /** App options such as the mail sender's polling and backoff. */
-  readonly app?: Pick<AppOptions, "mailRetry">;
+  readonly app?: Pick<AppOptions, "mailRetry" | "webhookRetry">;
 }
 
 /**
