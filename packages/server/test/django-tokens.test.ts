@@ -4,7 +4,16 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDjangoStore, type DjangoStore } from "../src/methods/django-compat/store.js";
 import { djangoTables } from "../src/methods/django-compat/tables.js";
-import { backends, createClock, data, startTestServer, TestBrowser, type TestServer } from "./support/index.js";
+import {
+  backends,
+  createClock,
+  data,
+  enrolTotp,
+  JarClient,
+  startTestServer,
+  TestBrowser,
+  type TestServer,
+} from "./support/index.js";
 
 /**
  * The Django app's own SimpleJWT tokens during the cutover window: minted
@@ -65,6 +74,7 @@ describe.each(backends())("SimpleJWT tokens on %s", (backend) => {
     await store.mapUser("7", olivia);
     await store.mapUser("8", peggy);
     await store.mapUser("9", retired);
+    await store.mapUser("10", await server.createUser("tess", "tess password"));
     await server.database.db.updateTable("users").set({ is_active: false }).where("id", "=", retired).execute();
   });
   afterAll(() => server?.close());
@@ -174,6 +184,22 @@ describe.each(backends())("SimpleJWT tokens on %s", (backend) => {
     const out = await browser().request("POST", "/accounts/auth/logout/", undefined, refreshCookie(token));
     expect(out.status).toBe(200);
     expectRefused(await exchange(token), TOKEN_NOT_VALID);
+  });
+
+  it("never exchanges a Django token for a user who has a second factor in Tollgate", async () => {
+    const tess = new JarClient(server.url);
+    expect((await tess.mutation("auth.login", { username: "tess", password: "tess password" })).status).toBe(200);
+    await enrolTotp(tess, "tess password", clock.now());
+    expectRefused(await exchange(await mint({ type: "refresh", userId: 10 })), TOKEN_NOT_VALID);
+    // The surface's password sign-in hands over to the account page for the factor.
+    const login = await browser().request(
+      "POST",
+      "/accounts/auth/login/",
+      JSON.stringify({ username: "tess", password: "tess password" }),
+    );
+    expect(login.status).toBe(401);
+    expect(login.body).toMatchObject({ code: "mfa_required" });
+    expect(login.setCookies.some((l) => l.startsWith("access_token="))).toBe(false);
   });
 
   it("keeps Tollgate's own procedures to Tollgate's tokens", async () => {
