@@ -245,6 +245,27 @@ describe.each(backends())("the Django REST surface on %s", (backend) => {
     expect(after.status).toBe(401);
   });
 
+  it("with COOKIE_SECURE sets the reference's names beside Tollgate's prefixed ones, and reads either", async () => {
+    const secure = await server.startAnother({ cookieSecure: true });
+    const b = new TestBrowser(secure.url, "__Host-csrf_token");
+    const login = await post(b, "/accounts/auth/login/", { username: "alice", password: "alice password" });
+    expect(login.status).toBe(200);
+    const access = b.cookies.get("access_token")?.value as string;
+    expect(cookieLine(login, "access_token")).toBe(
+      `access_token=${access}; Path=/; Max-Age=900; HttpOnly; Secure; SameSite=Lax`,
+    );
+    expect(cookieLine(login, "__Host-access_token")).toContain(`__Host-access_token=${access};`);
+    expect(cookieLine(login, "refresh_token")).toMatch(/; Path=\/accounts\/auth\/; Max-Age=2592000; HttpOnly; Secure;/);
+    expect(cookieLine(login, "__Secure-refresh_token")).toBeUndefined();
+    const own = { headers: { cookie: `__Host-access_token=${access}` } };
+    expect((await get(new TestBrowser(secure.url), "/accounts/user/", own)).status).toBe(200);
+    expect((await post(b, "/accounts/auth/refresh_token/")).status).toBe(200);
+    const out = await post(b, "/accounts/auth/logout/");
+    expect(cookieLine(out, "access_token")).toMatch(/^access_token=; Path=\/; Max-Age=0/);
+    expect(cookieLine(out, "__Host-access_token")).toMatch(/Max-Age=0/);
+    expect(cookieLine(out, "refresh_token")).toMatch(/^refresh_token=; Path=\/accounts\/auth\/; Max-Age=0/);
+  });
+
   it("is off by default: 404 under /accounts/ without DJANGO_COMPAT=on", async () => {
     const other = await server.startAnother({ djangoCompat: false });
     const b = new TestBrowser(other.url);

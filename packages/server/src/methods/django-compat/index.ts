@@ -21,6 +21,22 @@ export function djangoCompat(): DjangoCompatMethod {
     migrations: djangoMigrations,
     available: (config) => config.djangoCompat,
     http: djangoRoutes,
+    async start({ config, logger, now }) {
+      // The window is the operator's promise to retire Django's key: say where it stands at every start.
+      if (!config.djangoCompat || config.djangoCutoverUntil === undefined) return;
+      const until = new Date(config.djangoCutoverUntil).toISOString();
+      if (now() >= config.djangoCutoverUntil) {
+        logger.warn(
+          { until },
+          "DJANGO_CUTOVER_UNTIL has passed: SimpleJWT tokens are refused; remove DJANGO_SECRET_KEY",
+        );
+      } else {
+        logger.info(
+          { until },
+          "accepting the Django app's SimpleJWT tokens for imported users until DJANGO_CUTOVER_UNTIL",
+        );
+      }
+    },
     hooks: {
       async purge({ database, now }, before) {
         return createDjangoStore(djangoTables(database), now).purge(before);
