@@ -157,6 +157,24 @@ const variables = z
         error: `must name event types (${EVENT_TYPES.join(", ")}) or *`,
       }),
     ),
+    DJANGO_COMPAT: z.enum(["off", "on"], { error: "must be off or on" }).default("off"),
+    DJANGO_SECRET_KEY: optional,
+    DJANGO_CUTOVER_UNTIL: optional.pipe(
+      z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, {
+          error: "must be an ISO 8601 date (2026-12-31 or 2026-12-31T18:00:00Z)",
+        })
+        .refine((v) => !Number.isNaN(Date.parse(v)), "must be an ISO 8601 date (2026-12-31 or 2026-12-31T18:00:00Z)")
+        .optional(),
+    ),
+    DJANGO_JWT_ALGORITHM: z
+      .enum(["HS256", "HS384", "HS512"], { error: "must be HS256, HS384 or HS512" })
+      .default("HS256"),
+    DJANGO_JWT_USER_ID_CLAIM: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a claim name (letters, digits, _)")
+      .default("user_id"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
@@ -190,6 +208,16 @@ const variables = z
         if (typeof keys === "string")
           ctx.addIssue({ code: "custom", path: ["ACCESS_TOKEN_PRIVATE_JWKS"], message: keys });
       }
+    }
+    // SimpleJWT tokens are only ever accepted on the compatible surface, and only for a bounded window.
+    if (env.DJANGO_SECRET_KEY !== undefined && env.DJANGO_COMPAT !== "on") {
+      ctx.addIssue({ code: "custom", path: ["DJANGO_SECRET_KEY"], message: "is only used with DJANGO_COMPAT=on" });
+    }
+    if (env.DJANGO_SECRET_KEY !== undefined && env.DJANGO_CUTOVER_UNTIL === undefined) {
+      require("DJANGO_CUTOVER_UNTIL", "DJANGO_SECRET_KEY is set (the Django tokens' window must end)");
+    }
+    if (env.DJANGO_CUTOVER_UNTIL !== undefined && env.DJANGO_SECRET_KEY === undefined) {
+      ctx.addIssue({ code: "custom", path: ["DJANGO_CUTOVER_UNTIL"], message: "is only used with DJANGO_SECRET_KEY" });
     }
     if (env.INITIAL_USERNAME) {
       const rule = usernameRuleBroken(env.INITIAL_USERNAME);
@@ -259,6 +287,16 @@ const schema = variables.transform((e) => ({
   emailVerification: e.EMAIL_VERIFICATION,
   /** on: auth.emailCode signs in with a code (or link) mailed to a confirmed address. */
   emailCodeSignIn: e.EMAIL_CODE_SIGN_IN === "on",
+  /** on: the Django REST surface at /accounts/ (methods/django-compat). */
+  djangoCompat: e.DJANGO_COMPAT === "on",
+  /** The Django app's SECRET_KEY: SimpleJWT tokens it signed are accepted for imported users until djangoCutoverUntil. */
+  djangoSecretKey: e.DJANGO_SECRET_KEY,
+  /** Epoch ms after which no SimpleJWT token is accepted (a date alone means its start, UTC). */
+  djangoCutoverUntil: e.DJANGO_CUTOVER_UNTIL === undefined ? undefined : Date.parse(e.DJANGO_CUTOVER_UNTIL),
+  /** SimpleJWT's ALGORITHM (HMAC only: the key is SECRET_KEY). */
+  djangoJwtAlgorithm: e.DJANGO_JWT_ALGORITHM,
+  /** SimpleJWT's USER_ID_CLAIM. */
+  djangoJwtUserIdClaim: e.DJANGO_JWT_USER_ID_CLAIM,
   /** smtp:// or smtps:// URL; undefined: mails are written as .eml files under DATA_DIR/mail/. */
   smtpUrl: e.SMTP_URL,
   mailFrom: e.MAIL_FROM ?? "Tollgate <no-reply@localhost>",

@@ -37,6 +37,7 @@ export { announceFirstRunSetup } from "./first-run.js";
 export type { FetchHandler, FetchHandlerCallOptions } from "./http/fetch-adapter.js";
 export type { NodeHandler } from "./http/node-adapter.js";
 export { defaultMethods } from "./methods/defaults.js";
+export { type DjangoCompatMethod, djangoCompat } from "./methods/django-compat/index.js";
 export { type EmailCodeMethod, emailCode } from "./methods/email-code/index.js";
 export type {
   AnySignInMethod,

@@ -11,10 +11,14 @@ import {
   usernameRuleBroken,
   usernameRuleMessage,
 } from "@tollgate/auth";
+import type { Kysely } from "kysely";
 import { z } from "zod";
 import { setPassword } from "../core/set-password.js";
 import type { DatabaseHandle } from "../db/client.js";
+import { migrateMethod } from "../db/migrate.js";
 import { defaultMethods } from "../methods/defaults.js";
+import { createDjangoStore } from "../methods/django-compat/store.js";
+import { djangoMigrations, djangoTables } from "../methods/django-compat/tables.js";
 import { createAccountTokenStore } from "../stores/account-token-store.js";
 import { createAdminStore } from "../stores/admin-store.js";
 import { createMailOutboxStore } from "../stores/mail-outbox-store.js";
@@ -187,9 +191,14 @@ export async function runCommand(command: string, flags: Flags, context: Command
       const from = requireString(flags, "from");
       if (!/^postgres(ql)?:\/\//.test(from))
         throw new CliError("--from must be a postgres:// URL of the Django database");
-      const report = await importDjangoUsers(from, users);
+      // The Django surface's tables, even when this database has not been served with it yet.
+      await migrateMethod(database.db as Kysely<unknown>, "django", djangoMigrations(database.kind));
+      const report = await importDjangoUsers(from, users, createDjangoStore(djangoTables(database), Date.now));
       io.print(
         `Imported ${report.imported} user(s); ${report.alreadyPresent} already present; ${report.skipped.length} skipped`,
+      );
+      io.print(
+        `Django ids mapped: ${report.mapped} new; SimpleJWT tokens copied: ${report.tokens} (${report.blacklisted} blacklisted)`,
       );
       for (const skipped of report.skipped)
         io.print(`  skipped ${JSON.stringify(skipped.username)}: ${skipped.reason}`);

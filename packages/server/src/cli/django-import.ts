@@ -8,15 +8,22 @@ import {
   usernameRuleMessage,
 } from "@tollgate/auth";
 import pg from "pg";
+import type { DjangoStore } from "../methods/django-compat/store.js";
 import { UsernameTakenError, type UserStore } from "../stores/user-store.js";
 
 export interface ImportReport {
   imported: number;
   alreadyPresent: number;
   skipped: { username: string; reason: string }[];
+  /** Django ids recorded for Tollgate users (imported now or before), for the SimpleJWT cutover. */
+  mapped: number;
+  /** SimpleJWT's outstanding tokens copied (token_blacklist app), and how many of them are blacklisted; 0 without the app. */
+  tokens: number;
+  blacklisted: number;
 }
 
 interface DjangoUserRow {
+  id: unknown;
   username: unknown;
   first_name: unknown;
   last_name: unknown;
@@ -56,22 +63,38 @@ function problem(row: DjangoUserRow): string | undefined {
  * Django's email (blank: none) comes over marked verified: Django keeps no
  * such flag, and its users have been signing in with it; a second user with
  * the same address (Django does not make it unique) is imported without one.
+ * With `compat` (the CLI always passes it) each user's Django id is recorded
+ * (imported now or in an earlier run), and SimpleJWT's outstanding and
+ * blacklisted tokens are copied when the token_blacklist app was used: what
+ * the Django surface needs to accept the app's tokens during the cutover
+ * (methods/django-compat). Run again just before the cutover to pick up the
+ * latest blacklistings.
  */
-export async function importDjangoUsers(fromUrl: string, users: UserStore): Promise<ImportReport> {
+export async function importDjangoUsers(
+  fromUrl: string,
+  users: UserStore,
+  compat?: DjangoStore,
+): Promise<ImportReport> {
   const client = new pg.Client({ connectionString: fromUrl });
   await client.connect();
   let rows: DjangoUserRow[];
+  let tokens: OutstandingTokenRow[] = [];
   try {
     rows = (
       await client.query<DjangoUserRow>(
-        "SELECT username, first_name, last_name, email, is_active, password FROM auth_user ORDER BY id",
+        "SELECT id, username, first_name, last_name, email, is_active, password FROM auth_user ORDER BY id",
       )
     ).rows;
+    if (compat) tokens = await readOutstandingTokens(client);
   } finally {
     await client.end();
   }
 
-  const report: ImportReport = { imported: 0, alreadyPresent: 0, skipped: [] };
+  const report: ImportReport = { imported: 0, alreadyPresent: 0, skipped: [], mapped: 0, tokens: 0, blacklisted: 0 };
+  /** Records the Django id of a user now in Tollgate under the same username. */
+  const map = async (row: DjangoUserRow, userId: string) => {
+    if (compat && (await compat.mapUser(String(row.id), userId))) report.mapped++;
+  };
   for (const row of rows) {
     const reason = problem(row);
     const username = String(row.username ?? "");
@@ -82,6 +105,7 @@ export async function importDjangoUsers(fromUrl: string, users: UserStore): Prom
     const existing = await users.findByUsername(username);
     if (existing?.username === username) {
       report.alreadyPresent++;
+      await map(row, existing.id);
       continue;
     }
     if (existing) {
@@ -93,7 +117,7 @@ export async function importDjangoUsers(fromUrl: string, users: UserStore): Prom
     if (email && email.length > 254) email = null;
     if (email && (await users.findByEmail(email))) email = null;
     try {
-      await users.create({
+      const created = await users.create({
         username,
         email,
         emailVerified: email !== null,
@@ -103,11 +127,50 @@ export async function importDjangoUsers(fromUrl: string, users: UserStore): Prom
         isActive: row.is_active !== false,
       });
       report.imported++;
+      await map(row, created.id);
     } catch (error) {
       if (error instanceof UsernameTakenError) {
         report.skipped.push({ username, reason: `looks like an existing username (Unicode confusables); ${RENAME}` });
       } else report.skipped.push({ username, reason: (error as Error).message });
     }
   }
+  for (const token of tokens) {
+    await compat?.saveToken({
+      jti: token.jti,
+      djangoUserId: token.user_id === null ? null : String(token.user_id),
+      expiresAt: token.expires_at,
+      blacklistedAt: token.blacklisted_at,
+    });
+    report.tokens++;
+    if (token.blacklisted_at !== null) report.blacklisted++;
+  }
   return report;
+}
+
+interface OutstandingTokenRow {
+  jti: string;
+  user_id: number | string | null;
+  expires_at: Date | null;
+  blacklisted_at: Date | null;
+}
+
+/**
+ * SimpleJWT's token_blacklist tables, when the app used them: every
+ * outstanding token not yet expired, with when it was blacklisted. Without
+ * the tables (the app never installed token_blacklist) there is nothing to
+ * copy, and nothing Django refused can be told apart: say so in the docs.
+ */
+async function readOutstandingTokens(client: pg.Client): Promise<OutstandingTokenRow[]> {
+  const present = await client.query<{ found: string | null }>(
+    "SELECT to_regclass('token_blacklist_outstandingtoken')::text AS found",
+  );
+  if (!present.rows[0]?.found) return [];
+  const result = await client.query<OutstandingTokenRow>(
+    `SELECT o.jti, o.user_id, o.expires_at, b.blacklisted_at
+       FROM token_blacklist_outstandingtoken o
+       LEFT JOIN token_blacklist_blacklistedtoken b ON b.token_id = o.id
+      WHERE o.expires_at > now()
+      ORDER BY o.id`,
+  );
+  return result.rows;
 }

@@ -30,7 +30,8 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   "user:revoke-admin": { synopsis: "--username NAME", summary: "takes the administrator role from a user" },
   "user:import-django": {
     synopsis: "--from postgres://…",
-    summary: "imports Django's auth_user (pbkdf2_sha256 hashes) from that database",
+    summary:
+      "imports Django's auth_user (pbkdf2_sha256 hashes, ids) and SimpleJWT's token_blacklist from that database",
   },
   "keys:rotate": {
     synopsis: "[--delay SECONDS]",

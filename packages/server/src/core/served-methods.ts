@@ -23,10 +23,15 @@ export function hookServices(services: Services): MethodHookServices {
   return { database: services.database, now: services.now };
 }
 
-/** The method whose own HTTP routes (`http.prefix`) cover `pathname`, if any. */
+/**
+ * The method whose own HTTP routes (`http.prefix`) cover `pathname`, if any.
+ * A method not available on this configuration serves nothing: its paths
+ * stay the account page's or 404 (the Django surface's /accounts/ is off by default).
+ */
 export function methodRoutesFor(services: Services, pathname: string | undefined): MethodHttpRoutes | undefined {
   if (pathname === undefined) return undefined;
   for (const method of methodsOf(services)) {
+    if (method.available && !method.available(services.config)) continue;
     if (method.http && pathname.startsWith(method.http.prefix)) return method.http;
   }
   return undefined;

@@ -14,7 +14,7 @@ import type { RequestLog } from "./request-log.js";
 import { staticAnswer } from "./static-files.js";
 import { HEALTH_PATH, pathnameOf, TRPC_PREFIX } from "./targets.js";
 import { trpcErrorAnswer } from "./trpc-error-answer.js";
-import { createTrpcRoute } from "./trpc-route.js";
+import { createTrpcRoute, MAX_BODY_BYTES } from "./trpc-route.js";
 
 /** Sent with every answer, on every transport. */
 export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
@@ -94,7 +94,14 @@ export function createPipeline({ services, router, createContext }: PipelineOpti
     if (methodRoutes) {
       const ctx = createRequestContext(services, { request, responseHeaders: headers, log });
       const query = new URL(request.target, "http://localhost").searchParams;
-      return await methodRoutes.handle(ctx, { method: request.method, pathname, query }, headers);
+      const methodRequest = {
+        method: request.method,
+        pathname,
+        query,
+        header: (name: string) => request.header(name),
+        readBody: () => request.readBody(MAX_BODY_BYTES),
+      };
+      return await methodRoutes.handle(ctx, methodRequest, headers);
     }
     const page = config.webRoot ? await staticAnswer(config.webRoot, request.method, pathname, headers) : undefined;
     return page ?? refusal(pathname, 404, "NOT_FOUND", "Not found", headers);

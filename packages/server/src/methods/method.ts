@@ -156,6 +156,15 @@ export interface MethodHttpRequest {
   readonly pathname: string;
   /** The query string's parameters. */
   readonly query: URLSearchParams;
+  /** A request header's value (the first, if it came more than once); `name` is lower-case. */
+  header(name: string): string | undefined;
+  /**
+   * The body as text, read when asked (a GET route never reads it), at most
+   * 1 MiB as under /trpc: rejects with BodyTooLargeError beyond it,
+   * BodyAbortedError when the client leaves, BodyAlreadyReadError when a
+   * host app's body parser took it (all from `http/request.ts`).
+   */
+  readBody(): Promise<string>;
 }
 
 /**

@@ -1,0 +1,67 @@
+import { AuthError } from "@tollgate/auth";
+import type { ServerConfig } from "../../config.js";
+import type { Context } from "../../context.js";
+import type { UserWithHash } from "../../stores/user-store.js";
+import { type SimpleJwtClaims, type SimpleJwtSettings, type SimpleJwtType, verifySimpleJwt } from "./simplejwt.js";
+import { createDjangoStore, type DjangoStore } from "./store.js";
+import { djangoTables } from "./tables.js";
+
+/** A SimpleJWT token Tollgate accepted, and the imported user it stands for. */
+export interface AcceptedDjangoToken {
+  readonly claims: SimpleJwtClaims;
+  readonly user: UserWithHash;
+}
+
+export function djangoStoreOf(ctx: Context): DjangoStore {
+  return createDjangoStore(djangoTables(ctx.services.database), ctx.services.now);
+}
+
+/** SimpleJWT's settings, when this server accepts Django's tokens at all (DJANGO_SECRET_KEY set). */
+export function simpleJwtSettings(config: ServerConfig): SimpleJwtSettings | undefined {
+  if (config.djangoSecretKey === undefined) return undefined;
+  return {
+    secretKey: config.djangoSecretKey,
+    algorithm: config.djangoJwtAlgorithm,
+    userIdClaim: config.djangoJwtUserIdClaim,
+  };
+}
+
+/** Whether SimpleJWT tokens may be accepted now: a key is set and the cutover window is still open. */
+export function djangoTokensAccepted(ctx: Context): boolean {
+  const { config, now } = ctx.services;
+  return (
+    simpleJwtSettings(config) !== undefined &&
+    config.djangoCutoverUntil !== undefined &&
+    now() < config.djangoCutoverUntil
+  );
+}
+
+/**
+ * A SimpleJWT token of `type`, accepted only: inside the cutover window,
+ * signed with DJANGO_SECRET_KEY and unexpired (simplejwt.ts), its jti not
+ * blacklisted in the imported token_blacklist tables, for a Django user
+ * that was imported (mapped) and is active in Tollgate. Anything else is
+ * AuthError TOKEN_INVALID / TOKEN_EXPIRED.
+ */
+export async function acceptDjangoToken(
+  ctx: Context,
+  token: string,
+  type: SimpleJwtType,
+): Promise<AcceptedDjangoToken> {
+  const settings = simpleJwtSettings(ctx.services.config);
+  if (!settings || !djangoTokensAccepted(ctx)) {
+    throw new AuthError(
+      "TOKEN_INVALID",
+      "SimpleJWT tokens are not accepted (no DJANGO_SECRET_KEY, or the cutover window ended)",
+    );
+  }
+  const claims = await verifySimpleJwt(token, type, settings, ctx.services.now());
+  const store = djangoStoreOf(ctx);
+  if (await store.isBlacklisted(claims.jti))
+    throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: blacklisted");
+  const userId = await store.userIdOf(claims.djangoUserId);
+  if (userId === undefined) throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: its user was not imported");
+  const user = await ctx.services.users.findById(userId);
+  if (!user?.isActive) throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: the user is inactive or gone");
+  return { claims, user };
+}

@@ -1,0 +1,101 @@
+import { AuthError, checkOrigin } from "@tollgate/auth";
+import type { Context } from "../../context.js";
+import type { HttpAnswer } from "../../http/answer.js";
+import { BodyAbortedError, BodyAlreadyReadError, BodyTooLargeError } from "../../http/request.js";
+import type { MethodHttpRequest } from "../method.js";
+import { drf } from "./answers.js";
+
+/**
+ * Every POST of the surface, as every Tollgate mutation: an Origin (or
+ * Sec-Fetch-Site) from another site is refused, in the words of Django's
+ * own CSRF failure, so the old front end shows what it showed for one.
+ */
+export function refuseForeignOrigin(ctx: Context, headers: Headers): HttpAnswer | undefined {
+  try {
+    checkOrigin({
+      origin: ctx.request.origin,
+      secFetchSite: ctx.request.secFetchSite,
+      selfOrigin: ctx.services.config.publicOrigin ?? ctx.request.requestOrigin,
+      allowedOrigins: ctx.services.config.corsOrigins,
+    });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof AuthError)) throw error;
+    const origin = ctx.request.origin ?? "(none)";
+    return drf(
+      403,
+      { detail: `CSRF Failed: Origin checking failed - ${origin} does not match any trusted origins.` },
+      headers,
+    );
+  }
+}
+
+/**
+ * The JSON object a POST carries, as DRF's JSONParser reads it: 415 for
+ * another media type, 400 `{"detail": "JSON parse error - …"}`, 400
+ * `{"non_field_errors": […]}` for JSON that is not an object, 413 over 1 MiB.
+ */
+export async function readJsonObject(
+  request: MethodHttpRequest,
+  headers: Headers,
+): Promise<{ value: Record<string, unknown> } | { answer: HttpAnswer }> {
+  const type = (request.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (type !== "application/json") {
+    return { answer: drf(415, { detail: `Unsupported media type "${type}" in request.` }, headers) };
+  }
+  let text: string;
+  try {
+    text = await request.readBody();
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      return { answer: drf(413, { detail: `Request body is over ${error.limit} bytes.` }, headers) };
+    }
+    if (error instanceof BodyAbortedError || error instanceof BodyAlreadyReadError) {
+      return { answer: drf(400, { detail: error.message }, headers) };
+    }
+    throw error;
+  }
+  let value: unknown;
+  try {
+    value = text.trim() === "" ? {} : JSON.parse(text);
+  } catch (error) {
+    return { answer: drf(400, { detail: `JSON parse error - ${(error as Error).message}` }, headers) };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return {
+      answer: drf(
+        400,
+        { non_field_errors: [`Invalid data. Expected a dictionary, but got ${pythonTypeName(value)}.`] },
+        headers,
+      ),
+    };
+  }
+  return { value: value as Record<string, unknown> };
+}
+
+/** A `Bearer` header's token, or the access cookie's (one value only: two are a tossed cookie). */
+export function presentedAccessToken(ctx: Context, cookieNames: readonly string[]): string | undefined | null {
+  if (ctx.authorization !== undefined) {
+    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(ctx.authorization);
+    return match?.[1] ?? null;
+  }
+  for (const name of cookieNames) {
+    const values = ctx.cookies.get(name);
+    if (!values) continue;
+    return values.length === 1 ? (values[0] ?? null) : null;
+  }
+  return undefined;
+}
+
+/** A JWT (SimpleJWT's) has three parts; Tollgate's refresh tokens two (`lookup.secret`). */
+export function isJwt(token: string): boolean {
+  return token.split(".").length === 3;
+}
+
+/** The name Python gives a JSON value's type, as DRF's message says it. */
+function pythonTypeName(value: unknown): string {
+  if (Array.isArray(value)) return "list";
+  if (value === null) return "NoneType";
+  const names: Record<string, string> = { string: "str", number: "int", boolean: "bool" };
+  return names[typeof value] ?? typeof value;
+}

@@ -1,0 +1,74 @@
+import { AuthError } from "@tollgate/auth";
+import { errors, jwtVerify } from "jose";
+
+/** What SimpleJWT's settings say about its tokens (its defaults, and the two a deployment commonly changes). */
+export interface SimpleJwtSettings {
+  /** Django's SECRET_KEY (SimpleJWT's SIGNING_KEY default). */
+  readonly secretKey: string;
+  /** ALGORITHM: HMAC only, since the key is the shared SECRET_KEY. */
+  readonly algorithm: "HS256" | "HS384" | "HS512";
+  /** USER_ID_CLAIM (default `user_id`). */
+  readonly userIdClaim: string;
+}
+
+export type SimpleJwtType = "access" | "refresh";
+
+/** A SimpleJWT token that verified: signature, expiry, type. */
+export interface SimpleJwtClaims {
+  readonly tokenType: SimpleJwtType;
+  readonly jti: string;
+  /** The Django user id as text (SimpleJWT writes a number or, in newer versions, a string). */
+  readonly djangoUserId: string;
+  readonly expiresAt: Date;
+}
+
+/** SimpleJWT's TOKEN_TYPE_CLAIM and JTI_CLAIM defaults. */
+const TOKEN_TYPE_CLAIM = "token_type";
+const JTI_CLAIM = "jti";
+const MAX_TOKEN_LENGTH = 4096;
+const DJANGO_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function refused(reason: string, cause?: unknown): AuthError {
+  return new AuthError("TOKEN_INVALID", `SimpleJWT token refused: ${reason}`, { cause });
+}
+
+function userIdOf(value: unknown): string | undefined {
+  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === "string" && DJANGO_ID.test(value)) return value;
+  return undefined;
+}
+
+/**
+ * Verifies a token the way SimpleJWT's `Token.__init__` does (jose, pinned
+ * algorithm, no leeway): signature first, then `exp`, then the claims
+ * SimpleJWT checks itself: `token_type` must be `type`, a `jti` must be
+ * there, and the user id claim. `now` is the server's clock. Throws
+ * AuthError TOKEN_INVALID or TOKEN_EXPIRED; never says which claim to forge.
+ */
+export async function verifySimpleJwt(
+  token: string,
+  type: SimpleJwtType,
+  settings: SimpleJwtSettings,
+  now: number,
+): Promise<SimpleJwtClaims> {
+  if (token.length > MAX_TOKEN_LENGTH) throw refused("too long");
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, new TextEncoder().encode(settings.secretKey), {
+      algorithms: [settings.algorithm],
+      currentDate: new Date(now),
+      requiredClaims: ["exp", TOKEN_TYPE_CLAIM, JTI_CLAIM, settings.userIdClaim],
+    }));
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) {
+      throw new AuthError("TOKEN_EXPIRED", "SimpleJWT token refused: expired", { cause: error });
+    }
+    throw refused("not a valid SimpleJWT token", error);
+  }
+  if (payload[TOKEN_TYPE_CLAIM] !== type) throw refused(`not an ${type} token`);
+  const jti = payload[JTI_CLAIM];
+  if (typeof jti !== "string" || jti.length === 0 || jti.length > 255) throw refused("bad jti");
+  const djangoUserId = userIdOf(payload[settings.userIdClaim]);
+  if (djangoUserId === undefined) throw refused("bad user id claim");
+  return { tokenType: type, jti, djangoUserId, expiresAt: new Date((payload.exp as number) * 1000) };
+}

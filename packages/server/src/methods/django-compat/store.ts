@@ -1,0 +1,109 @@
+import type { Kysely } from "kysely";
+import { isUniqueViolation } from "../../db/unique-violation.js";
+import type { DjangoTables } from "./tables.js";
+
+/** One of SimpleJWT's outstanding tokens, as the token_blacklist app kept it. */
+export interface DjangoTokenRecord {
+  readonly jti: string;
+  readonly djangoUserId: string | null;
+  readonly expiresAt: Date | null;
+  readonly blacklistedAt: Date | null;
+}
+
+export interface DjangoStore {
+  /** Records that Django user `djangoId` is Tollgate user `userId`; false when either is mapped already (to anything). */
+  mapUser(djangoId: string, userId: string): Promise<boolean>;
+  /** The Tollgate user a Django id was imported as. */
+  userIdOf(djangoId: string): Promise<string | undefined>;
+  /** The Django id of a Tollgate user, when imported. */
+  djangoIdOf(userId: string): Promise<string | undefined>;
+  /** Records an outstanding token; run again, it only ever adds a blacklisting (never removes one). */
+  saveToken(token: DjangoTokenRecord): Promise<void>;
+  isBlacklisted(jti: string): Promise<boolean>;
+  /**
+   * Uses a jti up, atomically (the primary key decides): true the first
+   * time, false for every later or concurrent try. Kept until `expiresAt`
+   * (the token's own expiry: after it the signature check refuses it anyway).
+   */
+  useOnce(jti: string, userId: string | null, expiresAt: Date): Promise<boolean>;
+  /** Deletes used and imported jtis whose tokens expired before `before` (the signature check refuses them anyway); how many went. */
+  purge(before: Date): Promise<number>;
+}
+
+export function createDjangoStore(db: Kysely<DjangoTables>, now: () => number): DjangoStore {
+  return {
+    async mapUser(djangoId, userId) {
+      try {
+        await db.insertInto("django_users").values({ django_id: djangoId, user_id: userId }).execute();
+        return true;
+      } catch (error) {
+        if (isUniqueViolation(error) || isPrimaryKeyViolation(error)) return false;
+        throw error;
+      }
+    },
+    async userIdOf(djangoId) {
+      const row = await db
+        .selectFrom("django_users")
+        .select("user_id")
+        .where("django_id", "=", djangoId)
+        .executeTakeFirst();
+      return row?.user_id;
+    },
+    async djangoIdOf(userId) {
+      const row = await db
+        .selectFrom("django_users")
+        .select("django_id")
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      return row?.django_id;
+    },
+    async saveToken(token) {
+      await db
+        .insertInto("django_tokens")
+        .values({
+          jti: token.jti,
+          django_user_id: token.djangoUserId,
+          expires_at: token.expiresAt,
+          blacklisted_at: token.blacklistedAt,
+        })
+        .onConflict((oc) =>
+          token.blacklistedAt === null
+            ? oc.column("jti").doNothing()
+            : oc
+                .column("jti")
+                .doUpdateSet({ blacklisted_at: token.blacklistedAt })
+                .where("django_tokens.blacklisted_at", "is", null),
+        )
+        .execute();
+    },
+    async isBlacklisted(jti) {
+      const row = await db
+        .selectFrom("django_tokens")
+        .select("jti")
+        .where("jti", "=", jti)
+        .where("blacklisted_at", "is not", null)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async useOnce(jti, userId, expiresAt) {
+      const row = await db
+        .insertInto("django_exchanged")
+        .values({ jti, user_id: userId, exchanged_at: new Date(now()), expires_at: expiresAt })
+        .onConflict((oc) => oc.column("jti").doNothing())
+        .returning("jti")
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async purge(before) {
+      const used = await db.deleteFrom("django_exchanged").where("expires_at", "<=", before).executeTakeFirst();
+      const imported = await db.deleteFrom("django_tokens").where("expires_at", "<=", before).executeTakeFirst();
+      return Number(used.numDeletedRows) + Number(imported.numDeletedRows);
+    },
+  };
+}
+
+/** SQLite reports a duplicate primary key apart from a unique index (SQLITE_CONSTRAINT_PRIMARYKEY). */
+function isPrimaryKeyViolation(error: unknown): boolean {
+  const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
+  return code === "ERR_SQLITE_ERROR" && errcode === 1555;
+}

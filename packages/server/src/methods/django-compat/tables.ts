@@ -1,0 +1,71 @@
+import type { Kysely, Migration } from "kysely";
+import type { DatabaseHandle } from "../../db/client.js";
+import { dialectTypes, type SqlDialect } from "../../db/migrations/dialect-types.js";
+
+/**
+ * The Django compatibility method's tables, prefixed `django_`:
+ * - django_users: a Django auth_user id (as text: SimpleJWT's user_id claim
+ *   is a number or a string by version) → the Tollgate user it was imported as.
+ *   Only mapped users' SimpleJWT tokens are ever accepted.
+ * - django_tokens: SimpleJWT's outstanding tokens (token_blacklist app), and
+ *   when each was blacklisted: a blacklisted jti is refused.
+ * - django_exchanged: every jti already exchanged for a Tollgate session (or
+ *   burnt by a logout): the primary key makes the exchange happen once, even
+ *   for the same token sent many times at once.
+ */
+export type DjangoTables = {
+  django_users: {
+    django_id: string;
+    user_id: string;
+  };
+  django_tokens: {
+    jti: string;
+    django_user_id: string | null;
+    expires_at: Date | string | null;
+    blacklisted_at: Date | string | null;
+  };
+  django_exchanged: {
+    jti: string;
+    user_id: string | null;
+    exchanged_at: Date | string;
+    expires_at: Date | string;
+  };
+};
+
+export function djangoTables(database: DatabaseHandle): Kysely<DjangoTables> {
+  return database.db.withTables<DjangoTables>() as unknown as Kysely<DjangoTables>;
+}
+
+export function djangoMigrations(dialect: SqlDialect): Record<string, Migration> {
+  const types = dialectTypes(dialect);
+  return {
+    "0001_compat": {
+      async up(db) {
+        await db.schema
+          .createTable("django_users")
+          .addColumn("django_id", "text", (c) => c.primaryKey())
+          .addColumn("user_id", "text", (c) => c.notNull().unique().references("users.id").onDelete("cascade"))
+          .execute();
+        await db.schema
+          .createTable("django_tokens")
+          .addColumn("jti", "text", (c) => c.primaryKey())
+          .addColumn("django_user_id", "text")
+          .addColumn("expires_at", types.timestamp)
+          .addColumn("blacklisted_at", types.timestamp)
+          .execute();
+        await db.schema
+          .createTable("django_exchanged")
+          .addColumn("jti", "text", (c) => c.primaryKey())
+          .addColumn("user_id", "text")
+          .addColumn("exchanged_at", types.timestamp, (c) => c.notNull())
+          .addColumn("expires_at", types.timestamp, (c) => c.notNull())
+          .execute();
+      },
+      async down(db) {
+        await db.schema.dropTable("django_exchanged").execute();
+        await db.schema.dropTable("django_tokens").execute();
+        await db.schema.dropTable("django_users").execute();
+      },
+    },
+  };
+}

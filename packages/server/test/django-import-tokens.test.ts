@@ -1,0 +1,150 @@
+import { pbkdf2Sync, randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SignJWT } from "jose";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { importDjangoUsers } from "../src/cli/django-import.js";
+import { createDjangoStore } from "../src/methods/django-compat/store.js";
+import { djangoTables } from "../src/methods/django-compat/tables.js";
+import {
+  backends,
+  createClock,
+  createPostgresDatabase,
+  runCli,
+  startTestServer,
+  TestBrowser,
+} from "./support/index.js";
+
+const SECRET_KEY = "django-insecure-import-test-key-0123456789abcdefghijklmnopqrstuv";
+
+// Django's auth_user and SimpleJWT's token_blacklist tables, as `manage.py migrate` creates them.
+const SCHEMA = [
+  `CREATE TABLE auth_user (
+    id serial PRIMARY KEY, password varchar(128) NOT NULL, last_login timestamptz NULL,
+    is_superuser boolean NOT NULL DEFAULT false, username varchar(150) NOT NULL UNIQUE,
+    first_name varchar(150) NOT NULL DEFAULT '', last_name varchar(150) NOT NULL DEFAULT '',
+    email varchar(254) NOT NULL DEFAULT '', is_staff boolean NOT NULL DEFAULT false,
+    is_active boolean NOT NULL DEFAULT true, date_joined timestamptz NOT NULL DEFAULT now())`,
+  `CREATE TABLE token_blacklist_outstandingtoken (
+    id bigserial PRIMARY KEY, token text NOT NULL, created_at timestamptz NULL, expires_at timestamptz NOT NULL,
+    user_id integer NULL REFERENCES auth_user (id) ON DELETE SET NULL, jti varchar(255) NOT NULL UNIQUE)`,
+  `CREATE TABLE token_blacklist_blacklistedtoken (
+    id bigserial PRIMARY KEY, blacklisted_at timestamptz NOT NULL,
+    token_id bigint NOT NULL UNIQUE REFERENCES token_blacklist_outstandingtoken (id) ON DELETE CASCADE)`,
+];
+
+function djangoHash(password: string, salt: string): string {
+  return `pbkdf2_sha256$1000$${salt}$${pbkdf2Sync(password, salt, 1000, 32, "sha256").toString("base64")}`;
+}
+
+describe.runIf(process.env.TEST_DATABASE_URL).each(backends())("importing SimpleJWT's state into %s", (backend) => {
+  it("maps Django ids and copies outstanding and blacklisted tokens; the surface then honours them", async () => {
+    const clock = createClock();
+    const django = await createPostgresDatabase();
+    const server = await startTestServer(backend, {
+      clock,
+      config: { djangoCompat: true, djangoSecretKey: SECRET_KEY, djangoCutoverUntil: clock.now() + 86_400_000 },
+    });
+    const client = new pg.Client({ connectionString: django.url });
+    try {
+      await client.connect();
+      for (const statement of SCHEMA) await client.query(statement);
+      // Ids as Django gave them, with a gap: the mapping must not assume they are dense.
+      await client.query(
+        "INSERT INTO auth_user (id, username, password, first_name) VALUES (41, 'olivia', $1, 'Olivia'), (57, 'peggy', $2, 'Peggy')",
+        [djangoHash("olivia pw", "s4ltA"), djangoHash("peggy pw", "s4ltB")],
+      );
+      const now = Math.floor(clock.now() / 1000);
+      const mint = (userId: number, jti: string) =>
+        new SignJWT({ token_type: "refresh", jti, user_id: userId })
+          .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+          .setIssuedAt(now)
+          .setExpirationTime(now + 86_400)
+          .sign(new TextEncoder().encode(SECRET_KEY));
+      const live = randomUUID().replaceAll("-", "");
+      const rotated = randomUUID().replaceAll("-", "");
+      const later = randomUUID().replaceAll("-", "");
+      const outstanding =
+        "INSERT INTO token_blacklist_outstandingtoken (token, created_at, expires_at, user_id, jti) VALUES ($1, now(), now() + interval '1 day', $2, $3) RETURNING id";
+      for (const [userId, jti] of [
+        [41, live],
+        [41, rotated],
+        [57, later],
+      ] as const) {
+        await client.query(outstanding, [await mint(userId, jti), userId, jti]);
+      }
+      // SimpleJWT's BLACKLIST_AFTER_ROTATION: the rotated refresh token is blacklisted.
+      await client.query(
+        "INSERT INTO token_blacklist_blacklistedtoken (blacklisted_at, token_id) SELECT now(), id FROM token_blacklist_outstandingtoken WHERE jti = $1",
+        [rotated],
+      );
+
+      const store = createDjangoStore(djangoTables(server.database), clock.now);
+      const report = await importDjangoUsers(django.url, server.app.services.users, store);
+      expect(report).toMatchObject({ imported: 2, mapped: 2, tokens: 3, blacklisted: 1 });
+      expect(await store.userIdOf("41")).toBe((await server.app.services.users.findByUsername("olivia"))?.id);
+
+      const exchange = async (token: string) =>
+        (
+          await new TestBrowser(server.url).request("POST", "/accounts/auth/refresh_token/", undefined, {
+            headers: { cookie: `refresh_token=${token}` },
+          })
+        ).status;
+      expect(await exchange(await mint(41, rotated))).toBe(401);
+      const b = new TestBrowser(server.url);
+      expect(
+        (
+          await b.request("POST", "/accounts/auth/refresh_token/", undefined, {
+            headers: { cookie: `refresh_token=${await mint(41, live)}` },
+          })
+        ).status,
+      ).toBe(200);
+      expect((await b.request("GET", "/accounts/user/", undefined)).body).toEqual({
+        id: 41,
+        username: "olivia",
+        first_name: "Olivia",
+        last_name: "",
+      });
+
+      // Blacklisted in Django after the first import: the next run picks it up, and changes nothing else.
+      await client.query(
+        "INSERT INTO token_blacklist_blacklistedtoken (blacklisted_at, token_id) SELECT now(), id FROM token_blacklist_outstandingtoken WHERE jti = $1",
+        [later],
+      );
+      const again = await importDjangoUsers(django.url, server.app.services.users, store);
+      expect(again).toMatchObject({ imported: 0, alreadyPresent: 2, mapped: 0, blacklisted: 2 });
+      expect(await exchange(await mint(57, later))).toBe(401);
+
+      // The CLI: creates the method's tables in a database never served with it, and reports the tokens.
+      const dataDir = mkdtempSync(join(tmpdir(), "tollgate-import-tokens-"));
+      const cli = await runCli(["user:import-django", "--from", django.url], { DATA_DIR: dataDir });
+      expect(cli.code).toBe(0);
+      expect(cli.stdout).toMatch(/^Imported 2 user\(s\); 0 already present; 0 skipped$/m);
+      expect(cli.stdout).toMatch(/^Django ids mapped: 2 new; SimpleJWT tokens copied: 3 \(2 blacklisted\)$/m);
+    } finally {
+      await client.end();
+      await server.close();
+      await django.drop();
+    }
+  });
+
+  it("imports users alone when the token_blacklist app was never installed", async () => {
+    const django = await createPostgresDatabase();
+    const server = await startTestServer(backend);
+    const client = new pg.Client({ connectionString: django.url });
+    try {
+      await client.connect();
+      await client.query(SCHEMA[0] as string);
+      await client.query("INSERT INTO auth_user (username, password) VALUES ('quinn', $1)", [djangoHash("q", "s4ltQ")]);
+      const store = createDjangoStore(djangoTables(server.database), Date.now);
+      const report = await importDjangoUsers(django.url, server.app.services.users, store);
+      expect(report).toMatchObject({ imported: 1, mapped: 1, tokens: 0, blacklisted: 0 });
+    } finally {
+      await client.end();
+      await server.close();
+      await django.drop();
+    }
+  });
+});

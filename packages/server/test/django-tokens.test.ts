@@ -1,0 +1,224 @@
+import { randomUUID } from "node:crypto";
+import type { CallOptions, CallResult } from "@tollgate/testing";
+import { SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDjangoStore, type DjangoStore } from "../src/methods/django-compat/store.js";
+import { djangoTables } from "../src/methods/django-compat/tables.js";
+import {
+  backends,
+  createClock,
+  data,
+  enrolTotp,
+  JarClient,
+  startTestServer,
+  TestBrowser,
+  type TestServer,
+} from "./support/index.js";
+
+/**
+ * The Django app's own SimpleJWT tokens during the cutover window: minted
+ * here as SimpleJWT mints them (HS256 over token_type, exp, iat, jti,
+ * user_id with the app's SECRET_KEY, through jose), for users imported with
+ * their Django ids.
+ */
+
+const SECRET_KEY = "django-insecure-^k2p#t9!x)w0v@h5s3m$e8q&r1n*c7b6z4y(a=f-g+j_l";
+const TOKEN_NOT_VALID = { detail: "Token is invalid or expired", code: "token_not_valid" };
+const ACCESS_NOT_VALID = { detail: "Given token not valid for any token type", code: "token_not_valid" };
+const DAY = 86_400;
+
+interface MintOptions {
+  readonly type?: "access" | "refresh";
+  readonly userId?: number | string;
+  readonly key?: string;
+  readonly alg?: string;
+  /** Seconds from the clock's now. */
+  readonly lifetime?: number;
+  readonly jti?: string;
+  readonly claims?: Record<string, unknown>;
+}
+
+describe.each(backends())("SimpleJWT tokens on %s", (backend) => {
+  const clock = createClock();
+  const cutoverUntil = clock.now() + 2 * DAY * 1000;
+  let server: TestServer;
+  let store: DjangoStore;
+
+  /** A token as SimpleJWT's `Token.__str__` signs it (PyJWT: header alg + typ JWT). */
+  function mint(options: MintOptions = {}): Promise<string> {
+    const type = options.type ?? "access";
+    const now = Math.floor(clock.now() / 1000);
+    return new SignJWT({
+      token_type: type,
+      jti: options.jti ?? randomUUID().replaceAll("-", ""),
+      user_id: options.userId ?? 7,
+      ...options.claims,
+    })
+      .setProtectedHeader({ alg: options.alg ?? "HS256", typ: "JWT" })
+      .setIssuedAt(now)
+      .setExpirationTime(now + (options.lifetime ?? (type === "access" ? 300 : DAY)))
+      .sign(new TextEncoder().encode(options.key ?? SECRET_KEY));
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer(backend, {
+      clock,
+      config: { djangoCompat: true, djangoSecretKey: SECRET_KEY, djangoCutoverUntil: cutoverUntil },
+    });
+    store = createDjangoStore(djangoTables(server.database), clock.now);
+    // What `tollgate user:import-django` records (django-import-tokens.test.ts runs the import itself).
+    const olivia = await server.createUser("olivia", "olivia password", { firstName: "Olivia", lastName: "Oak" });
+    const peggy = await server.createUser("peggy", "peggy password", { firstName: "Peggy" });
+    const retired = await server.createUser("retired", "retired password");
+    await server.createUser("tina", "tina password");
+    await store.mapUser("7", olivia);
+    await store.mapUser("8", peggy);
+    await store.mapUser("9", retired);
+    await store.mapUser("10", await server.createUser("tess", "tess password"));
+    await server.database.db.updateTable("users").set({ is_active: false }).where("id", "=", retired).execute();
+  });
+  afterAll(() => server?.close());
+
+  const browser = () => new TestBrowser(server.url);
+  const bearer = (token: string): CallOptions => ({ headers: { authorization: `Bearer ${token}` } });
+  const refreshCookie = (token: string): CallOptions => ({ headers: { cookie: `refresh_token=${token}` } });
+  const me = (options: CallOptions, b = browser()) => b.request("GET", "/accounts/user/", undefined, options);
+  const exchange = (token: string, b = browser()) =>
+    b.request("POST", "/accounts/auth/refresh_token/", undefined, refreshCookie(token));
+
+  function expectRefused(result: CallResult, body: unknown): void {
+    expect(result.status).toBe(401);
+    expect(result.body).toEqual(body);
+    expect(result.setCookies.filter((l) => !l.includes("Max-Age=0"))).toEqual([]);
+  }
+
+  it("accepts an access token of an imported user, as Bearer and as the access_token cookie", async () => {
+    const token = await mint();
+    const olivia = { id: 7, username: "olivia", first_name: "Olivia", last_name: "Oak" };
+    const asBearer = await me(bearer(token));
+    expect(asBearer.status).toBe(200);
+    expect(asBearer.body).toEqual(olivia);
+    expect((await me({ headers: { cookie: `access_token=${token}` } })).body).toEqual(olivia);
+    // Newer SimpleJWT writes user_id as a string.
+    expect((await me(bearer(await mint({ userId: "7" })))).body).toEqual(olivia);
+    // Another imported user's token is that user, never the first one.
+    expect((await me(bearer(await mint({ userId: 8 })))).body).toMatchObject({ id: 8, username: "peggy" });
+  });
+
+  it("exchanges a refresh token once for a Tollgate session, replacing the Django cookie", async () => {
+    const token = await mint({ type: "refresh" });
+    const b = browser();
+    const first = await exchange(token, b);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({});
+    const line = first.setCookies.find((l) => l.startsWith("refresh_token=")) as string;
+    // Same name and Path as Django's cookie: the browser replaces it.
+    expect(line).toMatch(/^refresh_token=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+; Path=\/accounts\/auth\/; Max-Age=2592000/);
+    expect(b.cookies.get("refresh_token")?.value).not.toBe(token);
+
+    // A session like any other: the surface, the account page and Tollgate's rotation all know it.
+    expect((await me({}, b)).body).toMatchObject({ id: 7, username: "olivia" });
+    expect(data<{ username: string }>(await b.query("user.me")).username).toBe("olivia");
+    const sessions = data<{ current: boolean; authMethod: string }[]>(await b.query("auth.sessions"));
+    expect(sessions.find((s) => s.current)?.authMethod).toBe("django-token");
+    expect((await b.request("POST", "/accounts/auth/refresh_token/", undefined)).status).toBe(200);
+
+    // Once: the same Django token again is refused, and its cookie cleared.
+    const second = await exchange(token);
+    expectRefused(second, TOKEN_NOT_VALID);
+    expect(second.setCookies.some((l) => l.startsWith("refresh_token=; Path=/accounts/auth/; Max-Age=0"))).toBe(true);
+  });
+
+  it("gives one session when the same refresh token arrives ten times at once", async () => {
+    const token = await mint({ type: "refresh", userId: 8 });
+    const results = await Promise.all(Array.from({ length: 10 }, () => exchange(token)));
+    expect(results.filter((r) => r.status === 200).length).toBe(1);
+    expect(results.filter((r) => r.status === 401).length).toBe(9);
+    const peggy = await server.app.services.users.findByUsername("peggy");
+    const live = await server.app.services.auth.sessions.list(peggy?.id as string);
+    expect(live.filter((s) => s.authMethod === "django-token").length).toBe(1);
+  });
+
+  it("refuses blacklisted, expired, forged, mistyped and not-imported tokens", async () => {
+    const blacklisted = randomUUID().replaceAll("-", "");
+    await store.saveToken({ jti: blacklisted, djangoUserId: "7", expiresAt: null, blacklistedAt: new Date() });
+    const expiring = await mint({ lifetime: 60 });
+    const expiringRefresh = await mint({ type: "refresh", lifetime: 60 });
+    clock.advance(61);
+
+    const refusedAccess: [string, string][] = [
+      ["blacklisted jti", await mint({ jti: blacklisted })],
+      ["expired", expiring],
+      ["another key (another Django deployment)", await mint({ key: `${SECRET_KEY}-other` })],
+      ["HS512 while HS256 is configured", await mint({ alg: "HS512" })],
+      ["a refresh token", await mint({ type: "refresh" })],
+      ["no jti", await mint({ claims: { jti: undefined } })],
+      ["a user id never imported", await mint({ userId: 99 })],
+      ["an inactive user", await mint({ userId: 9 })],
+      ["a Tollgate-only user's id", await mint({ userId: "tina" })],
+      ["a tampered payload", (await mint()).replace(/\.[^.]+\./, `.${btoa('{"token_type":"access","user_id":8}')}.`)],
+    ];
+    for (const [why, token] of refusedAccess) {
+      const result = await me(bearer(token));
+      expect(result.status, why).toBe(401);
+      expect(result.body, why).toEqual(ACCESS_NOT_VALID);
+    }
+
+    const refusedRefresh: [string, string][] = [
+      ["blacklisted jti", await mint({ type: "refresh", jti: blacklisted })],
+      ["expired", expiringRefresh],
+      ["another key", await mint({ type: "refresh", key: "another secret key entirely" })],
+      ["an access token", await mint()],
+      ["a user id never imported", await mint({ type: "refresh", userId: 99 })],
+      ["an inactive user", await mint({ type: "refresh", userId: 9 })],
+    ];
+    for (const [why, token] of refusedRefresh) {
+      const result = await exchange(token);
+      expect(result.status, why).toBe(401);
+      expect(result.body, why).toEqual(TOKEN_NOT_VALID);
+    }
+  });
+
+  it("burns a Django refresh token presented at logout", async () => {
+    const token = await mint({ type: "refresh" });
+    const out = await browser().request("POST", "/accounts/auth/logout/", undefined, refreshCookie(token));
+    expect(out.status).toBe(200);
+    expectRefused(await exchange(token), TOKEN_NOT_VALID);
+  });
+
+  it("never exchanges a Django token for a user who has a second factor in Tollgate", async () => {
+    const tess = new JarClient(server.url);
+    expect((await tess.mutation("auth.login", { username: "tess", password: "tess password" })).status).toBe(200);
+    await enrolTotp(tess, "tess password", clock.now());
+    expectRefused(await exchange(await mint({ type: "refresh", userId: 10 })), TOKEN_NOT_VALID);
+    // The surface's password sign-in hands over to the account page for the factor.
+    const login = await browser().request(
+      "POST",
+      "/accounts/auth/login/",
+      JSON.stringify({ username: "tess", password: "tess password" }),
+    );
+    expect(login.status).toBe(401);
+    expect(login.body).toMatchObject({ code: "mfa_required" });
+    expect(login.setCookies.some((l) => l.startsWith("access_token="))).toBe(false);
+  });
+
+  it("keeps Tollgate's own procedures to Tollgate's tokens", async () => {
+    const result = await browser().query("user.me", undefined, bearer(await mint()));
+    expect(result.status).toBe(401);
+  });
+
+  it("accepts nothing after DJANGO_CUTOVER_UNTIL, while exchanged sessions live on", async () => {
+    const b = browser();
+    expect((await exchange(await mint({ type: "refresh" }), b)).status).toBe(200);
+    const access = await mint({ lifetime: 60 * DAY });
+    const refresh = await mint({ type: "refresh", lifetime: 60 * DAY });
+    expect((await me(bearer(access))).status).toBe(200);
+
+    clock.advance((cutoverUntil - clock.now()) / 1000);
+    expect((await me(bearer(access))).body).toEqual(ACCESS_NOT_VALID);
+    expectRefused(await exchange(refresh), TOKEN_NOT_VALID);
+    // The session it was exchanged for is Tollgate's: it still refreshes.
+    expect((await b.request("POST", "/accounts/auth/refresh_token/", undefined)).status).toBe(200);
+    expect((await me({}, b)).status).toBe(200);
+  });
+});
