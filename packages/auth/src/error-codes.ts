@@ -8,6 +8,7 @@ export const AUTH_ERROR_CODES = [
   "TOKEN_MISSING",
   /** A token is malformed, tampered, unknown, or ambiguous (duplicate cookies). */
   "TOKEN_INVALID",
+  /** The access token expired: refresh (the SDK does, once, and retries). */
   "TOKEN_EXPIRED",
   /** The session passed its absolute lifetime or its idle timeout. */
   "SESSION_EXPIRED",
@@ -28,7 +29,7 @@ export const AUTH_ERROR_CODES = [
   /**
    * auth.signUp with a username already in use (usernames are public). A
    * taken email address is never reported: it is answered as a free one and
-   * its owner is mailed instead (see README).
+   * its owner is mailed instead (see auth.signUp in the documentation).
    */
   "ACCOUNT_EXISTS",
   /**
