@@ -127,7 +127,7 @@ Environment variables, all optional. The standalone server, \`loadConfig()\` in 
 the \`tollgate\` CLI read the same ones (the CLI also reads a \`.env\` in the current directory;
 variables already set win). Bad configuration stops the server at start with one line naming
 the variable (\`loadConfig({ onError: "throw" })\` throws \`ConfigError\` instead), and
-\`tollgate doctor\` reports it as \`TG-CONFIG-INVALID\`.
+[\`tollgate doctor\`](/operations/doctor) reports it as \`TG-CONFIG-INVALID\`.
 
 This page is generated from the zod schema the server parses its environment with
 (\`packages/server/src/config.ts\`), so names, defaults and accepted values are the code's.
@@ -137,7 +137,7 @@ ${table(variableRows())}
 ## Providers (OpenID Connect)
 
 Each name in \`OIDC_PROVIDERS\` reads variables of its own, \`<NAME>\` being the name in upper
-case (\`OIDC_GOOGLE_CLIENT_ID\`). See Providers for examples.
+case (\`OIDC_GOOGLE_CLIENT_ID\`). See [Providers](/concepts/methods/providers) for examples.
 
 ${table(providerRows())}
 `;

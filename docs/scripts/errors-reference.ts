@@ -103,7 +103,7 @@ under \`/trpc\` in tRPC's error JSON, on other paths as
 \`TRPCError\` gets one only for the request-level codes (\`NOT_FOUND\`, \`INPUT_INVALID\`,
 \`REQUEST_INVALID\`…); the others are the app's to name. \`RATE_LIMITED\`, \`HASH_QUEUE_FULL\` and
 \`BACKEND_UNAVAILABLE\` come with \`Retry-After\`. \`STEP_UP_REQUIRED\` carries \`data.stepUp\`:
-\`{ levels, maxAge, currentLevel, methods }\` (see Step-up). No response
+\`{ levels, maxAge, currentLevel, methods }\` (see [Step-up](/concepts/step-up)). No response
 ever carries a stack trace or a token.
 
 This table is generated from the code: the codes and their descriptions from
