@@ -100,9 +100,9 @@ const reference: DefaultTheme.SidebarItem[] = [
       { text: "Error codes", link: "/reference/errors" },
       { text: "Security model", link: "/SECURITY" },
       { text: "Architecture", link: "/ARCHITECTURE" },
+      { text: "API reference", link: "/api/" },
     ],
   },
-  { text: "API", items: apiSidebar() },
 ];
 
 const migrating: DefaultTheme.SidebarItem[] = [
@@ -114,6 +114,13 @@ const migrating: DefaultTheme.SidebarItem[] = [
     ],
   },
 ];
+
+const site = [...guide, ...concepts, ...operations, ...reference, ...migrating];
+
+/** The site's groups, folded: beside the long API sidebar. */
+function collapsed(items: DefaultTheme.SidebarItem[]): DefaultTheme.SidebarItem[] {
+  return items.map((item) => ({ ...item, collapsed: true }));
+}
 
 export default withMermaid({
   title: "Tollgate",
@@ -134,15 +141,10 @@ export default withMermaid({
       { text: "Reference", link: "/reference/errors" },
       { text: "Migrating", link: "/migrating/better-auth" },
     ],
+    // One sidebar for the whole site, so every section is a click away; the API pages add TypeDoc's.
     sidebar: {
-      "/guide/": guide,
-      "/concepts/": concepts,
-      "/operations/": operations,
-      "/reference/": reference,
-      "/api/": reference,
-      "/SECURITY": reference,
-      "/ARCHITECTURE": reference,
-      "/migrating/": migrating,
+      "/api/": [{ text: "API reference", link: "/api/", items: apiSidebar() }, ...collapsed(site)],
+      "/": site,
     },
     search: { provider: "local" },
     socialLinks: [{ icon: "github", link: REPOSITORY }],
