@@ -7,7 +7,7 @@ import { launchChromium } from "./browser.js";
 
 const configFile = fileURLToPath(new URL("../vite.config.ts", import.meta.url));
 
-// The README's development setup: the Tollgate server, and Vite serving the
+// The development setup (documentation, "Development"): the Tollgate server, and Vite serving the
 // page and proxying /trpc to it, with this repository's vite.config.ts.
 describe("development setup: Vite's dev server in front of Tollgate", () => {
   let server: TollgateTestServer;

@@ -8,6 +8,7 @@ export const AUTH_ERROR_CODES = [
   "TOKEN_MISSING",
   /** A token is malformed, tampered, unknown, or ambiguous (duplicate cookies). */
   "TOKEN_INVALID",
+  /** The access token expired: refresh (the SDK does, once, and retries). */
   "TOKEN_EXPIRED",
   /** The session passed its absolute lifetime or its idle timeout. */
   "SESSION_EXPIRED",
@@ -17,9 +18,14 @@ export const AUTH_ERROR_CODES = [
   "REFRESH_REUSED",
   /** Wrong username or password (one code for both). */
   "INVALID_CREDENTIALS",
-  /** The account exists but may not sign in. */
+  /** The account exists but may not sign in (told only to someone who knows the password). */
   "ACCOUNT_INACTIVE",
-  /** A signed-in user's current password was wrong or missing where needed (answered as BAD_REQUEST, never 401). */
+  /**
+   * A signed-in user's current password was wrong or missing where needed
+   * (auth.changePassword; the password given to auth.stepUp.verify,
+   * user.updateProfile for a new address or the TOTP procedures): answered as
+   * BAD_REQUEST, never 401, so the client does not take it for an ended session.
+   */
   "CURRENT_PASSWORD_WRONG",
   /** The password changed meanwhile (another request won the compare-and-swap). */
   "PASSWORD_CHANGED_CONCURRENTLY",
@@ -28,7 +34,7 @@ export const AUTH_ERROR_CODES = [
   /**
    * auth.signUp with a username already in use (usernames are public). A
    * taken email address is never reported: it is answered as a free one and
-   * its owner is mailed instead (see README).
+   * its owner is mailed instead (see auth.signUp in the documentation).
    */
   "ACCOUNT_EXISTS",
   /**
@@ -40,13 +46,21 @@ export const AUTH_ERROR_CODES = [
   "USERNAME_INVALID",
   /** auth.signUp while SIGNUP=closed. */
   "SIGNUP_CLOSED",
-  /** EMAIL_VERIFICATION=required and the address is not confirmed yet (said only after a right password). */
+  /**
+   * EMAIL_VERIFICATION=required and the address is not confirmed yet (said
+   * only after a right password; users without an address, made by an
+   * operator, are exempt). When the last link expired, that sign-in mails a fresh one.
+   */
   "EMAIL_NOT_VERIFIED",
   /** A mailed link's token is unknown, expired, already used or for another purpose. */
   "LINK_INVALID",
   /** A session id that is not one of the caller's. */
   "SESSION_NOT_FOUND",
-  /** Too many attempts for this account or client; see Retry-After. */
+  /**
+   * Too many attempts (sign-ins, sign-ups per network, new addresses per
+   * account, reset requests); wait Retry-After seconds. Mails over a
+   * recipient's quota are dropped silently instead (audited as mail_suppressed).
+   */
   "RATE_LIMITED",
   /** The password hashing queue is full; see Retry-After. */
   "HASH_QUEUE_FULL",
@@ -65,7 +79,11 @@ export const AUTH_ERROR_CODES = [
    * an operator runs user:mfa-reset. Never cleared by time passing.
    */
   "MFA_LOCKED",
-  /** auth.mfa.verify without a live pending sign-in (missing, expired, already used, or out of its three tries). */
+  /**
+   * auth.mfa.verify without a live pending sign-in (missing, expired after 5
+   * minutes, already used, out of its three checked codes, or ended by a
+   * password change or reset, sign-out everywhere or an operator): sign in again.
+   */
   "MFA_PENDING_INVALID",
   /**
    * A procedure needs a fresher or stronger proof of identity than the
@@ -103,7 +121,7 @@ export const AUTH_ERROR_CODES = [
   "PASSKEY_LIMIT",
   /** auth.emailCode.* on a server without EMAIL_CODE_SIGN_IN=on. */
   "EMAIL_CODE_DISABLED",
-  /** auth.emailCode.verify with a wrong, used or expired code or link, or an address no code went to. */
+  /** auth.emailCode.verify with a wrong, used or expired code or link, a code out of tries, or an address no code went to. */
   "EMAIL_CODE_INVALID",
   // Sign-in with another provider (OpenID Connect, OAuth 2): the callback redirects to the account page with `?error=<code>`.
   /** No provider of that name is configured (GET /auth/oidc/:provider/start or /callback, auth.identities.linkStart). */
@@ -148,9 +166,9 @@ export const AUTH_ERROR_CODES = [
   "REQUEST_INVALID",
   /** A batch of more than 10 calls (400); none of them ran. */
   "BATCH_TOO_LARGE",
-  /** The database or Redis cannot be reached (503, with Retry-After). */
+  /** The database or Redis cannot be reached (503; the message names which); retry after Retry-After (5) seconds. */
   "BACKEND_UNAVAILABLE",
-  /** An unexpected failure (500): logged with the request id, never described to the client. */
+  /** An unexpected failure (500): logged with the request's X-Request-Id, never described to the client. */
   "INTERNAL_ERROR",
 ] as const;
 

@@ -11,7 +11,7 @@ import {
 import { createTRPCClient } from "@trpc/client";
 import { describe, expectTypeOf, it } from "vitest";
 
-// An app's router: procedures of its own merged with Tollgate's, as the README shows.
+// An app's router: procedures of its own merged with Tollgate's, as the documentation shows.
 const notesRouter = router({
   notes: router({
     list: authedProcedure.query(({ ctx }) => [{ id: 1, owner: ctx.session.userId, text: "hello" }]),

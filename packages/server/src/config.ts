@@ -395,3 +395,6 @@ export type CliConfig = Readonly<z.output<typeof cliVariables>>;
 export function parseCliConfig(env: Environment): CliConfig {
   return parseWith(cliVariables, env);
 }
+
+/** Each environment variable's schema, by name: the documentation's configuration reference is generated from it. */
+export const ENVIRONMENT_SCHEMA = variables.shape;

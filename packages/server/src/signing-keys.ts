@@ -111,7 +111,7 @@ export function startSigningKeyReload(
 export function describeSigningKeyError(error: unknown, location: string): unknown {
   if (error instanceof SigningKeyAlgorithmError) {
     return new Error(
-      `ACCESS_TOKEN_ALG is ${error.configured}, but ${location} holds ${error.stored} keys: changing the algorithm needs new keys (README, "Signing keys")`,
+      `ACCESS_TOKEN_ALG is ${error.configured}, but ${location} holds ${error.stored} keys: changing the algorithm needs new keys (documentation, "Key and secret rotation")`,
       { cause: error },
     );
   }

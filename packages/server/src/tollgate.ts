@@ -212,7 +212,7 @@ export interface Tollgate<M extends readonly AnySignInMethod[] = ReturnType<type
  * createServer(tollgate.nodeHandler(appRouter)).listen(3000);   // or tollgate.fetchHandler(appRouter)
  * ```
  *
- * See the README, "Add Tollgate to your app".
+ * See the documentation, "Add Tollgate to your app" (docs/guide/app/).
  */
 export async function createTollgate<const M extends readonly AnySignInMethod[] = ReturnType<typeof defaultMethods>>(
   options: TollgateOptions<M>,

@@ -15,7 +15,7 @@ import { createPostgresDatabase, runCli } from "./support/index.js";
 const dataDir = () => mkdtempSync(join(tmpdir(), "tollgate-doctor-"));
 const secret = () => randomBytes(32).toString("base64url");
 
-/** A production deployment done by the README: TLS at a proxy, Secure cookies, STARTTLS mail. */
+/** A production deployment done by the documentation's "Deploying": TLS at a proxy, Secure cookies, STARTTLS mail. */
 const good = (): Record<string, string> => ({
   NODE_ENV: "production",
   DATA_DIR: dataDir(),

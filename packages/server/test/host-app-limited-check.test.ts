@@ -5,7 +5,7 @@ import { z } from "zod";
 import { credentialProcedure, limitedCheck, mergeRouters, router, tollgateRouter } from "../src/index.js";
 import { backends, errorOf, startTestServer, TestBrowser, type TestServer } from "./support/index.js";
 
-/** A host app's own PIN check, written as the README's "Limit your own checks" shows. */
+/** A host app's own PIN check, written as the documentation's "Limit your own checks" shows. */
 const pinHash = (pin: string) => createHash("sha256").update(pin).digest();
 const doorRouter = router({
   door: router({

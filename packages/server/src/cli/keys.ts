@@ -29,7 +29,7 @@ export function keyCommandContext(config: CliConfig, database: DatabaseHandle): 
     store() {
       if (config.accessTokenKeysConfigured) {
         throw new CliError(
-          'The signing keys come from ACCESS_TOKEN_PRIVATE_JWKS: rotate them there (README, "Signing keys")',
+          'The signing keys come from ACCESS_TOKEN_PRIVATE_JWKS: rotate them there (documentation, "Key and secret rotation")',
         );
       }
       try {

@@ -48,7 +48,7 @@ function refusedConfiguration(env: Environment, error: ConfigError): Finding[] {
     id: own?.id ?? CONFIG_INVALID,
     severity: "error",
     message: `The server refuses to start: ${error.message}`,
-    fix: `Fix ${error.variable ?? "the environment"} (see "Configure it" in the README), then run the doctor again for the other checks.`,
+    fix: `Fix ${error.variable ?? "the environment"} (see the configuration reference in the documentation), then run the doctor again for the other checks.`,
     standard: own?.standard ?? "—",
   };
   return [...secrets, refusal];

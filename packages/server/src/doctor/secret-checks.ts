@@ -2,7 +2,7 @@ import { MIN_SECRET_BYTES } from "@tollgate/auth";
 import type { CheckGroup, DoctorConfig, Finding } from "./finding.js";
 
 /**
- * Values that are somebody's example, not a secret. Neither this README nor
+ * Values that are somebody's example, not a secret. Neither the documentation nor
  * any example in the repository shows a literal AUTH_SECRET (they say
  * `openssl rand -base64 48`), so these are the placeholders other stacks'
  * .env.example files and tutorials carry, compared after lowercasing and

@@ -13,7 +13,7 @@ export type DjangoCompatMethod = SignInMethod<"django", NoRoutes, NoRoutes>;
  * DJANGO_CUTOVER_UNTIL, the app's own SimpleJWT tokens for imported users
  * (access tokens accepted, refresh tokens exchanged once for a session).
  * Its tables (django_users, django_tokens, django_exchanged) are filled by
- * `tollgate user:import-django`. See docs/MIGRATING-FROM-DJANGO.md.
+ * `tollgate user:import-django`. See docs/migrating/django.md.
  */
 export function djangoCompat(): DjangoCompatMethod {
   return {

@@ -12,7 +12,7 @@ import { isJwt } from "./request-checks.js";
  * Tollgate's rotation, as auth.refresh does it (same store read, same
  * theft detection: a rotated token presented after the grace ends the whole
  * session), without the CSRF header the old front end never sends (see
- * docs/MIGRATING-FROM-DJANGO.md: Origin and SameSite=Lax stand in for it).
+ * docs/migrating/django.md: Origin and SameSite=Lax stand in for it).
  */
 async function rotate(ctx: Context, token: string): Promise<void> {
   const { auth, refreshSubjects, metrics } = ctx.services;

@@ -1,0 +1,144 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ENVIRONMENT_SCHEMA } from "../../packages/server/src/config.js";
+import { PROVIDER_VARIABLE_MEANINGS, VARIABLE_MEANINGS } from "./config-descriptions.js";
+
+/**
+ * The configuration reference, generated from the zod schema the server
+ * parses its environment with (packages/server/src/config.ts) and from the
+ * provider variables oidc-config.ts reads, so names, defaults and accepted
+ * values cannot drift from the code. Meanings come from config-descriptions.ts.
+ */
+
+interface InputSchema {
+  readonly default?: unknown;
+  readonly type?: string;
+  readonly enum?: readonly string[];
+  readonly minimum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly maximum?: number;
+}
+
+export interface VariableRow {
+  readonly name: string;
+  readonly default: string;
+  readonly accepts: string;
+  readonly meaning: string;
+}
+
+/** The variables the server's schema reads, in the schema's order. */
+export function schemaVariables(): string[] {
+  return Object.keys(ENVIRONMENT_SCHEMA);
+}
+
+/** The per-provider keys oidc-config.ts reads (`OIDC_<NAME>_<KEY>`), found in its source. */
+export function providerKeys(): string[] {
+  const source = readFileSync(new URL("../../packages/server/src/oidc-config.ts", import.meta.url), "utf8");
+  const keys = [...source.matchAll(/\b(?:read|required)\("([A-Z_]+)"/g)].map((match) => match[1] ?? "");
+  return [...new Set(keys)].sort();
+}
+
+/** The top-level variables oidc-config.ts reads from the environment (OIDC_PROVIDERS). */
+export function providerListVariables(): string[] {
+  const source = readFileSync(new URL("../../packages/server/src/oidc-config.ts", import.meta.url), "utf8");
+  return [...new Set([...source.matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)].map((match) => match[1] ?? ""))];
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+function accepts(schema: InputSchema): string {
+  if (schema.enum) {
+    const values = [...schema.enum];
+    if (values.includes("true") && values.includes("false")) return "`true` / `false` (also `1` / `0`, `yes` / `no`)";
+    return values.map((value) => `\`${value}\``).join(", ");
+  }
+  if (schema.type === "integer") {
+    const min = schema.minimum ?? (schema.exclusiveMinimum === undefined ? undefined : schema.exclusiveMinimum + 1);
+    const max = schema.maximum === undefined || schema.maximum >= MAX_SAFE ? undefined : schema.maximum;
+    if (min !== undefined && max !== undefined) return `whole number, ${min}–${max}`;
+    if (min !== undefined) return `whole number ≥ ${min}`;
+    return "whole number";
+  }
+  return "text";
+}
+
+function escapeCell(text: string): string {
+  return text.replaceAll("|", "\\|").replaceAll("\n", " ");
+}
+
+/** One row per variable of the schema; throws when a variable has no meaning, or a meaning no variable. */
+export function variableRows(): VariableRow[] {
+  const names = schemaVariables();
+  const missing = names.filter((name) => VARIABLE_MEANINGS[name] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`docs/scripts/config-descriptions.ts says nothing about ${missing.join(", ")}`);
+  }
+  const stale = Object.keys(VARIABLE_MEANINGS).filter((name) => !names.includes(name));
+  if (stale.length > 0) throw new Error(`docs/scripts/config-descriptions.ts describes unknown ${stale.join(", ")}`);
+  return names.map((name) => {
+    const field = ENVIRONMENT_SCHEMA[name as keyof typeof ENVIRONMENT_SCHEMA] as z.ZodType;
+    const schema = z.toJSONSchema(field, { io: "input", unrepresentable: "any" }) as InputSchema;
+    return {
+      name,
+      default: schema.default === undefined ? "unset" : `\`${String(schema.default)}\``,
+      accepts: accepts(schema),
+      meaning: VARIABLE_MEANINGS[name] ?? "",
+    };
+  });
+}
+
+function providerRows(): VariableRow[] {
+  const keys = providerKeys();
+  const missing = [...keys, ...providerListVariables()].filter((key) => PROVIDER_VARIABLE_MEANINGS[key] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`docs/scripts/config-descriptions.ts says nothing about provider variable ${missing.join(", ")}`);
+  }
+  const list = providerListVariables().map((name) => ({
+    name,
+    default: "unset",
+    accepts: "comma list",
+    meaning: PROVIDER_VARIABLE_MEANINGS[name] ?? "",
+  }));
+  return [
+    ...list,
+    ...keys.map((key) => ({
+      name: `OIDC_<NAME>_${key}`,
+      default: "unset",
+      accepts: "text",
+      meaning: PROVIDER_VARIABLE_MEANINGS[key] ?? "",
+    })),
+  ];
+}
+
+function table(rows: readonly VariableRow[]): string {
+  const lines = rows.map(
+    (row) => `| \`${escapeCell(row.name)}\` | ${row.default} | ${row.accepts} | ${escapeCell(row.meaning)} |`,
+  );
+  return ["| variable | default | accepts | meaning |", "| --- | --- | --- | --- |", ...lines].join("\n");
+}
+
+/** The whole page, docs/operations/configuration.md. */
+export function configurationPage(): string {
+  return `<!-- Generated by docs/scripts/config-reference.ts from packages/server/src/config.ts and oidc-config.ts: edit those (or config-descriptions.ts), not this file. -->
+
+# Configuration reference
+
+Environment variables, all optional. The standalone server, \`loadConfig()\` in a host app and
+the \`tollgate\` CLI read the same ones (the CLI also reads a \`.env\` in the current directory;
+variables already set win). Bad configuration stops the server at start with one line naming
+the variable (\`loadConfig({ onError: "throw" })\` throws \`ConfigError\` instead), and
+[\`tollgate doctor\`](/operations/doctor) reports it as \`TG-CONFIG-INVALID\`.
+
+This page is generated from the zod schema the server parses its environment with
+(\`packages/server/src/config.ts\`), so names, defaults and accepted values are the code's.
+
+${table(variableRows())}
+
+## Providers (OpenID Connect)
+
+Each name in \`OIDC_PROVIDERS\` reads variables of its own, \`<NAME>\` being the name in upper
+case (\`OIDC_GOOGLE_CLIENT_ID\`). See [Providers](/concepts/methods/providers) for examples.
+
+${table(providerRows())}
+`;
+}
