@@ -75,13 +75,12 @@ export const resetPassword = credentialProcedure.input(resetPasswordInput).mutat
 
   // Sign-ins begun with the old password end here (this caller's own starts below).
   const ended = await setPassword(setPasswordDeps(ctx.services), user, input.newPassword);
-  const proved = Boolean(grant?.email && user.email && grant.email.toLowerCase() === user.email.toLowerCase());
-  if (proved && user.email) await users.markEmailVerified(user.id, user.email);
-  // The answer's user as it is now (user.me agrees): the link just proved the address.
-  const current = proved ? { ...user, emailVerified: true } : user;
+  if (grant?.email && user.email && grant.email.toLowerCase() === user.email.toLowerCase()) {
+    await users.markEmailVerified(user.id, user.email);
+  }
   // A mailed link never bypasses a second factor: the caller then still gives it (auth.mfa.verify).
   // The new password, just chosen, is the first factor the session records ("pwd"): the link alone is no level.
-  const outcome = await completeSignIn(ctx, current, PASSWORD_PROOF);
+  const outcome = await completeSignIn(ctx, user, PASSWORD_PROOF);
   await audit(ctx, {
     event: "password_reset",
     userId: user.id,
