@@ -83,7 +83,7 @@ describe("account page defects (headless Chromium)", () => {
     await expect.poll(() => page.locator("#sign-in").isVisible()).toBe(true);
     expect(await page.locator("body").textContent()).not.toContain("Cookie sessions through the typed client SDK");
     await signIn(page, user.username, user.password);
-    const text = (await page.locator("body").innerText()) ?? "";
+    const text = (await page.locator("body").textContent()) ?? "";
     expect(text).not.toContain("Profile loaded at");
     expect(text).not.toContain("Page scripts never see a token");
     expect(await page.getByRole("button", { name: "Reload profile" }).count()).toBe(0);
