@@ -213,6 +213,7 @@ export const en = {
       credential_removed: "Sign-in method removed",
       step_up: "Identity confirmed",
       step_up_failed: "Identity check failed",
+      admin_action: "Changed by an administrator",
       other: "Security event",
     },
   },

@@ -210,6 +210,7 @@ export const fa: Catalogue = {
       credential_removed: "روش ورود حذف شد",
       step_up: "هویت تأیید شد",
       step_up_failed: "تأیید هویت ناموفق",
+      admin_action: "تغییر به دست مدیر",
       other: "رویداد امنیتی",
     },
   },
