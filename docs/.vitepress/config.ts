@@ -24,6 +24,7 @@ const guide: DefaultTheme.SidebarItem[] = [
     items: [
       { text: "The standalone server", link: "/guide/getting-started" },
       { text: "The HTTP API", link: "/guide/api" },
+      { text: "The account page", link: "/guide/account-page" },
     ],
   },
   {

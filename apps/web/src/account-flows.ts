@@ -3,6 +3,7 @@
  * shown and removed when left, so the sign-in form's labels stay the page's
  * only "Username" and "Password" while it is shown.
  */
+import { t } from "./i18n.js";
 import { view } from "./view.js";
 
 export interface Field {
@@ -67,7 +68,7 @@ export function showFlow(
   const cancel = document.createElement("button");
   cancel.type = "button";
   cancel.className = "secondary";
-  cancel.textContent = "Back";
+  cancel.textContent = t("flow.back");
   cancel.addEventListener("click", () => {
     view.accountFlow.hidden = true;
     view.accountFlow.replaceChildren();

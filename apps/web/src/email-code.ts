@@ -6,6 +6,8 @@
  */
 import { needsSecondFactor, type TollgateClient } from "@tollgate/client-sdk";
 import { showFlow } from "./account-flows.js";
+import { errorText } from "./errors.js";
+import { t } from "./i18n.js";
 import { showNotice, showSignedOut } from "./view.js";
 
 type SignInResult = Awaited<ReturnType<TollgateClient["auth"]["emailCode"]["verify"]["mutate"]>>;
@@ -17,8 +19,6 @@ export interface EmailCodeSignIn {
   /** Signs in with a mailed link's token. */
   followLink(token: string): void;
 }
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : "Something went wrong");
 
 export function createEmailCodeSignIn(
   api: TollgateClient,
@@ -36,16 +36,16 @@ export function createEmailCodeSignIn(
   function askCode(email: string): void {
     showFlow(
       "email-code-verify",
-      "Enter the code from the mail",
-      [{ name: "code", label: "Six-digit code", autocomplete: "one-time-code" }],
-      "Confirm code",
+      t("emailCode.codeTitle"),
+      [{ name: "code", label: t("emailCode.code"), autocomplete: "one-time-code" }],
+      t("emailCode.codeSubmit"),
       (flow) => {
         api.auth.emailCode.verify
           .mutate({ email, code: flow.value("code").trim() })
           .then(finish)
           .catch((error: unknown) => flow.fail(errorText(error)));
       },
-      `If an account has the address ${email}, a code is on its way; it works for 10 minutes. The mail's link signs in too.`,
+      t("emailCode.codeIntro", { email }),
     );
   }
 
@@ -54,9 +54,9 @@ export function createEmailCodeSignIn(
       showNotice(undefined);
       showFlow(
         "email-code",
-        "Email me a code",
-        [{ name: "email", label: "Email address", type: "email", autocomplete: "email" }],
-        "Send code",
+        t("emailCode.title"),
+        [{ name: "email", label: t("flow.emailAddress"), type: "email", autocomplete: "email" }],
+        t("emailCode.submit"),
         (flow) => {
           const email = flow.value("email").trim();
           api.auth.emailCode.request

@@ -6,10 +6,11 @@
  * leaves the page for the provider and comes back with `?linked=`.
  */
 import { type ProveIdentity, type TollgateClient, withStepUp } from "@tollgate/client-sdk";
+import { errorText } from "./errors.js";
+import { formatDate } from "./format.js";
+import { t } from "./i18n.js";
 import type { Provider } from "./providers.js";
 import { view } from "./view.js";
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : "Something went wrong");
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -31,26 +32,30 @@ export function createIdentitiesSection(api: TollgateClient, prove: ProveIdentit
     const configured = providers();
     if (configured.length === 0) {
       view.identities.replaceChildren();
+      view.identities.removeAttribute("aria-labelledby");
       return;
     }
     const identities = await api.auth.identities.list.query();
     error.hidden = true;
     const list = el("ul");
-    list.setAttribute("aria-label", "Linked sign-in providers");
+    list.setAttribute("aria-label", t("identities.list"));
     for (const identity of identities) {
       const li = el("li");
       li.dataset.identityId = identity.id;
       const info = el("div", identity.label);
       const meta = el(
         "div",
-        `${identity.email ?? "no address given"} · linked ${new Date(identity.createdAt).toLocaleString()}`,
+        t("identities.linkedAt", {
+          email: identity.email ?? t("identities.noAddress"),
+          date: formatDate(identity.createdAt),
+        }),
       );
       meta.className = "meta";
       info.append(meta);
-      const unlink = el("button", "Unlink");
+      const unlink = el("button", t("identities.unlink"));
       unlink.type = "button";
       unlink.className = "secondary";
-      unlink.setAttribute("aria-label", `Unlink ${identity.label}`);
+      unlink.setAttribute("aria-label", t("identities.unlinkLabel", { provider: identity.label }));
       unlink.addEventListener("click", () => {
         withStepUp(api, () => api.auth.identities.unlink.mutate({ id: identity.id }), prove).then(render, fail);
       });
@@ -58,7 +63,7 @@ export function createIdentitiesSection(api: TollgateClient, prove: ProveIdentit
       list.append(li);
     }
     const links = configured.map((provider) => {
-      const link = el("button", `Link ${provider.label}`);
+      const link = el("button", t("identities.link", { provider: provider.label }));
       link.type = "button";
       link.className = "secondary";
       link.addEventListener("click", () => {
@@ -72,11 +77,11 @@ export function createIdentitiesSection(api: TollgateClient, prove: ProveIdentit
     const actions = el("div");
     actions.className = "actions";
     actions.append(...links);
-    const intro = el(
-      "p",
-      identities.length === 0 ? "No provider linked yet." : "You can sign in with any of these providers.",
-    );
-    view.identities.replaceChildren(el("h2", "Sign-in providers"), intro, list, actions, error);
+    const intro = el("p", identities.length === 0 ? t("identities.none") : t("identities.some"));
+    const heading = el("h2", t("identities.heading"));
+    heading.id = "identities-heading";
+    view.identities.setAttribute("aria-labelledby", heading.id);
+    view.identities.replaceChildren(heading, intro, list, actions, error);
   }
 
   return { render };

@@ -9,19 +9,35 @@ import {
 import { passkeySecondFactor, signInWithPasskey, supportsPasskeyAutofill } from "@tollgate/client-sdk/passkey";
 import "./style.css";
 import { showFlow, takeLinkToken } from "./account-flows.js";
+import { createActivitySection } from "./activity.js";
 import { createEmailCodeSignIn } from "./email-code.js";
+import { errorText } from "./errors.js";
+import { t, translatePage } from "./i18n.js";
 import { createIdentitiesSection } from "./identities.js";
 import { createPasskeySection } from "./passkeys.js";
+import { createProfileActions } from "./profile-actions.js";
 import { type Provider, showProviderLinks, takeProviderReturn } from "./providers.js";
 import { createSecuritySection } from "./security.js";
 import { createStepUpPrompt } from "./step-up-prompt.js";
-import { renderSessions, showNotice, showProfile, showSignedOut, view } from "./view.js";
+import {
+  type ProfileUser,
+  renderSessions,
+  showNotice,
+  showProfile,
+  showProfileError,
+  showSignedOut,
+  showSignInError,
+  view,
+} from "./view.js";
+
+// Before anything shows: <html lang dir> and the static texts in the browser's language.
+translatePage();
 
 const api = createTollgateClient({
   url: "/trpc",
   onSessionExpired: (reason) => {
     showSignedOut();
-    showNotice(reason === "signed-out" ? "You signed out." : "Your session has ended. Please sign in again.");
+    showNotice(reason === "signed-out" ? t("notice.signedOut") : t("notice.sessionEnded"));
   },
 });
 
@@ -39,37 +55,37 @@ const askStepUp = createStepUpPrompt(api);
 const passkeys = createPasskeySection(api, askStepUp);
 let providers: Provider[] = [];
 const identities = createIdentitiesSection(api, askStepUp, () => providers);
+const activity = createActivitySection(api);
 
+/**
+ * The signed-in page from user.me, the one account view that is always
+ * current (a sign-in's answer leaves out a pending address).
+ */
 async function loadProfile(): Promise<void> {
-  const me = await api.user.me.query();
-  showProfile(me);
-  // One after the other: auth.sessions stays a request of its own, the last of signing in.
+  showProfile(await api.user.me.query());
   await security.render();
   await passkeys.render();
   await identities.render();
+  await activity.render();
+  // Last: auth.sessions stays a request of its own, the last of signing in.
   await loadSessions();
 }
 
 /** What the sign-in form says when auth.login fails: the server's reason code decides, never its wording. */
 function signInErrorText(error: unknown): string {
-  const message = error instanceof Error ? error.message : "Something went wrong";
-  switch (authCodeOf(error)) {
-    case "INVALID_CREDENTIALS":
-      return "Invalid username or password";
-    case "RATE_LIMITED":
-      return message; // says how long to wait
-  }
   // A server that sends no code for it: a refused sign-in is still a wrong username or password.
-  return isUnauthorized(error) ? "Invalid username or password" : message;
+  if (authCodeOf(error) === undefined && isUnauthorized(error)) return t("signIn.invalid");
+  return errorText(error);
 }
 
 function report(error: unknown): void {
   if (isUnauthorized(error)) return; // onSessionExpired already showed the sign-in form
   if (isStepUpRequired(error)) {
-    showNotice("Not done: this needs you to confirm it is you.");
+    showNotice(t("notice.stepUpNeeded"));
     return;
   }
-  showNotice(error instanceof Error ? error.message : "Something went wrong");
+  if (view.profile.hidden) showNotice(errorText(error));
+  else showProfileError(errorText(error));
 }
 
 view.form.addEventListener("submit", (event) => {
@@ -86,10 +102,7 @@ view.form.addEventListener("submit", (event) => {
       showNotice(undefined);
       await signedIn(result.user);
     })
-    .catch((error: unknown) => {
-      view.signInError.hidden = false;
-      view.signInError.textContent = signInErrorText(error);
-    });
+    .catch((error: unknown) => showSignInError(signInErrorText(error)));
 });
 
 /** Signed in by a passkey (the button, or the username field's autofill). */
@@ -108,10 +121,7 @@ view.passkeySignIn.addEventListener("click", () => {
   // No username: the browser offers the passkeys it holds for this site (discoverable credentials).
   signInWithPasskey(api)
     .then(passkeySignedIn)
-    .catch((error: unknown) => {
-      view.signInError.hidden = false;
-      view.signInError.textContent = errorText(error);
-    });
+    .catch((error: unknown) => showSignInError(errorText(error)));
 });
 
 /**
@@ -140,13 +150,12 @@ function askSecondFactor(methods: readonly string[] = ["totp", "recovery_code"])
 
 /** What a failed second step shows: back to the password when the pending sign-in is gone. */
 function secondFactorFailed(error: unknown): void {
-  const text = error instanceof Error ? error.message : "Something went wrong";
+  const text = errorText(error);
   if (authCodeOf(error) === "MFA_PENDING_INVALID") {
     // Expired or already used: back to the password.
     view.secondFactor.hidden = true;
     showSignedOut();
-    view.signInError.hidden = false;
-    view.signInError.textContent = text;
+    showSignInError(text);
     return;
   }
   view.secondFactorError.hidden = false;
@@ -180,13 +189,9 @@ view.secondFactor.addEventListener("submit", (event) => {
     .catch(secondFactorFailed);
 });
 
-view.reload.addEventListener("click", () => {
-  loadProfile().catch(report);
-});
-
 function signedOut(): void {
   showSignedOut();
-  showNotice("You signed out.");
+  showNotice(t("notice.signedOut"));
 }
 
 view.signOut.addEventListener("click", () => {
@@ -198,45 +203,39 @@ view.signOutEverywhere.addEventListener("click", () => {
   withStepUp(api, () => api.auth.logoutAll.mutate(), askStepUp).then(signedOut, report);
 });
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : "Something went wrong");
-
-async function signedIn(user: Parameters<typeof showProfile>[0]): Promise<void> {
-  showProfile(user);
-  // One after the other: auth.sessions stays a request of its own, the last of signing in.
-  await security.render();
-  await passkeys.render();
-  await identities.render();
-  await loadSessions();
+/**
+ * Signed in: the answer's user shows at once (the username the contract
+ * asks for), then the whole account loads from user.me.
+ */
+async function signedIn(user?: ProfileUser): Promise<void> {
+  if (user) showProfile(user);
+  await loadProfile();
 }
+
+createProfileActions(api, askStepUp, signedIn);
 
 view.createAccount.addEventListener("click", () => {
   showNotice(undefined);
   showFlow(
     "sign-up",
-    "Create an account",
+    t("flow.signUpTitle"),
     [
-      { name: "username", label: "Choose a username", autocomplete: "username" },
-      { name: "email", label: "Email address", type: "email", autocomplete: "email" },
-      {
-        name: "password",
-        label: "Choose a password (8 characters or more)",
-        type: "password",
-        autocomplete: "new-password",
-      },
+      { name: "username", label: t("flow.chooseUsername"), autocomplete: "username" },
+      { name: "email", label: t("flow.emailAddress"), type: "email", autocomplete: "email" },
+      { name: "password", label: t("flow.choosePassword"), type: "password", autocomplete: "new-password" },
     ],
-    "Sign up",
+    t("flow.signUpSubmit"),
     (flow) => {
       api.auth.signUp
         .mutate({ username: flow.value("username"), email: flow.value("email"), password: flow.value("password") })
         .then(async (result) => {
           if ("verificationRequired" in result) {
             showSignedOut();
-            showNotice(`Almost there: follow the link we mailed to ${result.email}, then sign in.`);
+            showNotice(t("notice.verificationNeeded", { email: result.email }));
             return;
           }
-          // The address is the account's once its link is followed: until then it is pending.
-          await signedIn({ ...result.user, pendingEmail: flow.value("email") });
-          showNotice("Welcome! We mailed you a link to confirm your address.");
+          await signedIn(result.user);
+          showNotice(t("notice.welcome"));
         })
         .catch((error: unknown) => flow.fail(errorText(error)));
     },
@@ -250,15 +249,15 @@ view.forgotPassword.addEventListener("click", () => {
   showNotice(undefined);
   showFlow(
     "forgot-password",
-    "Forgot password?",
-    [{ name: "email", label: "Email address", type: "email", autocomplete: "email" }],
-    "Send reset link",
+    t("flow.forgotTitle"),
+    [{ name: "email", label: t("flow.emailAddress"), type: "email", autocomplete: "email" }],
+    t("flow.forgotSubmit"),
     (flow) => {
       api.auth.requestPasswordReset
         .mutate({ email: flow.value("email") })
         .then(() => {
           showSignedOut();
-          showNotice("If an account has this address, a link to reset its password is on its way.");
+          showNotice(t("notice.resetSent"));
         })
         .catch((error: unknown) => flow.fail(errorText(error)));
     },
@@ -268,105 +267,42 @@ view.forgotPassword.addEventListener("click", () => {
 function showReset(token: string): void {
   showFlow(
     "reset-password",
-    "Choose a new password",
-    [
-      {
-        name: "password",
-        label: "New password (8 characters or more)",
-        type: "password",
-        autocomplete: "new-password",
-      },
-    ],
-    "Set new password",
+    t("flow.resetTitle"),
+    [{ name: "password", label: t("flow.newPassword"), type: "password", autocomplete: "new-password" }],
+    t("flow.resetSubmit"),
     (flow) => {
       api.auth.resetPassword
         .mutate({ token, newPassword: flow.value("password") })
         .then(async (result) => {
           if (needsSecondFactor(result)) {
             askSecondFactor(result.methods);
-            showNotice("Your password was changed; every session was signed out. Enter your code to sign in.");
+            showNotice(t("notice.resetDoneCode"));
             return;
           }
           await signedIn(result.user);
-          showNotice("Your password was changed; every other session was signed out.");
+          showNotice(t("notice.resetDone"));
         })
         .catch((error: unknown) => flow.fail(errorText(error)));
     },
   );
 }
 
-view.editProfile.addEventListener("click", () => {
-  api.user.me
-    .query()
-    .then((me) => {
-      showFlow(
-        "edit-profile",
-        "Edit profile",
-        [
-          { name: "firstName", label: "First name", autocomplete: "given-name", required: false, value: me.firstName },
-          { name: "lastName", label: "Last name", autocomplete: "family-name", required: false, value: me.lastName },
-          {
-            name: "email",
-            label: "Email address",
-            type: "email",
-            autocomplete: "email",
-            required: false,
-            value: me.email ?? "",
-          },
-          {
-            name: "currentPassword",
-            label: "Current password (to change the address; else you may be asked to confirm it is you)",
-            type: "password",
-            autocomplete: "current-password",
-            required: false,
-          },
-        ],
-        "Save profile",
-        (flow) => {
-          const email = flow.value("email") || null;
-          const addressChanges = (email ?? "").toLowerCase() !== (me.email ?? "").toLowerCase();
-          const currentPassword = flow.value("currentPassword");
-          const save = () =>
-            api.user.updateProfile.mutate({
-              firstName: flow.value("firstName"),
-              lastName: flow.value("lastName"),
-              email,
-              ...(addressChanges && currentPassword ? { currentPassword } : {}),
-            });
-          // Without the password, an address change after STEP_UP_MAX_AGE asks for a proof, then saves again.
-          withStepUp(api, save, askStepUp)
-            .then(async (user) => {
-              await signedIn(user);
-              showNotice(
-                user.pendingEmail ? `Saved. We mailed a confirmation link to ${user.pendingEmail}.` : "Saved.",
-              );
-            })
-            .catch((error: unknown) => flow.fail(errorText(error)));
-        },
-        undefined,
-        () => {
-          view.profile.hidden = false;
-        },
-      );
-    })
-    .catch(report);
-});
-
 function showSetup(token: string): void {
   showFlow(
     "setup",
-    "Create the first account",
+    t("flow.setupTitle"),
     [
-      { name: "username", label: "Choose a username", autocomplete: "username" },
-      { name: "email", label: "Email address (optional)", type: "email", autocomplete: "email", required: false },
+      { name: "username", label: t("flow.chooseUsername"), autocomplete: "username" },
       {
-        name: "password",
-        label: "Choose a password (8 characters or more)",
-        type: "password",
-        autocomplete: "new-password",
+        name: "email",
+        label: t("flow.emailOptional"),
+        type: "email",
+        autocomplete: "email",
+        required: false,
       },
+      { name: "password", label: t("flow.choosePassword"), type: "password", autocomplete: "new-password" },
     ],
-    "Create account",
+    t("flow.setupSubmit"),
     (flow) => {
       const email = flow.value("email");
       api.auth.setup
@@ -378,20 +314,19 @@ function showSetup(token: string): void {
         })
         .then(async ({ user }) => {
           await signedIn(user);
-          showNotice("The first account is ready.");
+          showNotice(t("notice.firstAccount"));
         })
         .catch((error: unknown) => flow.fail(errorText(error)));
     },
-    "While no account exists, the server prints a one-time setup link in its start log " +
-      '("No user yet: create the first account at …/setup?token=…"); open that link here. ' +
-      "It works once, for one hour; restart the server for a new one.",
+    // The visitor followed the setup link already: the text says what it does, not where to find it.
+    t("flow.setupIntro"),
   );
 }
 
 function verify(token: string): void {
   api.auth.verifyEmail.mutate({ token }).then(
     () => {
-      showNotice("Your email address is confirmed.");
+      showNotice(t("notice.emailConfirmed"));
       loadProfile().catch(() => showSignedOut());
     },
     (error: unknown) => {
@@ -406,7 +341,7 @@ function unlockSecondFactor(token: string): void {
   api.auth.mfa.unlock.mutate({ token }).then(
     () => {
       showSignedOut();
-      showNotice("Two-step sign-in is unlocked: sign in with a code from your app.");
+      showNotice(t("notice.unlocked"));
     },
     (error: unknown) => {
       showSignedOut();
@@ -472,7 +407,7 @@ function providerNotice(): string | undefined {
   if (providerReturn?.kind === "error") return providerReturn.message;
   if (providerReturn?.kind === "linked") {
     const label = providers.find((p) => p.name === providerReturn.provider)?.label ?? providerReturn.provider;
-    return `${label} is linked: you can sign in with it.`;
+    return t("notice.linked", { provider: label });
   }
   return undefined;
 }

@@ -7,11 +7,12 @@
  */
 import { type ProveIdentity, type TollgateClient, withStepUp } from "@tollgate/client-sdk";
 import { registerPasskey } from "@tollgate/client-sdk/passkey";
+import { errorText } from "./errors.js";
+import { formatDate } from "./format.js";
+import { t } from "./i18n.js";
 import { view } from "./view.js";
 
 type Passkey = Awaited<ReturnType<TollgateClient["auth"]["passkey"]["list"]["query"]>>[number];
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : "Something went wrong");
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -29,11 +30,13 @@ function button(text: string, onClick: () => void, label?: string): HTMLButtonEl
 }
 
 function describe(passkey: Passkey): string {
-  const added = new Date(passkey.createdAt).toLocaleString();
+  const added = t("passkeys.added", { date: formatDate(passkey.createdAt) });
   const used =
-    passkey.lastUsedAt === null ? "never used" : `last used ${new Date(passkey.lastUsedAt).toLocaleString()}`;
-  const kind = passkey.backedUp ? "synced" : "this device only";
-  return `added ${added} · ${used} · ${kind}`;
+    passkey.lastUsedAt === null
+      ? t("passkeys.neverUsed")
+      : t("passkeys.lastUsed", { date: formatDate(passkey.lastUsedAt) });
+  const kind = passkey.backedUp ? t("passkeys.synced") : t("passkeys.deviceOnly");
+  return [added, used, kind].join(" · ");
 }
 
 export function createPasskeySection(api: TollgateClient, prove: ProveIdentity) {
@@ -53,13 +56,17 @@ export function createPasskeySection(api: TollgateClient, prove: ProveIdentity) 
     const meta = el("div", describe(passkey));
     meta.className = "meta";
     info.append(el("div", passkey.name), meta);
-    const rename = button("Rename", () => renaming(li, passkey), `Rename ${passkey.name}`);
+    const rename = button(
+      t("passkeys.rename"),
+      () => renaming(li, passkey),
+      t("passkeys.renameLabel", { name: passkey.name }),
+    );
     const remove = button(
-      "Remove",
+      t("passkeys.remove"),
       () => {
         withStepUp(api, () => api.auth.passkey.remove.mutate({ id: passkey.id }), prove).then(render, fail);
       },
-      `Remove ${passkey.name}`,
+      t("passkeys.removeLabel", { name: passkey.name }),
     );
     li.append(info, rename, remove);
     return li;
@@ -67,13 +74,13 @@ export function createPasskeySection(api: TollgateClient, prove: ProveIdentity) 
 
   /** The name becomes a field in place; saving renames. */
   function renaming(li: HTMLLIElement, passkey: Passkey): void {
-    const label = el("label", `New name for ${passkey.name}`);
+    const label = el("label", t("passkeys.newName", { name: passkey.name }));
     label.htmlFor = `passkey-name-${passkey.id}`;
     const input = el("input");
     input.id = label.htmlFor;
     input.maxLength = 100;
     input.value = passkey.name;
-    const save = button("Save name", () => {
+    const save = button(t("passkeys.saveName"), () => {
       api.auth.passkey.rename.mutate({ id: passkey.id, name: input.value.trim() }).then(render, fail);
     });
     li.replaceChildren(label, input, save);
@@ -84,27 +91,25 @@ export function createPasskeySection(api: TollgateClient, prove: ProveIdentity) 
     const passkeys = await api.auth.passkey.list.query();
     error.hidden = true;
     const list = el("ul");
-    list.setAttribute("aria-label", "Your passkeys");
+    list.setAttribute("aria-label", t("passkeys.list"));
     list.append(...passkeys.map(item));
-    const intro = el(
-      "p",
-      passkeys.length === 0
-        ? "No passkeys yet: add one to sign in without a password, or as a second step after it."
-        : "Sign in with any of these instead of a password.",
-    );
-    const nameLabel = el("label", "Name for a new passkey");
+    const intro = el("p", passkeys.length === 0 ? t("passkeys.none") : t("passkeys.some"));
+    const nameLabel = el("label", t("passkeys.nameForNew"));
     nameLabel.htmlFor = "new-passkey-name";
     const name = el("input");
     name.id = "new-passkey-name";
     name.maxLength = 100;
-    name.placeholder = "e.g. Laptop";
-    const add = el("button", "Add a passkey");
+    name.placeholder = t("passkeys.namePlaceholder");
+    const add = el("button", t("passkeys.add"));
     add.type = "button";
     add.addEventListener("click", () => {
       const given = name.value.trim();
       withStepUp(api, () => registerPasskey(api, given ? { name: given } : {}), prove).then(render, fail);
     });
-    view.passkeys.replaceChildren(el("h2", "Passkeys"), intro, list, nameLabel, name, add, error);
+    const heading = el("h2", t("passkeys.heading"));
+    heading.id = "passkeys-heading";
+    view.passkeys.setAttribute("aria-labelledby", heading.id);
+    view.passkeys.replaceChildren(heading, intro, list, nameLabel, name, add, error);
   }
 
   return { render };

@@ -6,26 +6,16 @@
  * taken out of the address bar before anything else runs.
  */
 import type { TollgateClient } from "@tollgate/client-sdk";
+import { hasMessage, t } from "./i18n.js";
 import { view } from "./view.js";
 
 export type Provider = Awaited<ReturnType<TollgateClient["auth"]["identities"]["providers"]["query"]>>[number];
 
-/** What the page says for each code the callback can land with; the server's wording never reaches the page. */
-const MESSAGES: Record<string, string> = {
-  OIDC_STATE_INVALID: "That sign-in was not started here, expired or was already used. Please start again.",
-  OIDC_DENIED: "The sign-in was cancelled or refused at the provider.",
-  OIDC_CODE_INVALID: "The provider's answer expired or was already used. Please start again.",
-  OIDC_TOKEN_INVALID: "The provider's answer could not be verified, so you were not signed in.",
-  OIDC_PROVIDER_UNAVAILABLE: "The provider could not be reached. Please try again later.",
-  OIDC_PROVIDER_UNKNOWN: "That provider is not configured here.",
-  SIGNUP_CLOSED:
-    "No account is linked to that identity, and sign-up is closed. Sign in another way, then link it under Security.",
-  IDENTITY_TAKEN: "That identity is already linked to another account.",
-  EMAIL_NOT_VERIFIED: "The provider gave no verified email address, which this server needs for a new account.",
-  ACCOUNT_INACTIVE: "This account may not sign in.",
-  SESSION_REVOKED: "Your session ended before the identity could be linked. Sign in and try again.",
-  RATE_LIMITED: "Too many attempts. Please wait a while and try again.",
-};
+/** What the page says for each code the callback can land with (the catalogue's providerReturn); the server's wording never reaches the page. */
+function providerMessage(code: string): string {
+  const key = `providerReturn.${code}`;
+  return hasMessage(key) && /^[A-Z_]+$/.test(code) ? t(key) : t("providerReturn.other");
+}
 
 export type ProviderReturn =
   | { readonly kind: "error"; readonly message: string }
@@ -41,7 +31,7 @@ export function takeProviderReturn(): ProviderReturn | undefined {
   if (error === null && mfa === null && linked === null) return undefined;
   window.history.replaceState(null, "", "/");
   if (error !== null) {
-    return { kind: "error", message: `${MESSAGES[error] ?? "Signing in with the provider failed."} (${error})` };
+    return { kind: "error", message: `${providerMessage(error)} (${error})` };
   }
   if (mfa !== null) return { kind: "mfa", methods: mfa.split(",").filter(Boolean) };
   return { kind: "linked", provider: linked ?? "" };
@@ -54,7 +44,7 @@ export function showProviderLinks(providers: readonly Provider[]): void {
       const link = document.createElement("a");
       link.href = `/auth/oidc/${encodeURIComponent(provider.name)}/start`;
       link.className = "provider";
-      link.textContent = `Sign in with ${provider.label}`;
+      link.textContent = t("signIn.withProvider", { provider: provider.label });
       return link;
     }),
   );

@@ -5,9 +5,10 @@
  */
 import type { TollgateClient } from "@tollgate/client-sdk";
 import { showFlow } from "./account-flows.js";
+import { errorText } from "./errors.js";
+import { formatNumber } from "./format.js";
+import { t } from "./i18n.js";
 import { view } from "./view.js";
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : "Something went wrong");
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -23,6 +24,13 @@ function button(text: string, onClick: () => void, secondary = false): HTMLButto
   return b;
 }
 
+function heading(): HTMLHeadingElement {
+  const h2 = el("h2", t("security.heading"));
+  h2.id = "security-heading";
+  view.security.setAttribute("aria-labelledby", h2.id);
+  return h2;
+}
+
 export function createSecuritySection(api: TollgateClient, onChanged: () => void) {
   const error = el("p");
   error.className = "error";
@@ -34,10 +42,10 @@ export function createSecuritySection(api: TollgateClient, onChanged: () => void
   };
 
   function showRecoveryCodes(codes: string[]): void {
-    const intro = el("p", "Recovery codes: keep them somewhere safe. Each signs in once; they are shown only now.");
+    const intro = el("p", t("security.recoveryIntro"));
     const list = el("ol");
     list.id = "recovery-codes";
-    list.setAttribute("aria-label", "Recovery codes");
+    list.setAttribute("aria-label", t("security.recoveryCodes"));
     list.append(...codes.map((code) => el("li", code)));
     view.security.append(intro, list);
   }
@@ -46,9 +54,9 @@ export function createSecuritySection(api: TollgateClient, onChanged: () => void
   function askPassword(): void {
     showFlow(
       "totp-on",
-      "Set up two-step sign-in",
-      [{ name: "password", label: "Password", type: "password", autocomplete: "current-password" }],
-      "Continue",
+      t("security.setUpTitle"),
+      [{ name: "password", label: t("security.password"), type: "password", autocomplete: "current-password" }],
+      t("security.continue"),
       (flow) => {
         api.auth.mfa.totp.begin.mutate({ password: flow.value("password") }).then(
           (enrolment) => {
@@ -60,7 +68,7 @@ export function createSecuritySection(api: TollgateClient, onChanged: () => void
           (e: unknown) => flow.fail(errorText(e)),
         );
       },
-      "Enter your password to see the QR code for your authenticator app.",
+      t("security.setUpIntro"),
       () => {
         view.profile.hidden = false;
       },
@@ -70,27 +78,27 @@ export function createSecuritySection(api: TollgateClient, onChanged: () => void
   function showEnrolment({ secret, qrSvg }: { secret: string; qrSvg: string }): void {
     const img = el("img");
     img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qrSvg)}`;
-    img.alt = "QR code for your authenticator app";
+    img.alt = t("security.qrAlt");
     img.width = 200;
     img.height = 200;
-    const secretLine = el("p", "Or type this secret into the app: ");
+    const secretLine = el("p", t("security.secret"));
     const code = el("code", secret);
     code.dataset.testid = "totp-secret";
     secretLine.append(code);
-    const label = el("label", "Code from the app");
+    const label = el("label", t("security.appCode"));
     label.htmlFor = "totp-code";
     const input = el("input");
     input.id = "totp-code";
     input.autocomplete = "one-time-code";
     input.inputMode = "numeric";
     input.maxLength = 6;
-    const confirm = button("Turn on two-step sign-in", () => {
+    const confirm = button(t("security.turnOn"), () => {
       api.auth.mfa.totp.confirm.mutate({ code: input.value.trim() }).then(async ({ recoveryCodes }) => {
         await render();
         showRecoveryCodes(recoveryCodes);
       }, fail);
     });
-    view.security.replaceChildren(el("h2", "Security"), img, secretLine, label, input, confirm, error);
+    view.security.replaceChildren(heading(), img, secretLine, label, input, confirm, error);
     input.focus();
   }
 
@@ -101,12 +109,12 @@ export function createSecuritySection(api: TollgateClient, onChanged: () => void
   function regenerate(): void {
     showFlow(
       "recovery-codes-new",
-      "New recovery codes",
+      t("security.newCodesTitle"),
       [
-        { name: "password", label: "Password", type: "password", autocomplete: "current-password" },
-        { name: "code", label: "Code from the app", autocomplete: "one-time-code" },
+        { name: "password", label: t("security.password"), type: "password", autocomplete: "current-password" },
+        { name: "code", label: t("security.appCode"), autocomplete: "one-time-code" },
       ],
-      "Get new recovery codes",
+      t("security.newCodesSubmit"),
       (flow) => {
         const input = { password: flow.value("password"), code: flow.value("code").trim() };
         api.auth.mfa.recoveryCodes.regenerate.mutate(input).then(
@@ -122,7 +130,7 @@ export function createSecuritySection(api: TollgateClient, onChanged: () => void
           (e: unknown) => flow.fail(errorText(e)),
         );
       },
-      "The old recovery codes stop working. Enter your password and a code from your authenticator app.",
+      t("security.newCodesIntro"),
       () => {
         view.profile.hidden = false;
       },
@@ -132,9 +140,9 @@ export function createSecuritySection(api: TollgateClient, onChanged: () => void
   function disable(): void {
     showFlow(
       "totp-off",
-      "Turn off two-step sign-in",
-      [{ name: "password", label: "Password", type: "password", autocomplete: "current-password" }],
-      "Turn off",
+      t("security.turnOffTitle"),
+      [{ name: "password", label: t("security.password"), type: "password", autocomplete: "current-password" }],
+      t("security.turnOffSubmit"),
       (flow) => {
         api.auth.mfa.totp.disable.mutate({ password: flow.value("password") }).then(
           () => {
@@ -155,22 +163,17 @@ export function createSecuritySection(api: TollgateClient, onChanged: () => void
     error.hidden = true;
     const line = el(
       "p",
-      status.totp
-        ? `Two-step sign-in is on (authenticator app). Recovery codes left: ${status.recoveryCodesLeft}.`
-        : "Two-step sign-in is off: a password alone signs in.",
+      status.totp ? t("security.on", { count: formatNumber(status.recoveryCodesLeft) }) : t("security.off"),
     );
     line.id = "mfa-status";
     const actions = el("div");
     actions.className = "actions";
     if (status.totp) {
-      actions.append(
-        button("New recovery codes", regenerate, true),
-        button("Turn off two-step sign-in", disable, true),
-      );
+      actions.append(button(t("security.newCodes"), regenerate, true), button(t("security.turnOff"), disable, true));
     } else {
-      actions.append(button("Set up two-step sign-in", askPassword));
+      actions.append(button(t("security.setUp"), askPassword));
     }
-    view.security.replaceChildren(el("h2", "Security"), line, actions, error);
+    view.security.replaceChildren(heading(), line, actions, error);
   }
 
   return { render };

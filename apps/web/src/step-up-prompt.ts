@@ -7,9 +7,9 @@
 import type { ProveIdentity, StepUpProof, StepUpRequired, TollgateClient } from "@tollgate/client-sdk";
 import { passkeyStepUpProof } from "@tollgate/client-sdk/passkey";
 import { type Field, showFlow } from "./account-flows.js";
+import { errorText } from "./errors.js";
+import { t } from "./i18n.js";
 import { view } from "./view.js";
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : "Something went wrong");
 
 function close(): void {
   view.accountFlow.hidden = true;
@@ -22,7 +22,7 @@ function fieldsFor(required: StepUpRequired): Field[] {
   if (required.methods.includes("password")) {
     fields.push({
       name: "password",
-      label: "Password",
+      label: t("stepUp.password"),
       type: "password",
       autocomplete: "current-password",
       required: false,
@@ -31,7 +31,7 @@ function fieldsFor(required: StepUpRequired): Field[] {
   if (required.methods.includes("totp")) {
     fields.push({
       name: "code",
-      label: "Code from your authenticator app",
+      label: t("stepUp.code"),
       autocomplete: "one-time-code",
       required: false,
     });
@@ -46,20 +46,20 @@ export function createStepUpPrompt(api: TollgateClient): ProveIdentity {
       const fields = fieldsFor(required);
       const flow = showFlow(
         "step-up",
-        "Confirm it is you",
+        t("stepUp.title"),
         fields,
-        "Confirm",
+        t("stepUp.submit"),
         (form) => {
           const code = form.value("code");
           const password = form.value("password");
           if (!code && !password) {
-            form.fail(fields.length > 1 ? "Enter your password or a code." : "Enter your password.");
+            form.fail(fields.length > 1 ? t("stepUp.enterPasswordOrCode") : t("stepUp.enterPassword"));
             return;
           }
           close();
           resolve(code ? { code } : { password });
         },
-        "This needs a recent sign-in.",
+        t("stepUp.intro"),
         () => {
           view.profile.hidden = false;
           resolve(undefined);
@@ -69,7 +69,7 @@ export function createStepUpPrompt(api: TollgateClient): ProveIdentity {
         const usePasskey = document.createElement("button");
         usePasskey.type = "button";
         usePasskey.className = "secondary";
-        usePasskey.textContent = "Use a passkey";
+        usePasskey.textContent = t("stepUp.passkey");
         usePasskey.addEventListener("click", () => {
           passkeyStepUpProof(api).then(
             (proof) => {

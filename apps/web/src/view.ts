@@ -1,10 +1,14 @@
-/** DOM lookups and rendering for the demo page; no API calls here. */
+/** DOM lookups and rendering for the account page; no API calls here. */
+import { formatDate } from "./format.js";
+import { type MessageKey, t } from "./i18n.js";
 
 export interface SessionItem {
   id: string;
   createdAt: number;
   lastUsedAt: number;
   userAgent: string | null;
+  /** The user agent in words ("Firefox 140 on Linux"); null when nothing is known. */
+  device?: string | null;
   ip: string | null;
   current: boolean;
   revokedAt: number | null;
@@ -32,13 +36,14 @@ export const view = {
   profileUsername: element<HTMLSpanElement>("profile-username"),
   profileName: element<HTMLSpanElement>("profile-name"),
   profileEmail: element<HTMLSpanElement>("profile-email"),
+  profileError: element<HTMLParagraphElement>("profile-error"),
   editProfile: element<HTMLButtonElement>("edit-profile"),
+  changePassword: element<HTMLButtonElement>("change-password"),
+  resendVerification: element<HTMLButtonElement>("resend-verification"),
   forgotPassword: element<HTMLButtonElement>("forgot-password"),
   emailCodeSignIn: element<HTMLButtonElement>("email-code-sign-in"),
   createAccount: element<HTMLButtonElement>("create-account"),
   accountFlow: element<HTMLElement>("account-flow"),
-  profileLoaded: element<HTMLTimeElement>("profile-loaded"),
-  reload: element<HTMLButtonElement>("reload"),
   signOut: element<HTMLButtonElement>("sign-out"),
   signOutEverywhere: element<HTMLButtonElement>("sign-out-everywhere"),
   sessions: element<HTMLUListElement>("sessions"),
@@ -46,6 +51,8 @@ export const view = {
   passkeys: element<HTMLElement>("passkeys"),
   identities: element<HTMLElement>("identities"),
   providers: element<HTMLElement>("providers"),
+  activityList: element<HTMLOListElement>("activity-list"),
+  activityMore: element<HTMLButtonElement>("activity-more"),
   notice: element<HTMLParagraphElement>("notice"),
 };
 
@@ -54,15 +61,23 @@ export function showNotice(text: string | undefined): void {
   view.notice.textContent = text ?? "";
 }
 
+/** An error under the sign-in form; a notice left from before (e.g. "You signed out.") would contradict it. */
+export function showSignInError(text: string): void {
+  showNotice(undefined);
+  view.signInError.hidden = false;
+  view.signInError.textContent = text;
+}
+
 export function showSignedOut(): void {
   view.profile.hidden = true;
   view.form.hidden = false;
   view.accountFlow.hidden = true;
   view.accountFlow.replaceChildren();
   view.sessions.replaceChildren();
+  view.activityList.replaceChildren();
 }
 
-export function showProfile(user: {
+export interface ProfileUser {
   username: string;
   firstName: string;
   lastName: string;
@@ -70,47 +85,62 @@ export function showProfile(user: {
   emailVerified: boolean;
   /** An address asked for and not confirmed yet (user.me; a sign-in's answer leaves it out). */
   pendingEmail?: string | null;
-}): void {
+}
+
+export function showProfile(user: ProfileUser): void {
   view.form.hidden = true;
   view.accountFlow.hidden = true;
   view.accountFlow.replaceChildren();
-  const current = user.email ? `${user.email} (${user.emailVerified ? "confirmed" : "not confirmed yet"})` : undefined;
-  const pending = user.pendingEmail ? `${user.pendingEmail} (not confirmed yet)` : undefined;
+  const current = user.email
+    ? t(user.emailVerified ? "profile.confirmed" : "profile.unconfirmed", { email: user.email })
+    : undefined;
+  const pending = user.pendingEmail ? t("profile.unconfirmed", { email: user.pendingEmail }) : undefined;
   view.profileEmail.textContent =
-    current && pending ? `${current}; new: ${pending}` : (current ?? pending ?? "(not set)");
+    current && pending ? t("profile.withPending", { current, pending }) : (current ?? pending ?? t("profile.notSet"));
+  // A mail to resend: a new address waiting, or the current one not confirmed.
+  view.resendVerification.hidden = !(user.pendingEmail || (user.email && !user.emailVerified));
   view.profile.hidden = false;
   view.signInError.hidden = true;
+  view.profileError.hidden = true;
   view.profileUsername.textContent = user.username;
-  view.profileName.textContent = `${user.firstName} ${user.lastName}`.trim() || "(not set)";
-  const now = new Date();
-  view.profileLoaded.dateTime = now.toISOString();
-  view.profileLoaded.textContent = now.toLocaleTimeString();
+  view.profileName.textContent = `${user.firstName} ${user.lastName}`.trim() || t("profile.notSet");
 }
 
-const REASONS: Record<string, string> = {
-  logout: "signed out",
-  logout_all: "signed out everywhere",
-  revoked_by_user: "ended by you",
-  password_changed: "ended by a password change",
-  refresh_token_reused: "ended: its refresh token was replayed (possible theft)",
-  admin: "ended by an administrator",
+/** A failed action of the signed-in page, announced under its buttons. */
+export function showProfileError(text: string): void {
+  view.profileError.hidden = false;
+  view.profileError.textContent = text;
+}
+
+const REASONS: Record<string, MessageKey> = {
+  logout: "sessions.reason.logout",
+  logout_all: "sessions.reason.logout_all",
+  revoked_by_user: "sessions.reason.revoked_by_user",
+  password_changed: "sessions.reason.password_changed",
+  refresh_token_reused: "sessions.reason.refresh_token_reused",
+  admin: "sessions.reason.admin",
 };
+
+function sessionStatus(item: SessionItem): string {
+  if (item.revokedAt) return t(REASONS[item.revokedReason ?? ""] ?? "sessions.ended");
+  return t("sessions.lastUsed", { date: formatDate(item.lastUsedAt) });
+}
 
 export function renderSessions(items: SessionItem[], onEnd: (id: string) => void): void {
   view.sessions.replaceChildren(
     ...items.map((item) => {
       const li = document.createElement("li");
       li.dataset.sessionId = item.id;
-      const device = item.userAgent ?? "unknown device";
+      const device = item.device ?? t("sessions.unknownDevice");
       const info = document.createElement("div");
+      info.className = "info";
       const title = document.createElement("div");
-      title.textContent = `${item.current ? "This device — " : ""}${device}`;
+      title.className = "device";
+      title.textContent = item.current ? t("sessions.thisDevice", { device }) : device;
       const meta = document.createElement("div");
       meta.className = "meta";
-      const status = item.revokedAt
-        ? (REASONS[item.revokedReason ?? ""] ?? "ended")
-        : `last used ${new Date(item.lastUsedAt).toLocaleString()}`;
-      meta.textContent = `${item.ip ?? "?"} · since ${new Date(item.createdAt).toLocaleString()} · ${status}`;
+      const since = t("sessions.since", { date: formatDate(item.createdAt) });
+      meta.textContent = [item.ip ?? t("sessions.unknownNetwork"), since, sessionStatus(item)].join(" · ");
       info.append(title, meta);
       li.append(info);
       if (item.revokedAt) {
@@ -119,9 +149,12 @@ export function renderSessions(items: SessionItem[], onEnd: (id: string) => void
         const button = document.createElement("button");
         button.type = "button";
         button.className = "secondary";
-        button.textContent = "Sign out";
+        button.textContent = t("sessions.signOut");
         // A distinct accessible name: the page's own "Sign out" stays unique.
-        button.setAttribute("aria-label", `Sign out session on ${device}${item.current ? " (this device)" : ""}`);
+        button.setAttribute(
+          "aria-label",
+          t(item.current ? "sessions.signOutLabelCurrent" : "sessions.signOutLabel", { device }),
+        );
         button.addEventListener("click", () => onEnd(item.id));
         li.append(button);
       }

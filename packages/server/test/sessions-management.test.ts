@@ -15,6 +15,7 @@ interface SessionView {
   lastUsedAt: number;
   expiresAt: number;
   userAgent: string | null;
+  device: string | null;
   ip: string | null;
   current: boolean;
   revokedAt: number | null;
@@ -53,6 +54,40 @@ describe.each(backends())("session management on %s", (backend) => {
       expect(s.ip).toBe("127.0.0.1");
       expect(s.expiresAt).toBe(s.createdAt + 2_592_000_000);
     }
+  });
+
+  it("names each session's device from its user agent (null when the agent says nothing known)", async () => {
+    await server.createUser("dora", "dora password");
+    const firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+    const laptop = await signIn("dora", "dora password", firefox);
+    await signIn("dora", "dora password", "");
+    const list = data<SessionView[]>(await laptop.query("auth.sessions"));
+    const byCurrent = [...list].sort((a, b) => Number(b.current) - Number(a.current));
+    expect(byCurrent.map((s) => [s.device, s.current])).toEqual([
+      ["Firefox 140 on Linux", true],
+      [null, false],
+    ]);
+    // The raw agent stays beside it (the contract's field).
+    expect(list.find((s) => s.current)?.userAgent).toBe(firefox);
+  });
+
+  it("last used: the calling session is in use now; another moves when its refresh token rotates", async () => {
+    await server.createUser("lars", "lars password");
+    const signedInAt = clock.now();
+    const laptop = await signIn("lars", "lars password", "Laptop/1.0");
+    const phone = await signIn("lars", "lars password", "Phone/1.0");
+    const lastUsed = async (browser: TestBrowser) => {
+      const list = data<SessionView[]>(await browser.query("auth.sessions"));
+      return Object.fromEntries(list.map((s) => [s.userAgent, s.lastUsedAt]));
+    };
+    clock.advance(120);
+    expect(await lastUsed(laptop)).toEqual({ "Laptop/1.0": signedInAt + 120_000, "Phone/1.0": signedInAt });
+    clock.advance(901); // the phone's access token expired: it refreshes
+    expect((await phone.mutation("auth.refresh")).status).toBe(200);
+    const refreshedAt = clock.now();
+    clock.advance(30);
+    expect((await laptop.mutation("auth.refresh")).status).toBe(200);
+    expect(await lastUsed(laptop)).toEqual({ "Laptop/1.0": clock.now(), "Phone/1.0": refreshedAt });
   });
 
   it("revokes one of the user's own sessions, but not another user's", async () => {

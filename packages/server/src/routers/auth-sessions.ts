@@ -3,6 +3,7 @@ import { audit } from "../core/audit.js";
 import { endEverySession } from "../core/end-sessions.js";
 import { revokeSessionInput } from "../core/inputs.js";
 import { requireRecentProof } from "../core/step-up.js";
+import { deviceName } from "../events/device-name.js";
 import { authedProcedure, protectedMutation } from "../trpc.js";
 
 export const logout = protectedMutation.mutation(async ({ ctx }) => {
@@ -44,14 +45,23 @@ export const session = authedProcedure.query(({ ctx }) => ({
   accessTokenExpiresAt: ctx.session.expiresAt,
 }));
 
+/**
+ * The user's sessions. A session's stored last use moves only when its refresh
+ * token rotates (access tokens are checked without a database read), so the
+ * calling session, in use by this very request, is reported as used now: it
+ * would otherwise show its sign-in or last refresh time however long it has
+ * been in use. `device` is the user agent in words ("Firefox 140 on Linux").
+ */
 export const sessions = authedProcedure.query(async ({ ctx }) => {
   const list = await ctx.services.auth.sessions.list(ctx.session.userId);
+  const now = ctx.services.now();
   return list.map((s) => ({
     id: s.id,
     createdAt: s.createdAt.getTime(),
-    lastUsedAt: s.lastUsedAt.getTime(),
+    lastUsedAt: s.id === ctx.session.sessionId ? Math.max(now, s.lastUsedAt.getTime()) : s.lastUsedAt.getTime(),
     expiresAt: s.expiresAt.getTime(),
     userAgent: s.userAgent,
+    device: deviceName(s.userAgent) ?? null,
     ip: s.ip,
     current: s.id === ctx.session.sessionId,
     revokedAt: s.revokedAt === null ? null : s.revokedAt.getTime(),
