@@ -22,7 +22,7 @@ export interface App {
 /** `router`: the router to serve, Tollgate's or one merging it with more (default: Tollgate's). */
 export type AppOptions = TollgateOptions;
 
-/** The standalone server: createTollgate served on node:http (with the demo page), the way `pnpm start` runs it. */
+/** The standalone server: createTollgate served on node:http (with the account page), the way `pnpm start` runs it. */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config } = options;
   // The setup link is logged by the caller once the listening address is known.
