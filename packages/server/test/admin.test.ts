@@ -119,6 +119,20 @@ describe.each(backends())("admin.* on %s", (backend) => {
     expect(errorOf(await new TestBrowser(server.url).query("admin.users.list")).data.httpStatus).toBe(401);
   });
 
+  it("admin.access tells any signed-in user whether they are an administrator, with no step-up; signed out is 401", async () => {
+    const { id: rootId, browser: root } = await admin("root_access");
+    const { browser: user } = await signedIn("plain_access");
+    // Long past STEP_UP_MAX_AGE: the answer needs no fresh proof and never refuses with ADMIN_REQUIRED.
+    clock.advance(MAX_AGE + 1);
+    expect(data(await root.query("admin.access"))).toEqual({ admin: true });
+    expect(data(await user.query("admin.access"))).toEqual({ admin: false });
+    // Read from the database on each call: a role taken away shows at once.
+    await createAdminStore(server.database.db).setAdmin(rootId, false);
+    expect(data(await root.query("admin.access"))).toEqual({ admin: false });
+    const signedOut = await new TestBrowser(server.url).query("admin.access");
+    expect(signedOut.status).toBe(401);
+  });
+
   it("an administrator whose proof is older than STEP_UP_MAX_AGE is STEP_UP_REQUIRED; a step-up with the password lets the call through", async () => {
     const { browser } = await admin("root1");
     const { id: target } = await signedIn("target1");
