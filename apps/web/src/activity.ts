@@ -43,7 +43,8 @@ const EVENT_WORDS: { readonly [E in ActivityEntry["event"]]: `activity.event.${E
   admin_action: "activity.event.admin_action",
 };
 
-function entry(event: ActivityEntry): HTMLLIElement {
+/** One event as a list item: also the Administration section's words for a user's activity. */
+export function activityItem(event: ActivityEntry): HTMLLIElement {
   const li = document.createElement("li");
   li.dataset.event = event.event;
   const what = document.createElement("div");
@@ -68,7 +69,7 @@ export function createActivitySection(api: TollgateClient) {
   let cursor: string | null = null;
 
   function show(page: ActivityPage, append: boolean): void {
-    const items = page.events.map(entry);
+    const items = page.events.map(activityItem);
     if (append) view.activityList.append(...items);
     else if (items.length > 0) view.activityList.replaceChildren(...items);
     else

@@ -10,6 +10,7 @@ import { passkeySecondFactor, signInWithPasskey, supportsPasskeyAutofill } from 
 import "./style.css";
 import { showFlow, takeLinkToken } from "./account-flows.js";
 import { createActivitySection } from "./activity.js";
+import { createAdminSection } from "./admin.js";
 import { createEmailCodeSignIn } from "./email-code.js";
 import { errorText } from "./errors.js";
 import { t, translatePage } from "./i18n.js";
@@ -56,6 +57,7 @@ const passkeys = createPasskeySection(api, askStepUp);
 let providers: Provider[] = [];
 const identities = createIdentitiesSection(api, askStepUp, () => providers);
 const activity = createActivitySection(api);
+const admin = createAdminSection(api, askStepUp);
 
 /**
  * The signed-in page from user.me, the one account view that is always
@@ -67,6 +69,7 @@ async function loadProfile(): Promise<void> {
   await passkeys.render();
   await identities.render();
   await activity.render();
+  await admin.render();
   // Last: auth.sessions stays a request of its own, the last of signing in.
   await loadSessions();
 }

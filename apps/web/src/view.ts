@@ -53,6 +53,7 @@ export const view = {
   providers: element<HTMLElement>("providers"),
   activityList: element<HTMLOListElement>("activity-list"),
   activityMore: element<HTMLButtonElement>("activity-more"),
+  admin: element<HTMLElement>("admin"),
   notice: element<HTMLParagraphElement>("notice"),
 };
 
@@ -75,6 +76,9 @@ export function showSignedOut(): void {
   view.accountFlow.replaceChildren();
   view.sessions.replaceChildren();
   view.activityList.replaceChildren();
+  // Nothing of the administrator's view stays on the page for whoever signs in next.
+  view.admin.hidden = true;
+  view.admin.replaceChildren();
 }
 
 export interface ProfileUser {
