@@ -49,7 +49,8 @@ export function createAdminSection(api: TollgateClient, prove: ProveIdentity) {
       void search(false).catch(fail);
     },
     gone() {
-      results.querySelector<HTMLButtonElement>("button")?.focus();
+      // The results are being searched again: the search field is the one place that stays.
+      section.querySelector<HTMLInputElement>("#admin-query")?.focus();
     },
   });
 

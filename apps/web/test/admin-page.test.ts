@@ -166,6 +166,21 @@ describe("the Administration section of the account page (headless Chromium)", (
     await page.context().close();
   });
 
+  it("a search of more than a page: 'Show more' follows the cursor to the rest, then hides", async () => {
+    for (let i = 0; i < 51; i++) await server.createUser({ username: `pager-${String(i).padStart(2, "0")}` });
+    const page = await signedInPage(ADMIN);
+    const admin = page.locator("#admin");
+    await admin.getByLabel("Search users").fill("pager-");
+    await admin.getByRole("button", { name: "Search", exact: true }).click();
+    const items = admin.locator("#admin-results li");
+    await expect.poll(() => items.count()).toBe(50);
+    await admin.getByRole("button", { name: "Show more" }).click();
+    await expect.poll(() => items.count()).toBe(51);
+    expect(await items.last().getByRole("button").textContent()).toBe("pager-50");
+    expect(await admin.getByRole("button", { name: "Show more" }).isHidden()).toBe(true);
+    await page.context().close();
+  });
+
   it("a user who is not an administrator sees no Administration section", async () => {
     const erin = await server.createUser({ username: "erin" });
     const page = await signedInPage(erin);
