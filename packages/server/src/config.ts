@@ -73,11 +73,13 @@ const webhookUrl = z.string().refine((value) => {
   try {
     const url = new URL(value);
     const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    // Credentials in the URL would be refused by fetch and then written to the log with every failure.
+    if (url.username || url.password) return false;
     return url.protocol === "https:" || (url.protocol === "http:" && loopback);
   } catch {
     return false;
   }
-}, "must be an https:// URL (http:// only to localhost)");
+}, "must be an https:// URL (http:// only to localhost) without credentials in it");
 /** Standard Webhooks' secret format: whsec_ and at least 24 random bytes in base64. */
 const webhookSecret = z
   .string()
@@ -158,7 +160,16 @@ const variables = z
       }),
     ),
     DJANGO_COMPAT: z.enum(["off", "on"], { error: "must be off or on" }).default("off"),
-    DJANGO_SECRET_KEY: optional,
+    // Django's own check (security.W009): 50 characters or more, 5 or more different ones, not a startproject key.
+    DJANGO_SECRET_KEY: optional.pipe(
+      z
+        .string()
+        .refine(
+          (v) => v.length >= 50 && new Set(v).size >= 5 && !v.startsWith("django-insecure-"),
+          "must be the Django app's production SECRET_KEY (50 or more characters, not a django-insecure- development key): with a weak key anyone could mint accepted tokens",
+        )
+        .optional(),
+    ),
     DJANGO_CUTOVER_UNTIL: optional.pipe(
       z
         .string()

@@ -11,7 +11,7 @@ function errorLine(env: Record<string, string>): string {
   throw new Error("expected a ConfigError");
 }
 
-const KEY = "django-insecure-a-secret-key-of-the-django-app";
+const KEY = "a-secret-key-of-the-django-app-0123456789abcdefghijklmnop";
 
 describe("the Django compatibility settings", () => {
   it("are off by default", () => {
@@ -63,6 +63,16 @@ describe("the Django compatibility settings", () => {
       );
     }
     // The key is a shared secret: only HMAC algorithms can use it.
+    // Django's own check of a production key (security.W009): anyone holding a weak one could mint tokens.
+    for (const weak of [
+      "django-insecure-0123456789abcdefghijklmnopqrstuvwxyz0123456789abc",
+      "short-key",
+      "a".repeat(60),
+    ]) {
+      expect(errorLine({ DJANGO_COMPAT: "on", DJANGO_SECRET_KEY: weak, DJANGO_CUTOVER_UNTIL: "2027-01-31" })).toMatch(
+        /^Invalid configuration: DJANGO_SECRET_KEY must be the Django app's production SECRET_KEY/,
+      );
+    }
     expect(errorLine({ DJANGO_JWT_ALGORITHM: "RS256" })).toBe(
       "Invalid configuration: DJANGO_JWT_ALGORITHM must be HS256, HS384 or HS512",
     );

@@ -17,7 +17,7 @@ import {
   TestBrowser,
 } from "./support/index.js";
 
-const SECRET_KEY = "django-insecure-import-test-key-0123456789abcdefghijklmnopqrstuv";
+const SECRET_KEY = "import-test-key-0123456789abcdefghijklmnopqrstuv!@#$%^&*(";
 
 // Django's auth_user and SimpleJWT's token_blacklist tables, as `manage.py migrate` creates them.
 const SCHEMA = [
@@ -53,9 +53,11 @@ describe.runIf(process.env.TEST_DATABASE_URL).each(backends())("importing Simple
       for (const statement of SCHEMA) await client.query(statement);
       // Ids as Django gave them, with a gap: the mapping must not assume they are dense.
       await client.query(
-        "INSERT INTO auth_user (id, username, password, first_name) VALUES (41, 'olivia', $1, 'Olivia'), (57, 'peggy', $2, 'Peggy')",
-        [djangoHash("olivia pw", "s4ltA"), djangoHash("peggy pw", "s4ltB")],
+        "INSERT INTO auth_user (id, username, password, first_name) VALUES (41, 'olivia', $1, 'Olivia'), (57, 'peggy', $2, 'Peggy'), (63, 'admin', $3, '')",
+        [djangoHash("olivia pw", "s4ltA"), djangoHash("peggy pw", "s4ltB"), djangoHash("admin pw", "s4ltC")],
       );
+      // Tollgate's own administrator, made before the import under the same name as a Django user.
+      const tollgateAdmin = await server.createUser("admin", "the tollgate admin's passphrase");
       const now = Math.floor(clock.now() / 1000);
       const mint = (userId: number, jti: string) =>
         new SignJWT({ token_type: "refresh", jti, user_id: userId })
@@ -66,12 +68,14 @@ describe.runIf(process.env.TEST_DATABASE_URL).each(backends())("importing Simple
       const live = randomUUID().replaceAll("-", "");
       const rotated = randomUUID().replaceAll("-", "");
       const later = randomUUID().replaceAll("-", "");
+      const djangoAdmins = randomUUID().replaceAll("-", "");
       const outstanding =
         "INSERT INTO token_blacklist_outstandingtoken (token, created_at, expires_at, user_id, jti) VALUES ($1, now(), now() + interval '1 day', $2, $3) RETURNING id";
       for (const [userId, jti] of [
         [41, live],
         [41, rotated],
         [57, later],
+        [63, djangoAdmins],
       ] as const) {
         await client.query(outstanding, [await mint(userId, jti), userId, jti]);
       }
@@ -83,8 +87,11 @@ describe.runIf(process.env.TEST_DATABASE_URL).each(backends())("importing Simple
 
       const store = createDjangoStore(djangoTables(server.database), clock.now);
       const report = await importDjangoUsers(django.url, server.app.services.users, store);
-      expect(report).toMatchObject({ imported: 2, mapped: 2, tokens: 3, blacklisted: 1 });
+      expect(report).toMatchObject({ imported: 2, alreadyPresent: 1, mapped: 2, tokens: 4, blacklisted: 1 });
       expect(await store.userIdOf("41")).toBe((await server.app.services.users.findByUsername("olivia"))?.id);
+      // The account that existed in Tollgate is never reachable with the Django user's tokens.
+      expect(await store.userIdOf("63")).toBeUndefined();
+      expect(await store.djangoIdOf(tollgateAdmin)).toBeUndefined();
 
       const exchange = async (token: string) =>
         (
@@ -93,6 +100,7 @@ describe.runIf(process.env.TEST_DATABASE_URL).each(backends())("importing Simple
           })
         ).status;
       expect(await exchange(await mint(41, rotated))).toBe(401);
+      expect(await exchange(await mint(63, djangoAdmins))).toBe(401);
       const b = new TestBrowser(server.url);
       expect(
         (
@@ -114,15 +122,15 @@ describe.runIf(process.env.TEST_DATABASE_URL).each(backends())("importing Simple
         [later],
       );
       const again = await importDjangoUsers(django.url, server.app.services.users, store);
-      expect(again).toMatchObject({ imported: 0, alreadyPresent: 2, mapped: 0, blacklisted: 2 });
+      expect(again).toMatchObject({ imported: 0, alreadyPresent: 3, mapped: 0, blacklisted: 2 });
       expect(await exchange(await mint(57, later))).toBe(401);
 
       // The CLI: creates the method's tables in a database never served with it, and reports the tokens.
       const dataDir = mkdtempSync(join(tmpdir(), "tollgate-import-tokens-"));
       const cli = await runCli(["user:import-django", "--from", django.url], { DATA_DIR: dataDir });
       expect(cli.code).toBe(0);
-      expect(cli.stdout).toMatch(/^Imported 2 user\(s\); 0 already present; 0 skipped$/m);
-      expect(cli.stdout).toMatch(/^Django ids mapped: 2 new; SimpleJWT tokens copied: 3 \(2 blacklisted\)$/m);
+      expect(cli.stdout).toMatch(/^Imported 3 user\(s\); 0 already present; 0 skipped$/m);
+      expect(cli.stdout).toMatch(/^Django ids mapped: 3 new; SimpleJWT tokens copied: 4 \(2 blacklisted\)$/m);
     } finally {
       await client.end();
       await server.close();

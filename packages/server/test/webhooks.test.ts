@@ -218,6 +218,9 @@ describe("webhook settings", () => {
     expect(refusal({ WEBHOOK_URL: "http://hooks.example.com/", WEBHOOK_SECRET: SECRET })).toMatch(
       /^Invalid configuration: WEBHOOK_URL must be an https:\/\/ URL/,
     );
+    expect(refusal({ WEBHOOK_URL: "https://tollgate:hunter2@hooks.example.com/", WEBHOOK_SECRET: SECRET })).toMatch(
+      /^Invalid configuration: WEBHOOK_URL must be an https:\/\/ URL \(http:\/\/ only to localhost\) without credentials/,
+    );
     expect(refusal({ WEBHOOK_URL: "https://hooks.example.com/" })).toBe(
       "Invalid configuration: WEBHOOK_SECRET is required when WEBHOOK_URL is set",
     );

@@ -104,8 +104,9 @@ export async function importDjangoUsers(
     }
     const existing = await users.findByUsername(username);
     if (existing?.username === username) {
+      // Never mapped here: an account made in Tollgate (the first-run administrator, say) must not be
+      // reachable with the Django user's tokens. An earlier import mapped the users it created.
       report.alreadyPresent++;
-      await map(row, existing.id);
       continue;
     }
     if (existing) {

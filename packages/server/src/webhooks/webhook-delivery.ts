@@ -83,7 +83,8 @@ export function createWebhookDelivery(
     describe: (item) => ({ messageId: item.messageId, type: item.eventType }),
     logger,
     now,
-    options: { maxBackoffMs: 3_600_000, ...options },
+    // A claim outlives a whole batch of slow receivers (20 × 10 s): no other instance takes an item mid-round.
+    options: { maxBackoffMs: 3_600_000, leaseMs: 300_000, ...options },
   });
 
   return {

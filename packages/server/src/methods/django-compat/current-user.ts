@@ -7,10 +7,14 @@ import { DJANGO_ACCESS_COOKIE } from "./cookies.js";
 import { acceptDjangoToken, djangoStoreOf, djangoTokensAccepted } from "./django-token.js";
 import { presentedAccessToken } from "./request-checks.js";
 
-/** The access cookies a request may carry: the reference's, and Tollgate's when its name differs (COOKIE_SECURE). */
+/**
+ * The access cookies a request may carry, in the order they are trusted:
+ * Tollgate's own first when its name differs (COOKIE_SECURE: `__Host-access_token`,
+ * which no sibling subdomain can set), then the reference's.
+ */
 export function accessCookieNames(ctx: Context): string[] {
   const own = ctx.services.auth.cookies.names.accessToken;
-  return own === DJANGO_ACCESS_COOKIE ? [own] : [DJANGO_ACCESS_COOKIE, own];
+  return own === DJANGO_ACCESS_COOKIE ? [own] : [own, DJANGO_ACCESS_COOKIE];
 }
 
 /** A Tollgate access token: verified, its session not ended, its user active. */

@@ -40,7 +40,8 @@ export function djangoTokensAccepted(ctx: Context): boolean {
  * A SimpleJWT token of `type`, accepted only: inside the cutover window,
  * signed with DJANGO_SECRET_KEY and unexpired (simplejwt.ts), its jti not
  * blacklisted in the imported token_blacklist tables, for a Django user
- * that was imported (mapped) and is active in Tollgate. Anything else is
+ * that was imported (mapped), has not changed the password or signed out
+ * everywhere since, and is active in Tollgate. Anything else is
  * AuthError TOKEN_INVALID / TOKEN_EXPIRED.
  */
 export async function acceptDjangoToken(
@@ -59,8 +60,16 @@ export async function acceptDjangoToken(
   const store = djangoStoreOf(ctx);
   if (await store.isBlacklisted(claims.jti))
     throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: blacklisted");
+  if (type === "refresh" && !(await store.wasIssued(claims.jti, claims.djangoUserId))) {
+    throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: not among the imported outstanding tokens");
+  }
   const userId = await store.userIdOf(claims.djangoUserId);
-  if (userId === undefined) throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: its user was not imported");
+  if (userId === undefined) {
+    throw new AuthError(
+      "TOKEN_INVALID",
+      "SimpleJWT token refused: its user was not imported, or ended every session since",
+    );
+  }
   const user = await ctx.services.users.findById(userId);
   if (!user?.isActive) throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: the user is inactive or gone");
   return { claims, user };

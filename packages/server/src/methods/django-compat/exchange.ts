@@ -10,6 +10,9 @@ import { acceptDjangoToken, djangoStoreOf } from "./django-token.js";
  * Tollgate afresh: no amr, so any step-up asks for a password or factor,
  * and auth.sessions shows how it began.
  */
+/** The refusal of a Django refresh token used up already (by a parallel call, or before). */
+export const ALREADY_EXCHANGED = "SimpleJWT token refused: already exchanged";
+
 export const DJANGO_TOKEN_PROOF: SignInProof = { authMethod: "django-token", amr: [] };
 
 /**
@@ -27,7 +30,7 @@ export async function exchangeDjangoRefresh(ctx: Context, token: string): Promis
     throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: the account has a second factor now");
   }
   if (!(await djangoStoreOf(ctx).useOnce(claims.jti, user.id, claims.expiresAt))) {
-    throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: already exchanged");
+    throw new AuthError("TOKEN_INVALID", ALREADY_EXCHANGED);
   }
   const { sessionId } = await startSession(ctx, user, DJANGO_TOKEN_PROOF);
   ctx.log.userId = user.id;

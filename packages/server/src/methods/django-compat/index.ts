@@ -38,6 +38,13 @@ export function djangoCompat(): DjangoCompatMethod {
       }
     },
     hooks: {
+      // A password change, signing out everywhere, or an operator ending the sessions: a stolen Django cookie dies too.
+      async onPasswordChanged({ database, now }, userId) {
+        await createDjangoStore(djangoTables(database), now).revokeTokens(userId);
+      },
+      async onSignOutEverywhere({ database, now }, userId) {
+        await createDjangoStore(djangoTables(database), now).revokeTokens(userId);
+      },
       async purge({ database, now }, before) {
         return createDjangoStore(djangoTables(database), now).purge(before);
       },

@@ -13,13 +13,22 @@ export interface DjangoTokenRecord {
 export interface DjangoStore {
   /** Records that Django user `djangoId` is Tollgate user `userId`; false when either is mapped already (to anything). */
   mapUser(djangoId: string, userId: string): Promise<boolean>;
-  /** The Tollgate user a Django id was imported as. */
+  /** The Tollgate user a Django id was imported as, while their Django tokens count (see revokeTokens). */
   userIdOf(djangoId: string): Promise<string | undefined>;
+  /** No Django token of this user counts from now on (a password change, signing out everywhere). */
+  revokeTokens(userId: string): Promise<void>;
   /** The Django id of a Tollgate user, when imported. */
   djangoIdOf(userId: string): Promise<string | undefined>;
   /** Records an outstanding token; run again, it only ever adds a blacklisting (never removes one). */
   saveToken(token: DjangoTokenRecord): Promise<void>;
   isBlacklisted(jti: string): Promise<boolean>;
+  /**
+   * Whether SimpleJWT may have issued this refresh token to this Django user:
+   * when the token_blacklist tables were imported, only a jti they list for
+   * that user (a token minted later with a leaked key is in none); without
+   * them, any.
+   */
+  wasIssued(jti: string, djangoUserId: string): Promise<boolean>;
   /**
    * Uses a jti up, atomically (the primary key decides): true the first
    * time, false for every later or concurrent try. Kept until `expiresAt`
@@ -46,8 +55,17 @@ export function createDjangoStore(db: Kysely<DjangoTables>, now: () => number): 
         .selectFrom("django_users")
         .select("user_id")
         .where("django_id", "=", djangoId)
+        .where("tokens_revoked_at", "is", null)
         .executeTakeFirst();
       return row?.user_id;
+    },
+    async revokeTokens(userId) {
+      await db
+        .updateTable("django_users")
+        .set({ tokens_revoked_at: new Date(now()) })
+        .where("user_id", "=", userId)
+        .where("tokens_revoked_at", "is", null)
+        .execute();
     },
     async djangoIdOf(userId) {
       const row = await db
@@ -84,6 +102,16 @@ export function createDjangoStore(db: Kysely<DjangoTables>, now: () => number): 
         .where("blacklisted_at", "is not", null)
         .executeTakeFirst();
       return row !== undefined;
+    },
+    async wasIssued(jti, djangoUserId) {
+      const any = await db.selectFrom("django_tokens").select("jti").limit(1).executeTakeFirst();
+      if (any === undefined) return true;
+      const row = await db
+        .selectFrom("django_tokens")
+        .select("django_user_id")
+        .where("jti", "=", jti)
+        .executeTakeFirst();
+      return row !== undefined && row.django_user_id === djangoUserId;
     },
     async useOnce(jti, userId, expiresAt) {
       const row = await db

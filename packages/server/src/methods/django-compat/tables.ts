@@ -6,7 +6,8 @@ import { dialectTypes, type SqlDialect } from "../../db/migrations/dialect-types
  * The Django compatibility method's tables, prefixed `django_`:
  * - django_users: a Django auth_user id (as text: SimpleJWT's user_id claim
  *   is a number or a string by version) → the Tollgate user it was imported as.
- *   Only mapped users' SimpleJWT tokens are ever accepted.
+ *   Only mapped users' SimpleJWT tokens are ever accepted, and none once the
+ *   user changed the password or signed out everywhere (tokens_revoked_at).
  * - django_tokens: SimpleJWT's outstanding tokens (token_blacklist app), and
  *   when each was blacklisted: a blacklisted jti is refused.
  * - django_exchanged: every jti already exchanged for a Tollgate session (or
@@ -17,6 +18,8 @@ export type DjangoTables = {
   django_users: {
     django_id: string;
     user_id: string;
+    /** Set when the user changed the password or signed out everywhere: no Django token of theirs counts after it. */
+    tokens_revoked_at: Date | string | null;
   };
   django_tokens: {
     jti: string;
@@ -65,6 +68,14 @@ export function djangoMigrations(dialect: SqlDialect): Record<string, Migration>
         await db.schema.dropTable("django_exchanged").execute();
         await db.schema.dropTable("django_tokens").execute();
         await db.schema.dropTable("django_users").execute();
+      },
+    },
+    "0002_tokens_revoked": {
+      async up(db) {
+        await db.schema.alterTable("django_users").addColumn("tokens_revoked_at", types.timestamp).execute();
+      },
+      async down(db) {
+        await db.schema.alterTable("django_users").dropColumn("tokens_revoked_at").execute();
       },
     },
   };
