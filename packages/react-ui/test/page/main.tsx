@@ -9,6 +9,7 @@ import { StrictMode, useState } from "react";
 import { createRoot } from "react-dom/client";
 import {
   AccountSettings,
+  type PartialCatalogue,
   ResetPassword,
   SignIn,
   SignUp,
@@ -19,10 +20,19 @@ import {
 import "../../src/styles.css";
 
 const params = new URLSearchParams(window.location.search);
-const locale = params.get("lang") ?? "en";
+// ?lang= first, else the browser's language (a provider's redirect back carries no ?lang=).
+const locale = params.get("lang") ?? navigator.language.split("-")[0] ?? "en";
 const token = params.get("token") ?? undefined;
 const link = window.location.pathname;
 if (link !== "/") window.history.replaceState(null, "", `/?lang=${locale}`);
+const mfa = params.get("mfa");
+
+const unstyled = params.has("unstyled");
+// A virtual authenticator answers the username field's passkey autofill at once: the tests turn it on by name only.
+const passkeyAutofill = params.has("autofill");
+/** A language the package does not have, as a host app would add it (the rest falls back to English). */
+const hostCatalogue: PartialCatalogue | undefined =
+  locale === "de" ? { signIn: { title: "Anmelden", submit: "Anmelden", forgot: "Passwort vergessen?" } } : undefined;
 
 const queryClient = new QueryClient();
 const tollgate = createTollgateReact({ url: "/trpc", queryClient });
@@ -44,10 +54,17 @@ function Page() {
     );
   }
   if (screen === "sign-up") return <SignUp onSignIn={() => setScreen("sign-in")} />;
-  return <SignIn onSignUp={() => setScreen("sign-up")} />;
+  // Back from a provider with ?mfa=: the second step straight away.
+  return (
+    <SignIn
+      onSignUp={() => setScreen("sign-up")}
+      passkeyAutofill={passkeyAutofill}
+      secondFactorMethods={mfa ? mfa.split(",") : undefined}
+    />
+  );
 }
 
-const dir = locale === "fa" ? "rtl" : "ltr";
+const dir = ["fa", "ar", "he", "ur"].includes(locale) ? "rtl" : "ltr";
 document.documentElement.lang = locale;
 document.documentElement.dir = dir;
 const root = document.getElementById("root");
@@ -55,7 +72,7 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <QueryClientProvider client={queryClient}>
-        <TollgateUIProvider tollgate={tollgate} locale={locale}>
+        <TollgateUIProvider tollgate={tollgate} locale={locale} catalogue={hostCatalogue} unstyled={unstyled}>
           <Page />
         </TollgateUIProvider>
       </QueryClientProvider>
