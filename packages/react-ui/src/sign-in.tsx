@@ -52,6 +52,8 @@ export function SignIn(props: SignInProps) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [notice, setNotice] = useState(props.notice);
+  // A host's new notice (given after this form appeared) shows too.
+  useEffect(() => setNotice(props.notice), [props.notice]);
   const action = useAction();
   const passkeys = methods.includes("passkey");
 
@@ -106,11 +108,13 @@ export function SignIn(props: SignInProps) {
           busy={action.busy}
           error={action.error}
           focusFirst={false}
-          onSubmit={() =>
-            action.run(async () => {
+          onSubmit={() => {
+            // A notice from before ("You signed out.") must not stay above this attempt's error.
+            setNotice(undefined);
+            void action.run(async () => {
               afterFirstStep(await session.signIn({ username, password }));
-            }, signInErrorKey)
-          }
+            }, signInErrorKey);
+          }}
           actions={<Button onClick={() => setStep({ kind: "forgot" })}>{t("signIn.forgot")}</Button>}
         >
           <Field

@@ -43,6 +43,14 @@ describe("host options of the account components (headless Chromium)", () => {
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect.poll(() => page.getByLabel("Username", { exact: true }).count()).toBe(1);
     expect(await page.getByTestId("username").count()).toBe(0);
+    await expect.poll(() => page.getByRole("status").textContent()).toBe("You signed out.");
+
+    // Regression: the "You signed out." notice does not stay above a failed sign-in's error.
+    await page.getByLabel("Username", { exact: true }).fill("cora");
+    await page.getByLabel("Password", { exact: true }).fill("not the password");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toBe("Invalid username or password");
+    expect(await page.getByText("You signed out.").count()).toBe(0);
     await page.context().close();
   });
 

@@ -15,6 +15,7 @@ import {
   SignUp,
   TollgateUIProvider,
   UserButton,
+  useTollgateUI,
   VerifyEmail,
 } from "../../src/index.js";
 import "../../src/styles.css";
@@ -41,6 +42,9 @@ function Page() {
   const { status } = useSession(tollgate);
   const [screen, setScreen] = useState<"sign-in" | "sign-up" | "settings">("sign-in");
   const [mailed, setMailed] = useState(link);
+  const [notice, setNotice] = useState<string>();
+  const { i18n } = useTollgateUI();
+  const signedOut = () => setNotice(i18n.t("account.signedOut"));
   const home = () => setMailed("/");
   if (mailed === "/verify-email" && token) return <VerifyEmail token={token} onDone={home} />;
   if (mailed === "/reset-password" && token) return <ResetPassword token={token} onSignedIn={home} onBack={home} />;
@@ -48,8 +52,8 @@ function Page() {
   if (status === "signed-in") {
     return (
       <>
-        <UserButton onOpenSettings={() => setScreen("settings")} />
-        <AccountSettings />
+        <UserButton onOpenSettings={() => setScreen("settings")} onSignedOut={signedOut} />
+        <AccountSettings onSignedOut={signedOut} />
       </>
     );
   }
@@ -59,6 +63,7 @@ function Page() {
     <SignIn
       onSignUp={() => setScreen("sign-up")}
       passkeyAutofill={passkeyAutofill}
+      notice={notice}
       secondFactorMethods={mfa ? mfa.split(",") : undefined}
     />
   );
