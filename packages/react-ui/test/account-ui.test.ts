@@ -103,6 +103,9 @@ describe.each(LANGUAGES)("the account components in $lang (headless Chromium, 36
     // Regression: the address shows as user.me has it (confirmed), not as a reset's answer left it.
     await expect.poll(() => reset.getByTestId("email").textContent()).toBe(`${email} (${c.profile.confirmed})`);
     await screen(reset, "account settings");
+    // Dates in the language's digits (Intl): the sessions' "signed in …" line.
+    const sessions = reset.getByRole("list", { name: c.sessions.list });
+    expect(await sessions.textContent()).toMatch(lang === "fa" ? /[۰-۹]/ : /\d/);
 
     // Regression: saving the profile with the same address says "Saved." and mails nothing.
     const mailsBefore = mailbox.received.length;
@@ -155,8 +158,23 @@ describe.each(LANGUAGES)("the account components in $lang (headless Chromium, 36
     await expect.poll(() => codes.locator("li").count()).toBe(10);
     await screen(page, "recovery codes");
     await button(page, c.twoStep.recoverySaved).click();
+    const first = await codes.locator("li").allTextContents();
+    await expect
+      .poll(() => page.getByTestId("mfa-status").textContent())
+      .toBe(c.twoStep.on.replace("{{count}}", lang === "fa" ? "۱۰" : "10"));
+
+    // New recovery codes: the password and a fresh code from the app; the old ones are gone.
     await button(page, c.twoStep.regenerate).click();
     await screen(page, "new recovery codes form");
+    clock.advance(30);
+    await page.getByLabel(c.twoStep.password).fill("tara password 1");
+    await page.getByLabel(c.twoStep.code).fill(totpCodeAt(secret, clock.now()));
+    await button(page, c.twoStep.regenerateSubmit).click();
+    await expect.poll(() => codes.locator("li").count()).toBe(10);
+    expect(await codes.locator("li").allTextContents()).not.toContain(first[0]);
+    await button(page, c.twoStep.recoverySaved).click();
+    await button(page, c.twoStep.disable).click();
+    await screen(page, "turn off two-step form");
     await button(page, c.common.back).click();
 
     await button(page, c.account.signOut).click();
