@@ -130,7 +130,6 @@ export function ActionForm(props: ActionFormProps) {
       className={`tg-form tg-form-${props.name}`}
       aria-labelledby={props.title ? headingId : undefined}
       aria-describedby={props.error ? errorId : undefined}
-      noValidate={false}
       onSubmit={(event: FormEvent) => {
         event.preventDefault();
         if (!props.busy) props.onSubmit();
