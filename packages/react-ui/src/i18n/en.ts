@@ -198,6 +198,7 @@ export const en = {
       credential_removed: "Passkey or provider removed",
       step_up: "Identity confirmed",
       step_up_failed: "Identity confirmation failed",
+      admin_action: "Changed by an administrator",
       other: "Security event",
     },
   },

@@ -196,6 +196,7 @@ export const fa: Catalogue = {
       credential_removed: "کلید عبور یا سرویس برداشته شد",
       step_up: "هویت تأیید شد",
       step_up_failed: "تأیید هویت ناموفق بود",
+      admin_action: "تغییر به دست مدیر",
       other: "رویداد امنیتی",
     },
   },

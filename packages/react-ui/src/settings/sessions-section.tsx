@@ -10,16 +10,6 @@ const KEY = [UI_KEY, "sessions"];
 
 const ENDED = new Set(["logout", "logout_all", "revoked_by_user", "password_changed", "refresh_token_reused", "admin"]);
 
-/**
- * The device of a session in words. The server names it from the user agent
- * with a maintained parser (`device`); a server without that field gets no
- * raw user-agent string shown, only "Unknown device".
- */
-function deviceOf(session: object): string | undefined {
-  const device = (session as { device?: unknown }).device;
-  return typeof device === "string" && device ? device : undefined;
-}
-
 /** Live sessions (this device first) and those ended lately; end one, or all (a step-up may be asked). */
 export function SessionsSection(props: SectionProps) {
   const { api, i18n } = useTollgateUI();
@@ -33,7 +23,8 @@ export function SessionsSection(props: SectionProps) {
     <Section name="sessions" title={t("sessions.title")}>
       <ul className="tg-list" aria-label={t("sessions.list")}>
         {sessions.map((session) => {
-          const device = deviceOf(session) ?? t("sessions.unknownDevice");
+          // The server names the device from its user agent (a maintained parser); never the raw string here.
+          const device = session.device ?? t("sessions.unknownDevice");
           const status = session.revokedAt
             ? t(
                 `sessions.ended.${ENDED.has(session.revokedReason ?? "") ? session.revokedReason : "other"}` as MessageKey,
