@@ -13,6 +13,7 @@ export const libraries = [
   { name: "@tollgate/auth", dir: join(root, "packages/auth") },
   { name: "@tollgate/client-sdk", dir: join(root, "packages/client-sdk") },
   { name: "@tollgate/react", dir: join(root, "packages/react") },
+  { name: "@tollgate/react-ui", dir: join(root, "packages/react-ui") },
   { name: "@tollgate/server", dir: join(root, "packages/server") },
   { name: "@tollgate/testing", dir: join(root, "packages/testing") },
 ];

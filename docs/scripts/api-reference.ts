@@ -7,7 +7,7 @@ import { Application, type Context, Converter, DeclarationReflection, Reflection
  * files), so a new subpath export gets its pages without touching this file.
  */
 
-export const PUBLISHED_PACKAGES = ["auth", "server", "client-sdk", "react", "testing"] as const;
+export const PUBLISHED_PACKAGES = ["auth", "server", "client-sdk", "react", "react-ui", "testing"] as const;
 
 const REPO_ROOT = new URL("../../", import.meta.url);
 
@@ -30,10 +30,13 @@ export function entryPoints(): EntryPoint[] {
       name: string;
       exports: Record<string, ExportEntry>;
     };
-    return Object.entries(manifest.exports).map(([subpath, entry]) => ({
-      module: subpath === "." ? manifest.name : `${manifest.name}/${subpath.replace(/^\.\//, "")}`,
-      file: new URL(entry["tollgate-source"], packageUrl).pathname,
-    }));
+    // Modules only: a stylesheet export (`@tollgate/react-ui/styles.css`) has no API to document.
+    return Object.entries(manifest.exports)
+      .filter(([, entry]) => /\.tsx?$/.test(entry["tollgate-source"]))
+      .map(([subpath, entry]) => ({
+        module: subpath === "." ? manifest.name : `${manifest.name}/${subpath.replace(/^\.\//, "")}`,
+        file: new URL(entry["tollgate-source"], packageUrl).pathname,
+      }));
   });
 }
 

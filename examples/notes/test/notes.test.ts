@@ -55,9 +55,10 @@ describe("the notes example in headless Chromium", () => {
   async function signIn(context: BrowserContext, username: string, password: string): Promise<Page> {
     const page = await context.newPage();
     await page.goto(url);
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByLabel("Username", { exact: true }).fill(username);
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    // Exact: the sign-in form also offers "Sign in with a passkey".
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect.poll(() => page.getByTestId("username").textContent()).toBe(username);
     return page;
   }
@@ -88,9 +89,9 @@ describe("the notes example in headless Chromium", () => {
     await expect.poll(() => page.getByRole("list", { name: "Notes" }).getByText("first note").count()).toBe(0);
 
     await page.getByRole("button", { name: "Sign out" }).click();
-    await expect.poll(() => page.getByRole("button", { name: "Sign in" }).count()).toBe(1);
+    await expect.poll(() => page.getByRole("button", { name: "Sign in", exact: true }).count()).toBe(1);
     await page.reload();
-    await expect.poll(() => page.getByRole("button", { name: "Sign in" }).count()).toBe(1);
+    await expect.poll(() => page.getByRole("button", { name: "Sign in", exact: true }).count()).toBe(1);
     await context.close();
   });
 

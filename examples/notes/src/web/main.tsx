@@ -1,37 +1,14 @@
 import { QueryClient, QueryClientProvider, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createTollgateReact, useSession } from "@tollgate/react";
-import { type FormEvent, StrictMode, useState } from "react";
+import { SignIn, TollgateUIProvider } from "@tollgate/react-ui";
+import "@tollgate/react-ui/styles.css";
+import { type FormEvent, StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import type { AppRouter } from "../server/app.js";
 
 const queryClient = new QueryClient();
 const tollgate = createTollgateReact<AppRouter>({ url: "/trpc", queryClient });
 const { trpc } = tollgate;
-
-function SignIn() {
-  const { signIn } = useSession(tollgate);
-  const [error, setError] = useState<string | null>(null);
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setError(null);
-    await signIn({ username: String(form.get("username")), password: String(form.get("password")) }).catch(() =>
-      setError("Wrong username or password"),
-    );
-  }
-  return (
-    <form onSubmit={submit}>
-      <label>
-        Username <input name="username" autoComplete="username" required />
-      </label>
-      <label>
-        Password <input name="password" type="password" autoComplete="current-password" required />
-      </label>
-      <button type="submit">Sign in</button>
-      {error && <p role="alert">{error}</p>}
-    </form>
-  );
-}
 
 function Notes() {
   const { user, signOut } = useSession(tollgate);
@@ -85,7 +62,10 @@ if (!root) throw new Error("no #root");
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      {/* Tollgate's sign-in (second factor, passkeys, providers as the server offers them), in the browser's language. */}
+      <TollgateUIProvider tollgate={tollgate} locale={navigator.language.startsWith("fa") ? "fa" : "en"}>
+        <App />
+      </TollgateUIProvider>
     </QueryClientProvider>
   </StrictMode>,
 );
