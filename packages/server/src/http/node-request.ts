@@ -46,6 +46,39 @@ function alreadyReadBody(req: ParsedRequest, limit: number): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** How much of an oversized body is read and dropped before the 413, so the client is not cut off mid-upload. */
+const DISCARD_FACTOR = 4;
+
+/**
+ * BodyTooLargeError, once the client has finished sending (up to
+ * DISCARD_FACTOR × `limit`, read and dropped): a 413 sent while the client
+ * still uploads is followed by the socket's close, and a client still writing
+ * then sees a reset instead of the answer. A body larger still is refused at
+ * once. `seen`: bytes counted already.
+ */
+function refuseAfterUpload(req: IncomingMessage, limit: number, seen: number): Promise<never> {
+  const refusal = new BodyTooLargeError(limit);
+  if (seen > DISCARD_FACTOR * limit || req.readableEnded) return Promise.reject(refusal);
+  return new Promise((_resolve, reject) => {
+    let size = req.headers["content-length"] === undefined ? seen : 0;
+    const finish = () => {
+      req.off("data", onData);
+      req.off("end", finish);
+      req.off("error", finish);
+      req.off("close", finish);
+      reject(refusal);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > DISCARD_FACTOR * limit) finish();
+    };
+    req.on("data", onData);
+    req.on("end", finish);
+    req.on("error", finish);
+    req.on("close", finish);
+  });
+}
+
 /** The body as text, at most `limit` bytes. */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   // Read already: waiting for its end would wait for ever.
@@ -57,7 +90,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     }
   }
   const declared = Number(req.headers["content-length"]);
-  if (declared > limit) return Promise.reject(new BodyTooLargeError(limit));
+  if (declared > limit) return refuseAfterUpload(req, limit, declared);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -70,9 +103,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        // The rest of the body is left to flow past unread, as tRPC's adapter does.
         done();
-        reject(new BodyTooLargeError(limit));
+        refuseAfterUpload(req, limit, size).catch(reject);
         return;
       }
       chunks.push(chunk);
