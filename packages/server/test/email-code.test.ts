@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  accessClaims,
   backends,
   codeAt,
   createClock,
@@ -33,12 +34,6 @@ function tokenOf(mail: ReceivedMail): string {
   const token = new URL(mail.link ?? "").searchParams.get("token");
   if (!token) throw new Error(`no token in ${mail.link}`);
   return token;
-}
-
-/** The access cookie's claims (the payload of a JWT the server just set). */
-function accessClaims(browser: TestBrowser): { amr?: string[]; acr?: string } {
-  const payload = browser.cookies.get("access_token")?.value.split(".")[1] ?? "";
-  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { amr?: string[]; acr?: string };
 }
 
 /** A wrong code for `code`: the next six digits along. */
@@ -107,7 +102,7 @@ describe.each(backends())("sign-in with a code by mail on %s", (backend) => {
     const signedIn = await browser.mutation("auth.emailCode.verify", { email: "ceri@example.org", code });
     expect(signedIn.status).toBe(200);
     expect(data<{ user: { username: string } }>(signedIn).user.username).toBe("ceri");
-    expect(accessClaims(browser)).toMatchObject({ amr: ["otp"], acr: "password" });
+    expect(accessClaims<{ amr?: string[]; acr?: string }>(browser)).toMatchObject({ amr: ["otp"], acr: "password" });
     const sessions = data<{ authMethod: string }[]>(await browser.query("auth.sessions"));
     expect(sessions.map((s) => s.authMethod)).toEqual(["email_code"]);
 
@@ -260,7 +255,7 @@ describe.each(backends())("sign-in with a code by mail on %s", (backend) => {
     expect(browser.cookies.get("access_token")).toBeUndefined();
     expect((await browser.mutation("auth.mfa.verify", { code: codeAt(secret, clock.now()) })).status).toBe(200);
     // A mailed code and a TOTP code are both one-time codes: one kind, never two factors.
-    expect(accessClaims(browser)).toMatchObject({ amr: ["otp"], acr: "password" });
+    expect(accessClaims<{ amr?: string[]; acr?: string }>(browser)).toMatchObject({ amr: ["otp"], acr: "password" });
   });
 
   it("a password change voids a code mailed before it", async () => {

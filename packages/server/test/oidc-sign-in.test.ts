@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  accessClaims,
   backends,
   codeAt,
   createClock,
@@ -29,12 +30,6 @@ interface Identity {
   label: string;
   email: string | null;
   createdAt: number;
-}
-
-/** The access cookie's claims (the server set it; the test only reads it). */
-function accessClaims(browser: TestBrowser): Record<string, unknown> {
-  const payload = browser.cookies.get("access_token")?.value.split(".")[1] ?? "";
-  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
 }
 
 describe.each(backends())("sign-in with an OpenID provider (%s)", (backend) => {

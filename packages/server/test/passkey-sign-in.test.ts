@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assert } from "./fixtures/soft-authenticator.js";
 import {
+  accessClaims,
   backends,
   codeAt,
   createClock,
@@ -16,12 +17,6 @@ import {
 } from "./support/index.js";
 
 const PASSWORD = "correct horse battery";
-
-/** The access token's claims (its payload, unverified: the server set it, the test only reads it). */
-function accessClaims(browser: TestBrowser): Record<string, unknown> {
-  const payload = browser.cookies.get("access_token")?.value.split(".")[1] ?? "";
-  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
-}
 
 interface Listed {
   id: string;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  accessClaims,
   backends,
   codeAt,
   createClock,
@@ -34,13 +35,6 @@ interface TokenClaims {
   amr?: string[];
   acr?: string;
   auth_time?: number;
-}
-
-/** The access cookie's claims (the payload of a JWT we just received; its signature is the server's business). */
-function accessClaims(browser: TestBrowser): TokenClaims {
-  const token = browser.cookies.get("access_token")?.value ?? "";
-  const payload = token.split(".")[1] ?? "";
-  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as TokenClaims;
 }
 
 function stepUpOf(result: Parameters<typeof errorOf>[0]): StepUpData {
@@ -82,22 +76,22 @@ describe.each(backends())("step-up on %s", (backend) => {
     return server.database.db
       .selectFrom("sessions")
       .select(["amr", "auth_time", "current_hash"])
-      .where("id", "=", accessClaims(browser).sid)
+      .where("id", "=", accessClaims<TokenClaims>(browser).sid)
       .executeTakeFirstOrThrow();
   }
 
   it("a sign-in's access token carries amr, acr and auth_time, and a refresh carries the same from the session", async () => {
     const browser = await signedIn("claims");
     const signedInAt = seconds();
-    expect(accessClaims(browser)).toMatchObject({ amr: ["pwd"], acr: "password", auth_time: signedInAt });
+    expect(accessClaims<TokenClaims>(browser)).toMatchObject({ amr: ["pwd"], acr: "password", auth_time: signedInAt });
     clock.advance(ACCESS_TOKEN_TTL + 1);
     expect((await browser.mutation("auth.refresh")).status).toBe(200);
-    expect(accessClaims(browser)).toMatchObject({ amr: ["pwd"], acr: "password", auth_time: signedInAt });
+    expect(accessClaims<TokenClaims>(browser)).toMatchObject({ amr: ["pwd"], acr: "password", auth_time: signedInAt });
   });
 
   it("a password and a TOTP code give two factors: amr pwd+otp+mfa, acr two-factor", async () => {
     const { browser } = await twoFactorUser("twofactor");
-    expect(accessClaims(browser)).toMatchObject({ amr: ["pwd", "otp", "mfa"], acr: "two-factor" });
+    expect(accessClaims<TokenClaims>(browser)).toMatchObject({ amr: ["pwd", "otp", "mfa"], acr: "two-factor" });
   });
 
   it("an email change with a proof older than STEP_UP_MAX_AGE is STEP_UP_REQUIRED and changes nothing; after a TOTP step-up it goes through", async () => {
@@ -122,7 +116,7 @@ describe.each(backends())("step-up on %s", (backend) => {
     // Only the access cookie is new: the refresh token (and its family) is the one the session had.
     expect(verified.setCookies.map((line) => line.split("=")[0])).toEqual(["access_token"]);
     expect((await sessionRow(browser)).current_hash).toBe(before.current_hash);
-    expect(accessClaims(browser)).toMatchObject({
+    expect(accessClaims<TokenClaims>(browser)).toMatchObject({
       amr: ["pwd", "otp", "mfa"],
       acr: "two-factor",
       auth_time: seconds(),
@@ -140,7 +134,7 @@ describe.each(backends())("step-up on %s", (backend) => {
     const steppedUpAt = seconds();
     clock.advance(ACCESS_TOKEN_TTL + 1);
     expect((await browser.mutation("auth.refresh")).status).toBe(200);
-    expect(accessClaims(browser)).toMatchObject({ amr: ["pwd"], auth_time: steppedUpAt });
+    expect(accessClaims<TokenClaims>(browser)).toMatchObject({ amr: ["pwd"], auth_time: steppedUpAt });
     const sessions = data<{ current: boolean }[]>(await browser.query("auth.sessions"));
     expect(sessions.filter((s) => s.current)).toHaveLength(1);
   });
@@ -149,8 +143,8 @@ describe.each(backends())("step-up on %s", (backend) => {
     const browser = await signedIn("twice");
     const verified = await browser.mutation("auth.stepUp.verify", { password: PASSWORD });
     expect(data(verified)).toMatchObject({ level: "password", amr: ["pwd"] });
-    expect(accessClaims(browser)).toMatchObject({ amr: ["pwd"], acr: "password" });
-    expect(accessClaims(browser).amr).not.toContain("mfa");
+    expect(accessClaims<TokenClaims>(browser)).toMatchObject({ amr: ["pwd"], acr: "password" });
+    expect(accessClaims<TokenClaims>(browser).amr).not.toContain("mfa");
   });
 
   it("auth.stepUp.options names this user's methods and the session's proof", async () => {
@@ -271,7 +265,7 @@ describe.each(backends())("step-up on %s", (backend) => {
     await server.database.db
       .updateTable("sessions")
       .set({ amr: null, auth_time: null })
-      .where("id", "=", accessClaims(browser).sid)
+      .where("id", "=", accessClaims<TokenClaims>(browser).sid)
       .execute();
     const refused = await browser.mutation("auth.logoutAll");
     expect(stepUpOf(refused).currentLevel).toBeNull();

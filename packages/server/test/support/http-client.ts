@@ -123,3 +123,12 @@ export class TestBrowser {
     return this.mutation("auth.login", { username, password });
   }
 }
+
+/**
+ * The claims of the browser's access cookie (the payload of a JWT it just
+ * received; its signature is the server's business), typed as the test reads them.
+ */
+export function accessClaims<T = Record<string, unknown>>(browser: TestBrowser): T {
+  const payload = browser.cookies.get("access_token")?.value.split(".")[1] ?? "";
+  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as T;
+}
