@@ -208,6 +208,8 @@ describe("account page defects (headless Chromium)", () => {
     await expect.poll(() => other.page.locator("#sign-in").isVisible()).toBe(true);
     await other.context.close();
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    // Signed out before the page is loaded again: a navigation would cancel the sign-out request.
+    await expect.poll(() => notice(page)).toBe("You signed out.");
     await signIn(page, user.username, "a brand new passphrase");
     await context.close();
   });

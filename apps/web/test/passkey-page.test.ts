@@ -118,6 +118,8 @@ describe("passkeys on the account page (headless Chromium, virtual authenticator
     await page.getByRole("button", { name: "Add a passkey" }).click();
     await expect.poll(() => page.getByRole("list", { name: "Your passkeys" }).locator("li").count()).toBe(1);
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    // Signed out before the reload (a navigation would cancel the sign-out request and keep the session).
+    await expect.poll(() => page.locator("#sign-in").isVisible()).toBe(true);
     expect(await page.getByLabel("Username").getAttribute("autocomplete")).toBe("username webauthn");
     // A fresh load of the signed-out page starts the conditional request; the virtual authenticator
     // answers it with its one passkey, as a user picking it among the field's suggestions would.
