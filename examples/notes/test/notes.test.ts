@@ -57,7 +57,7 @@ describe("the notes example in headless Chromium", () => {
     await page.goto(url);
     await page.getByLabel("Username", { exact: true }).fill(username);
     await page.getByLabel("Password", { exact: true }).fill(password);
-    // Exact: the sign-in form also offers "Sign in with a passkey".
+    // Exact: the sign-in form also offers "Sign in with <provider>" links when providers are configured.
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect.poll(() => page.getByTestId("username").textContent()).toBe(username);
     return page;

@@ -16,7 +16,8 @@ export const en = {
     username: "Username",
     password: "Password",
     submit: "Sign in",
-    passkey: "Sign in with a passkey",
+    // Not "Sign in with a passkey": the form's "Sign in" stays the only button whose name holds those words.
+    passkey: "Use a passkey",
     forgot: "Forgot password?",
     emailCode: "Email me a code",
     provider: "Sign in with {{provider}}",

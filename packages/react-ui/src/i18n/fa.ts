@@ -14,7 +14,7 @@ export const fa: Catalogue = {
     username: "نام کاربری",
     password: "گذرواژه",
     submit: "ورود",
-    passkey: "ورود با کلید عبور",
+    passkey: "استفاده از کلید عبور",
     forgot: "گذرواژه را فراموش کرده‌اید؟",
     emailCode: "کد را برایم ایمیل کن",
     provider: "ورود با {{provider}}",
