@@ -53,10 +53,10 @@ describe("account page in headless Chromium: sign in with a code by mail", () =>
     const page = await context.newPage();
     await page.goto(server.url);
     await page.getByRole("button", { name: "Email me a code" }).click();
-    const ask = page.locator("#email-code");
+    const ask = page.getByRole("form", { name: "Email me a code" });
     await ask.getByLabel("Email address").fill("mara@example.org");
     await ask.getByRole("button", { name: "Send code" }).click();
-    const enter = page.locator("#email-code-verify");
+    const enter = page.getByRole("form", { name: "Enter the code from the mail" });
     await expect.poll(() => enter.isVisible()).toBe(true);
     const first = await smtp.waitFor("mara@example.org", CODE_MAIL);
 
@@ -68,7 +68,7 @@ describe("account page in headless Chromium: sign in with a code by mail", () =>
     await expect.poll(() => signedInAs(page)).toBe("mara");
 
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
-    await expect.poll(() => page.locator("#sign-in").isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole("form", { name: "Sign in", exact: true }).isVisible()).toBe(true);
     // A minute on, a new code; this time the mail's link signs in.
     clock.advance(61);
     await page.getByRole("button", { name: "Email me a code" }).click();
