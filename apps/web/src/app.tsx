@@ -45,8 +45,14 @@ export function AccountPage(props: AccountPageProps) {
       ),
     [props.expiry, ui.i18n],
   );
+  // Passkeys among the username field's suggestions come with a fresh load of the signed-out page; after
+  // signing out here they wait for the next load, so the sign-out is not undone by the same passkey at once.
+  const [signedOutHere, setSignedOutHere] = useState(false);
   const home = () => setLink(undefined);
-  const signedOut = () => setNotice(ui.i18n.t("account.signedOut"));
+  const signedOut = () => {
+    setSignedOutHere(true);
+    setNotice(ui.i18n.t("account.signedOut"));
+  };
 
   let screen: ReactNode;
   if (link?.kind === "verify") {
@@ -94,6 +100,7 @@ export function AccountPage(props: AccountPageProps) {
     screen = (
       <SignIn
         notice={notice}
+        passkeyAutofill={!signedOutHere}
         onSignUp={() => setSigningUp(true)}
         onSignedIn={() => setNotice(undefined)}
         linkToken={link?.kind === "sign-in-link" ? link.token : undefined}
