@@ -102,7 +102,11 @@ export function AccountPage(props: AccountPageProps) {
         notice={notice}
         passkeyAutofill={!signedOutHere}
         onSignUp={() => setSigningUp(true)}
-        onSignedIn={() => setNotice(undefined)}
+        onSignedIn={() => {
+          // The mailed link (or the provider's second step) is done with: a later sign-out shows the plain form.
+          home();
+          setNotice(undefined);
+        }}
         linkToken={link?.kind === "sign-in-link" ? link.token : undefined}
         // Back from a provider that signed the visitor in: the account's own second step.
         secondFactorMethods={link?.kind === "provider-mfa" ? link.methods : undefined}
