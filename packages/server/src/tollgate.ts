@@ -316,7 +316,7 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
       : createMemoryAttemptStore(now);
   // Quotas of their own (own store, own prefixes): never mixed with sign-in counts.
   const quotaStore = attemptStore();
-  const auditLog = createAuditLog(database.db, (err) => logger.error({ err }, "audit write failed"));
+  const auditLog = createAuditLog(database.db, (err) => logger.error({ err }, "audit write failed"), { now });
   const outbox = createMailOutboxStore(
     database.db,
     createMailBodyWrap(config.authSecret, config.authSecretPrevious),

@@ -68,6 +68,8 @@ export interface AuditLogOptions {
   readonly maxBatch?: number;
   /** How long an entry may wait for company before its batch is written. */
   readonly maxDelayMs?: number;
+  /** The server's clock (epoch ms): an entry is stamped by the same time as the sessions it records. */
+  readonly now?: () => number;
 }
 
 /**
@@ -83,6 +85,7 @@ export function createAuditLog(
 ): AuditLog {
   const maxBatch = options.maxBatch ?? 200;
   const maxDelayMs = options.maxDelayMs ?? 10;
+  const now = options.now ?? Date.now;
   let pending: { row: Insertable<AuditEventsTable>; done: () => void }[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -108,7 +111,7 @@ export function createAuditLog(
   return {
     record(entry) {
       const row: Insertable<AuditEventsTable> = {
-        at: new Date(),
+        at: new Date(now()),
         event: entry.event,
         user_id: entry.userId ?? null,
         session_id: entry.sessionId ?? null,
