@@ -46,8 +46,14 @@ export function AccountPage(props: AccountPageProps) {
       ),
     [props.expiry, ui.i18n],
   );
+  // Passkeys among the username field's suggestions come with a fresh load of the signed-out page; after
+  // signing out here they wait for the next load, so the sign-out is not undone by the same passkey at once.
+  const [signedOutHere, setSignedOutHere] = useState(false);
   const home = () => setLink(undefined);
-  const signedOut = () => setNotice(ui.i18n.t("account.signedOut"));
+  const signedOut = () => {
+    setSignedOutHere(true);
+    setNotice(ui.i18n.t("account.signedOut"));
+  };
 
   let screen: ReactNode;
   if (link?.kind === "verify") {
@@ -96,8 +102,13 @@ export function AccountPage(props: AccountPageProps) {
     screen = (
       <SignIn
         notice={notice}
+        passkeyAutofill={!signedOutHere}
         onSignUp={() => setSigningUp(true)}
-        onSignedIn={() => setNotice(undefined)}
+        onSignedIn={() => {
+          // The mailed link (or the provider's second step) is done with: a later sign-out shows the plain form.
+          home();
+          setNotice(undefined);
+        }}
         linkToken={link?.kind === "sign-in-link" ? link.token : undefined}
         // Back from a provider that signed the visitor in: the account's own second step.
         secondFactorMethods={link?.kind === "provider-mfa" ? link.methods : undefined}

@@ -73,7 +73,7 @@ describe("passkeys on the account page (headless Chromium, virtual authenticator
 
     // Sign out, then in with the passkey alone: no username typed.
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
-    await expect.poll(() => page.locator("#sign-in").isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole("form", { name: "Sign in", exact: true }).isVisible()).toBe(true);
     await page.getByRole("button", { name: "Use a passkey" }).click();
     await expect.poll(() => page.getByTestId("username").textContent()).toBe("pia");
     await expect.poll(() => passkeys.textContent()).toContain("last used");
@@ -81,12 +81,11 @@ describe("passkeys on the account page (headless Chromium, virtual authenticator
     // A password now asks for the passkey as the second step (no code field: no TOTP).
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await signInWithPassword(page);
-    await expect.poll(() => page.locator("#second-factor").isVisible()).toBe(true);
-    expect(await page.locator("#second-factor-totp").isHidden()).toBe(true);
-    expect(await page.locator("#profile").isHidden()).toBe(true);
-    await page.locator("#second-factor").getByRole("button", { name: "Use a passkey" }).click();
-    await expect.poll(() => page.locator("#profile").isVisible()).toBe(true);
-    expect(await page.getByTestId("username").textContent()).toBe("pia");
+    await expect.poll(() => page.getByRole("heading", { name: "Two-step sign-in" }).isVisible()).toBe(true);
+    expect(await page.getByLabel("Code from your authenticator app or a recovery code").count()).toBe(0);
+    expect(await page.getByTestId("username").count()).toBe(0);
+    await page.getByRole("button", { name: "Use a passkey" }).click();
+    await expect.poll(() => page.getByTestId("username").textContent()).toBe("pia");
 
     // Rename (not sensitive), then remove once the sign-in is older than STEP_UP_MAX_AGE: the page asks
     // the user to confirm it is them, the passkey answers, and the removal goes through on the same session.
@@ -96,7 +95,7 @@ describe("passkeys on the account page (headless Chromium, virtual authenticator
     await expect.poll(() => passkeys.textContent()).toContain("Work laptop");
     clock.advance(STEP_UP_MAX_AGE + 1);
     await page.getByRole("button", { name: "Remove Work laptop" }).click();
-    const stepUp = page.locator("form#step-up");
+    const stepUp = page.getByRole("form", { name: "Confirm it is you" });
     await expect.poll(() => stepUp.isVisible()).toBe(true);
     // The list sits behind the prompt (hidden, so out of the accessibility tree): the passkey is still there.
     expect(await page.locator("ul[aria-label='Your passkeys'] li").count()).toBe(1);
@@ -119,13 +118,13 @@ describe("passkeys on the account page (headless Chromium, virtual authenticator
     await expect.poll(() => page.getByRole("list", { name: "Your passkeys" }).locator("li").count()).toBe(1);
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
     // Signed out before the reload (a navigation would cancel the sign-out request and keep the session).
-    await expect.poll(() => page.locator("#sign-in").isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole("form", { name: "Sign in", exact: true }).isVisible()).toBe(true);
     expect(await page.getByLabel("Username").getAttribute("autocomplete")).toBe("username webauthn");
     // A fresh load of the signed-out page starts the conditional request; the virtual authenticator
     // answers it with its one passkey, as a user picking it among the field's suggestions would.
     await page.reload();
     await expect.poll(() => page.getByTestId("username").textContent()).toBe("pia");
-    expect(await page.locator("#profile").isVisible()).toBe(true);
+    expect(await page.getByRole("list", { name: "Your passkeys" }).locator("li").count()).toBe(1);
     await context.close();
   });
 });

@@ -213,6 +213,36 @@ describe.each(backends())("admin.* on %s", (backend) => {
     expect(await createAdminStore(server.database.db).isAdmin(id)).toBe(true);
   });
 
+  it("two administrators disabling, demoting or deleting each other at once: exactly one succeeds, the other is refused", async () => {
+    const actions = [
+      ["admin.users.setActive", { active: false }],
+      ["admin.users.setAdmin", { admin: false }],
+      ["admin.users.delete", {}],
+    ] as const;
+    for (const [path, change] of actions) {
+      // Several rounds: the two calls interleave differently each time.
+      for (let round = 0; round < 4; round++) {
+        const a = await admin(`rival_a_${path.split(".").at(-1)}_${round}`);
+        const b = await admin(`rival_b_${path.split(".").at(-1)}_${round}`);
+        const [byA, byB] = await Promise.all([
+          a.browser.mutation(path, { id: b.id, ...change }),
+          b.browser.mutation(path, { id: a.id, ...change }),
+        ]);
+        const outcomes = [byA, byB].map((res) => (res.status === 200 ? 200 : errorOf(res).data.authCode));
+        expect(
+          outcomes.filter((outcome) => outcome === 200),
+          `${path} round ${round}`,
+        ).toHaveLength(1);
+        // The loser is refused as a former administrator, or (disabled, deleted) as a session already ended.
+        const refused = outcomes.find((outcome) => outcome !== 200);
+        expect(["ADMIN_REQUIRED", "SESSION_REVOKED"], `${path} round ${round}`).toContain(refused);
+        // The refused one's target is untouched: one administrator is left, active.
+        const left = await Promise.all([a.id, b.id].map((id) => createAdminStore(server.database.db).isAdmin(id)));
+        expect(left.filter(Boolean), `${path} round ${round}`).toHaveLength(1);
+      }
+    }
+  });
+
   it("a role taken away stops at once: the former administrator's next call is ADMIN_REQUIRED", async () => {
     const { browser: first } = await admin("root6");
     const { id: secondId, browser: second } = await admin("root7");

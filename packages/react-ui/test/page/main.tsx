@@ -1,7 +1,8 @@
 /**
  * A small page over the components, served by a real Tollgate in the
  * Chromium tests (the way a host app uses them): `?lang=fa` picks Persian,
- * mailed links (/reset-password, /verify-email) pick their screen.
+ * mailed links (/reset-password, /verify-email, /mfa-unlock, /sign-in-link)
+ * and the first-run setup link (/setup) pick their screen.
  */
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTollgateReact, useSession } from "@tollgate/react";
@@ -14,6 +15,7 @@ import {
   SignIn,
   SignUp,
   TollgateUIProvider,
+  UnlockSecondFactor,
   UserButton,
   useTollgateUI,
   VerifyEmail,
@@ -48,6 +50,8 @@ function Page() {
   const home = () => setMailed("/");
   if (mailed === "/verify-email" && token) return <VerifyEmail token={token} onDone={home} />;
   if (mailed === "/reset-password" && token) return <ResetPassword token={token} onSignedIn={home} onBack={home} />;
+  if (mailed === "/mfa-unlock" && token) return <UnlockSecondFactor token={token} onDone={home} />;
+  if (mailed === "/setup" && token) return <SignUp setupToken={token} onSignedUp={home} />;
   if (status === "loading") return null;
   if (status === "signed-in") {
     return (
@@ -65,6 +69,8 @@ function Page() {
       passkeyAutofill={passkeyAutofill}
       notice={notice}
       secondFactorMethods={mfa ? mfa.split(",") : undefined}
+      linkToken={mailed === "/sign-in-link" ? token : undefined}
+      onSignedIn={home}
     />
   );
 }

@@ -31,12 +31,23 @@ export interface AdminStore {
   setAdmin(userId: string, admin: boolean): Promise<boolean>;
   /** False when there is no such user. */
   setActive(userId: string, active: boolean): Promise<boolean>;
+  /**
+   * Writes an administrator's change to `targetId` (its role or active flag)
+   * only while `actorId` is still an active administrator.
+   * Both rows are locked in id order before the check, so two administrators
+   * acting on each other at once run one after the other and the second finds
+   * its own role gone: they cannot disable or demote each other both.
+   */
+  changeAs(actorId: string, targetId: string, change: AdminChange): Promise<AdminChangeOutcome>;
   summary(userId: string): Promise<AdminUserSummary | undefined>;
   /** Users whose username, address or name contains `query` (ignoring case), ordered by username. */
   search(query: string | undefined, after: string | undefined, limit: number): Promise<AdminUserPage>;
   /** Deletes the user and, through the foreign keys, their sessions, tokens and factors; false when absent. */
   delete(userId: string): Promise<boolean>;
 }
+
+export type AdminChange = { readonly is_admin: boolean } | { readonly is_active: boolean };
+export type AdminChangeOutcome = "done" | "actor-not-admin" | "no-target";
 
 /** `query` as a LIKE pattern that matches it literally anywhere (its % _ and \ escaped). */
 function containsPattern(query: string): string {
@@ -101,6 +112,25 @@ export function createAdminStore(db: Kysely<Database>): AdminStore {
     },
     setAdmin: (userId, admin) => update(userId, { is_admin: admin }),
     setActive: (userId, active) => update(userId, { is_active: active }),
+    changeAs(actorId, targetId, change) {
+      return db.transaction().execute(async (trx) => {
+        // A no-op write takes the row lock (PostgreSQL; SQLite runs one write transaction at a time). In id
+        // order, so two administrators acting on each other wait instead of deadlocking; a row that changed
+        // while waited for is read again, so the actor's condition sees the other's committed change.
+        for (const id of [actorId, targetId].sort()) {
+          let lock = trx.updateTable("users").set({ updated_at: sql`updated_at` }).where("id", "=", id);
+          if (id === actorId) lock = lock.where("is_admin", "=", true).where("is_active", "=", true);
+          const locked = (await lock.executeTakeFirst()).numUpdatedRows > 0n;
+          if (!locked) return id === actorId ? "actor-not-admin" : "no-target";
+        }
+        await trx
+          .updateTable("users")
+          .set({ ...change, updated_at: new Date() })
+          .where("id", "=", targetId)
+          .execute();
+        return "done";
+      });
+    },
     async summary(userId) {
       const row = await db.selectFrom("users").select(SUMMARY_COLUMNS).where("id", "=", userId).executeTakeFirst();
       return row && toSummary(row);

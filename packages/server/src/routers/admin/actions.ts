@@ -2,7 +2,7 @@ import { z } from "zod";
 import { endEverySession } from "../../core/end-sessions.js";
 import { hookServices, methodsOf } from "../../core/served-methods.js";
 import { sendVerificationMail } from "../../core/verification-mail.js";
-import { adminProcedure, auditAdminAction, refuseSelf, targetUser } from "./admin-procedure.js";
+import { adminProcedure, auditAdminAction, changeAsAdmin, refuseSelf, targetUser } from "./admin-procedure.js";
 import { userId } from "./users.js";
 
 /** Mutations get the CSRF header and Origin checks of any signed-in mutation first (authedProcedure). */
@@ -20,7 +20,7 @@ export const setActive = adminMutation
   .mutation(async ({ ctx, input }) => {
     const user = await targetUser(ctx, input.id);
     if (!input.active) refuseSelf(ctx, user.id, "disable");
-    await ctx.admins.setActive(user.id, input.active);
+    await changeAsAdmin(ctx, user.id, { is_active: input.active });
     const ended = input.active ? 0 : await endEverySession(ctx.services, user.id, "admin");
     await auditAdminAction(ctx, user, input.active ? "user.enabled" : "user.disabled");
     return { active: input.active, sessionsEnded: ended };
@@ -32,7 +32,7 @@ export const setAdmin = adminMutation
   .mutation(async ({ ctx, input }) => {
     const user = await targetUser(ctx, input.id);
     refuseSelf(ctx, user.id, "change the role of");
-    await ctx.admins.setAdmin(user.id, input.admin);
+    await changeAsAdmin(ctx, user.id, { is_admin: input.admin });
     await auditAdminAction(ctx, user, input.admin ? "user.admin_granted" : "user.admin_revoked");
     return { admin: input.admin };
   });
@@ -86,8 +86,9 @@ export const resendVerification = adminMutation.input(byId).mutation(async ({ ct
 });
 
 /**
- * admin.users.delete({ id }): ends every session first (so no access token
- * outlives the account anywhere), then deletes the user with their
+ * admin.users.delete({ id }): disables the account (as the administrator
+ * the call is still from) and ends every session first, so no access token
+ * outlives the account anywhere, then deletes the user with their
  * sessions, tokens, factors and linked identities (foreign keys). The audit
  * log keeps its entries (they name the user's id) for its retention. Never
  * one's own account.
@@ -95,6 +96,7 @@ export const resendVerification = adminMutation.input(byId).mutation(async ({ ct
 export const deleteUser = adminMutation.input(byId).mutation(async ({ ctx, input }) => {
   const user = await targetUser(ctx, input.id);
   refuseSelf(ctx, user.id, "delete");
+  await changeAsAdmin(ctx, user.id, { is_active: false });
   await endEverySession(ctx.services, user.id, "admin");
   await auditAdminAction(ctx, user, "user.deleted");
   await ctx.admins.delete(user.id);

@@ -3,7 +3,7 @@ import type { Context } from "../../context.js";
 import { audit } from "../../core/audit.js";
 import { requireRecentProof } from "../../core/step-up.js";
 import type { AdminAction } from "../../events/types.js";
-import { createAdminStore } from "../../stores/admin-store.js";
+import { type AdminChange, type AdminStore, createAdminStore } from "../../stores/admin-store.js";
 import { authedProcedure } from "../../trpc.js";
 
 /**
@@ -27,6 +27,21 @@ export async function targetUser(ctx: Context, id: string) {
   const user = await ctx.services.users.findById(id);
   if (!user) throw new AuthError("USER_NOT_FOUND", "No such user");
   return user;
+}
+
+/**
+ * Writes a role or active-flag change as the calling administrator, who must
+ * still be one when it is written (another administrator may have disabled
+ * or demoted them since the call began): ADMIN_REQUIRED otherwise.
+ */
+export async function changeAsAdmin(
+  ctx: { session: { userId: string }; admins: AdminStore },
+  targetId: string,
+  change: AdminChange,
+): Promise<void> {
+  const outcome = await ctx.admins.changeAs(ctx.session.userId, targetId, change);
+  if (outcome === "actor-not-admin") throw new AuthError("ADMIN_REQUIRED", "This needs an administrator");
+  if (outcome === "no-target") throw new AuthError("USER_NOT_FOUND", "No such user");
 }
 
 /** An administrator may not lock themselves out: another administrator does that. */
