@@ -17,6 +17,7 @@ import {
   VerifyEmail,
 } from "@tollgate/react-ui";
 import { type ReactNode, useEffect, useState } from "react";
+import { AdminPanel } from "./admin/admin-panel.js";
 import { t } from "./i18n.js";
 import type { PageLink } from "./links.js";
 import { providerErrorNotice } from "./provider-notice.js";
@@ -92,6 +93,7 @@ export function AccountPage(props: AccountPageProps) {
           </p>
         )}
         <AccountSettings onSignedOut={signedOut} />
+        <AdminPanel />
       </>
     );
   } else if (signingUp) {

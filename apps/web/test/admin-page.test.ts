@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
 import { announceFirstRunSetup } from "@tollgate/server";
 import { createClock, enrolTotp, startTollgate, type TestClock, type TollgateTestServer } from "@tollgate/testing";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.js";
 
@@ -19,10 +19,42 @@ const STEP_UP_MAX_AGE = 300;
 const WITHIN_MS = 1000;
 
 const WORDS = {
-  en: { username: "Username", password: "Password", signIn: "Sign in", search: "Search", query: "Search users" },
-  fa: { username: "نام کاربری", password: "گذرواژه", signIn: "ورود", search: "جست‌وجو", query: "جست‌وجوی کاربران" },
+  en: {
+    username: "Username",
+    password: "Password",
+    signIn: "Sign in",
+    heading: "Administration",
+    search: "Search",
+    query: "Search users",
+    results: "Users found",
+    disable: "Disable",
+  },
+  fa: {
+    username: "نام کاربری",
+    password: "گذرواژه",
+    signIn: "ورود",
+    heading: "مدیریت",
+    search: "جست‌وجو",
+    query: "جست‌وجوی کاربران",
+    results: "کاربران یافته‌شده",
+    disable: "غیرفعال کردن",
+  },
 } as const;
 type Language = keyof typeof WORDS;
+
+/** The procedures one request to /trpc carries (a batch names several, comma-separated). */
+const procedures = (response: Response): string[] =>
+  decodeURIComponent(new URL(response.url()).pathname)
+    .replace(/^\/trpc\//, "")
+    .split(",");
+
+/** The Administration section: a region named by its heading. */
+const adminSection = (page: Page, language: Language = "en") =>
+  page.getByRole("region", { name: WORDS[language].heading, exact: true });
+/** The open user, inside it: the one region the section holds, named "User <name>". */
+const userPanel = (page: Page, language: Language = "en") => adminSection(page, language).getByRole("region");
+const resultList = (page: Page, language: Language = "en") =>
+  adminSection(page, language).getByRole("list", { name: WORDS[language].results, exact: true });
 
 describe("the Administration section of the account page (headless Chromium)", () => {
   let server: TollgateTestServer;
@@ -51,11 +83,12 @@ describe("the Administration section of the account page (headless Chromium)", (
     await server?.close();
   });
 
-  async function signedInPage(
+  /** Signed in as `user`; `access` is the answer to admin.access, the call that decides the section. */
+  async function signIn(
     user: { username: string; password: string },
     language: Language = "en",
     width = 1280,
-  ): Promise<Page> {
+  ): Promise<{ page: Page; access: Response }> {
     const context = await browser.newContext({
       locale: language === "fa" ? "fa-IR" : "en-US",
       viewport: { width, height: 800 },
@@ -65,23 +98,34 @@ describe("the Administration section of the account page (headless Chromium)", (
     await page.goto(server.url);
     await page.getByLabel(words.username, { exact: true }).fill(user.username);
     await page.getByLabel(words.password, { exact: true }).fill(user.password);
-    // auth.sessions is the last request of signing in: the Administration section is decided by then.
-    const sessions = page.waitForResponse((r) => new URL(r.url()).pathname === "/trpc/auth.sessions");
+    // Signed in, the page asks admin.access (alone or in a batch): its answer decides the Administration section.
+    const access = page.waitForResponse((r) => procedures(r).includes("admin.access"));
     await page.getByRole("button", { name: words.signIn, exact: true }).click();
-    expect((await sessions).status()).toBe(200);
+    expect((await access).status()).toBe(200);
     await expect.poll(() => page.getByTestId("username").textContent()).toBe(user.username);
-    return page;
+    return { page, access: await access };
+  }
+
+  async function signedInPage(
+    user: { username: string; password: string },
+    language: Language = "en",
+    width = 1280,
+  ): Promise<Page> {
+    return (await signIn(user, language, width)).page;
   }
 
   async function openUser(page: Page, username: string, language: Language = "en"): Promise<void> {
-    const admin = page.locator("#admin");
-    await admin.getByLabel(WORDS[language].query).fill(username);
+    const admin = adminSection(page, language);
+    await admin.getByLabel(WORDS[language].query, { exact: true }).fill(username);
     await admin.getByRole("button", { name: WORDS[language].search, exact: true }).click();
-    await admin.locator("#admin-results").getByRole("button", { name: username, exact: true }).click();
-    await expect.poll(() => page.locator("#admin-user-heading").textContent()).toContain(username);
+    await resultList(page, language).getByRole("button", { name: username, exact: true }).click();
+    const heading = userPanel(page, language).getByRole("heading", { level: 3 });
+    await expect.poll(() => heading.textContent()).toContain(username);
+    // Keyboard and screen-reader users land on what they opened.
+    await expect.poll(() => heading.evaluate((node) => node === document.activeElement)).toBe(true);
   }
 
-  const status = (page: Page) => page.locator("#admin").getByRole("status").textContent();
+  const status = (page: Page) => adminSection(page).getByRole("status").textContent();
   const isActive = async (id: string) => (await server.tollgate.services.users.findById(id))?.isActive;
   /** What the server answers the page's cookies in this context: 200, or 401 once signed out. */
   const sessionStatus = async (page: Page) => (await page.request.get(`${server.url}/trpc/auth.session`)).status();
@@ -91,25 +135,29 @@ describe("the Administration section of the account page (headless Chromium)", (
     const carol = await server.createUser({ username: "carol" });
     const bobPage = await signedInPage(bob);
     const page = await signedInPage(ADMIN);
-    expect(await page.getByRole("heading", { name: "Administration" }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole("heading", { name: "Administration" }).isVisible()).toBe(true);
 
     await openUser(page, "bob");
-    const results = page.locator("#admin-results");
-    expect(await results.locator("li").count()).toBe(1);
-    expect(await results.locator(".meta").textContent()).toBe("bob@example.org · active");
-    const panel = page.locator("#admin-user");
-    expect(await panel.locator(".admin-sessions li").count()).toBe(1);
+    const results = resultList(page);
+    expect(await results.getByRole("listitem").count()).toBe(1);
+    expect(await results.locator(".tg-meta").textContent()).toBe("bob@example.org · active");
+    const panel = userPanel(page);
+    const sessions = panel.getByRole("list", { name: "Live sessions", exact: true }).getByRole("listitem");
+    expect(await sessions.count()).toBe(1);
     expect(await panel.getByText("Second factors: none").isVisible()).toBe(true);
-    expect(await panel.locator(".admin-activity").textContent()).toContain("Signed in");
+    expect(await panel.getByRole("list", { name: "Activity", exact: true }).textContent()).toContain("Signed in");
 
     await panel.getByRole("button", { name: "Disable" }).click();
     await expect.poll(() => status(page)).toBe("bob is disabled; sessions ended: 1.");
+    // Shown again after the action, focus is back on its button (now "Enable").
+    const enable = panel.getByRole("button", { name: "Enable", exact: true });
+    expect(await enable.evaluate((node) => node === document.activeElement)).toBe(true);
     await expect.poll(() => sessionStatus(bobPage), { timeout: WITHIN_MS, interval: 50 }).toBe(401);
     await bobPage.reload();
-    await expect.poll(() => bobPage.locator("#sign-in").isVisible()).toBe(true);
+    await expect.poll(() => bobPage.getByRole("form", { name: "Sign in", exact: true }).isVisible()).toBe(true);
     expect(await isActive(bob.id)).toBe(false);
-    await expect.poll(() => results.locator(".meta").textContent()).toBe("bob@example.org · disabled");
-    expect(await panel.locator(".admin-sessions li").textContent()).toBe("No live session.");
+    await expect.poll(() => results.locator(".tg-meta").textContent()).toBe("bob@example.org · disabled");
+    expect(await sessions.textContent()).toBe("No live session.");
 
     await panel.getByRole("button", { name: "Enable" }).click();
     await expect.poll(() => status(page)).toBe("bob may sign in again.");
@@ -148,8 +196,8 @@ describe("the Administration section of the account page (headless Chromium)", (
     const page = await signedInPage(ADMIN);
     await openUser(page, "dave");
     clock.advance(STEP_UP_MAX_AGE + 1);
-    await page.locator("#admin-user").getByRole("button", { name: "Disable" }).click();
-    const prompt = page.locator("#step-up");
+    await userPanel(page).getByRole("button", { name: "Disable" }).click();
+    const prompt = adminSection(page).getByRole("form", { name: "Confirm it is you" });
     await expect.poll(() => prompt.getByRole("heading", { name: "Confirm it is you" }).isVisible()).toBe(true);
     expect(await isActive(dave.id)).toBe(true);
     await prompt.getByLabel("Password").fill(ADMIN.password);
@@ -159,9 +207,9 @@ describe("the Administration section of the account page (headless Chromium)", (
 
     // The administrator's own account: the server's ADMIN_SELF_ACTION, in the page's words.
     await openUser(page, ADMIN.username);
-    await page.locator("#admin-user").getByRole("button", { name: "Disable" }).click();
+    await userPanel(page).getByRole("button", { name: "Disable" }).click();
     await expect
-      .poll(() => page.locator("#admin").getByRole("alert").textContent())
+      .poll(() => adminSection(page).getByRole("alert").textContent())
       .toBe("An administrator cannot do this to their own account: another administrator can");
     await page.context().close();
   });
@@ -169,10 +217,10 @@ describe("the Administration section of the account page (headless Chromium)", (
   it("a search of more than a page: 'Show more' follows the cursor to the rest, then hides", async () => {
     for (let i = 0; i < 51; i++) await server.createUser({ username: `pager-${String(i).padStart(2, "0")}` });
     const page = await signedInPage(ADMIN);
-    const admin = page.locator("#admin");
+    const admin = adminSection(page);
     await admin.getByLabel("Search users").fill("pager-");
     await admin.getByRole("button", { name: "Search", exact: true }).click();
-    const items = admin.locator("#admin-results li");
+    const items = resultList(page).getByRole("listitem");
     await expect.poll(() => items.count()).toBe(50);
     await admin.getByRole("button", { name: "Show more" }).click();
     await expect.poll(() => items.count()).toBe(51);
@@ -183,10 +231,20 @@ describe("the Administration section of the account page (headless Chromium)", (
 
   it("a user who is not an administrator sees no Administration section", async () => {
     const erin = await server.createUser({ username: "erin" });
-    const page = await signedInPage(erin);
-    expect(await page.locator("#admin").isHidden()).toBe(true);
+    const { page, access } = await signIn(erin);
+    // The server said no: the section's answer is in (and every call the page made with it, a batch).
+    const answers = (await access.json()) as unknown;
+    const answer = Array.isArray(answers) ? answers[procedures(access).indexOf("admin.access")] : answers;
+    expect(answer).toEqual({ result: { data: { admin: false } } });
+    // Drawn after that answer: the settings' list of sessions, from auth.sessions (asked with admin.access).
+    await expect
+      .poll(() => page.getByRole("list", { name: "Sessions", exact: true }).getByRole("listitem").count())
+      .toBe(1);
+    // Nothing of the section at all: no region, no heading, no search field.
+    expect(await adminSection(page).count()).toBe(0);
     expect(await page.getByRole("heading", { name: "Administration" }).count()).toBe(0);
-    expect(await page.locator("#admin").innerHTML()).toBe("");
+    expect(await page.getByLabel("Search users").count()).toBe(0);
+    expect(await page.locator(".tg-admin").count()).toBe(0);
     await page.context().close();
   });
 
@@ -196,9 +254,10 @@ describe("the Administration section of the account page (headless Chromium)", (
       await server.createUser({ username, email: `${username}@example.org`, emailVerified: false });
       const page = await signedInPage(ADMIN, language, 360);
       await openUser(page, username, language);
-      await page.locator("#admin-user").locator('[data-action="active"]').click();
-      await expect.poll(() => status(page)).not.toBe("");
-      const results = await new AxeBuilder({ page }).include("#admin").analyze();
+      await userPanel(page, language).getByRole("button", { name: WORDS[language].disable, exact: true }).click();
+      await expect.poll(() => adminSection(page, language).getByRole("status").textContent()).not.toBe("");
+      // .tg-admin: the section's root (a region named by its heading), as react-ui names its components' roots.
+      const results = await new AxeBuilder({ page }).include(".tg-admin").analyze();
       expect(results.passes.length).toBeGreaterThan(5);
       expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual(
         [],
@@ -206,7 +265,7 @@ describe("the Administration section of the account page (headless Chromium)", (
       const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(sideways).toBeLessThanOrEqual(0);
       const heading = language === "fa" ? "مدیریت" : "Administration";
-      expect(await page.locator("#admin").getByRole("heading", { level: 2 }).textContent()).toBe(heading);
+      expect(await adminSection(page, language).getByRole("heading", { level: 2 }).textContent()).toBe(heading);
       await page.context().close();
     });
   }
