@@ -3,8 +3,14 @@ import type { PublicUser } from "@tollgate/client-sdk";
 import { SESSION_QUERY_KEY } from "@tollgate/react";
 import { useTollgateUI } from "./context.js";
 
-/** Query keys of this package: outside `SESSION_QUERY_KEY`'s "tollgate", so signing out drops them. */
+/** Query keys of this package's per-user data: outside `SESSION_QUERY_KEY`'s "tollgate", so signing out drops them. */
 export const UI_KEY = "tollgate-ui";
+/**
+ * What the server offers (meta.info, its providers) is the same for everyone:
+ * kept under "tollgate", beside the session, so it survives a sign-out and the
+ * sign-in form that follows shows passkeys and providers at once.
+ */
+const SERVER_KEY = [SESSION_QUERY_KEY[0], "ui-server"] as const;
 
 /** Marks the session signed in as `user` (after a second factor, a passkey, a reset…): every useSession re-renders. */
 export function useSignedIn(): (user: PublicUser) => void {
@@ -16,7 +22,7 @@ export function useSignedIn(): (user: PublicUser) => void {
 export function useServerInfo() {
   const { api } = useTollgateUI();
   return useQuery({
-    queryKey: [UI_KEY, "meta"],
+    queryKey: [...SERVER_KEY, "meta"],
     queryFn: () => api.meta.info.query(),
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
@@ -27,7 +33,7 @@ export function useServerInfo() {
 export function useProviders(enabled: boolean) {
   const { api } = useTollgateUI();
   return useQuery({
-    queryKey: [UI_KEY, "providers"],
+    queryKey: [...SERVER_KEY, "providers"],
     queryFn: () => api.auth.identities.providers.query(),
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
