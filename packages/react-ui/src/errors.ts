@@ -1,6 +1,7 @@
 import { authCodeOf } from "@tollgate/client-sdk";
 import type { MessageKey } from "./i18n/catalogue.js";
 import { en } from "./i18n/en.js";
+import type { Translator } from "./i18n/translator.js";
 
 /**
  * What a failure says, in the user's language: the server's reason code
@@ -15,4 +16,21 @@ export function errorKey(error: unknown): MessageKey {
   if (code && code in en.errors) return `errors.${code}` as MessageKey;
   if (error instanceof TypeError) return "errors.network"; // fetch failed: offline, server down
   return "errors.generic";
+}
+
+/** Seconds to wait, as the server sent them with RATE_LIMITED (`data.retryAfter`), when it did. */
+function retryAfterOf(error: unknown): number | undefined {
+  const data = typeof error === "object" && error !== null ? (error as { data?: unknown }).data : undefined;
+  const seconds = typeof data === "object" && data !== null ? (data as { retryAfter?: unknown }).retryAfter : undefined;
+  return typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
+}
+
+/**
+ * The words for a failure whose catalogue key is `key`: a refusal after too
+ * many attempts says how long to wait when the server said so (the person can
+ * plan, not guess); every other key is the catalogue's text as it is.
+ */
+export function errorMessage(i18n: Translator, error: unknown, key: MessageKey = errorKey(error)): string {
+  const seconds = key === "errors.RATE_LIMITED" ? retryAfterOf(error) : undefined;
+  return seconds === undefined ? i18n.t(key) : i18n.t("errors.rateLimitedFor", { seconds: i18n.number(seconds) });
 }
