@@ -1,9 +1,19 @@
 import { defineConfig } from "vite";
 
 export default defineConfig({
-  // Build the SDK from its TypeScript source, as the rest of the workspace does.
+  // Build the SDK and the components from their TypeScript sources, as the rest of the workspace does.
   resolve: { conditions: ["tollgate-source", "module", "browser", "development|production"] },
-  build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    sourcemap: true,
+    rolldownOptions: {
+      // TanStack Query's "use client" lines mean nothing in a client-only bundle.
+      onwarn(warning, warn) {
+        if (warning.code !== "MODULE_LEVEL_DIRECTIVE") warn(warning);
+      },
+    },
+  },
   server: {
     proxy: {
       // changeOrigin stays off (Vite's string shorthand turns it on): the server

@@ -41,7 +41,7 @@ void i18n.init({
   resources: Object.fromEntries(
     Object.entries(CATALOGUES).map(([lng, catalogue]) => [lng, { translation: catalogue }]),
   ),
-  // The page writes text with textContent, never innerHTML: nothing to escape here.
+  // React writes text as text, never as markup: nothing to escape here.
   interpolation: { escapeValue: false },
   returnNull: false,
 });
@@ -56,18 +56,9 @@ export function hasMessage(key: string): key is MessageKey {
   return i18n.exists(key);
 }
 
-/**
- * Sets <html lang dir>, the title, and every element's text marked with
- * data-i18n (and aria-label with data-i18n-label) in index.html.
- */
-export function translatePage(root: ParentNode = document): void {
+/** Sets <html lang dir> and the title in the page's language, before anything renders. */
+export function setDocumentLanguage(): void {
   document.documentElement.lang = language;
   document.documentElement.dir = RIGHT_TO_LEFT.has(language) ? "rtl" : "ltr";
   document.title = t("page.title");
-  for (const node of root.querySelectorAll<HTMLElement>("[data-i18n]")) {
-    node.textContent = t(node.dataset.i18n as MessageKey);
-  }
-  for (const node of root.querySelectorAll<HTMLElement>("[data-i18n-label]")) {
-    node.setAttribute("aria-label", t(node.dataset.i18nLabel as MessageKey));
-  }
 }

@@ -14,5 +14,6 @@ export { SignIn, type SignInProps } from "./sign-in.js";
 export { SignUp, type SignUpProps } from "./sign-up.js";
 export { StepUpPrompt, type StepUpPromptProps, useStepUp } from "./step-up-prompt.js";
 export { THEME_VARIABLES, type Theme } from "./theme.js";
+export { UnlockSecondFactor, type UnlockSecondFactorProps } from "./unlock-second-factor.js";
 export { UserButton, type UserButtonProps } from "./user-button.js";
 export { VerifyEmail, type VerifyEmailProps } from "./verify-email.js";

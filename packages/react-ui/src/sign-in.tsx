@@ -1,6 +1,6 @@
 import { authCodeOf, isUnauthorized, needsSecondFactor, type PublicUser } from "@tollgate/client-sdk";
 import { signInWithPasskey, supportsPasskeyAutofill } from "@tollgate/client-sdk/passkey";
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { useTollgateUI } from "./context.js";
 import { EmailCodeSignIn } from "./email-code.js";
 import { errorKey } from "./errors.js";
@@ -20,6 +20,12 @@ export interface SignInProps {
   readonly notice?: string;
   /** Offer passkeys among the username field's suggestions (conditional mediation). Default true. */
   readonly passkeyAutofill?: boolean;
+  /**
+   * The token of a mailed sign-in link (`/sign-in-link?token=…`, sent with an
+   * emailed code): signs in with it once, then asks the second factor when the
+   * account has one.
+   */
+  readonly linkToken?: string;
 }
 
 /** A refused sign-in from a server that sends no reason code is still a wrong username or password. */
@@ -31,7 +37,8 @@ type Step =
   | { readonly kind: "password" }
   | { readonly kind: "second-factor"; readonly methods: readonly string[] }
   | { readonly kind: "forgot" }
-  | { readonly kind: "email-code" };
+  | { readonly kind: "email-code" }
+  | { readonly kind: "link" };
 
 /**
  * Sign-in: username and password, then the second factor when the account
@@ -46,9 +53,12 @@ export function SignIn(props: SignInProps) {
   const info = useServerInfo();
   const methods = info.data?.methods ?? [];
   const providers = useProviders(methods.includes("oidc"));
-  const [step, setStep] = useState<Step>(
-    props.secondFactorMethods ? { kind: "second-factor", methods: props.secondFactorMethods } : { kind: "password" },
-  );
+  const [step, setStep] = useState<Step>(() => {
+    if (props.linkToken) return { kind: "link" };
+    return props.secondFactorMethods
+      ? { kind: "second-factor", methods: props.secondFactorMethods }
+      : { kind: "password" };
+  });
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [notice, setNotice] = useState(props.notice);
@@ -79,6 +89,19 @@ export function SignIn(props: SignInProps) {
       .catch(() => undefined);
   }, [autofill, api]);
 
+  // A mailed link is used once, even when React runs effects twice (StrictMode): a second try would say "used".
+  const followed = useRef<string>(undefined);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per token (afterFirstStep is new every render)
+  useEffect(() => {
+    const token = props.linkToken;
+    if (!token || followed.current === token) return;
+    followed.current = token;
+    api.auth.emailCode.verify.mutate({ token }).then(afterFirstStep, (error: unknown) => {
+      setStep({ kind: "password" });
+      action.setError(t(errorKey(error)));
+    });
+  }, [api, props.linkToken]);
+
   const restart = (message: string) => {
     setStep({ kind: "password" });
     action.setError(message);
@@ -86,7 +109,9 @@ export function SignIn(props: SignInProps) {
   const back = () => setStep({ kind: "password" });
 
   let body: ReactNode;
-  if (step.kind === "second-factor") {
+  if (step.kind === "link") {
+    body = <Notice message={t("emailCode.following")} />;
+  } else if (step.kind === "second-factor") {
     body = <SecondFactor methods={step.methods} onSignedIn={signedIn} onRestart={restart} />;
   } else if (step.kind === "forgot") {
     body = <ResetRequestForm onBack={back} />;

@@ -9,9 +9,18 @@ export interface SignUpProps {
   readonly onSignedUp?: (user: PublicUser) => void;
   /** "I already have an account": the host shows `<SignIn>`. */
   readonly onSignIn?: () => void;
+  /**
+   * The token of the one-time setup link a server with no account yet prints
+   * (`/setup?token=…`): the form creates that first account (auth.setup), the
+   * address optional, whether or not sign-up is open.
+   */
+  readonly setupToken?: string;
 }
 
-/** auth.signUp: username, address and password; signs in, or asks to follow the mailed link first. */
+/**
+ * auth.signUp: username, address and password; signs in, or asks to follow
+ * the mailed link first. With `setupToken`, the first account (auth.setup).
+ */
 export function SignUp(props: SignUpProps) {
   const { api } = useTollgateUI();
   const t = useT();
@@ -22,8 +31,9 @@ export function SignUp(props: SignUpProps) {
   const [password, setPassword] = useState("");
   const [verifyAt, setVerifyAt] = useState<string>();
   const action = useAction();
+  const setupToken = props.setupToken;
   const toSignIn = props.onSignIn && <Button onClick={props.onSignIn}>{t("signUp.haveAccount")}</Button>;
-  if (verifyAt !== undefined || info.data?.signup === "closed") {
+  if (verifyAt !== undefined || (info.data?.signup === "closed" && setupToken === undefined)) {
     return (
       <Root name="sign-up">
         <h2>{t("signUp.title")}</h2>
@@ -35,16 +45,30 @@ export function SignUp(props: SignUpProps) {
   return (
     <Root name="sign-up">
       <ActionForm
-        name="sign-up"
-        title={t("signUp.title")}
-        submit={t("signUp.submit")}
+        name={setupToken === undefined ? "sign-up" : "setup"}
+        title={t(setupToken === undefined ? "signUp.title" : "signUp.setupTitle")}
+        // The visitor followed the setup link already: the text says what it does, not where to find it.
+        intro={setupToken === undefined ? undefined : t("signUp.setupIntro")}
+        submit={t(setupToken === undefined ? "signUp.submit" : "signUp.setupSubmit")}
         busy={action.busy}
         error={action.error}
-        focusFirst={false}
+        focusFirst={setupToken !== undefined}
         actions={toSignIn}
         onSubmit={() =>
           action.run(async () => {
-            const result = await api.auth.signUp.mutate({ username: username.trim(), email: email.trim(), password });
+            const address = email.trim();
+            if (setupToken !== undefined) {
+              const { user } = await api.auth.setup.mutate({
+                token: setupToken,
+                username: username.trim(),
+                password,
+                ...(address ? { email: address } : {}),
+              });
+              signedIn(user);
+              props.onSignedUp?.(user);
+              return;
+            }
+            const result = await api.auth.signUp.mutate({ username: username.trim(), email: address, password });
             if ("verificationRequired" in result) {
               setVerifyAt(result.email);
               return;
@@ -65,8 +89,9 @@ export function SignUp(props: SignUpProps) {
         <Field
           name="email"
           type="email"
-          label={t("common.email")}
+          label={t(setupToken === undefined ? "common.email" : "signUp.emailOptional")}
           autoComplete="email"
+          required={setupToken === undefined}
           value={email}
           onChange={setEmail}
         />

@@ -45,6 +45,7 @@ export const en = {
     codeIntro: "If an account has the address {{email}}, a code is on its way; it works for 10 minutes.",
     code: "Six-digit code",
     confirm: "Confirm code",
+    following: "Signing you in with the mailed link…",
   },
   signUp: {
     title: "Create an account",
@@ -54,6 +55,11 @@ export const en = {
     verify: "Almost there: follow the link we mailed to {{email}}, then sign in.",
     closed: "Sign-up is closed on this server.",
     haveAccount: "I already have an account",
+    setupTitle: "Create the first account",
+    setupIntro:
+      "No account exists yet: create the first one, which can manage the others. This setup link works once, for one hour; restart the server for a new one.",
+    setupSubmit: "Create account",
+    emailOptional: "Email address (optional)",
   },
   reset: {
     title: "Choose a new password",
@@ -66,6 +72,12 @@ export const en = {
     title: "Confirm your email address",
     working: "Confirming your email address…",
     done: "Your email address is confirmed.",
+    continue: "Continue",
+  },
+  unlock: {
+    title: "Unlock two-step sign-in",
+    working: "Unlocking two-step sign-in…",
+    done: "Two-step sign-in is unlocked: sign in with a code from your app.",
     continue: "Continue",
   },
   account: {
