@@ -18,10 +18,17 @@ export function errorKey(error: unknown): MessageKey {
   return "errors.generic";
 }
 
-/** Seconds to wait, as the server sent them with RATE_LIMITED (`data.retryAfter`), when it did. */
+/**
+ * Seconds to wait, as the server said with RATE_LIMITED: its Retry-After
+ * header (on the answer tRPC keeps in `meta.response`), or a `retryAfter` in
+ * the error's data; undefined when it said neither.
+ */
 function retryAfterOf(error: unknown): number | undefined {
-  const data = typeof error === "object" && error !== null ? (error as { data?: unknown }).data : undefined;
-  const seconds = typeof data === "object" && data !== null ? (data as { retryAfter?: unknown }).retryAfter : undefined;
+  const failure = typeof error === "object" && error !== null ? (error as { meta?: unknown; data?: unknown }) : {};
+  const response = (failure.meta as { response?: unknown } | undefined)?.response;
+  const header = response instanceof Response ? response.headers.get("retry-after") : null;
+  const fromData = (failure.data as { retryAfter?: unknown } | undefined)?.retryAfter;
+  const seconds = header !== null && /^\d+$/.test(header.trim()) ? Number(header) : fromData;
   return typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
 }
 
