@@ -23,3 +23,13 @@ export async function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/**
+ * True when a request to `url` calls the tRPC procedure `name`: the page's
+ * client batches queries made together (`/trpc/user.me,auth.sessions`), so a
+ * procedure is one of the path's comma-separated names.
+ */
+export function callsProcedure(url: string, name: string): boolean {
+  const path = new URL(url).pathname;
+  return path.startsWith("/trpc/") && path.slice("/trpc/".length).split(",").includes(name);
+}

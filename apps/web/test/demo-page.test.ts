@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { createClock, startTollgate, type TollgateTestServer } from "@tollgate/testing";
 import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./browser.js";
+import { callsProcedure, launchChromium } from "./browser.js";
 
 const webRoot = fileURLToPath(new URL("../dist", import.meta.url));
 
@@ -29,7 +29,7 @@ describe("demo page in headless Chromium", () => {
     traffic.set(context, counts);
     context.on("request", (request) => {
       counts.inFlight++;
-      if (new URL(request.url()).pathname === "/trpc/auth.refresh") counts.refreshes++;
+      if (callsProcedure(request.url(), "auth.refresh")) counts.refreshes++;
     });
     const done = () => counts.inFlight--;
     context.on("requestfinished", done);
@@ -49,20 +49,23 @@ describe("demo page in headless Chromium", () => {
   }
 
   /**
-   * Resolves with the answer to the page's next session list: the last call of
-   * signing in and of loading the page (user.me, …, then auth.sessions), made
-   * after any refresh they needed.
+   * Resolves with the answer to the page's next session list: asked (in one
+   * batch with the account's other sections) once signing in or loading the
+   * page has found the user, so after any refresh that needed.
    */
   function nextSessionList(page: Page): Promise<Response> {
-    return page.waitForResponse((response) => new URL(response.url()).pathname === "/trpc/auth.sessions");
+    return page.waitForResponse((response) => callsProcedure(response.url(), "auth.sessions"));
   }
+
+  /** The signed-out screen: the sign-in form, named by its heading. */
+  const signInForm = (page: Page) => page.getByRole("form", { name: "Sign in" });
 
   async function signIn(page: Page, username = "nina", password = "nina password"): Promise<void> {
     await page.goto(server.url);
     await page.getByLabel("Username").fill(username);
     await page.getByLabel("Password").fill(password);
     const sessionList = nextSessionList(page);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     expect((await sessionList).status()).toBe(200);
     await expect.poll(() => page.getByTestId("username").textContent()).toBe(username);
   }
@@ -91,7 +94,7 @@ describe("demo page in headless Chromium", () => {
     await page.goto(server.url);
     await page.getByLabel("Username").fill("nina");
     await page.getByLabel("Password").fill("wrong");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toBe("Invalid username or password");
     await context.close();
   });
@@ -105,8 +108,8 @@ describe("demo page in headless Chromium", () => {
     const attempt = async (password: string) => {
       await page.getByLabel("Password").fill(password);
       await Promise.all([
-        page.waitForResponse((response) => new URL(response.url()).pathname === "/trpc/auth.login"),
-        page.getByRole("button", { name: "Sign in" }).click(),
+        page.waitForResponse((response) => callsProcedure(response.url(), "auth.login")),
+        page.getByRole("button", { name: "Sign in", exact: true }).click(),
       ]);
     };
     for (let i = 0; i < 5; i++) {
@@ -131,7 +134,7 @@ describe("demo page in headless Chromium", () => {
     await networkIdle(context);
     expect(refreshesOf(context)).toBe(before + 1);
     expect(await page.getByTestId("username").textContent()).toBe("nina");
-    expect(await page.locator("#sign-in").isHidden()).toBe(true);
+    expect(await signInForm(page).count()).toBe(0);
     await context.close();
   });
 
@@ -167,8 +170,8 @@ describe("demo page in headless Chromium", () => {
   it("signing out in one tab signs the other out", async () => {
     const { context, first, second } = await twoTabs();
     await first.getByRole("button", { name: "Sign out", exact: true }).click();
-    await expect.poll(() => first.locator("#sign-in").isVisible()).toBe(true);
-    await expect.poll(() => second.locator("#sign-in").isVisible()).toBe(true);
+    await expect.poll(() => signInForm(first).isVisible()).toBe(true);
+    await expect.poll(() => signInForm(second).isVisible()).toBe(true);
     expect((await context.cookies()).map((c) => c.name)).not.toContain("access_token");
     await context.close();
   });
@@ -180,13 +183,15 @@ describe("demo page in headless Chromium", () => {
     await signIn(page, "pia", "pia password");
     clock.advance(301); // past STEP_UP_MAX_AGE (300): the sign-in is no longer a recent proof
     await page.getByRole("button", { name: "Sign out everywhere" }).click();
-    const prompt = page.locator("#step-up");
-    await prompt.getByLabel("Password").fill("not pia's password");
+    const prompt = page.getByRole("form", { name: "Confirm it is you" });
+    await prompt.getByLabel("Your password").fill("not pia's password");
     await prompt.getByRole("button", { name: "Confirm" }).click();
-    await expect.poll(() => page.locator("#step-up").getByRole("alert").textContent()).toBe("The password is wrong");
-    await page.locator("#step-up").getByLabel("Password").fill("pia password");
-    await page.locator("#step-up").getByRole("button", { name: "Confirm" }).click();
-    await expect.poll(() => page.locator("#sign-in").isVisible()).toBe(true);
+    await expect.poll(() => prompt.getByRole("alert").textContent()).toBe("The password is wrong");
+    // Still signed in: the wrong password ended nothing.
+    expect(await signInForm(page).count()).toBe(0);
+    await prompt.getByLabel("Your password").fill("pia password");
+    await prompt.getByRole("button", { name: "Confirm" }).click();
+    await expect.poll(() => signInForm(page).isVisible()).toBe(true);
     await context.close();
   });
 
@@ -199,17 +204,19 @@ describe("demo page in headless Chromium", () => {
     const phonePage = await phone.newPage();
     await signIn(phonePage, "omar", "omar password");
     await signIn(laptopPage, "omar", "omar password");
-    await expect.poll(() => laptopPage.locator("#sessions li").count()).toBe(2);
-    const others = laptopPage.getByRole("button", { name: /^Sign out session on (?!.*this device)/ });
+    const sessions = laptopPage.getByRole("list", { name: "Sessions" }).getByRole("listitem");
+    await expect.poll(() => sessions.count()).toBe(2);
+    // Only another session has a button of its own (this one signs out with "Sign out").
+    const others = laptopPage.getByRole("button", { name: /^Sign out the session on / });
     expect(await others.count()).toBe(1);
     await others.click();
-    await expect.poll(() => laptopPage.locator("#sessions li.ended").count()).toBe(1);
-    expect(await laptopPage.locator("#sessions li").count()).toBe(2);
+    await expect.poll(() => sessions.filter({ hasText: "ended by you" }).count()).toBe(1);
+    expect(await sessions.count()).toBe(2);
     expect(await others.count()).toBe(0);
     // The laptop is still signed in; "Sign out everywhere" ends the rest.
     expect(await laptopPage.getByTestId("username").textContent()).toBe("omar");
     await laptopPage.getByRole("button", { name: "Sign out everywhere" }).click();
-    await expect.poll(() => laptopPage.locator("#sign-in").isVisible()).toBe(true);
+    await expect.poll(() => signInForm(laptopPage).isVisible()).toBe(true);
     await laptop.close();
     await phone.close();
   });

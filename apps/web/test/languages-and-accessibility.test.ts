@@ -3,14 +3,32 @@ import AxeBuilder from "@axe-core/playwright";
 import { startTollgate, type TollgateTestServer } from "@tollgate/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./browser.js";
+import { callsProcedure, launchChromium } from "./browser.js";
 
 const webRoot = fileURLToPath(new URL("../dist", import.meta.url));
 
 /** The page's texts a test reads, per language (the catalogues' words). */
 const WORDS = {
-  en: { username: "Username", password: "Password", signIn: "Sign in", signOut: "Sign out", activity: "Signed in" },
-  fa: { username: "نام کاربری", password: "گذرواژه", signIn: "ورود", signOut: "خروج", activity: "ورود" },
+  en: {
+    username: "Username",
+    password: "Password",
+    signIn: "Sign in",
+    signInForm: "Sign in",
+    signOut: "Sign out",
+    activity: "Signed in",
+    sessionList: "Sessions",
+    activityList: "Recent activity",
+  },
+  fa: {
+    username: "نام کاربری",
+    password: "گذرواژه",
+    signIn: "ورود",
+    signInForm: "ورود",
+    signOut: "خروج",
+    activity: "ورود",
+    sessionList: "نشست‌ها",
+    activityList: "فعالیت‌های اخیر",
+  },
 } as const;
 type Language = keyof typeof WORDS;
 
@@ -37,11 +55,19 @@ describe("the account page in English and Persian: direction, catalogue, Intl, a
     await page.goto(server.url);
     await page.getByLabel(words.username, { exact: true }).fill(username);
     await page.getByLabel(words.password, { exact: true }).fill(password);
-    const sessions = page.waitForResponse((r) => new URL(r.url()).pathname === "/trpc/auth.sessions");
+    const sessions = page.waitForResponse((r) => callsProcedure(r.url(), "auth.sessions"));
     await page.getByRole("button", { name: words.signIn, exact: true }).click();
     expect((await sessions).status()).toBe(200);
     await expect.poll(() => page.getByTestId("username").textContent()).toBe(username);
   }
+
+  /** The signed-out screen: the sign-in form, named by its heading. */
+  const signInForm = (page: Page, language: Language) =>
+    page.getByRole("form", { name: WORDS[language].signInForm, exact: true });
+  const sessionCards = (page: Page, language: Language) =>
+    page.getByRole("list", { name: WORDS[language].sessionList, exact: true }).getByRole("listitem");
+  const activityEntries = (page: Page, language: Language) =>
+    page.getByRole("list", { name: WORDS[language].activityList, exact: true }).getByRole("listitem");
 
   async function violations(page: Page): Promise<string[]> {
     const results = await new AxeBuilder({ page }).analyze();
@@ -58,16 +84,17 @@ describe("the account page in English and Persian: direction, catalogue, Intl, a
     const user = await server.createUser();
     const { context, page } = await browserIn("fa-IR");
     await page.goto(server.url);
-    await expect.poll(() => page.locator("#sign-in").isVisible()).toBe(true);
+    await expect.poll(() => signInForm(page, "fa").isVisible()).toBe(true);
     expect(await page.locator("html").getAttribute("lang")).toBe("fa");
     expect(await page.locator("html").getAttribute("dir")).toBe("rtl");
     expect(await page.title()).toBe("حساب شما");
     // Laid out right to left: the label's text starts at the form's right edge, far from its left one.
-    const layout = await page.evaluate(() => {
+    const layout = await page.getByLabel(WORDS.fa.username, { exact: true }).evaluate((element) => {
+      const field = element as HTMLInputElement;
       const text = document.createRange();
-      text.selectNodeContents(document.querySelector('label[for="username"]') as Node);
+      text.selectNodeContents(field.labels?.[0] as Node);
       const label = text.getBoundingClientRect();
-      const input = (document.getElementById("username") as HTMLElement).getBoundingClientRect();
+      const input = field.getBoundingClientRect();
       return { labelLeft: label.left, labelRight: label.right, inputLeft: input.left, inputRight: input.right };
     });
     expect(Math.abs(layout.labelRight - layout.inputRight)).toBeLessThan(2);
@@ -77,12 +104,12 @@ describe("the account page in English and Persian: direction, catalogue, Intl, a
 
     await signIn(page, "fa", user.username, user.password);
     expect(await page.getByRole("button", { name: WORDS.fa.signOut, exact: true }).isVisible()).toBe(true);
-    const session = (await page.locator("#sessions li .meta").first().textContent()) ?? "";
+    const session = (await sessionCards(page, "fa").first().locator(".tg-meta").textContent()) ?? "";
     // Dates by Intl in Persian: Persian digits, no Latin ones.
     expect(session).toMatch(/[۰-۹]/);
     expect(session.replace(/127\.0\.0\.1/, "")).not.toMatch(/[0-9]/);
-    await expect.poll(() => page.locator("#activity-list li").first().textContent()).toContain(WORDS.fa.activity);
-    expect(await page.locator("#activity-list time").first().textContent()).toMatch(/[۰-۹]/);
+    await expect.poll(() => activityEntries(page, "fa").first().textContent()).toContain(WORDS.fa.activity);
+    expect(await activityEntries(page, "fa").first().locator("time").textContent()).toMatch(/[۰-۹]/);
     await context.close();
   });
 
@@ -90,7 +117,7 @@ describe("the account page in English and Persian: direction, catalogue, Intl, a
     for (const locale of ["en-GB", "de-DE"]) {
       const { context, page } = await browserIn(locale);
       await page.goto(server.url);
-      await expect.poll(() => page.locator("#sign-in").isVisible()).toBe(true);
+      await expect.poll(() => signInForm(page, "en").isVisible()).toBe(true);
       expect(await page.locator("html").getAttribute("lang")).toBe("en");
       expect(await page.locator("html").getAttribute("dir")).toBe("ltr");
       expect(await page.getByRole("button", { name: "Sign in", exact: true }).count()).toBe(1);
@@ -105,7 +132,7 @@ describe("the account page in English and Persian: direction, catalogue, Intl, a
       const user = await server.createUser({ email: `${language}-axe@example.org`, firstName: "Ada" });
       const { context, page } = await browserIn(locale);
       await page.goto(server.url);
-      await expect.poll(() => page.locator("#sign-in").isVisible()).toBe(true);
+      await expect.poll(() => signInForm(page, language).isVisible()).toBe(true);
       expect(await violations(page)).toEqual([]);
       await page.getByLabel(WORDS[language].username, { exact: true }).fill(user.username);
       await page.getByLabel(WORDS[language].password, { exact: true }).fill("not the password");
@@ -114,7 +141,7 @@ describe("the account page in English and Persian: direction, catalogue, Intl, a
       await expect.poll(() => page.getByRole("alert").isVisible()).toBe(true);
       expect(await violations(page)).toEqual([]);
       await signIn(page, language, user.username, user.password);
-      await expect.poll(() => page.locator("#activity-list li").count()).toBeGreaterThan(0);
+      await expect.poll(() => activityEntries(page, language).count()).toBeGreaterThan(0);
       expect(await violations(page)).toEqual([]);
       // Every input on the page has a label.
       const unlabelled = await page
@@ -128,10 +155,10 @@ describe("the account page in English and Persian: direction, catalogue, Intl, a
       const user = await server.createUser({ email: `${language}-narrow@example.org` });
       const { context, page } = await browserIn(locale, 360);
       await page.goto(server.url);
-      await expect.poll(() => page.locator("#sign-in").isVisible()).toBe(true);
+      await expect.poll(() => signInForm(page, language).isVisible()).toBe(true);
       expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(0);
       await signIn(page, language, user.username, user.password);
-      await expect.poll(() => page.locator("#sessions li").count()).toBeGreaterThan(0);
+      await expect.poll(() => sessionCards(page, language).count()).toBeGreaterThan(0);
       expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(0);
       await context.close();
     });
@@ -143,7 +170,7 @@ describe("the account page in English and Persian: direction, catalogue, Intl, a
     await signIn(page, "en", user.username, user.password);
     expect(await page.getByTestId("username").textContent()).toBe("contract");
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
-    await expect.poll(() => page.locator("#sign-in").isVisible()).toBe(true);
+    await expect.poll(() => signInForm(page, "en").isVisible()).toBe(true);
     await context.close();
   });
 });

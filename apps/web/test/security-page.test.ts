@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { startTollgate, type TollgateTestServer } from "@tollgate/testing";
 import { Secret, TOTP } from "otpauth";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.js";
 
@@ -13,6 +13,11 @@ function codeAt(secret: string, timestamp: number): string {
     timestamp,
   });
 }
+
+/** The account's "Two-step sign-in" section (a region named by its heading). */
+const twoStep = (page: Page) => page.getByRole("region", { name: "Two-step sign-in" });
+/** The signed-in account's profile section. */
+const profile = (page: Page) => page.getByRole("region", { name: "Profile" });
 
 describe("two-step sign-in on the account page (headless Chromium)", () => {
   let server: TollgateTestServer;
@@ -33,40 +38,48 @@ describe("two-step sign-in on the account page (headless Chromium)", () => {
     await page.goto(server.url);
     await page.getByLabel("Username").fill("tara");
     await page.getByLabel("Password").fill("tara password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect.poll(() => page.getByTestId("username").textContent()).toBe("tara");
 
     await page.getByRole("button", { name: "Set up two-step sign-in" }).click();
     // The password first: no secret or QR code before it.
-    const form = page.locator("#totp-on");
-    await form.getByLabel("Password").fill("not the password");
-    await form.getByRole("button", { name: "Continue" }).click();
-    await expect.poll(() => form.getByRole("alert").textContent()).toBe("The password is wrong");
+    const section = twoStep(page);
+    await section.getByLabel("Your password").fill("not the password");
+    await section.getByRole("button", { name: "Continue" }).click();
+    await expect.poll(() => section.getByRole("alert").textContent()).toBe("The password is wrong");
     expect(await page.getByTestId("totp-secret").count()).toBe(0);
     expect(await page.getByAltText("QR code for your authenticator app").count()).toBe(0);
-    await form.getByLabel("Password").fill("tara password");
-    await form.getByRole("button", { name: "Continue" }).click();
+    await section.getByLabel("Your password").fill("tara password");
+    await section.getByRole("button", { name: "Continue" }).click();
     await expect.poll(() => page.getByTestId("totp-secret").count()).toBe(1);
-    expect(await form.count()).toBe(0);
+    // The password step is gone: the secret replaced it.
+    expect(await section.getByLabel("Your password").count()).toBe(0);
+    expect(await section.getByRole("button", { name: "Continue" }).count()).toBe(0);
     const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(await page.getByAltText("QR code for your authenticator app").isVisible()).toBe(true);
     await page.getByLabel("Code from the app").fill(codeAt(secret, Date.now()));
     await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
     await expect.poll(() => page.getByRole("list", { name: "Recovery codes" }).locator("li").count()).toBe(10);
-    await expect.poll(() => page.locator("#mfa-status").textContent()).toContain("on");
+    // The codes show once, until the user says they are saved; then the status.
+    await page.getByRole("button", { name: "I have saved them" }).click();
+    await expect
+      .poll(() => page.getByTestId("mfa-status").textContent())
+      .toBe("On (authenticator app). Recovery codes left: 10.");
 
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.getByLabel("Username").fill("tara");
     await page.getByLabel("Password").fill("tara password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     // The code of the next step: the one that turned TOTP on is used up.
-    await page.getByLabel("Code from your authenticator app").fill(codeAt(secret, Date.now() + 30_000));
-    expect(await page.locator("#profile").isHidden()).toBe(true);
-    await page.getByRole("button", { name: "Verify" }).click();
-    await expect.poll(() => page.locator("#profile").isVisible()).toBe(true);
+    const secondStep = page.getByRole("form", { name: "Two-step sign-in" });
+    await secondStep.getByLabel("Code from your authenticator app").fill(codeAt(secret, Date.now() + 30_000));
+    // The password alone signed nothing in: no account yet.
+    expect(await profile(page).count()).toBe(0);
+    await secondStep.getByRole("button", { name: "Verify" }).click();
+    await expect.poll(() => profile(page).isVisible()).toBe(true);
     expect(await page.getByTestId("username").textContent()).toBe("tara");
-    expect(await page.locator("#second-factor").isHidden()).toBe(true);
+    expect(await secondStep.count()).toBe(0);
     await context.close();
   });
 
@@ -77,31 +90,33 @@ describe("two-step sign-in on the account page (headless Chromium)", () => {
     await page.goto(server.url);
     await page.getByLabel("Username").fill("rhea");
     await page.getByLabel("Password").fill("rhea password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect.poll(() => page.getByTestId("username").textContent()).toBe("rhea");
     await page.getByRole("button", { name: "Set up two-step sign-in" }).click();
-    await page.locator("#totp-on").getByLabel("Password").fill("rhea password");
-    await page.locator("#totp-on").getByRole("button", { name: "Continue" }).click();
+    await twoStep(page).getByLabel("Your password").fill("rhea password");
+    await twoStep(page).getByRole("button", { name: "Continue" }).click();
     await expect.poll(() => page.getByTestId("totp-secret").count()).toBe(1);
     const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
     await page.getByLabel("Code from the app").fill(codeAt(secret, Date.now()));
     await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
     await expect.poll(() => page.getByRole("list", { name: "Recovery codes" }).locator("li").count()).toBe(10);
     const first = await page.getByRole("list", { name: "Recovery codes" }).locator("li").allTextContents();
+    await page.getByRole("button", { name: "I have saved them" }).click();
 
     await page.getByRole("button", { name: "New recovery codes" }).click();
-    const form = page.locator("#recovery-codes-new");
+    const section = twoStep(page);
+    const submit = section.getByRole("button", { name: "Get new recovery codes" });
     // The code of the next step: the one that turned TOTP on is used up.
     const code = codeAt(secret, Date.now() + 30_000);
-    await form.getByLabel("Password").fill("not the password");
-    await form.getByLabel("Code from the app").fill(code);
-    await form.getByRole("button", { name: "Get new recovery codes" }).click();
-    await expect.poll(() => form.getByRole("alert").textContent()).toBe("The password is wrong");
+    await section.getByLabel("Your password").fill("not the password");
+    await section.getByLabel("Code from the app").fill(code);
+    await submit.click();
+    await expect.poll(() => section.getByRole("alert").textContent()).toBe("The password is wrong");
     expect(await page.getByRole("list", { name: "Recovery codes" }).count()).toBe(0);
-    await form.getByLabel("Password").fill("rhea password");
-    await form.getByRole("button", { name: "Get new recovery codes" }).click();
+    await section.getByLabel("Your password").fill("rhea password");
+    await submit.click();
     await expect.poll(() => page.getByRole("list", { name: "Recovery codes" }).locator("li").count()).toBe(10);
-    expect(await form.count()).toBe(0);
+    expect(await submit.count()).toBe(0);
     const fresh = await page.getByRole("list", { name: "Recovery codes" }).locator("li").allTextContents();
     expect(fresh).not.toContain(first[0]);
     await context.close();
@@ -119,7 +134,7 @@ describe("two-step sign-in on the account page (headless Chromium)", () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/mfa-unlock?token=${token}`);
     await expect
-      .poll(() => page.locator("#notice").textContent())
+      .poll(() => page.getByRole("status").textContent())
       .toBe("Two-step sign-in is unlocked: sign in with a code from your app.");
     expect(page.url()).toBe(`${server.url}/`);
     const row = await db
@@ -131,7 +146,8 @@ describe("two-step sign-in on the account page (headless Chromium)", () => {
 
     // Used once: the same link again says so.
     await page.goto(`${server.url}/mfa-unlock?token=${token}`);
-    await expect.poll(() => page.locator("#notice").textContent()).toBe("The link is invalid, expired or already used");
+    await expect.poll(() => page.getByRole("alert").textContent()).toBe("The link is invalid, expired or already used");
+    expect(page.url()).toBe(`${server.url}/`);
     await context.close();
   });
 });

@@ -1,7 +1,7 @@
 /** The building blocks every component shares: the themed root, labelled fields, alerts, a form with busy/error state. */
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { useTollgateUI } from "./context.js";
-import { errorKey } from "./errors.js";
+import { errorKey, errorMessage } from "./errors.js";
 import type { MessageKey } from "./i18n/catalogue.js";
 
 /** Class names: stable `tg-*` names always; `tg-themed` only when styled (styles.css applies under it). */
@@ -83,7 +83,7 @@ export function useAction() {
     try {
       await action();
     } catch (failure) {
-      setError(i18n.t(keyOf(failure)));
+      setError(errorMessage(i18n, failure, keyOf(failure)));
     } finally {
       setBusy(false);
     }

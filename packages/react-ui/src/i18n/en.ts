@@ -234,6 +234,7 @@ export const en = {
   errors: {
     generic: "Something went wrong. Please try again.",
     network: "The server could not be reached. Please try again.",
+    rateLimitedFor: "Too many attempts; try again in {{seconds}} s",
     INVALID_CREDENTIALS: "Invalid username or password",
     ACCOUNT_INACTIVE: "This account may not sign in.",
     CURRENT_PASSWORD_WRONG: "The password is wrong",

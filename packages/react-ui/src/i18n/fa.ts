@@ -231,6 +231,7 @@ export const fa: Catalogue = {
   errors: {
     generic: "مشکلی پیش آمد. لطفاً دوباره تلاش کنید.",
     network: "دسترسی به سرور ممکن نشد. لطفاً دوباره تلاش کنید.",
+    rateLimitedFor: "تلاش‌ها بیش از اندازه بود؛ {{seconds}} ثانیهٔ دیگر دوباره تلاش کنید.",
     INVALID_CREDENTIALS: "نام کاربری یا گذرواژه نادرست است",
     ACCOUNT_INACTIVE: "این حساب اجازهٔ ورود ندارد.",
     CURRENT_PASSWORD_WRONG: "گذرواژه نادرست است",

@@ -28,7 +28,12 @@ export function ActivitySection() {
                 {t(`activity.events.${event.event in en.activity.events ? event.event : "other"}` as MessageKey)}
               </div>
               <div className="tg-meta">
-                {[i18n.dateTime(event.at), event.device, event.ip].filter(Boolean).join(" · ")}
+                {/* The instant itself in datetime (machine-readable, the same in every language), the words for people. */}
+                <time dateTime={new Date(event.at).toISOString()}>{i18n.dateTime(event.at)}</time>
+                {[event.device, event.ip]
+                  .filter(Boolean)
+                  .map((part) => ` · ${part}`)
+                  .join("")}
               </div>
             </div>
           </li>
