@@ -94,10 +94,10 @@ describe("account page in headless Chromium: sign up, verify, forgot password, r
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.getByLabel("Username").fill("lena");
     await page.getByLabel("Password").fill("lena's first passphrase");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toBe("Invalid username or password");
     await page.getByLabel("Password").fill("lena's second passphrase");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect.poll(() => signedInAs(page)).toBe("lena");
 
     // Profile edit: names, and a new address (a password given is checked), then pends until confirmed.
