@@ -50,6 +50,11 @@ export function AccountPage(props: AccountPageProps) {
   // signing out here they wait for the next load, so the sign-out is not undone by the same passkey at once.
   const [signedOutHere, setSignedOutHere] = useState(false);
   const home = () => setLink(undefined);
+  /** Leaves the link's screen with a notice on the next. */
+  const homeSaying = (message: string) => () => {
+    home();
+    setNotice(message);
+  };
   const signedOut = () => {
     setSignedOutHere(true);
     setNotice(ui.i18n.t("account.signedOut"));
@@ -59,28 +64,11 @@ export function AccountPage(props: AccountPageProps) {
   if (link?.kind === "verify") {
     screen = <VerifyEmail token={link.token} onDone={home} />;
   } else if (link?.kind === "reset") {
-    screen = (
-      <ResetPassword
-        token={link.token}
-        onSignedIn={() => {
-          home();
-          setNotice(ui.i18n.t("reset.done"));
-        }}
-        onBack={home}
-      />
-    );
+    screen = <ResetPassword token={link.token} onSignedIn={homeSaying(ui.i18n.t("reset.done"))} onBack={home} />;
   } else if (link?.kind === "mfa-unlock") {
     screen = <UnlockSecondFactor token={link.token} onDone={home} />;
   } else if (link?.kind === "setup") {
-    screen = (
-      <SignUp
-        setupToken={link.token}
-        onSignedUp={() => {
-          home();
-          setNotice(t("notice.firstAccount"));
-        }}
-      />
-    );
+    screen = <SignUp setupToken={link.token} onSignedUp={homeSaying(t("notice.firstAccount"))} />;
   } else if (status === "loading") {
     screen = <p role="status">{t("page.checking")}</p>;
   } else if (status === "signed-in") {

@@ -1,9 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
 import { useTollgateUI } from "./context.js";
-import { errorKey } from "./errors.js";
+import { LinkScreen } from "./link-screen.js";
 import { UI_KEY } from "./session.js";
-import { Alert, Button, Notice, Root, useT } from "./ui.js";
 
 export interface VerifyEmailProps {
   /** The token of the mailed link (`/verify-email?token=…`). */
@@ -12,39 +10,28 @@ export interface VerifyEmailProps {
   readonly onDone?: () => void;
 }
 
+const WORDS = {
+  title: "verify.title",
+  working: "verify.working",
+  done: "verify.done",
+  continue: "verify.continue",
+} as const;
+
 /** Confirms an address from its mailed link, once (a link is single-use), and says how it went. */
 export function VerifyEmail(props: VerifyEmailProps) {
   const { api } = useTollgateUI();
-  const t = useT();
   const queryClient = useQueryClient();
-  const [result, setResult] = useState<{ ok: true } | { ok: false; message: string }>();
-  // Once per token, even when React runs effects twice (StrictMode): a second call would say "already used".
-  const sent = useRef<string>(undefined);
-  useEffect(() => {
-    if (sent.current === props.token) return;
-    sent.current = props.token;
-    api.auth.verifyEmail.mutate({ token: props.token }).then(
-      () => {
-        setResult({ ok: true });
+  return (
+    <LinkScreen
+      name="verify-email"
+      token={props.token}
+      words={WORDS}
+      follow={async (token) => {
+        await api.auth.verifyEmail.mutate({ token });
         // The profile (user.me) now says confirmed.
         void queryClient.invalidateQueries({ queryKey: [UI_KEY] });
-      },
-      (error: unknown) => setResult({ ok: false, message: t(errorKey(error)) }),
-    );
-  }, [api, props.token, queryClient, t]);
-  return (
-    <Root name="verify-email">
-      <h2>{t("verify.title")}</h2>
-      {result === undefined && <Notice message={t("verify.working")} />}
-      {result?.ok && <Notice message={t("verify.done")} />}
-      {result && !result.ok && <Alert message={result.message} />}
-      {result && props.onDone && (
-        <div className="tg-actions">
-          <Button primary onClick={props.onDone}>
-            {t("verify.continue")}
-          </Button>
-        </div>
-      )}
-    </Root>
+      }}
+      onDone={props.onDone}
+    />
   );
 }

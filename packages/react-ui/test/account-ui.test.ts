@@ -10,19 +10,11 @@ import {
 } from "@tollgate/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Catalogue } from "../src/i18n/catalogue.js";
-import { en } from "../src/i18n/en.js";
-import { fa } from "../src/i18n/fa.js";
 import { launchChromium } from "./browser.js";
-import { checkScreen, PHONE } from "./screen-checks.js";
+import { checkScreen, LANGUAGES, PHONE } from "./screen-checks.js";
 
 const webRoot = fileURLToPath(new URL("page/dist", import.meta.url));
 const STEP_UP_MAX_AGE = 300;
-
-const LANGUAGES: { lang: string; dir: "ltr" | "rtl"; c: Catalogue }[] = [
-  { lang: "en", dir: "ltr", c: en },
-  { lang: "fa", dir: "rtl", c: fa },
-];
 
 /**
  * Every screen of the components, in English and in Persian (right to left),

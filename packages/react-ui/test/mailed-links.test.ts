@@ -3,19 +3,11 @@ import { announceFirstRunSetup } from "@tollgate/server";
 import { type Mailbox, startMailbox, startTollgate, type TollgateTestServer } from "@tollgate/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Catalogue } from "../src/i18n/catalogue.js";
-import { en } from "../src/i18n/en.js";
-import { fa } from "../src/i18n/fa.js";
 import { launchChromium } from "./browser.js";
-import { checkScreen, PHONE } from "./screen-checks.js";
+import { checkScreen, LANGUAGES, PHONE } from "./screen-checks.js";
 
 const webRoot = fileURLToPath(new URL("page/dist", import.meta.url));
 const CODE_MAIL = /Your sign-in code/;
-
-const LANGUAGES: { lang: string; dir: "ltr" | "rtl"; c: Catalogue }[] = [
-  { lang: "en", dir: "ltr", c: en },
-  { lang: "fa", dir: "rtl", c: fa },
-];
 
 /**
  * The links a server prints or mails, each followed in Chromium against a

@@ -11,19 +11,11 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The server suite's real OpenID provider (oidc-provider on a free port), shared rather than copied.
 import { startTestProvider, type TestProvider } from "../../server/test/support/oidc-provider.js";
-import type { Catalogue } from "../src/i18n/catalogue.js";
-import { en } from "../src/i18n/en.js";
-import { fa } from "../src/i18n/fa.js";
 import { launchChromium } from "./browser.js";
-import { checkScreen, PHONE } from "./screen-checks.js";
+import { checkScreen, LANGUAGES, PHONE } from "./screen-checks.js";
 
 const webRoot = fileURLToPath(new URL("page/dist", import.meta.url));
 const STEP_UP_MAX_AGE = 300;
-
-const LANGUAGES: { lang: string; dir: "ltr" | "rtl"; c: Catalogue }[] = [
-  { lang: "en", dir: "ltr", c: en },
-  { lang: "fa", dir: "rtl", c: fa },
-];
 
 /**
  * The screens the server offers only when configured: passkeys (a CDP

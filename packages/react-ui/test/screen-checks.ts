@@ -1,6 +1,15 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
+import type { Catalogue } from "../src/i18n/catalogue.js";
+import { en } from "../src/i18n/en.js";
+import { fa } from "../src/i18n/fa.js";
+
+/** The built-in languages every screen is checked in: their direction and catalogue. */
+export const LANGUAGES: { lang: string; dir: "ltr" | "rtl"; c: Catalogue }[] = [
+  { lang: "en", dir: "ltr", c: en },
+  { lang: "fa", dir: "rtl", c: fa },
+];
 
 /** The phone width the components must fit without a horizontal scroll bar. */
 export const PHONE = { width: 360, height: 780 };
