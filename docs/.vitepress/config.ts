@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { DefaultTheme } from "vitepress";
 import { withMermaid } from "vitepress-plugin-mermaid";
+import { REPOSITORY } from "../scripts/repository.js";
 import { repositoryLinks } from "./repository-links.js";
 
 /**
@@ -8,8 +9,6 @@ import { repositoryLinks } from "./repository-links.js";
  * link (ignoreDeadLinks stays unset), which covers the generated pages too:
  * the configuration reference, the error codes and TypeDoc's API pages.
  */
-
-const REPOSITORY = "https://github.com/tollgate/tollgate";
 
 /** TypeDoc's sidebar, written by scripts/generate.ts (docs:build runs it first). */
 function apiSidebar(): DefaultTheme.SidebarItem[] {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Application, type Context, Converter, DeclarationReflection, ReflectionKind } from "typedoc";
+import { REPOSITORY } from "./repository.js";
 
 /**
  * TypeDoc for every entry point each published package exports: the entry
@@ -62,6 +63,12 @@ export async function generateApiReference(out: string): Promise<void> {
     sanitizeComments: true,
     entryFileName: "index",
     sidebar: { autoConfiguration: true, format: "vitepress", pretty: true, collapsed: true },
+    // Source links name the file on the repository's main branch, not whatever
+    // remote the checkout has (a CI clone's origin is a local path).
+    disableGit: true,
+    displayBasePath: new URL(".", REPO_ROOT).pathname.replace(/\/$/, ""),
+    sourceLinkTemplate: `${REPOSITORY}/blob/{gitRevision}/{path}#L{line}`,
+    gitRevision: "main",
     logLevel: "Warn",
   } as Parameters<typeof Application.bootstrapWithPlugins>[0]);
   // Modules are named by their import specifier, not by their path under packages/.
