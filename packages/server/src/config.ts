@@ -227,6 +227,17 @@ const variables = z
     if (env.DJANGO_SECRET_KEY !== undefined && env.DJANGO_CUTOVER_UNTIL === undefined) {
       require("DJANGO_CUTOVER_UNTIL", "DJANGO_SECRET_KEY is set (the Django tokens' window must end)");
     }
+    // Whoever holds Django's SECRET_KEY could otherwise sign Tollgate's own access tokens, with no window at all.
+    if (
+      env.DJANGO_SECRET_KEY !== undefined &&
+      [env.AUTH_SECRET, ...(env.AUTH_SECRET_PREVIOUS ?? [])].includes(env.DJANGO_SECRET_KEY)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DJANGO_SECRET_KEY"],
+        message: "must differ from AUTH_SECRET and AUTH_SECRET_PREVIOUS (it is the Django app's key, not Tollgate's)",
+      });
+    }
     if (env.DJANGO_CUTOVER_UNTIL !== undefined && env.DJANGO_SECRET_KEY === undefined) {
       ctx.addIssue({ code: "custom", path: ["DJANGO_CUTOVER_UNTIL"], message: "is only used with DJANGO_SECRET_KEY" });
     }

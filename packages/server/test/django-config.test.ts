@@ -73,6 +73,15 @@ describe("the Django compatibility settings", () => {
         /^Invalid configuration: DJANGO_SECRET_KEY must be the Django app's production SECRET_KEY/,
       );
     }
+    // Django's key must never be Tollgate's own: its holder could sign Tollgate's access tokens for good.
+    const window = { DJANGO_COMPAT: "on", DJANGO_CUTOVER_UNTIL: "2027-01-31" };
+    expect(errorLine({ ...window, AUTH_SECRET: KEY, DJANGO_SECRET_KEY: KEY })).toBe(
+      "Invalid configuration: DJANGO_SECRET_KEY must differ from AUTH_SECRET and AUTH_SECRET_PREVIOUS (it is the Django app's key, not Tollgate's)",
+    );
+    const current = "t".repeat(20) + KEY;
+    expect(errorLine({ ...window, AUTH_SECRET: current, AUTH_SECRET_PREVIOUS: KEY, DJANGO_SECRET_KEY: KEY })).toMatch(
+      /DJANGO_SECRET_KEY must differ from AUTH_SECRET/,
+    );
     expect(errorLine({ DJANGO_JWT_ALGORITHM: "RS256" })).toBe(
       "Invalid configuration: DJANGO_JWT_ALGORITHM must be HS256, HS384 or HS512",
     );

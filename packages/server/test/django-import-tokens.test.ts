@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { SignJWT } from "jose";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { runCommand } from "../src/cli/commands.js";
 import { importDjangoUsers } from "../src/cli/django-import.js";
 import { createDjangoStore } from "../src/methods/django-compat/store.js";
 import { djangoTables } from "../src/methods/django-compat/tables.js";
@@ -131,6 +132,79 @@ describe.runIf(process.env.TEST_DATABASE_URL).each(backends())("importing Simple
       expect(cli.code).toBe(0);
       expect(cli.stdout).toMatch(/^Imported 3 user\(s\); 0 already present; 0 skipped$/m);
       expect(cli.stdout).toMatch(/^Django ids mapped: 3 new; SimpleJWT tokens copied: 4 \(2 blacklisted\)$/m);
+    } finally {
+      await client.end();
+      await server.close();
+      await django.drop();
+    }
+  });
+
+  it("maps users an earlier run imported without ids, then follows Django's password changes and deactivations", async () => {
+    const clock = createClock();
+    const django = await createPostgresDatabase();
+    const server = await startTestServer(backend, {
+      clock,
+      config: { djangoCompat: true, djangoSecretKey: SECRET_KEY, djangoCutoverUntil: clock.now() + 86_400_000 },
+    });
+    const client = new pg.Client({ connectionString: django.url });
+    const printed: string[] = [];
+    /** The CLI's own command, in this process, on the server's database. */
+    const importCommand = () =>
+      runCommand(
+        "user:import-django",
+        { from: django.url },
+        {
+          database: server.database,
+          sessions: server.app.services.auth.sessions,
+          io: { readPassword: async () => "", print: (line) => printed.push(line) },
+        },
+      );
+    const signIn = async (username: string, password: string) => {
+      const b = new TestBrowser(server.url);
+      const result = await b.request("POST", "/accounts/auth/login/", JSON.stringify({ username, password }));
+      return { b, status: result.status };
+    };
+    try {
+      await client.connect();
+      await client.query(SCHEMA[0] as string);
+      await client.query(
+        "INSERT INTO auth_user (id, username, password) VALUES (5, 'olivia', $1), (6, 'peggy', $2), (7, 'zed', $3)",
+        [djangoHash("olivia pw", "s4ltA"), djangoHash("peggy pw", "s4ltB"), djangoHash("zed pw", "s4ltC")],
+      );
+      // Made in Tollgate under a Django user's name: never mapped, whatever the runs.
+      const tollgateZed = await server.createUser("zed", "tollgate zed's passphrase");
+      // A run that recorded no Django ids (users only).
+      expect(await importDjangoUsers(django.url, server.app.services.users)).toMatchObject({ imported: 2, mapped: 0 });
+
+      await importCommand();
+      expect(printed).toContain("Django ids mapped: 2 new; SimpleJWT tokens copied: 0 (0 blacklisted)");
+      const store = createDjangoStore(djangoTables(server.database), clock.now);
+      expect(await store.userIdOf("5")).toBe((await server.app.services.users.findByUsername("olivia"))?.id);
+      expect(await store.userIdOf("6")).toBeDefined();
+      expect(await store.userIdOf("7")).toBeUndefined();
+      expect(await store.djangoIdOf(tollgateZed)).toBeUndefined();
+
+      // Olivia signs in to Tollgate (her hash becomes argon2id); then, in Django, both change their
+      // passwords and Olivia is deactivated.
+      const olivia = await signIn("olivia", "olivia pw");
+      expect(olivia.status).toBe(200);
+      await client.query("UPDATE auth_user SET password = $1, is_active = false WHERE id = 5", [
+        djangoHash("olivia new pw", "s4ltD"),
+      ]);
+      await client.query("UPDATE auth_user SET password = $1 WHERE id = 6", [djangoHash("peggy new pw", "s4ltE")]);
+      printed.length = 0;
+      await importCommand();
+      expect(printed).toContain("Changed in Django since the last run: 1 password(s) copied; 1 user(s) deactivated");
+      // Peggy never signed in to Tollgate: Django's password is the current one.
+      expect((await signIn("peggy", "peggy pw")).status).toBe(401);
+      expect((await signIn("peggy", "peggy new pw")).status).toBe(200);
+      // Olivia is inactive, and the session she had is over.
+      expect((await olivia.b.request("GET", "/accounts/user/", undefined)).status).toBe(401);
+      expect((await signIn("olivia", "olivia pw")).status).toBe(401);
+      // A further run changes nothing.
+      printed.length = 0;
+      await importCommand();
+      expect(printed).toContain("Changed in Django since the last run: 0 password(s) copied; 0 user(s) deactivated");
     } finally {
       await client.end();
       await server.close();

@@ -41,6 +41,8 @@ describe.each(backends())("the Django REST surface on %s", (backend) => {
     await server.createUser("bob", "bob password");
     await server.createUser("carol", "carol password");
     await server.createUser("dora", "dora password");
+    const ivan = await server.createUser("ivan", "ivan password");
+    await server.database.db.updateTable("users").set({ is_active: false }).where("id", "=", ivan).execute();
   });
   afterAll(() => server?.close());
 
@@ -72,6 +74,24 @@ describe.each(backends())("the Django REST surface on %s", (backend) => {
       send: (b) => post(b, "/accounts/auth/login/", { username: "nobody", password: "whatever" }),
       status: 401,
       body: NO_ACTIVE_ACCOUNT,
+    },
+    {
+      name: "login of an inactive account with its right password",
+      send: (b) => post(b, "/accounts/auth/login/", { username: "ivan", password: "ivan password" }),
+      status: 401,
+      body: NO_ACTIVE_ACCOUNT,
+    },
+    {
+      name: "login with whitespace around username and password (DRF trims both)",
+      send: (b) => post(b, "/accounts/auth/login/", { username: " alice ", password: "\talice password " }),
+      status: 200,
+      body: {},
+    },
+    {
+      name: "login with a whitespace-only password",
+      send: (b) => post(b, "/accounts/auth/login/", { username: "alice", password: "   " }),
+      status: 400,
+      body: { password: ["This field may not be blank."] },
     },
     {
       name: "login without fields",
@@ -159,10 +179,19 @@ describe.each(backends())("the Django REST surface on %s", (backend) => {
       body: ACCESS_NOT_VALID,
     },
     {
-      name: "current user with a malformed Authorization header",
-      send: (b) => get(b, "/accounts/user/", { headers: { authorization: "Token abc" } }),
+      name: "current user with another Authorization scheme (SimpleJWT passes over it)",
+      send: (b) => get(b, "/accounts/user/", { headers: { authorization: "Basic YWxpY2U6YWxpY2U=" } }),
       status: 401,
-      body: ACCESS_NOT_VALID,
+      body: NOT_AUTHENTICATED,
+    },
+    {
+      name: "current user with Bearer and two values",
+      send: (b) => get(b, "/accounts/user/", { headers: { authorization: "Bearer a.b.c d.e.f" } }),
+      status: 401,
+      body: {
+        detail: "Authorization header must contain two space-delimited values",
+        code: "bad_authorization_header",
+      },
     },
     {
       name: "current user with a bad access cookie",
@@ -235,6 +264,7 @@ describe.each(backends())("the Django REST surface on %s", (backend) => {
     expect((await get(b, "/accounts/user/")).status).toBe(200);
 
     const stale = { ...b.cookies.get("access_token") } as { value: string };
+    const staleRefresh = b.cookies.get("refresh_token")?.value as string;
     const out = await post(b, "/accounts/auth/logout/");
     expect(out.status).toBe(200);
     expect(out.body).toEqual({ detail: "Successfully logged out." });
@@ -243,6 +273,58 @@ describe.each(backends())("the Django REST surface on %s", (backend) => {
     // The session is over: its access token is refused, its refresh token too.
     const after = await get(browser(), "/accounts/user/", { headers: { authorization: `Bearer ${stale.value}` } });
     expect(after.status).toBe(401);
+    const replayed = await post(browser(), "/accounts/auth/refresh_token/", undefined, {
+      headers: { cookie: `refresh_token=${staleRefresh}` },
+    });
+    expect(replayed.status).toBe(401);
+    expect(replayed.body).toEqual(TOKEN_NOT_VALID);
+  });
+
+  it("reads the access cookie when Authorization holds another scheme", async () => {
+    const b = browser();
+    expect((await post(b, "/accounts/auth/login/", { username: "alice", password: "alice password" })).status).toBe(
+      200,
+    );
+    const basic = await get(b, "/accounts/user/", { headers: { authorization: "Basic YWxpY2U6YWxpY2U=" } });
+    expect(basic.status).toBe(200);
+    expect(basic.body).toMatchObject({ username: "alice" });
+  });
+
+  it("answers a listed CORS origin as under /trpc: preflight, then the call with credentials", async () => {
+    const app = "https://app.example";
+    const listed = await server.startAnother({ corsOrigins: [app] });
+    const b = new TestBrowser(listed.url);
+    const preflight = await fetch(`${listed.url}/accounts/auth/login/`, {
+      method: "OPTIONS",
+      headers: {
+        origin: app,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe(app);
+    expect(preflight.headers.get("access-control-allow-credentials")).toBe("true");
+    const login = await post(
+      b,
+      "/accounts/auth/login/",
+      { username: "alice", password: "alice password" },
+      {
+        origin: app,
+      },
+    );
+    expect(login.status).toBe(200);
+    expect(login.headers.get("access-control-allow-origin")).toBe(app);
+    // An origin not listed is still another site's: refused before the credentials are looked at.
+    const other = await post(
+      browser(),
+      "/accounts/auth/login/",
+      { username: "alice", password: "alice password" },
+      {
+        origin: "https://other.example",
+      },
+    );
+    expect(other.status).toBe(403);
   });
 
   it("with COOKIE_SECURE sets the reference's names beside Tollgate's prefixed ones, and reads either", async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { CallOptions, CallResult } from "@tollgate/testing";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCommand } from "../src/cli/commands.js";
 import { createDjangoStore, type DjangoStore } from "../src/methods/django-compat/store.js";
 import { djangoTables } from "../src/methods/django-compat/tables.js";
 import {
@@ -135,18 +136,46 @@ describe.each(backends())("SimpleJWT tokens on %s", (backend) => {
     expect(sessions.find((s) => s.current)?.authMethod).toBe("django-token");
     expect((await b.request("POST", "/accounts/auth/refresh_token/", undefined)).status).toBe(200);
 
-    // Once: the same Django token again is refused. Its cookies stay: a parallel call's refusal must not
-    // clear the cookies the winning call just set.
-    const second = await exchange(token);
-    expectRefused(second, TOKEN_NOT_VALID);
-    expect(second.setCookies).toEqual([]);
+    // Once. The same token again within REFRESH_REUSE_GRACE (a second tab refreshing at the same moment) is
+    // answered as its twin was, with no cookie: the browser keeps the one session the first answer set.
+    const twin = await exchange(token);
+    expect(twin.status).toBe(200);
+    expect(twin.setCookies).toEqual([]);
+    expect((await me({}, b)).status).toBe(200);
+  });
+
+  it("ends the exchanged session when its Django token comes back after the grace (a copy was used)", async () => {
+    const token = await mint({ type: "refresh" });
+    const victim = browser();
+    expect((await exchange(token, victim)).status).toBe(200);
+    const olivia = (await server.app.services.users.findByUsername("olivia"))?.id as string;
+    const exchanged = (await server.app.services.auth.sessions.list(olivia)).filter((s) => s.revokedAt === null).length;
+    clock.advance(server.app.services.config.refreshReuseGrace + 1);
+
+    const thief = await exchange(token);
+    expectRefused(thief, TOKEN_NOT_VALID);
+    const reuse = await server.database.db
+      .selectFrom("audit_events")
+      .select("detail")
+      .where("user_id", "=", olivia)
+      .where("event", "=", "refresh_reuse_detected")
+      .execute();
+    expect(reuse.length).toBe(1);
+    // The session the token became is over on the server, whoever held it: no refresh, no access.
+    expect((await me({}, victim)).status).toBe(401);
+    expect((await victim.request("POST", "/accounts/auth/refresh_token/", undefined)).status).toBe(401);
+    const live = (await server.app.services.auth.sessions.list(olivia)).filter((s) => s.revokedAt === null);
+    expect(live.length).toBe(exchanged - 1);
   });
 
   it("gives one session when the same refresh token arrives ten times at once", async () => {
     const token = await mint({ type: "refresh", userId: 8 });
     const results = await Promise.all(Array.from({ length: 10 }, () => exchange(token)));
-    expect(results.filter((r) => r.status === 200).length).toBe(1);
-    expect(results.filter((r) => r.status === 401).length).toBe(9);
+    // Every call is answered 200 (no tab is signed out); one sets the session's cookies, none clears any.
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const setting = results.filter((r) => r.setCookies.some((l) => l.startsWith("refresh_token=")));
+    expect(setting.length).toBe(1);
+    expect(results.flatMap((r) => r.setCookies).filter((l) => l.includes("Max-Age=0"))).toEqual([]);
     const peggy = await server.app.services.users.findByUsername("peggy");
     const live = await server.app.services.auth.sessions.list(peggy?.id as string);
     expect(live.filter((s) => s.authMethod === "django-token").length).toBe(1);
@@ -215,6 +244,34 @@ describe.each(backends())("SimpleJWT tokens on %s", (backend) => {
     expect(login.setCookies.some((l) => l.startsWith("access_token="))).toBe(false);
   });
 
+  it("under EMAIL_VERIFICATION=required, exchanges no token of a user whose address is not confirmed", async () => {
+    const required = await server.startAnother({ emailVerification: "required" });
+    const xena = await server.createUser("xena", "xena password");
+    await server.database.db
+      .updateTable("users")
+      .set({ email: "xena@example.org", email_verified: false })
+      .where("id", "=", xena)
+      .execute();
+    await store.mapUser("16", xena);
+    const token = await mint({ type: "refresh", userId: 16 });
+    const refused = await new TestBrowser(required.url).request(
+      "POST",
+      "/accounts/auth/refresh_token/",
+      undefined,
+      refreshCookie(token),
+    );
+    expectRefused(refused, TOKEN_NOT_VALID);
+    // Not used up: once the address is confirmed, the same token is exchanged.
+    await server.database.db.updateTable("users").set({ email_verified: true }).where("id", "=", xena).execute();
+    const exchanged = await new TestBrowser(required.url).request(
+      "POST",
+      "/accounts/auth/refresh_token/",
+      undefined,
+      refreshCookie(token),
+    );
+    expect(exchanged.status).toBe(200);
+  });
+
   it("keeps Tollgate's own procedures to Tollgate's tokens", async () => {
     const result = await browser().query("user.me", undefined, bearer(await mint()));
     expect(result.status).toBe(401);
@@ -248,18 +305,92 @@ describe.each(backends())("SimpleJWT tokens on %s", (backend) => {
     expectRefused(await exchange(samsRefresh), TOKEN_NOT_VALID);
   });
 
-  it("with SimpleJWT's outstanding tokens imported, exchanges only a refresh token they list for that user", async () => {
+  it("with SimpleJWT's outstanding tokens imported, refuses another user's jti and accepts one never listed", async () => {
     await store.mapUser("13", await server.createUser("uma", "uma password"));
     const issued = randomUUID().replaceAll("-", "");
     const othersJti = randomUUID().replaceAll("-", "");
     const expiresAt = new Date(clock.now() + DAY * 1000);
     await store.saveToken({ jti: issued, djangoUserId: "13", expiresAt, blacklistedAt: null });
     await store.saveToken({ jti: othersJti, djangoUserId: "8", expiresAt, blacklistedAt: null });
-    // Minted with the key but never issued by Django (a leaked key): refused.
-    expectRefused(await exchange(await mint({ type: "refresh", userId: 13, issued: false })), TOKEN_NOT_VALID);
-    // Another user's outstanding jti in a token naming this user: refused.
+    // Another user's outstanding jti in a token naming this user: refused, both for access and refresh.
     expectRefused(await exchange(await mint({ type: "refresh", userId: 13, jti: othersJti })), TOKEN_NOT_VALID);
+    expectRefused(await me(bearer(await mint({ userId: 13, jti: othersJti }))), ACCESS_NOT_VALID);
     expect((await exchange(await mint({ type: "refresh", userId: 13, jti: issued }))).status).toBe(200);
+    // SimpleJWT before 5.5 never listed a refresh token it rotated (ROTATE_REFRESH_TOKENS): such a live
+    // token is exchanged, or every user who refreshed in Django since their sign-in would be signed out.
+    const rotated = await mint({ type: "refresh", userId: 13, issued: false });
+    expect((await exchange(rotated)).status).toBe(200);
+  });
+
+  it("ends the sessions of both cookies at logout, when they name different sessions", async () => {
+    // The surface's refresh cookie names one session; the access cookie at Path /, shared with the account
+    // page, names another (signed in there since).
+    const surface = browser();
+    expect((await exchange(await mint({ type: "refresh", userId: 8 }), surface)).status).toBe(200);
+    const surfaceRefresh = surface.cookies.get("refresh_token")?.value as string;
+    const page = browser();
+    expect((await page.login("peggy", "peggy password")).status).toBe(200);
+    const pageAccess = page.cookies.get("access_token")?.value as string;
+
+    const out = await browser().request("POST", "/accounts/auth/logout/", undefined, {
+      headers: { cookie: `access_token=${pageAccess}; refresh_token=${surfaceRefresh}` },
+    });
+    expect(out.status).toBe(200);
+    // Both ended on the server: neither cookie, copied elsewhere, still works.
+    expect((await page.query("user.me")).status).toBe(401);
+    const replay = await browser().request(
+      "POST",
+      "/accounts/auth/refresh_token/",
+      undefined,
+      refreshCookie(surfaceRefresh),
+    );
+    expect(replay.status).toBe(401);
+  });
+
+  it("an operator's sessions:revoke ends the user's Django tokens too", async () => {
+    await store.mapUser("14", await server.createUser("vera", "vera password"));
+    const access = await mint({ userId: 14 });
+    const refresh = await mint({ type: "refresh", userId: 14 });
+    expect((await me(bearer(access))).status).toBe(200);
+    const printed: string[] = [];
+    await runCommand(
+      "sessions:revoke",
+      { username: "vera" },
+      {
+        database: server.database,
+        sessions: server.app.services.auth.sessions,
+        io: { readPassword: async () => "", print: (line) => printed.push(line) },
+      },
+    );
+    expect(printed).toEqual(["0 session(s) of vera ended"]);
+    expectRefused(await me(bearer(access)), ACCESS_NOT_VALID);
+    expectRefused(await exchange(refresh), TOKEN_NOT_VALID);
+  });
+
+  it("gives the token back when the session could not be stored: the user is not signed out", async () => {
+    await store.mapUser("15", await server.createUser("wendy", "wendy password"));
+    const token = await mint({ type: "refresh", userId: 15 });
+    const { sql } = await import("kysely");
+    const db = server.database.db;
+    if (backend === "postgres") {
+      await sql`CREATE FUNCTION refuse_sessions() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'sessions refused'; END $$`.execute(
+        db,
+      );
+      await sql`CREATE TRIGGER refuse_sessions BEFORE INSERT ON sessions FOR EACH ROW EXECUTE FUNCTION refuse_sessions()`.execute(
+        db,
+      );
+    } else {
+      await sql`CREATE TRIGGER refuse_sessions BEFORE INSERT ON sessions BEGIN SELECT RAISE(ABORT, 'sessions refused'); END`.execute(
+        db,
+      );
+    }
+    try {
+      expect((await exchange(token)).status).toBe(500);
+    } finally {
+      await sql`DROP TRIGGER refuse_sessions${sql.raw(backend === "postgres" ? " ON sessions" : "")}`.execute(db);
+      if (backend === "postgres") await sql`DROP FUNCTION refuse_sessions()`.execute(db);
+    }
+    expect((await exchange(token)).status).toBe(200);
   });
   it("accepts nothing after DJANGO_CUTOVER_UNTIL, while exchanged sessions live on", async () => {
     const b = browser();

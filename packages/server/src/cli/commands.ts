@@ -13,6 +13,7 @@ import {
 } from "@tollgate/auth";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import { type EndSessionsDeps, endEverySessionWith } from "../core/end-sessions.js";
 import { setPassword } from "../core/set-password.js";
 import type { DatabaseHandle } from "../db/client.js";
 import { migrateMethod } from "../db/migrate.js";
@@ -92,6 +93,13 @@ export async function runCommand(command: string, flags: Flags, context: Command
   const { database, sessions, io } = context;
   const users = createUserStore(database.db);
   const hasher = createPasswordHasher();
+  /** Ending a user's sessions as a running server does (its methods' hooks included). */
+  const endSessionsDeps = (): EndSessionsDeps => ({
+    sessions,
+    pendingSignIns: createPendingSignInStore(database.db),
+    methods: defaultMethods(),
+    hookServices: { database, now: Date.now },
+  });
 
   switch (command) {
     case "user:create": {
@@ -161,7 +169,8 @@ export async function runCommand(command: string, flags: Flags, context: Command
       const username = requireString(flags, "username");
       const user = await users.findByUsername(username);
       if (!user) throw new CliError(`No user named ${username}`);
-      const ended = await sessions.revokeAllForUser(user.id, "admin");
+      // As an administrator's "end sessions": sign-ins waiting for a factor and the Django app's tokens end too.
+      const ended = await endEverySessionWith(endSessionsDeps(), user.id, "admin");
       io.print(`${ended} session(s) of ${user.username} ended`);
       return;
     }
@@ -193,12 +202,21 @@ export async function runCommand(command: string, flags: Flags, context: Command
         throw new CliError("--from must be a postgres:// URL of the Django database");
       // The Django surface's tables, even when this database has not been served with it yet.
       await migrateMethod(database.db as Kysely<unknown>, "django", djangoMigrations(database.kind));
-      const report = await importDjangoUsers(from, users, createDjangoStore(djangoTables(database), Date.now));
+      const admin = createAdminStore(database.db);
+      const report = await importDjangoUsers(from, users, createDjangoStore(djangoTables(database), Date.now), {
+        async deactivate(userId) {
+          await admin.setActive(userId, false);
+          await endEverySessionWith(endSessionsDeps(), userId, "admin");
+        },
+      });
       io.print(
         `Imported ${report.imported} user(s); ${report.alreadyPresent} already present; ${report.skipped.length} skipped`,
       );
       io.print(
         `Django ids mapped: ${report.mapped} new; SimpleJWT tokens copied: ${report.tokens} (${report.blacklisted} blacklisted)`,
+      );
+      io.print(
+        `Changed in Django since the last run: ${report.passwordsUpdated} password(s) copied; ${report.deactivated} user(s) deactivated`,
       );
       for (const skipped of report.skipped)
         io.print(`  skipped ${JSON.stringify(skipped.username)}: ${skipped.reason}`);

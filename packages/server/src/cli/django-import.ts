@@ -17,6 +17,10 @@ export interface ImportReport {
   skipped: { username: string; reason: string }[];
   /** Django ids recorded for Tollgate users (imported now or before), for the SimpleJWT cutover. */
   mapped: number;
+  /** Imported users whose password changed in Django since, and who never signed in to Tollgate: the new hash is copied. */
+  passwordsUpdated: number;
+  /** Imported users made inactive in Django since: inactive in Tollgate too, their sessions ended. */
+  deactivated: number;
   /** SimpleJWT's outstanding tokens copied (token_blacklist app), and how many of them are blacklisted; 0 without the app. */
   tokens: number;
   blacklisted: number;
@@ -64,16 +68,24 @@ function problem(row: DjangoUserRow): string | undefined {
  * such flag, and its users have been signing in with it; a second user with
  * the same address (Django does not make it unique) is imported without one.
  * With `compat` (the CLI always passes it) each user's Django id is recorded
- * (imported now or in an earlier run), and SimpleJWT's outstanding and
- * blacklisted tokens are copied when the token_blacklist app was used: what
- * the Django surface needs to accept the app's tokens during the cutover
+ * (imported now, or by an earlier run: then only when the user still holds
+ * that row's hash), and SimpleJWT's outstanding and blacklisted tokens are
+ * copied when the token_blacklist app was used: what the Django surface
+ * needs to accept the app's tokens during the cutover
  * (methods/django-compat). Run again just before the cutover to pick up the
- * latest blacklistings.
+ * latest blacklistings, password changes and deactivations (`followUps`).
  */
+/** What a run may change of users imported before (see importDjangoUsers). */
+export interface ImportFollowUps {
+  /** Makes an imported user inactive and ends every session of theirs. */
+  deactivate(userId: string): Promise<void>;
+}
+
 export async function importDjangoUsers(
   fromUrl: string,
   users: UserStore,
   compat?: DjangoStore,
+  followUps?: ImportFollowUps,
 ): Promise<ImportReport> {
   const client = new pg.Client({ connectionString: fromUrl });
   await client.connect();
@@ -90,10 +102,38 @@ export async function importDjangoUsers(
     await client.end();
   }
 
-  const report: ImportReport = { imported: 0, alreadyPresent: 0, skipped: [], mapped: 0, tokens: 0, blacklisted: 0 };
+  const report: ImportReport = {
+    imported: 0,
+    alreadyPresent: 0,
+    skipped: [],
+    mapped: 0,
+    passwordsUpdated: 0,
+    deactivated: 0,
+    tokens: 0,
+    blacklisted: 0,
+  };
   /** Records the Django id of a user now in Tollgate under the same username. */
   const map = async (row: DjangoUserRow, userId: string) => {
     if (compat && (await compat.mapUser(String(row.id), userId))) report.mapped++;
+  };
+  /**
+   * An imported user kept in step with Django until the cutover: a password
+   * changed there is copied while Tollgate still holds a Django hash (after
+   * a sign-in to Tollgate, or a change made in it, Tollgate's password is the
+   * newer one); a user deactivated there is deactivated here. Never the
+   * other way: a user Tollgate deactivated stays so.
+   */
+  const followDjango = async (row: DjangoUserRow, userId: string) => {
+    const user = await users.findById(userId);
+    if (!user) return;
+    const hash = row.password as string;
+    if (isDjangoHash(user.passwordHash) && user.passwordHash !== hash) {
+      if (await users.replacePasswordHash(user.id, user.passwordHash, hash)) report.passwordsUpdated++;
+    }
+    if (row.is_active === false && user.isActive && followUps) {
+      await followUps.deactivate(user.id);
+      report.deactivated++;
+    }
   };
   for (const row of rows) {
     const reason = problem(row);
@@ -102,10 +142,18 @@ export async function importDjangoUsers(
       report.skipped.push({ username, reason });
       continue;
     }
+    const imported = compat && (await compat.importedAs(String(row.id)));
+    if (imported) {
+      await followDjango(row, imported);
+      report.alreadyPresent++;
+      continue;
+    }
     const existing = await users.findByUsername(username);
     if (existing?.username === username) {
-      // Never mapped here: an account made in Tollgate (the first-run administrator, say) must not be
-      // reachable with the Django user's tokens. An earlier import mapped the users it created.
+      // An account made in Tollgate (the first-run administrator, say) must never be reachable with the
+      // Django user's tokens. One still holding this row's own salted hash was imported from it (by a run
+      // that recorded no ids): that proves it, and it is mapped.
+      if (existing.passwordHash === row.password) await map(row, existing.id);
       report.alreadyPresent++;
       continue;
     }

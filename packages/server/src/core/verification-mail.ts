@@ -26,6 +26,19 @@ export async function offerAddress(ctx: Context, userId: string, address: string
 }
 
 /**
+ * Whether EMAIL_VERIFICATION=required keeps `user` from signing in: an
+ * address not confirmed yet. Users without one (made by an operator) are
+ * exempt, but not a sign-up whose address is still pending (it owes one).
+ */
+export async function mustConfirmAddress(ctx: Context, user: User): Promise<boolean> {
+  return (
+    ctx.services.config.emailVerification === "required" &&
+    !user.emailVerified &&
+    (user.email !== null || (await ctx.services.tokens.addressOwed(user.id)))
+  );
+}
+
+/**
  * EMAIL_VERIFICATION=required and a sign-in with the right password from an
  * account whose address is not confirmed: when its link has expired (or was
  * never mailed: the quota dropped it), a fresh one goes out, so the account

@@ -12,6 +12,11 @@ export const NO_ACTIVE_ACCOUNT = { detail: "No active account found with the giv
 export const TOKEN_NOT_VALID = { detail: "Token is invalid or expired", code: "token_not_valid" };
 /** What SimpleJWT's JWTAuthentication answers for a bad access token. */
 export const ACCESS_NOT_VALID = { detail: "Given token not valid for any token type", code: "token_not_valid" };
+/** SimpleJWT's answer for `Authorization: Bearer` without exactly one value after it. */
+export const BAD_AUTHORIZATION_HEADER = {
+  detail: "Authorization header must contain two space-delimited values",
+  code: "bad_authorization_header",
+};
 export const NOT_FOUND = { detail: "Not found." };
 export const LOGGED_OUT = { detail: "Successfully logged out." };
 export const FIELD_REQUIRED = "This field is required.";

@@ -54,12 +54,12 @@ async function referenceId(ctx: Context, user: User): Promise<number | string> {
 /** GET /accounts/user/: `{ id, username, first_name, last_name }` for the access cookie's or Bearer token's user. */
 export async function currentUser(ctx: Context, headers: Headers): Promise<HttpAnswer> {
   headers.set("Cache-Control", "no-store");
-  const token = presentedAccessToken(ctx, accessCookieNames(ctx));
-  if (token === undefined) return unauthorized(NOT_AUTHENTICATED, headers);
-  if (token === null) return unauthorized(ACCESS_NOT_VALID, headers);
+  const presented = presentedAccessToken(ctx, accessCookieNames(ctx));
+  if ("none" in presented) return unauthorized(NOT_AUTHENTICATED, headers);
+  if ("refused" in presented) return unauthorized(presented.refused, headers);
   let user: User;
   try {
-    ({ user } = await userOfAccessToken(ctx, token));
+    ({ user } = await userOfAccessToken(ctx, presented.token));
   } catch (error) {
     if (!(error instanceof AuthError)) throw error;
     return unauthorized(ACCESS_NOT_VALID, headers);

@@ -38,8 +38,9 @@ export function djangoTokensAccepted(ctx: Context): boolean {
 
 /**
  * A SimpleJWT token of `type`, accepted only: inside the cutover window,
- * signed with DJANGO_SECRET_KEY and unexpired (simplejwt.ts), its jti not
- * blacklisted in the imported token_blacklist tables, for a Django user
+ * signed with DJANGO_SECRET_KEY and unexpired (simplejwt.ts), its jti
+ * neither blacklisted nor listed as another user's in the imported
+ * token_blacklist tables, for a Django user
  * that was imported (mapped), has not changed the password or signed out
  * everywhere since, and is active in Tollgate. Anything else is
  * AuthError TOKEN_INVALID / TOKEN_EXPIRED.
@@ -60,8 +61,8 @@ export async function acceptDjangoToken(
   const store = djangoStoreOf(ctx);
   if (await store.isBlacklisted(claims.jti))
     throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: blacklisted");
-  if (type === "refresh" && !(await store.wasIssued(claims.jti, claims.djangoUserId))) {
-    throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: not among the imported outstanding tokens");
+  if (await store.listedForAnother(claims.jti, claims.djangoUserId)) {
+    throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: its jti is another user's outstanding token");
   }
   const userId = await store.userIdOf(claims.djangoUserId);
   if (userId === undefined) {

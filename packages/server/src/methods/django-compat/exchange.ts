@@ -3,17 +3,27 @@ import type { Context } from "../../context.js";
 import { audit } from "../../core/audit.js";
 import { secondFactorsOf } from "../../core/complete-sign-in.js";
 import { type SignInProof, startSession } from "../../core/session-start.js";
+import { mustConfirmAddress } from "../../core/verification-mail.js";
 import { acceptDjangoToken, djangoStoreOf } from "./django-token.js";
+import type { DjangoStore } from "./store.js";
+
+/** The refusal of a Django refresh token whose exchange is still under way in a parallel call. */
+export const ALREADY_EXCHANGED = "SimpleJWT token refused: already exchanged";
 
 /**
  * A session from an exchanged SimpleJWT refresh token proves nothing to
  * Tollgate afresh: no amr, so any step-up asks for a password or factor,
  * and auth.sessions shows how it began.
  */
-/** The refusal of a Django refresh token used up already (by a parallel call, or before). */
-export const ALREADY_EXCHANGED = "SimpleJWT token refused: already exchanged";
-
 export const DJANGO_TOKEN_PROOF: SignInProof = { authMethod: "django-token", amr: [] };
+
+/**
+ * `exchanged`: a new session and its cookies. `replayed`: the token was
+ * exchanged moments ago (within REFRESH_REUSE_GRACE) by a parallel call,
+ * whose answer carries the session's cookies; this one sets none, so the
+ * browser never ends up with two sessions.
+ */
+export type DjangoExchange = "exchanged" | "replayed";
 
 /**
  * Exchanges a SimpleJWT refresh token for a Tollgate session, once: the
@@ -21,19 +31,54 @@ export const DJANGO_TOKEN_PROOF: SignInProof = { authMethod: "django-token", amr
  * insert (the same token sent ten times at once gets one session), then the
  * session starts as every sign-in's does (cookies, CSRF, known device,
  * audit). The Django cookie is replaced by Tollgate's refresh cookie at the
- * same Path. An account with a second factor on in Tollgate is refused: the
- * old token never proved it.
+ * same Path. Refused: an account with a second factor on in Tollgate (the
+ * old token never proved it), and under EMAIL_VERIFICATION=required one
+ * whose address is not confirmed, as a password sign-in would be.
  */
-export async function exchangeDjangoRefresh(ctx: Context, token: string): Promise<void> {
+export async function exchangeDjangoRefresh(ctx: Context, token: string): Promise<DjangoExchange> {
   const { claims, user } = await acceptDjangoToken(ctx, token, "refresh");
   if ((await secondFactorsOf(ctx, user)).length > 0) {
     throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: the account has a second factor now");
   }
-  if (!(await djangoStoreOf(ctx).useOnce(claims.jti, user.id, claims.expiresAt))) {
-    throw new AuthError("TOKEN_INVALID", ALREADY_EXCHANGED);
+  if (await mustConfirmAddress(ctx, user)) {
+    throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: the account's address is not confirmed yet");
   }
-  const { sessionId } = await startSession(ctx, user, DJANGO_TOKEN_PROOF);
+  const store = djangoStoreOf(ctx);
+  if (!(await store.useOnce(claims.jti, user.id, claims.expiresAt))) return presentedAgain(ctx, store, claims.jti);
+  let sessionId: string;
+  try {
+    ({ sessionId } = await startSession(ctx, user, DJANGO_TOKEN_PROOF));
+  } catch (error) {
+    // No session came of it: the token is given back rather than burnt, so its owner is not signed out.
+    await store.release(claims.jti).catch(() => undefined);
+    throw error;
+  }
+  await store.recordExchange(claims.jti, sessionId);
   ctx.log.userId = user.id;
   ctx.services.metrics.signIn("success");
   await audit(ctx, { event: "login_succeeded", userId: user.id, sessionId, detail: "django-token" });
+  return "exchanged";
+}
+
+/**
+ * A Django refresh token used up already, as Tollgate's rotation treats a
+ * rotated refresh token: within REFRESH_REUSE_GRACE of its exchange a
+ * racing duplicate (two tabs refreshing at once) is answered without
+ * cookies; after it, the token was copied, and the session it became ends
+ * (theft detection: either holder may be the thief). A token burnt by a
+ * logout is only refused.
+ */
+async function presentedAgain(ctx: Context, store: DjangoStore, jti: string): Promise<DjangoExchange> {
+  const { auth, config, metrics, now } = ctx.services;
+  const used = await store.exchangeOf(jti);
+  if (used === undefined || used.userId === null) throw new AuthError("TOKEN_INVALID", ALREADY_EXCHANGED);
+  if (now() - used.usedAt.getTime() <= config.refreshReuseGrace * 1000) {
+    metrics.refresh("grace_replay");
+    return "replayed";
+  }
+  if (used.sessionId !== null && (await auth.sessions.revoke(used.sessionId, "refresh_token_reused"))) {
+    metrics.refresh("reuse_detected");
+    await audit(ctx, { event: "refresh_reuse_detected", userId: used.userId, sessionId: used.sessionId });
+  }
+  throw new AuthError("REFRESH_REUSED", "SimpleJWT token presented again after its exchange: its session ended");
 }

@@ -9,7 +9,12 @@ import { readJsonObject } from "./request-checks.js";
 
 const LIMITS = { username: 150, password: MAX_PASSWORD_LENGTH } as const;
 
-/** One field as DRF's CharField validates it: the value, or its list of messages. */
+/**
+ * One field as DRF's CharField validates it (SimpleJWT's PasswordField is
+ * one too, with trim_whitespace on): the value with surrounding whitespace
+ * trimmed, or its list of messages. A password the old front end sent with
+ * a trailing space thus signs in here exactly when it did in Django.
+ */
 function charField(body: Record<string, unknown>, name: keyof typeof LIMITS): string | string[] {
   const value = body[name];
   if (value === undefined) return [FIELD_REQUIRED];
@@ -17,9 +22,10 @@ function charField(body: Record<string, unknown>, name: keyof typeof LIMITS): st
   // DRF's CharField takes numbers as their text; anything else is refused.
   const text = typeof value === "number" && Number.isFinite(value) ? String(value) : value;
   if (typeof text !== "string") return ["Not a valid string."];
-  if (text === "") return ["This field may not be blank."];
-  if (text.length > LIMITS[name]) return [`Ensure this field has no more than ${LIMITS[name]} characters.`];
-  return text;
+  const trimmed = text.trim();
+  if (trimmed === "") return ["This field may not be blank."];
+  if (trimmed.length > LIMITS[name]) return [`Ensure this field has no more than ${LIMITS[name]} characters.`];
+  return trimmed;
 }
 
 /**

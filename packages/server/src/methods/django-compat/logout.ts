@@ -8,19 +8,25 @@ import { accessCookieNames, userOfAccessToken } from "./current-user.js";
 import { acceptDjangoToken, djangoStoreOf, djangoTokensAccepted } from "./django-token.js";
 import { isJwt, presentedAccessToken } from "./request-checks.js";
 
-/** The session the request's cookies name: its access token's, else its refresh token's. */
-async function sessionOf(ctx: Context): Promise<{ id: string; userId: string } | undefined> {
+/**
+ * The sessions the request's cookies name: its access token's and its
+ * refresh token's. They can differ (the access cookie at Path / is shared
+ * with the account page, the refresh cookie is this surface's): each ends,
+ * or a cookie cleared here would leave a live session on the server.
+ */
+async function sessionsOf(ctx: Context): Promise<Map<string, string>> {
+  const sessions = new Map<string, string>();
   const access = presentedAccessToken(ctx, accessCookieNames(ctx));
-  if (access) {
-    const found = await userOfAccessToken(ctx, access).catch(() => undefined);
-    if (found?.sessionId) return { id: found.sessionId, userId: found.user.id };
+  if ("token" in access) {
+    const found = await userOfAccessToken(ctx, access.token).catch(() => undefined);
+    if (found?.sessionId) sessions.set(found.sessionId, found.user.id);
   }
   const [refresh] = ctx.cookies.get(DJANGO_REFRESH_COOKIE) ?? [];
   if (refresh !== undefined && !isJwt(refresh)) {
     const session = await ctx.services.auth.sessions.identify(refresh).catch(() => undefined);
-    if (session) return { id: session.id, userId: session.userId };
+    if (session) sessions.set(session.id, session.userId);
   }
-  return undefined;
+  return sessions;
 }
 
 /** A SimpleJWT refresh cookie still held at logout is used up: it can never be exchanged afterwards. */
@@ -28,24 +34,23 @@ async function burnDjangoRefresh(ctx: Context): Promise<void> {
   const [refresh] = ctx.cookies.get(DJANGO_REFRESH_COOKIE) ?? [];
   if (refresh === undefined || !isJwt(refresh) || !djangoTokensAccepted(ctx)) return;
   try {
-    const { claims, user } = await acceptDjangoToken(ctx, refresh, "refresh");
-    await djangoStoreOf(ctx).useOnce(claims.jti, user.id, claims.expiresAt);
+    const { claims } = await acceptDjangoToken(ctx, refresh, "refresh");
+    await djangoStoreOf(ctx).useOnce(claims.jti, null, claims.expiresAt);
   } catch (error) {
     if (!(error instanceof AuthError)) throw error;
   }
 }
 
 /**
- * POST /accounts/auth/logout/: ends the session the cookies name (as
+ * POST /accounts/auth/logout/: ends the sessions the cookies name (as
  * auth.logout, without the CSRF header the old front end never sends: the
  * Origin check stands in), and deletes the cookies. 200 whatever the
  * cookies held, as the reference answers.
  */
 export async function logout(ctx: Context, headers: Headers): Promise<HttpAnswer> {
   const { auth } = ctx.services;
-  const session = await sessionOf(ctx);
-  if (session && (await auth.sessions.revoke(session.id, "logout"))) {
-    await audit(ctx, { event: "logout", userId: session.userId, sessionId: session.id });
+  for (const [sessionId, userId] of await sessionsOf(ctx)) {
+    if (await auth.sessions.revoke(sessionId, "logout")) await audit(ctx, { event: "logout", userId, sessionId });
   }
   await burnDjangoRefresh(ctx);
   withDjangoCookies(ctx).setCookies(auth.cookies.clear());

@@ -43,8 +43,10 @@ const KEEPS_COOKIES = new Set([MORE_THAN_ONE_COOKIE, ALREADY_EXCHANGED]);
 /**
  * POST /accounts/auth/refresh_token/: the `refresh_token` cookie. Tollgate's
  * own is rotated; a SimpleJWT one (inside the cutover window) is exchanged,
- * once, for a Tollgate session. 200 `{}` with new cookies; no cookie 403;
- * anything refused 401 `token_not_valid`, and the cookies are cleared.
+ * once, for a Tollgate session (a duplicate within REFRESH_REUSE_GRACE
+ * gets 200 and no cookies; one after it ends that session). 200 `{}` with
+ * new cookies; no cookie 403; anything refused 401 `token_not_valid`, and
+ * the cookies are cleared.
  */
 export async function refresh(ctx: Context, headers: Headers): Promise<HttpAnswer> {
   const compat = withDjangoCookies(ctx);
@@ -56,6 +58,7 @@ export async function refresh(ctx: Context, headers: Headers): Promise<HttpAnswe
     if (tokens.length > 1) throw new AuthError("TOKEN_INVALID", MORE_THAN_ONE_COOKIE);
     if (isJwt(token)) await exchangeDjangoRefresh(compat, token);
     else await rotate(compat, token);
+    // A duplicate within the grace (of an exchange or a rotation) sets no cookie but answers as its twin does.
     return drf(200, {}, headers);
   } catch (error) {
     if (!(error instanceof AuthError)) throw error;

@@ -3,7 +3,7 @@ import type { Context } from "../../context.js";
 import type { HttpAnswer } from "../../http/answer.js";
 import { BodyAbortedError, BodyAlreadyReadError, BodyTooLargeError } from "../../http/request.js";
 import type { MethodHttpRequest } from "../method.js";
-import { drf } from "./answers.js";
+import { ACCESS_NOT_VALID, BAD_AUTHORIZATION_HEADER, drf } from "./answers.js";
 
 /**
  * Every POST of the surface, as every Tollgate mutation: an Origin (or
@@ -73,18 +73,32 @@ export async function readJsonObject(
   return { value: value as Record<string, unknown> };
 }
 
-/** A `Bearer` header's token, or the access cookie's (one value only: two are a tossed cookie). */
-export function presentedAccessToken(ctx: Context, cookieNames: readonly string[]): string | undefined | null {
-  if (ctx.authorization !== undefined) {
-    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(ctx.authorization);
-    return match?.[1] ?? null;
+/**
+ * What a request presents as its access token, read as the reference's
+ * authentication reads it: a `Bearer` header's token, else the access
+ * cookie's. Another scheme in Authorization (Basic, say) is no JWT
+ * credential: SimpleJWT passes over it and the cookie decides. `Bearer`
+ * without exactly one value is SimpleJWT's bad_authorization_header; two
+ * access cookies are a tossed cookie, and no token.
+ */
+export type PresentedAccessToken =
+  | { readonly token: string }
+  | { readonly none: true }
+  | { readonly refused: typeof ACCESS_NOT_VALID | typeof BAD_AUTHORIZATION_HEADER };
+
+export function presentedAccessToken(ctx: Context, cookieNames: readonly string[]): PresentedAccessToken {
+  const [scheme, ...values] = (ctx.authorization ?? "").split(/\s+/).filter((part) => part !== "");
+  if (scheme === "Bearer") {
+    const [token] = values;
+    return values.length === 1 && token !== undefined ? { token } : { refused: BAD_AUTHORIZATION_HEADER };
   }
   for (const name of cookieNames) {
     const values = ctx.cookies.get(name);
     if (!values) continue;
-    return values.length === 1 ? (values[0] ?? null) : null;
+    const [token] = values;
+    return values.length === 1 && token ? { token } : { refused: ACCESS_NOT_VALID };
   }
-  return undefined;
+  return { none: true };
 }
 
 /** A JWT (SimpleJWT's) has three parts; Tollgate's refresh tokens two (`lookup.secret`). */

@@ -15,6 +15,8 @@ export interface DjangoStore {
   mapUser(djangoId: string, userId: string): Promise<boolean>;
   /** The Tollgate user a Django id was imported as, while their Django tokens count (see revokeTokens). */
   userIdOf(djangoId: string): Promise<string | undefined>;
+  /** The Tollgate user a Django id was imported as, whether or not their Django tokens still count. */
+  importedAs(djangoId: string): Promise<string | undefined>;
   /** No Django token of this user counts from now on (a password change, signing out everywhere). */
   revokeTokens(userId: string): Promise<void>;
   /** The Django id of a Tollgate user, when imported. */
@@ -23,18 +25,29 @@ export interface DjangoStore {
   saveToken(token: DjangoTokenRecord): Promise<void>;
   isBlacklisted(jti: string): Promise<boolean>;
   /**
-   * Whether SimpleJWT may have issued this refresh token to this Django user:
-   * when the token_blacklist tables were imported, only a jti they list for
-   * that user (a token minted later with a leaked key is in none); without
-   * them, any.
+   * Whether the imported token_blacklist tables list this jti as another
+   * Django user's token. A jti they do not list at all is no sign of
+   * forgery: SimpleJWT did not record the refresh tokens it rotated until
+   * release 5.5, so an app with ROTATE_REFRESH_TOKENS holds live tokens
+   * that were never listed.
    */
-  wasIssued(jti: string, djangoUserId: string): Promise<boolean>;
+  listedForAnother(jti: string, djangoUserId: string): Promise<boolean>;
   /**
    * Uses a jti up, atomically (the primary key decides): true the first
-   * time, false for every later or concurrent try. Kept until `expiresAt`
+   * time, false for every later or concurrent try. `userId` is the user it
+   * is exchanged for, null when a logout burns it. Kept until `expiresAt`
    * (the token's own expiry: after it the signature check refuses it anyway).
    */
   useOnce(jti: string, userId: string | null, expiresAt: Date): Promise<boolean>;
+  /** Records the session a used jti was exchanged for (theft detection ends it when the jti comes back). */
+  recordExchange(jti: string, sessionId: string): Promise<void>;
+  /**
+   * When a jti was used up, for whom (null: a logout burnt it), and the
+   * session it became (null while the exchange is under way, or burnt).
+   */
+  exchangeOf(jti: string): Promise<{ usedAt: Date; userId: string | null; sessionId: string | null } | undefined>;
+  /** Gives a jti back after its exchange failed half way (the database refused the session): the token still works. */
+  release(jti: string): Promise<void>;
   /** Deletes used and imported jtis whose tokens expired before `before` (the signature check refuses them anyway); how many went. */
   purge(before: Date): Promise<number>;
 }
@@ -56,6 +69,14 @@ export function createDjangoStore(db: Kysely<DjangoTables>, now: () => number): 
         .select("user_id")
         .where("django_id", "=", djangoId)
         .where("tokens_revoked_at", "is", null)
+        .executeTakeFirst();
+      return row?.user_id;
+    },
+    async importedAs(djangoId) {
+      const row = await db
+        .selectFrom("django_users")
+        .select("user_id")
+        .where("django_id", "=", djangoId)
         .executeTakeFirst();
       return row?.user_id;
     },
@@ -103,15 +124,13 @@ export function createDjangoStore(db: Kysely<DjangoTables>, now: () => number): 
         .executeTakeFirst();
       return row !== undefined;
     },
-    async wasIssued(jti, djangoUserId) {
-      const any = await db.selectFrom("django_tokens").select("jti").limit(1).executeTakeFirst();
-      if (any === undefined) return true;
+    async listedForAnother(jti, djangoUserId) {
       const row = await db
         .selectFrom("django_tokens")
         .select("django_user_id")
         .where("jti", "=", jti)
         .executeTakeFirst();
-      return row !== undefined && row.django_user_id === djangoUserId;
+      return row !== undefined && row.django_user_id !== djangoUserId;
     },
     async useOnce(jti, userId, expiresAt) {
       const row = await db
@@ -121,6 +140,20 @@ export function createDjangoStore(db: Kysely<DjangoTables>, now: () => number): 
         .returning("jti")
         .executeTakeFirst();
       return row !== undefined;
+    },
+    async recordExchange(jti, sessionId) {
+      await db.updateTable("django_exchanged").set({ session_id: sessionId }).where("jti", "=", jti).execute();
+    },
+    async exchangeOf(jti) {
+      const row = await db
+        .selectFrom("django_exchanged")
+        .select(["exchanged_at", "user_id", "session_id"])
+        .where("jti", "=", jti)
+        .executeTakeFirst();
+      return row && { usedAt: new Date(row.exchanged_at), userId: row.user_id, sessionId: row.session_id };
+    },
+    async release(jti) {
+      await db.deleteFrom("django_exchanged").where("jti", "=", jti).execute();
     },
     async purge(before) {
       const used = await db.deleteFrom("django_exchanged").where("expires_at", "<=", before).executeTakeFirst();

@@ -12,7 +12,8 @@ import { dialectTypes, type SqlDialect } from "../../db/migrations/dialect-types
  *   when each was blacklisted: a blacklisted jti is refused.
  * - django_exchanged: every jti already exchanged for a Tollgate session (or
  *   burnt by a logout): the primary key makes the exchange happen once, even
- *   for the same token sent many times at once.
+ *   for the same token sent many times at once; session_id is the session it
+ *   became, ended when the token comes back after the grace (theft detection).
  */
 export type DjangoTables = {
   django_users: {
@@ -29,9 +30,11 @@ export type DjangoTables = {
   };
   django_exchanged: {
     jti: string;
+    /** The user it was exchanged for; null when a logout burnt it. */
     user_id: string | null;
     exchanged_at: Date | string;
     expires_at: Date | string;
+    session_id: string | null;
   };
 };
 
@@ -76,6 +79,14 @@ export function djangoMigrations(dialect: SqlDialect): Record<string, Migration>
       },
       async down(db) {
         await db.schema.alterTable("django_users").dropColumn("tokens_revoked_at").execute();
+      },
+    },
+    "0003_exchanged_session": {
+      async up(db) {
+        await db.schema.alterTable("django_exchanged").addColumn("session_id", "text").execute();
+      },
+      async down(db) {
+        await db.schema.alterTable("django_exchanged").dropColumn("session_id").execute();
       },
     },
   };

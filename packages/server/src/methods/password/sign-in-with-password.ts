@@ -4,7 +4,7 @@ import { audit } from "../../core/audit.js";
 import { completeSignIn, type MfaRequired, secondFactorsOf } from "../../core/complete-sign-in.js";
 import { PASSWORD_PROOF, type SignedIn } from "../../core/session-start.js";
 import { limitedCheck } from "../../core/sign-in-limit.js";
-import { offerFreshLink } from "../../core/verification-mail.js";
+import { mustConfirmAddress, offerFreshLink } from "../../core/verification-mail.js";
 import type { UserWithHash } from "../../stores/user-store.js";
 import type { SecondFactorName } from "../method.js";
 
@@ -67,14 +67,9 @@ export async function signInWithPassword(
     // Said only to someone who knows the password.
     throw new AuthError("ACCOUNT_INACTIVE", "This account is inactive");
   }
-  if (
-    ctx.services.config.emailVerification === "required" &&
-    !user.emailVerified &&
-    (user.email !== null || (await ctx.services.tokens.addressOwed(user.id)))
-  ) {
+  if (await mustConfirmAddress(ctx, user)) {
     ctx.services.metrics.signIn("failure");
-    // Said only to someone who knows the password; users without an address (made by an operator) are exempt,
-    // but not a sign-up whose address is still pending (it owes one). An expired link is replaced.
+    // Said only to someone who knows the password. An expired link is replaced.
     await offerFreshLink(ctx, user);
     throw new AuthError("EMAIL_NOT_VERIFIED", "Confirm your email address first: follow the link in the mail");
   }
