@@ -85,9 +85,11 @@ const SIGN_UPS_PER_NETWORK = { perHour: 10, perDay: 50 };
 
 export interface TollgateOptions<M extends readonly AnySignInMethod[] = ReturnType<typeof defaultMethods>> {
   /**
-   * The sign-in methods to serve (default: `[password(), totp()]`). Build the
-   * router you serve from the same list (`createTollgateRouter(methods)`, or
-   * `tollgate.router`): createTollgate refuses a router without their procedures.
+   * The sign-in methods to serve (default: `defaultMethods()`: password, totp,
+   * passkey, emailCode, oidc and djangoCompat, the last three answering only
+   * once configured). Build the router you serve from the same list
+   * (`createTollgateRouter(methods)`, or `tollgate.router`): createTollgate
+   * refuses a router without their procedures.
    */
   readonly methods?: M;
   /**
