@@ -27,7 +27,11 @@ function pages(dir = DOCS): string[] {
 
 const sources = pages().map((path) => ({ page: relative(DOCS, path), text: readFileSync(path, "utf8") }));
 const includes = sources.flatMap(({ page, text }) =>
-  [...text.matchAll(/^<<< @\/\.\.\/(\S+?)(?:\{[^}]*\})?(?:#\S+)?$/gm)].map((match) => ({ page, file: match[1] ?? "" })),
+  [...text.matchAll(/^<<< @\/\.\.\/(\S+?)(?:\{[^}]*\})?(?:#(\S+))?$/gm)].map((match) => ({
+    page,
+    file: match[1] ?? "",
+    region: match[2],
+  })),
 );
 
 describe("code samples on the site", () => {
@@ -49,6 +53,16 @@ describe("code samples on the site", () => {
     for (const { page, file } of includes) {
       expect(file.startsWith(SNIPPETS) || OTHER_COMPILED.includes(file), `${page}: ${file}`).toBe(true);
       expect(existsSync(join(REPO, file)), `${page}: ${file}`).toBe(true);
+    }
+  });
+
+  it("every region an include names (`file.ts#name`) is marked in the file", () => {
+    const regions = includes.filter((include) => include.region !== undefined);
+    expect(regions.length).toBeGreaterThan(0);
+    for (const { page, file, region } of regions) {
+      const source = readFileSync(join(REPO, file), "utf8");
+      expect(source, `${page}: ${file}#${region}`).toContain(`// #region ${region}\n`);
+      expect(source, `${page}: ${file}#${region}`).toContain(`// #endregion ${region}\n`);
     }
   });
 
