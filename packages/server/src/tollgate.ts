@@ -153,13 +153,14 @@ export interface Tollgate<M extends readonly AnySignInMethod[] = ReturnType<type
    * one. Handlers run after the request's work; their errors are logged.
    */
   readonly events: Pick<EventBus, "on">;
-  /** Tollgate's whole router (auth, user, meta) for its methods, typed by them: merge it with yours. */
+  /** Tollgate's whole router (auth, user, meta, admin) for its methods, typed by them: merge it with yours. */
   readonly router: TollgateRouter<M>;
   /** Its parts, to mount elsewhere than at the top level. */
   readonly routers: {
     readonly auth: TollgateRouter<M>["auth"];
     readonly user: TollgateRouter<M>["user"];
     readonly meta: TollgateRouter<M>["meta"];
+    readonly admin: TollgateRouter<M>["admin"];
   };
   /** Builders (the same values `@tollgate/server` exports, for routers defined at module level). */
   readonly procedures: {
@@ -396,7 +397,12 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
     services,
     events: { on: services.events.on },
     router: tollgateRouter,
-    routers: { auth: tollgateRouter.auth, user: tollgateRouter.user, meta: tollgateRouter.meta },
+    routers: {
+      auth: tollgateRouter.auth,
+      user: tollgateRouter.user,
+      meta: tollgateRouter.meta,
+      admin: tollgateRouter.admin,
+    },
     procedures: {
       router,
       mergeRouters,
