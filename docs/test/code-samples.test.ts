@@ -49,6 +49,15 @@ describe("code samples on the site", () => {
     expect(inline).toEqual([]);
   });
 
+  it("no fenced block holds a markdown link (it would show as text): links go in the prose", () => {
+    const linked = sources.flatMap(({ page, text }) =>
+      [...text.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)]
+        .filter((block) => /\]\((\/|\.|#|https?:)[^)\s]*\)/.test(block[1] ?? ""))
+        .map((block) => `${page}: ${(block[1] ?? "").split("\n")[0]}`),
+    );
+    expect(linked).toEqual([]);
+  });
+
   it("every include names a file pnpm typecheck compiles, and the file exists", () => {
     for (const { page, file } of includes) {
       expect(file.startsWith(SNIPPETS) || OTHER_COMPILED.includes(file), `${page}: ${file}`).toBe(true);
