@@ -12,7 +12,8 @@ const REPO_ROOT = resolve(DOCS_ROOT, "..");
  * to BENCHMARKS.md with relative paths, which work on GitHub. On the site those
  * files are not pages: such a link becomes a link to the file in the repository.
  * A relative link that stays inside docs/ is left alone, so VitePress still
- * fails the build when it names a page that does not exist.
+ * fails the build when it names a page that does not exist; one that leaves
+ * docs/ for a file that does not exist fails the build here.
  */
 export function repositoryLinks(md: MarkdownRenderer, repository: string): void {
   md.core.ruler.push("tollgate-repository-links", (state) => {
@@ -27,7 +28,9 @@ export function repositoryLinks(md: MarkdownRenderer, repository: string): void 
         const file = resolve(dirname(page), decodeURI(target));
         if (file === DOCS_ROOT.replace(/\/$/, "") || file.startsWith(DOCS_ROOT)) continue;
         const path = relative(REPO_ROOT, file).split(sep).join("/");
-        const kind = existsSync(file) && statSync(file).isDirectory() ? "tree" : "blob";
+        if (!existsSync(file))
+          throw new Error(`${relative(DOCS_ROOT, page)}: the link ${href} names ${path}, which does not exist`);
+        const kind = statSync(file).isDirectory() ? "tree" : "blob";
         token.attrSet("href", `${repository}/${kind}/main/${path}${hash === undefined ? "" : `#${hash}`}`);
       }
     }

@@ -27,7 +27,11 @@ function pages(dir = DOCS): string[] {
 
 const sources = pages().map((path) => ({ page: relative(DOCS, path), text: readFileSync(path, "utf8") }));
 const includes = sources.flatMap(({ page, text }) =>
-  [...text.matchAll(/^<<< @\/\.\.\/(\S+?)(?:\{[^}]*\})?(?:#\S+)?$/gm)].map((match) => ({ page, file: match[1] ?? "" })),
+  [...text.matchAll(/^<<< @\/\.\.\/(\S+?)(?:\{[^}]*\})?(?:#(\S+))?$/gm)].map((match) => ({
+    page,
+    file: match[1] ?? "",
+    region: match[2],
+  })),
 );
 
 describe("code samples on the site", () => {
@@ -45,10 +49,29 @@ describe("code samples on the site", () => {
     expect(inline).toEqual([]);
   });
 
+  it("no fenced block holds a markdown link (it would show as text): links go in the prose", () => {
+    const linked = sources.flatMap(({ page, text }) =>
+      [...text.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)]
+        .filter((block) => /\]\((\/|\.|#|https?:)[^)\s]*\)/.test(block[1] ?? ""))
+        .map((block) => `${page}: ${(block[1] ?? "").split("\n")[0]}`),
+    );
+    expect(linked).toEqual([]);
+  });
+
   it("every include names a file pnpm typecheck compiles, and the file exists", () => {
     for (const { page, file } of includes) {
       expect(file.startsWith(SNIPPETS) || OTHER_COMPILED.includes(file), `${page}: ${file}`).toBe(true);
       expect(existsSync(join(REPO, file)), `${page}: ${file}`).toBe(true);
+    }
+  });
+
+  it("every region an include names (`file.ts#name`) is marked in the file", () => {
+    const regions = includes.filter((include) => include.region !== undefined);
+    expect(regions.length).toBeGreaterThan(0);
+    for (const { page, file, region } of regions) {
+      const source = readFileSync(join(REPO, file), "utf8");
+      expect(source, `${page}: ${file}#${region}`).toContain(`// #region ${region}\n`);
+      expect(source, `${page}: ${file}#${region}`).toContain(`// #endregion ${region}\n`);
     }
   });
 

@@ -33,7 +33,7 @@ export async function announceFirstRunSetup(
 
 /**
  * What createTollgate logs at start in a host app while no user exists: the
- * setup link when the account page is served (WEB_ROOT) to open it on, else
+ * setup link when the account page is served (config.webRoot) to open it on, else
  * the CLI command that creates the first account.
  */
 export async function announceSetupAtStart(
@@ -44,7 +44,7 @@ export async function announceSetupAtStart(
   } else if (!(await services.users.any())) {
     services.logger.info(
       { setup: true },
-      "No user yet: create the first account with `npx tollgate user:create <username>` (or serve the account page, WEB_ROOT, for a one-time setup link)",
+      "No user yet: create the first account with `npx tollgate user:create --username NAME --password-stdin` (or serve the account page, config.webRoot, for a one-time setup link)",
     );
   }
 }

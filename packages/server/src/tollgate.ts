@@ -85,9 +85,11 @@ const SIGN_UPS_PER_NETWORK = { perHour: 10, perDay: 50 };
 
 export interface TollgateOptions<M extends readonly AnySignInMethod[] = ReturnType<typeof defaultMethods>> {
   /**
-   * The sign-in methods to serve (default: `[password(), totp()]`). Build the
-   * router you serve from the same list (`createTollgateRouter(methods)`, or
-   * `tollgate.router`): createTollgate refuses a router without their procedures.
+   * The sign-in methods to serve (default: `defaultMethods()`: password, totp,
+   * passkey, emailCode, oidc and djangoCompat, the last three answering only
+   * once configured). Build the router you serve from the same list
+   * (`createTollgateRouter(methods)`, or `tollgate.router`): createTollgate
+   * refuses a router without their procedures.
    */
   readonly methods?: M;
   /**
@@ -151,13 +153,14 @@ export interface Tollgate<M extends readonly AnySignInMethod[] = ReturnType<type
    * one. Handlers run after the request's work; their errors are logged.
    */
   readonly events: Pick<EventBus, "on">;
-  /** Tollgate's whole router (auth, user, meta) for its methods, typed by them: merge it with yours. */
+  /** Tollgate's whole router (auth, user, meta, admin) for its methods, typed by them: merge it with yours. */
   readonly router: TollgateRouter<M>;
   /** Its parts, to mount elsewhere than at the top level. */
   readonly routers: {
     readonly auth: TollgateRouter<M>["auth"];
     readonly user: TollgateRouter<M>["user"];
     readonly meta: TollgateRouter<M>["meta"];
+    readonly admin: TollgateRouter<M>["admin"];
   };
   /** Builders (the same values `@tollgate/server` exports, for routers defined at module level). */
   readonly procedures: {
@@ -394,7 +397,12 @@ export async function createTollgate<const M extends readonly AnySignInMethod[] 
     services,
     events: { on: services.events.on },
     router: tollgateRouter,
-    routers: { auth: tollgateRouter.auth, user: tollgateRouter.user, meta: tollgateRouter.meta },
+    routers: {
+      auth: tollgateRouter.auth,
+      user: tollgateRouter.user,
+      meta: tollgateRouter.meta,
+      admin: tollgateRouter.admin,
+    },
     procedures: {
       router,
       mergeRouters,

@@ -12,6 +12,7 @@ describeConformance("Fastify 5 (nodeHandler from an onRequest hook)", fastifyHos
 describe.each([
   ["Express", expressHost],
   ["Fastify", fastifyHost],
+  ["Hono", honoHost],
 ] as const)("Tollgate inside %s", (_name, start) => {
   let host: ConformanceHost;
   beforeAll(async () => {
@@ -24,5 +25,21 @@ describe.each([
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ from: "the app" });
     expect(res.headers.get("x-request-id")).toBeNull();
+  });
+});
+
+describe("Tollgate inside Hono, signing with EdDSA", () => {
+  let host: ConformanceHost;
+  beforeAll(async () => {
+    host = await honoHost({ clock: createClock(), config: { accessTokenAlg: "EdDSA" } });
+  });
+  afterAll(() => host?.close());
+
+  it("serves the JWKS through the middleware that routes what tollgate.handles() names", async () => {
+    const res = await fetch(`${host.url}/.well-known/jwks.json`);
+    expect(res.status).toBe(200);
+    const { keys } = (await res.json()) as { keys: { kty: string; alg: string }[] };
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.every((key) => key.kty === "OKP" && key.alg === "EdDSA")).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import { Writable } from "node:stream";
 import { type Migration, sql } from "kysely";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { COMMANDS } from "../src/cli/usage.js";
 import { openDatabase } from "../src/db/client.js";
 import { createTollgate, type Tollgate, type TollgateOptions } from "../src/index.js";
 import { type Backend, backends, createTestDatabase, testConfig } from "./support/index.js";
@@ -95,8 +96,10 @@ describe.each(backends())("a host app on Tollgate (%s)", (backend) => {
     const first = capturedLogger();
     const { tollgate, testDb } = await start({ config: testConfig(), logger: first.logger });
     expect(first.messages()).toContain(
-      "No user yet: create the first account with `npx tollgate user:create <username>` (or serve the account page, WEB_ROOT, for a one-time setup link)",
+      "No user yet: create the first account with `npx tollgate user:create --username NAME --password-stdin` (or serve the account page, config.webRoot, for a one-time setup link)",
     );
+    // The flags it names are the CLI's own (its usage), the required ones.
+    expect(COMMANDS["user:create"]?.synopsis).toMatch(/^--username NAME .*--password-stdin$/);
     const passwordHash = await tollgate.services.auth.passwords.hash("a long passphrase");
     await tollgate.services.users.create({ username: "owner", passwordHash });
     open.pop();

@@ -87,6 +87,16 @@ describe.each(backends())("a sign-in method registered by a host app (%s)", (bac
     expect(Object.keys(createTollgateRouter(defaultMethods())._def.procedures)).not.toContain("auth.pin.login");
   });
 
+  it("exposes the router's parts as tollgate.routers (auth, user, meta, admin), the same values, typed", () => {
+    expect(Object.keys(tollgate.routers).sort()).toEqual(["admin", "auth", "meta", "user"]);
+    for (const [name, part] of Object.entries(tollgate.routers)) {
+      expect(part, name).toBe(tollgate.router[name as keyof typeof tollgate.routers]);
+    }
+    expect(Object.keys(tollgate.routers.admin)).toEqual(expect.arrayContaining(["access", "users"]));
+    expectTypeOf(tollgate.routers.admin).toEqualTypeOf<PinRouter["admin"]>();
+    expectTypeOf(tollgate.routers.auth).toEqualTypeOf<PinRouter["auth"]>();
+  });
+
   it("runs its migration into a history table of its own", async () => {
     const db = tollgate.services.database.db;
     const history = await db

@@ -18,8 +18,11 @@ export async function startNotesOnHono(
   });
   const handle = tollgate.fetchHandler(appRouter);
   const app = new Hono<{ Bindings: HttpBindings }>();
-  app.all("/trpc/*", (c) => handle(c.req.raw, { clientAddress: c.env.incoming.socket.remoteAddress }));
-  app.get("/healthz", (c) => handle(c.req.raw, { clientAddress: c.env.incoming.socket.remoteAddress }));
+  // Every target Tollgate answers (/trpc/*, /healthz, the JWKS, /auth/oidc/…) goes to its handler.
+  app.use(async (c, next) => {
+    if (!tollgate.handles(c.req.url)) return next();
+    return handle(c.req.raw, { clientAddress: c.env.incoming.socket.remoteAddress });
+  });
   app.get("/", (c) => c.text("Notes API on Hono: /trpc"));
   let closeServer: () => Promise<void> = async () => {};
   const url = await new Promise<string>((resolve) => {

@@ -51,7 +51,7 @@ function mergeRoutes(methods: readonly AnySignInMethod[], slot: "auth" | "mfa", 
 
 /**
  * Tollgate's router for these sign-in methods: the core's procedures (auth
- * sessions and refresh, auth.mfa.verify, user, meta) and every method's,
+ * sessions and refresh, auth.mfa.verify, user, meta, admin) and every method's,
  * with their types: `auth.<name>` of a method's procedures is typed on the
  * result, so the client SDK infers them too.
  */

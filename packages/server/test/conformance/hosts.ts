@@ -69,13 +69,16 @@ export const nodeHost: StartHost = hostWith(async (tollgate) => {
   };
 });
 
-/** The Fetch handler mounted in Hono, served by @hono/node-server. */
+/** The Fetch handler mounted in Hono as middleware for the targets Tollgate answers, served by @hono/node-server. */
 export const honoHost: StartHost = hostWith(async (tollgate) => {
   const handle = tollgate.fetchHandler(conformanceRouter);
   const app = new Hono<{ Bindings: HttpBindings }>();
-  app.all("/trpc/*", (c) => handle(c.req.raw, { clientAddress: c.env.incoming.socket.remoteAddress }));
-  app.get("/healthz", (c) => handle(c.req.raw, { clientAddress: c.env.incoming.socket.remoteAddress }));
-  app.get("/.well-known/jwks.json", (c) => handle(c.req.raw, { clientAddress: c.env.incoming.socket.remoteAddress }));
+  // As examples/snippets/src/server-hono.ts: every target Tollgate answers (tollgate.handles), the rest to the app.
+  app.use(async (c, next) => {
+    if (!tollgate.handles(c.req.url)) return next();
+    return handle(c.req.raw, { clientAddress: c.env.incoming.socket.remoteAddress });
+  });
+  app.get("/hello", (c) => c.json({ from: "the app" }));
   let address: AddressInfo | undefined;
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
     address = info;
