@@ -27,7 +27,8 @@ function pages(dir = DOCS): string[] {
 
 const sources = pages().map((path) => ({ page: relative(DOCS, path), text: readFileSync(path, "utf8") }));
 const includes = sources.flatMap(({ page, text }) =>
-  [...text.matchAll(/^<<< @\/\.\.\/(\S+?)(?:\{[^}]*\})?(?:#(\S+))?$/gm)].map((match) => ({
+  // `<<< @/../file.ts`, with an optional `{lang}` or `{lines}`, `#region`, and a code group's `[tab label]`.
+  [...text.matchAll(/^<<< @\/\.\.\/([^\s#{]+)(?:\{[^}]*\})?(?:#([\w-]+))?(?:\{[^}]*\})?(?: \[[^\]]+\])?$/gm)].map((match) => ({
     page,
     file: match[1] ?? "",
     region: match[2],
