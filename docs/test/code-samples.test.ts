@@ -28,11 +28,13 @@ function pages(dir = DOCS): string[] {
 const sources = pages().map((path) => ({ page: relative(DOCS, path), text: readFileSync(path, "utf8") }));
 const includes = sources.flatMap(({ page, text }) =>
   // `<<< @/../file.ts`, with an optional `{lang}` or `{lines}`, `#region`, and a code group's `[tab label]`.
-  [...text.matchAll(/^<<< @\/\.\.\/([^\s#{]+)(?:\{[^}]*\})?(?:#([\w-]+))?(?:\{[^}]*\})?(?: \[[^\]]+\])?$/gm)].map((match) => ({
-    page,
-    file: match[1] ?? "",
-    region: match[2],
-  })),
+  [...text.matchAll(/^<<< @\/\.\.\/([^\s#{]+)(?:\{[^}]*\})?(?:#([\w-]+))?(?:\{[^}]*\})?(?: \[[^\]]+\])?$/gm)].map(
+    (match) => ({
+      page,
+      file: match[1] ?? "",
+      region: match[2],
+    }),
+  ),
 );
 
 describe("code samples on the site", () => {
