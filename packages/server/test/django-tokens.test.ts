@@ -68,7 +68,7 @@ describe.each(backends())("SimpleJWT tokens on %s", (backend) => {
       ...options.claims,
     })
       .setProtectedHeader({ alg: options.alg ?? "HS256", typ: "JWT" })
-      .setIssuedAt(now)
+      .setIssuedAt((options.claims?.iat as number | undefined) ?? now)
       .setExpirationTime(now + lifetime)
       .sign(new TextEncoder().encode(options.key ?? SECRET_KEY));
   }
@@ -198,6 +198,10 @@ describe.each(backends())("SimpleJWT tokens on %s", (backend) => {
       ["a user id never imported", await mint({ userId: 99 })],
       ["an inactive user", await mint({ userId: 9 })],
       ["a Tollgate-only user's id", await mint({ userId: "tina" })],
+      [
+        "issued in the future (as only a holder of the key could)",
+        await mint({ claims: { iat: Math.floor(clock.now() / 1000) + 3600 } }),
+      ],
       ["a tampered payload", (await mint()).replace(/\.[^.]+\./, `.${btoa('{"token_type":"access","user_id":8}')}.`)],
     ];
     for (const [why, token] of refusedAccess) {

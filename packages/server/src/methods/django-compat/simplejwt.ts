@@ -26,6 +26,7 @@ export interface SimpleJwtClaims {
 const TOKEN_TYPE_CLAIM = "token_type";
 const JTI_CLAIM = "jti";
 const MAX_TOKEN_LENGTH = 4096;
+const FUTURE_ISSUE_SLACK_MS = 60_000;
 const DJANGO_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function refused(reason: string, cause?: unknown): AuthError {
@@ -64,6 +65,10 @@ export async function verifySimpleJwt(
       throw new AuthError("TOKEN_EXPIRED", "SimpleJWT token refused: expired", { cause: error });
     }
     throw refused("not a valid SimpleJWT token", error);
+  }
+  // PyJWT refuses a token issued in the future; a minute of slack for the two servers' clocks.
+  if (typeof payload.iat === "number" && payload.iat * 1000 > now + FUTURE_ISSUE_SLACK_MS) {
+    throw refused("issued in the future");
   }
   if (payload[TOKEN_TYPE_CLAIM] !== type) throw refused(`not an ${type} token`);
   const jti = payload[JTI_CLAIM];
