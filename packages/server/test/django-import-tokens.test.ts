@@ -9,6 +9,7 @@ import { runCommand } from "../src/cli/commands.js";
 import { importDjangoUsers } from "../src/cli/django-import.js";
 import { createDjangoStore } from "../src/methods/django-compat/store.js";
 import { djangoTables } from "../src/methods/django-compat/tables.js";
+import { createAdminStore } from "../src/stores/admin-store.js";
 import {
   backends,
   createClock,
@@ -164,47 +165,94 @@ describe.runIf(process.env.TEST_DATABASE_URL).each(backends())("importing Simple
       const result = await b.request("POST", "/accounts/auth/login/", JSON.stringify({ username, password }));
       return { b, status: result.status };
     };
+    const mint = (userId: number, claims: Record<string, unknown> = {}) =>
+      new SignJWT({ token_type: "access", jti: randomUUID().replaceAll("-", ""), user_id: userId, ...claims })
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setIssuedAt(Math.floor(clock.now() / 1000))
+        .setExpirationTime(Math.floor(clock.now() / 1000) + 300)
+        .sign(new TextEncoder().encode(SECRET_KEY));
+    const me = async (token: string) =>
+      (
+        await new TestBrowser(server.url).request("GET", "/accounts/user/", undefined, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).status;
+    const line = () => printed.find((l) => l.startsWith("Changed in Django since the last run:"));
     try {
       await client.connect();
       await client.query(SCHEMA[0] as string);
-      await client.query(
-        "INSERT INTO auth_user (id, username, password) VALUES (5, 'olivia', $1), (6, 'peggy', $2), (7, 'zed', $3)",
-        [djangoHash("olivia pw", "s4ltA"), djangoHash("peggy pw", "s4ltB"), djangoHash("zed pw", "s4ltC")],
-      );
+      const users: [number, string, string][] = [
+        [5, "olivia", djangoHash("olivia pw", "s4ltA")],
+        [6, "peggy", djangoHash("peggy pw", "s4ltB")],
+        [7, "zed", djangoHash("zed pw", "s4ltC")],
+        [8, "quentin", djangoHash("quentin pw", "s4ltD")],
+        [9, "rosa", djangoHash("rosa pw", "s4ltE")],
+        [10, "sven", djangoHash("sven pw", "s4ltF")],
+        [11, "tara", djangoHash("tara pw", "s4ltG")],
+      ];
+      for (const [id, username, hash] of users) {
+        await client.query("INSERT INTO auth_user (id, username, password) VALUES ($1, $2, $3)", [id, username, hash]);
+      }
       // Made in Tollgate under a Django user's name: never mapped, whatever the runs.
       const tollgateZed = await server.createUser("zed", "tollgate zed's passphrase");
       // A run that recorded no Django ids (users only).
-      expect(await importDjangoUsers(django.url, server.app.services.users)).toMatchObject({ imported: 2, mapped: 0 });
+      expect(await importDjangoUsers(django.url, server.app.services.users)).toMatchObject({ imported: 6, mapped: 0 });
+      // Deactivated in Django before the run that maps her: mapped and deactivated by the same run.
+      await client.query("UPDATE auth_user SET is_active = false WHERE id = 11");
 
       await importCommand();
-      expect(printed).toContain("Django ids mapped: 2 new; SimpleJWT tokens copied: 0 (0 blacklisted)");
+      expect(printed).toContain("Django ids mapped: 6 new; SimpleJWT tokens copied: 0 (0 blacklisted)");
+      expect(line()).toBe(
+        "Changed in Django since the last run: 0 password(s) copied; 1 user(s) deactivated; 0 deleted in Tollgate, not brought back",
+      );
       const store = createDjangoStore(djangoTables(server.database), clock.now);
       expect(await store.userIdOf("5")).toBe((await server.app.services.users.findByUsername("olivia"))?.id);
-      expect(await store.userIdOf("6")).toBeDefined();
       expect(await store.userIdOf("7")).toBeUndefined();
       expect(await store.djangoIdOf(tollgateZed)).toBeUndefined();
+      expect((await server.app.services.users.findByUsername("tara"))?.isActive).toBe(false);
 
-      // Olivia signs in to Tollgate (her hash becomes argon2id); then, in Django, both change their
-      // passwords and Olivia is deactivated.
+      // Olivia signs in to Tollgate (her hash becomes argon2id). Then, in Django: both Olivia and Peggy change
+      // their passwords, Olivia is deactivated, Quentin's password is made unusable, Rosa is deleted; Sven is
+      // deleted in Tollgate.
       const olivia = await signIn("olivia", "olivia pw");
       expect(olivia.status).toBe(200);
+      const peggysToken = await mint(6);
+      expect(await me(peggysToken)).toBe(200);
       await client.query("UPDATE auth_user SET password = $1, is_active = false WHERE id = 5", [
-        djangoHash("olivia new pw", "s4ltD"),
+        djangoHash("olivia new pw", "s4ltH"),
       ]);
-      await client.query("UPDATE auth_user SET password = $1 WHERE id = 6", [djangoHash("peggy new pw", "s4ltE")]);
+      await client.query("UPDATE auth_user SET password = $1 WHERE id = 6", [djangoHash("peggy new pw", "s4ltI")]);
+      await client.query("UPDATE auth_user SET password = '!unusable0123456789' WHERE id = 8");
+      await client.query("DELETE FROM auth_user WHERE id = 9");
+      const sven = (await server.app.services.users.findByUsername("sven"))?.id as string;
+      await createAdminStore(server.database.db).delete(sven);
+
       printed.length = 0;
       await importCommand();
-      expect(printed).toContain("Changed in Django since the last run: 1 password(s) copied; 1 user(s) deactivated");
-      // Peggy never signed in to Tollgate: Django's password is the current one.
+      expect(line()).toBe(
+        "Changed in Django since the last run: 2 password(s) copied; 2 user(s) deactivated; 1 deleted in Tollgate, not brought back",
+      );
+      // Peggy never signed in to Tollgate with a password: Django's is the current one, and counts as a change:
+      // her Django tokens end.
+      expect(await me(peggysToken)).toBe(401);
       expect((await signIn("peggy", "peggy pw")).status).toBe(401);
       expect((await signIn("peggy", "peggy new pw")).status).toBe(200);
-      // Olivia is inactive, and the session she had is over.
+      // Quentin's password is unusable now, as in Django.
+      expect((await signIn("quentin", "quentin pw")).status).toBe(401);
+      // Olivia is inactive, and the session she had is over; Rosa, gone from Django, is inactive too.
       expect((await olivia.b.request("GET", "/accounts/user/", undefined)).status).toBe(401);
-      expect((await signIn("olivia", "olivia pw")).status).toBe(401);
+      expect((await server.app.services.users.findByUsername("olivia"))?.isActive).toBe(false);
+      expect((await server.app.services.users.findByUsername("rosa"))?.isActive).toBe(false);
+      // Sven, deleted in Tollgate, is not brought back.
+      expect(await server.app.services.users.findByUsername("sven")).toBeUndefined();
+
       // A further run changes nothing.
       printed.length = 0;
       await importCommand();
-      expect(printed).toContain("Changed in Django since the last run: 0 password(s) copied; 0 user(s) deactivated");
+      expect(line()).toBe(
+        "Changed in Django since the last run: 0 password(s) copied; 0 user(s) deactivated; 1 deleted in Tollgate, not brought back",
+      );
+      expect(printed[0]).toBe("Imported 0 user(s); 5 already present; 0 skipped");
     } finally {
       await client.end();
       await server.close();

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { CallOptions, CallResult } from "@tollgate/testing";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -274,6 +274,53 @@ describe.each(backends())("SimpleJWT tokens on %s", (backend) => {
       refreshCookie(token),
     );
     expect(exchanged.status).toBe(200);
+  });
+
+  it("a logout holding a Django refresh token someone already exchanged ends the session it became", async () => {
+    await store.mapUser("17", await server.createUser("yann", "yann password"));
+    const token = await mint({ type: "refresh", userId: 17 });
+    const thief = browser();
+    expect((await exchange(token, thief)).status).toBe(200);
+    // The owner's browser still holds the Django cookie, and signs out.
+    expect((await browser().request("POST", "/accounts/auth/logout/", undefined, refreshCookie(token))).status).toBe(
+      200,
+    );
+    expect((await me({}, thief)).status).toBe(401);
+    expect((await thief.request("POST", "/accounts/auth/refresh_token/", undefined)).status).toBe(401);
+    // Burnt: never exchanged again.
+    expectRefused(await exchange(token), TOKEN_NOT_VALID);
+  });
+
+  it("an exchange that finds its token burnt by a logout meanwhile does not record its session", async () => {
+    const jti = randomUUID().replaceAll("-", "");
+    expect(await store.useOnce(jti, "someone", new Date(clock.now() + DAY * 1000))).toBe(true);
+    expect(await store.burn(jti)).toBeNull();
+    expect(await store.recordExchange(jti, "a-session-id")).toBe(false);
+    expect(await store.exchangeOf(jti)).toMatchObject({ userId: null, sessionId: null });
+  });
+
+  it("a copy presented after the grace ends the session even when the account has a second factor since", async () => {
+    await store.mapUser("18", await server.createUser("zoe", "zoe password"));
+    const token = await mint({ type: "refresh", userId: 18 });
+    const thief = browser();
+    expect((await exchange(token, thief)).status).toBe(200);
+    const owner = new JarClient(server.url);
+    expect((await owner.mutation("auth.login", { username: "zoe", password: "zoe password" })).status).toBe(200);
+    await enrolTotp(owner, "zoe password", clock.now());
+    clock.advance(server.app.services.config.refreshReuseGrace + 1);
+    expectRefused(await exchange(token), TOKEN_NOT_VALID);
+    expect((await me({}, thief)).status).toBe(401);
+  });
+
+  it("honours SimpleJWT's CHECK_REVOKE_TOKEN: a token from before a password change in Django is refused", async () => {
+    const hash = `pbkdf2_sha256$1000$s4lt$${"A".repeat(43)}=`;
+    const ulla = await server.createUser("ulla", "ulla password");
+    await server.database.db.updateTable("users").set({ password_hash: hash }).where("id", "=", ulla).execute();
+    await store.mapUser("19", ulla);
+    const md5 = (text: string) => createHash("md5").update(text).digest("hex").toUpperCase();
+    expect((await me(bearer(await mint({ userId: 19, claims: { hash_password: md5(hash) } })))).status).toBe(200);
+    const before = await mint({ userId: 19, claims: { hash_password: md5("pbkdf2_sha256$1000$old$hash") } });
+    expectRefused(await me(bearer(before)), ACCESS_NOT_VALID);
   });
 
   it("keeps Tollgate's own procedures to Tollgate's tokens", async () => {

@@ -14,10 +14,9 @@ import {
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { type EndSessionsDeps, endEverySessionWith } from "../core/end-sessions.js";
-import { setPassword } from "../core/set-password.js";
+import { endWhatThePasswordOpened, setPassword } from "../core/set-password.js";
 import type { DatabaseHandle } from "../db/client.js";
 import { migrateMethod } from "../db/migrate.js";
-import { defaultMethods } from "../methods/defaults.js";
 import { createDjangoStore } from "../methods/django-compat/store.js";
 import { djangoMigrations, djangoTables } from "../methods/django-compat/tables.js";
 import { createAccountTokenStore } from "../stores/account-token-store.js";
@@ -28,6 +27,7 @@ import { createUserStore, EmailTakenError, UsernameTakenError, type UserStore } 
 import { CliError, type CommandIo, type Flags } from "./command-io.js";
 import { importDjangoUsers } from "./django-import.js";
 import { type KeyCommandContext, keyStatus, rotateKeys } from "./keys.js";
+import { methodsWithTables } from "./stored-methods.js";
 
 export { CliError, type CommandIo, type Flags } from "./command-io.js";
 
@@ -94,10 +94,10 @@ export async function runCommand(command: string, flags: Flags, context: Command
   const users = createUserStore(database.db);
   const hasher = createPasswordHasher();
   /** Ending a user's sessions as a running server does (its methods' hooks included). */
-  const endSessionsDeps = (): EndSessionsDeps => ({
+  const endSessionsDeps = async (): Promise<EndSessionsDeps> => ({
     sessions,
     pendingSignIns: createPendingSignInStore(database.db),
-    methods: defaultMethods(),
+    methods: await methodsWithTables(database),
     hookServices: { database, now: Date.now },
   });
 
@@ -144,7 +144,7 @@ export async function runCommand(command: string, flags: Flags, context: Command
             tokens: createAccountTokenStore(database.db),
             pendingSignIns: createPendingSignInStore(database.db),
             sessions,
-            methods: defaultMethods(),
+            methods: await methodsWithTables(database),
             hookServices: { database, now: Date.now },
             // Into the outbox: a running server (or the next one to start) sends it.
             notify: async (mail) => {
@@ -170,7 +170,7 @@ export async function runCommand(command: string, flags: Flags, context: Command
       const user = await users.findByUsername(username);
       if (!user) throw new CliError(`No user named ${username}`);
       // As an administrator's "end sessions": sign-ins waiting for a factor and the Django app's tokens end too.
-      const ended = await endEverySessionWith(endSessionsDeps(), user.id, "admin");
+      const ended = await endEverySessionWith(await endSessionsDeps(), user.id, "admin");
       io.print(`${ended} session(s) of ${user.username} ended`);
       return;
     }
@@ -180,7 +180,7 @@ export async function runCommand(command: string, flags: Flags, context: Command
       // Removing the factor also ends its pending sign-ins and clears a lock (failed codes go with the row).
       const hooks = { database, now: Date.now };
       let removed = false;
-      for (const method of defaultMethods())
+      for (const method of await methodsWithTables(database))
         removed = (await method.hooks?.resetSecondFactor?.(hooks, user.id)) || removed;
       const ended = await sessions.revokeAllForUser(user.id, "admin");
       io.print(
@@ -206,7 +206,16 @@ export async function runCommand(command: string, flags: Flags, context: Command
       const report = await importDjangoUsers(from, users, createDjangoStore(djangoTables(database), Date.now), {
         async deactivate(userId) {
           await admin.setActive(userId, false);
-          await endEverySessionWith(endSessionsDeps(), userId, "admin");
+          await endEverySessionWith(await endSessionsDeps(), userId, "admin");
+        },
+        async passwordChanged(userId) {
+          const user = await users.findById(userId);
+          // No "password changed" mail: the user changed it in Django, which told them.
+          if (user)
+            await endWhatThePasswordOpened(
+              { ...(await endSessionsDeps()), tokens: createAccountTokenStore(database.db), notify: async () => {} },
+              user,
+            );
         },
       });
       io.print(
@@ -216,7 +225,7 @@ export async function runCommand(command: string, flags: Flags, context: Command
         `Django ids mapped: ${report.mapped} new; SimpleJWT tokens copied: ${report.tokens} (${report.blacklisted} blacklisted)`,
       );
       io.print(
-        `Changed in Django since the last run: ${report.passwordsUpdated} password(s) copied; ${report.deactivated} user(s) deactivated`,
+        `Changed in Django since the last run: ${report.passwordsUpdated} password(s) copied; ${report.deactivated} user(s) deactivated; ${report.stayDeleted} deleted in Tollgate, not brought back`,
       );
       for (const skipped of report.skipped)
         io.print(`  skipped ${JSON.stringify(skipped.username)}: ${skipped.reason}`);

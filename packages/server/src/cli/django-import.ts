@@ -10,6 +10,9 @@ import {
 import pg from "pg";
 import type { DjangoStore } from "../methods/django-compat/store.js";
 import { UsernameTakenError, type UserStore } from "../stores/user-store.js";
+import { followDeletedUsers, followDjangoRow, type ImportFollowUps } from "./django-follow.js";
+
+export type { ImportFollowUps } from "./django-follow.js";
 
 export interface ImportReport {
   imported: number;
@@ -19,8 +22,10 @@ export interface ImportReport {
   mapped: number;
   /** Imported users whose password changed in Django since, and who never signed in to Tollgate: the new hash is copied. */
   passwordsUpdated: number;
-  /** Imported users made inactive in Django since: inactive in Tollgate too, their sessions ended. */
+  /** Imported users made inactive in (or deleted from) Django since: inactive in Tollgate too, their sessions ended. */
   deactivated: number;
+  /** Django users whose Tollgate account was deleted since they were imported: never brought back. */
+  stayDeleted: number;
   /** SimpleJWT's outstanding tokens copied (token_blacklist app), and how many of them are blacklisted; 0 without the app. */
   tokens: number;
   blacklisted: number;
@@ -75,12 +80,6 @@ function problem(row: DjangoUserRow): string | undefined {
  * (methods/django-compat). Run again just before the cutover to pick up the
  * latest blacklistings, password changes and deactivations (`followUps`).
  */
-/** What a run may change of users imported before (see importDjangoUsers). */
-export interface ImportFollowUps {
-  /** Makes an imported user inactive and ends every session of theirs. */
-  deactivate(userId: string): Promise<void>;
-}
-
 export async function importDjangoUsers(
   fromUrl: string,
   users: UserStore,
@@ -109,6 +108,7 @@ export async function importDjangoUsers(
     mapped: 0,
     passwordsUpdated: 0,
     deactivated: 0,
+    stayDeleted: 0,
     tokens: 0,
     blacklisted: 0,
   };
@@ -116,36 +116,23 @@ export async function importDjangoUsers(
   const map = async (row: DjangoUserRow, userId: string) => {
     if (compat && (await compat.mapUser(String(row.id), userId))) report.mapped++;
   };
-  /**
-   * An imported user kept in step with Django until the cutover: a password
-   * changed there is copied while Tollgate still holds a Django hash (after
-   * a sign-in to Tollgate, or a change made in it, Tollgate's password is the
-   * newer one); a user deactivated there is deactivated here. Never the
-   * other way: a user Tollgate deactivated stays so.
-   */
-  const followDjango = async (row: DjangoUserRow, userId: string) => {
-    const user = await users.findById(userId);
-    if (!user) return;
-    const hash = row.password as string;
-    if (isDjangoHash(user.passwordHash) && user.passwordHash !== hash) {
-      if (await users.replacePasswordHash(user.id, user.passwordHash, hash)) report.passwordsUpdated++;
-    }
-    if (row.is_active === false && user.isActive && followUps) {
-      await followUps.deactivate(user.id);
-      report.deactivated++;
-    }
-  };
   for (const row of rows) {
     const reason = problem(row);
     const username = String(row.username ?? "");
-    if (reason) {
-      report.skipped.push({ username, reason });
+    // Users imported before are followed whatever their row looks like now (an unusable password, a rename).
+    const imported =
+      compat && row.id !== null && row.id !== undefined ? await compat.importedAs(String(row.id)) : undefined;
+    if (imported === null) {
+      report.stayDeleted++;
       continue;
     }
-    const imported = compat && (await compat.importedAs(String(row.id)));
-    if (imported) {
-      await followDjango(row, imported);
+    if (imported !== undefined) {
+      if (followUps) await followDjangoRow(users, followUps, row, imported, report);
       report.alreadyPresent++;
+      continue;
+    }
+    if (reason) {
+      report.skipped.push({ username, reason });
       continue;
     }
     const existing = await users.findByUsername(username);
@@ -153,7 +140,10 @@ export async function importDjangoUsers(
       // An account made in Tollgate (the first-run administrator, say) must never be reachable with the
       // Django user's tokens. One still holding this row's own salted hash was imported from it (by a run
       // that recorded no ids): that proves it, and it is mapped.
-      if (existing.passwordHash === row.password) await map(row, existing.id);
+      if (existing.passwordHash === row.password) {
+        await map(row, existing.id);
+        if (followUps) await followDjangoRow(users, followUps, row, existing.id, report);
+      }
       report.alreadyPresent++;
       continue;
     }
@@ -182,6 +172,9 @@ export async function importDjangoUsers(
         report.skipped.push({ username, reason: `looks like an existing username (Unicode confusables); ${RENAME}` });
       } else report.skipped.push({ username, reason: (error as Error).message });
     }
+  }
+  if (compat && followUps) {
+    await followDeletedUsers(users, compat, followUps, new Set(rows.map((row) => String(row.id))), report);
   }
   for (const token of tokens) {
     await compat?.saveToken({

@@ -1,4 +1,5 @@
-import { AuthError } from "@tollgate/auth";
+import { createHash } from "node:crypto";
+import { AuthError, isDjangoHash } from "@tollgate/auth";
 import type { ServerConfig } from "../../config.js";
 import type { Context } from "../../context.js";
 import type { UserWithHash } from "../../stores/user-store.js";
@@ -73,5 +74,21 @@ export async function acceptDjangoToken(
   }
   const user = await ctx.services.users.findById(userId);
   if (!user?.isActive) throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: the user is inactive or gone");
+  if (!issuedForCurrentPassword(claims, user)) {
+    throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: the password changed since it was issued");
+  }
   return { claims, user };
+}
+
+/**
+ * SimpleJWT's CHECK_REVOKE_TOKEN, as Django checks it: the token's
+ * `hash_password` must be the MD5 (upper-case hex) of the user's password
+ * hash. Checked while Tollgate still holds the Django hash it imported;
+ * once the user has signed in here (argon2id) or changed the password here,
+ * Tollgate's own rule ends the tokens instead (a password change revokes them).
+ */
+function issuedForCurrentPassword(claims: SimpleJwtClaims, user: UserWithHash): boolean {
+  if (claims.passwordHashDigest === undefined || !isDjangoHash(user.passwordHash)) return true;
+  const digest = createHash("md5").update(user.passwordHash).digest("hex");
+  return claims.passwordHashDigest.toLowerCase() === digest;
 }

@@ -7,8 +7,8 @@ import { mustConfirmAddress } from "../../core/verification-mail.js";
 import { acceptDjangoToken, djangoStoreOf } from "./django-token.js";
 import type { DjangoStore } from "./store.js";
 
-/** The refusal of a Django refresh token whose exchange is still under way in a parallel call. */
-export const ALREADY_EXCHANGED = "SimpleJWT token refused: already exchanged";
+/** The refusal of a Django refresh token a logout used up. */
+const USED_UP = "SimpleJWT token refused: used up by a logout";
 
 /**
  * A session from an exchanged SimpleJWT refresh token proves nothing to
@@ -37,28 +37,44 @@ export type DjangoExchange = "exchanged" | "replayed";
  */
 export async function exchangeDjangoRefresh(ctx: Context, token: string): Promise<DjangoExchange> {
   const { claims, user } = await acceptDjangoToken(ctx, token, "refresh");
+  const store = djangoStoreOf(ctx);
+  // A jti used up already is a duplicate or a copy, whatever the account's state is now.
+  const used = await store.exchangeOf(claims.jti);
+  if (used) return presentedAgain(ctx, used);
   if ((await secondFactorsOf(ctx, user)).length > 0) {
     throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: the account has a second factor now");
   }
   if (await mustConfirmAddress(ctx, user)) {
     throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: the account's address is not confirmed yet");
   }
-  const store = djangoStoreOf(ctx);
-  if (!(await store.useOnce(claims.jti, user.id, claims.expiresAt))) return presentedAgain(ctx, store, claims.jti);
+  if (!(await store.useOnce(claims.jti, user.id, claims.expiresAt))) {
+    return presentedAgain(ctx, await store.exchangeOf(claims.jti));
+  }
   let sessionId: string;
+  let recorded: boolean;
   try {
     ({ sessionId } = await startSession(ctx, user, DJANGO_TOKEN_PROOF));
+    recorded = await store.recordExchange(claims.jti, sessionId);
   } catch (error) {
-    // No session came of it: the token is given back rather than burnt, so its owner is not signed out.
+    // No session came of it (the database refused): the token is given back rather than burnt, so its
+    // owner is not signed out.
     await store.release(claims.jti).catch(() => undefined);
     throw error;
   }
-  await store.recordExchange(claims.jti, sessionId);
+  // A logout burnt the token, or a password change or "sign out everywhere" ended the user's Django tokens,
+  // while this exchange was under way: the session it just started ends at once.
+  if (!recorded || (await store.userIdOf(claims.djangoUserId)) !== user.id) {
+    await ctx.services.auth.sessions.revoke(sessionId, "logout");
+    throw new AuthError("TOKEN_INVALID", "SimpleJWT token refused: signed out while it was exchanged");
+  }
   ctx.log.userId = user.id;
   ctx.services.metrics.signIn("success");
   await audit(ctx, { event: "login_succeeded", userId: user.id, sessionId, detail: "django-token" });
   return "exchanged";
 }
+
+/** What the store knows of a used jti (DjangoStore.exchangeOf). */
+type UsedJti = Awaited<ReturnType<DjangoStore["exchangeOf"]>>;
 
 /**
  * A Django refresh token used up already, as Tollgate's rotation treats a
@@ -66,12 +82,11 @@ export async function exchangeDjangoRefresh(ctx: Context, token: string): Promis
  * racing duplicate (two tabs refreshing at once) is answered without
  * cookies; after it, the token was copied, and the session it became ends
  * (theft detection: either holder may be the thief). A token burnt by a
- * logout is only refused.
+ * logout is only refused (the logout ended its session).
  */
-async function presentedAgain(ctx: Context, store: DjangoStore, jti: string): Promise<DjangoExchange> {
+async function presentedAgain(ctx: Context, used: UsedJti): Promise<DjangoExchange> {
   const { auth, config, metrics, now } = ctx.services;
-  const used = await store.exchangeOf(jti);
-  if (used === undefined || used.userId === null) throw new AuthError("TOKEN_INVALID", ALREADY_EXCHANGED);
+  if (used === undefined || used.userId === null) throw new AuthError("TOKEN_INVALID", USED_UP);
   if (now() - used.usedAt.getTime() <= config.refreshReuseGrace * 1000) {
     metrics.refresh("grace_replay");
     return "replayed";

@@ -5,7 +5,7 @@ import { issueSessionCookies } from "../../core/session-start.js";
 import type { HttpAnswer } from "../../http/answer.js";
 import { drf, NOT_AUTHENTICATED, TOKEN_NOT_VALID, unauthorized } from "./answers.js";
 import { DJANGO_REFRESH_COOKIE, withDjangoCookies } from "./cookies.js";
-import { ALREADY_EXCHANGED, exchangeDjangoRefresh } from "./exchange.js";
+import { exchangeDjangoRefresh } from "./exchange.js";
 import { isJwt } from "./request-checks.js";
 
 /**
@@ -36,9 +36,8 @@ async function rotate(ctx: Context, token: string): Promise<void> {
   metrics.refresh(result.replayed ? "grace_replay" : "rotated");
 }
 
+/** A refusal after which the browser's cookies stay as they are: clearing would help whoever planted one. */
 const MORE_THAN_ONE_COOKIE = "More than one refresh cookie";
-/** Refusals after which the browser's cookies stay as they are. */
-const KEEPS_COOKIES = new Set([MORE_THAN_ONE_COOKIE, ALREADY_EXCHANGED]);
 
 /**
  * POST /accounts/auth/refresh_token/: the `refresh_token` cookie. Tollgate's
@@ -58,15 +57,13 @@ export async function refresh(ctx: Context, headers: Headers): Promise<HttpAnswe
     if (tokens.length > 1) throw new AuthError("TOKEN_INVALID", MORE_THAN_ONE_COOKIE);
     if (isJwt(token)) await exchangeDjangoRefresh(compat, token);
     else await rotate(compat, token);
-    // A duplicate within the grace (of an exchange or a rotation) sets no cookie but answers as its twin does.
     return drf(200, {}, headers);
   } catch (error) {
     if (!(error instanceof AuthError)) throw error;
     if (error.code !== "REFRESH_REUSED") ctx.services.metrics.refresh("refused");
     ctx.services.logger.info({ code: error.code, reason: error.message }, "refresh on the Django surface refused");
-    // Kept when another cookie was planted beside this browser's, or a parallel call already exchanged the
-    // same Django token: clearing would end the session that call just started (or a forced sign-out).
-    if (!KEEPS_COOKIES.has(error.message)) compat.setCookies(ctx.services.auth.cookies.clear());
+    // Kept when another cookie was planted beside this browser's: clearing them would be a forced sign-out.
+    if (error.message !== MORE_THAN_ONE_COOKIE) compat.setCookies(ctx.services.auth.cookies.clear());
     return unauthorized(TOKEN_NOT_VALID, headers);
   }
 }

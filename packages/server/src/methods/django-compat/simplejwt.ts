@@ -20,11 +20,18 @@ export interface SimpleJwtClaims {
   /** The Django user id as text (SimpleJWT writes a number or, in newer versions, a string). */
   readonly djangoUserId: string;
   readonly expiresAt: Date;
+  /**
+   * SimpleJWT's REVOKE_TOKEN_CLAIM (`hash_password`, 5.3+ with
+   * CHECK_REVOKE_TOKEN): the MD5 of the user's password hash when the token
+   * was issued, so a password change in Django refuses the tokens before it.
+   */
+  readonly passwordHashDigest?: string;
 }
 
 /** SimpleJWT's TOKEN_TYPE_CLAIM and JTI_CLAIM defaults. */
 const TOKEN_TYPE_CLAIM = "token_type";
 const JTI_CLAIM = "jti";
+const REVOKE_TOKEN_CLAIM = "hash_password";
 const MAX_TOKEN_LENGTH = 4096;
 const FUTURE_ISSUE_SLACK_MS = 60_000;
 const DJANGO_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -75,5 +82,12 @@ export async function verifySimpleJwt(
   if (typeof jti !== "string" || jti.length === 0 || jti.length > 255) throw refused("bad jti");
   const djangoUserId = userIdOf(payload[settings.userIdClaim]);
   if (djangoUserId === undefined) throw refused("bad user id claim");
-  return { tokenType: type, jti, djangoUserId, expiresAt: new Date((payload.exp as number) * 1000) };
+  const digest = payload[REVOKE_TOKEN_CLAIM];
+  return {
+    tokenType: type,
+    jti,
+    djangoUserId,
+    expiresAt: new Date((payload.exp as number) * 1000),
+    ...(typeof digest === "string" ? { passwordHashDigest: digest } : {}),
+  };
 }

@@ -15,8 +15,14 @@ export interface DjangoStore {
   mapUser(djangoId: string, userId: string): Promise<boolean>;
   /** The Tollgate user a Django id was imported as, while their Django tokens count (see revokeTokens). */
   userIdOf(djangoId: string): Promise<string | undefined>;
-  /** The Tollgate user a Django id was imported as, whether or not their Django tokens still count. */
-  importedAs(djangoId: string): Promise<string | undefined>;
+  /**
+   * The Tollgate user a Django id was imported as, whether or not their
+   * Django tokens still count; null when that user was deleted in Tollgate
+   * since (never imported again); undefined when never imported.
+   */
+  importedAs(djangoId: string): Promise<string | null | undefined>;
+  /** Every Django id mapped to a Tollgate user that still exists (the import looks for users gone from Django). */
+  mappings(): Promise<{ djangoId: string; userId: string }[]>;
   /** No Django token of this user counts from now on (a password change, signing out everywhere). */
   revokeTokens(userId: string): Promise<void>;
   /** The Django id of a Tollgate user, when imported. */
@@ -39,8 +45,14 @@ export interface DjangoStore {
    * (the token's own expiry: after it the signature check refuses it anyway).
    */
   useOnce(jti: string, userId: string | null, expiresAt: Date): Promise<boolean>;
-  /** Records the session a used jti was exchanged for (theft detection ends it when the jti comes back). */
-  recordExchange(jti: string, sessionId: string): Promise<void>;
+  /**
+   * Records the session a used jti was exchanged for (theft detection ends
+   * it when the jti comes back); false when a logout burnt the jti while the
+   * exchange was under way (the caller ends that session).
+   */
+  recordExchange(jti: string, sessionId: string): Promise<boolean>;
+  /** Marks a used jti burnt by a logout; the session it was exchanged for, if any (the logout ends it). */
+  burn(jti: string): Promise<string | null>;
   /**
    * When a jti was used up, for whom (null: a logout burnt it), and the
    * session it became (null while the exchange is under way, or burnt).
@@ -70,7 +82,7 @@ export function createDjangoStore(db: Kysely<DjangoTables>, now: () => number): 
         .where("django_id", "=", djangoId)
         .where("tokens_revoked_at", "is", null)
         .executeTakeFirst();
-      return row?.user_id;
+      return row?.user_id ?? undefined;
     },
     async importedAs(djangoId) {
       const row = await db
@@ -79,6 +91,14 @@ export function createDjangoStore(db: Kysely<DjangoTables>, now: () => number): 
         .where("django_id", "=", djangoId)
         .executeTakeFirst();
       return row?.user_id;
+    },
+    async mappings() {
+      const rows = await db
+        .selectFrom("django_users")
+        .select(["django_id", "user_id"])
+        .where("user_id", "is not", null)
+        .execute();
+      return rows.flatMap((row) => (row.user_id === null ? [] : [{ djangoId: row.django_id, userId: row.user_id }]));
     },
     async revokeTokens(userId) {
       await db
@@ -142,7 +162,22 @@ export function createDjangoStore(db: Kysely<DjangoTables>, now: () => number): 
       return row !== undefined;
     },
     async recordExchange(jti, sessionId) {
-      await db.updateTable("django_exchanged").set({ session_id: sessionId }).where("jti", "=", jti).execute();
+      const result = await db
+        .updateTable("django_exchanged")
+        .set({ session_id: sessionId })
+        .where("jti", "=", jti)
+        .where("user_id", "is not", null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+    async burn(jti) {
+      const row = await db
+        .updateTable("django_exchanged")
+        .set({ user_id: null })
+        .where("jti", "=", jti)
+        .returning("session_id")
+        .executeTakeFirst();
+      return row?.session_id ?? null;
     },
     async exchangeOf(jti) {
       const row = await db

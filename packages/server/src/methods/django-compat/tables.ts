@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from "kysely";
+import { type Kysely, type Migration, sql } from "kysely";
 import type { DatabaseHandle } from "../../db/client.js";
 import { dialectTypes, type SqlDialect } from "../../db/migrations/dialect-types.js";
 
@@ -8,6 +8,8 @@ import { dialectTypes, type SqlDialect } from "../../db/migrations/dialect-types
  *   is a number or a string by version) → the Tollgate user it was imported as.
  *   Only mapped users' SimpleJWT tokens are ever accepted, and none once the
  *   user changed the password or signed out everywhere (tokens_revoked_at).
+ *   When the Tollgate user is deleted the row stays with no user: the import
+ *   never brings that Django user back.
  * - django_tokens: SimpleJWT's outstanding tokens (token_blacklist app), and
  *   when each was blacklisted: a blacklisted jti is refused.
  * - django_exchanged: every jti already exchanged for a Tollgate session (or
@@ -18,7 +20,8 @@ import { dialectTypes, type SqlDialect } from "../../db/migrations/dialect-types
 export type DjangoTables = {
   django_users: {
     django_id: string;
-    user_id: string;
+    /** null: the user was deleted in Tollgate. */
+    user_id: string | null;
     /** Set when the user changed the password or signed out everywhere: no Django token of theirs counts after it. */
     tokens_revoked_at: Date | string | null;
   };
@@ -89,5 +92,38 @@ export function djangoMigrations(dialect: SqlDialect): Record<string, Migration>
         await db.schema.alterTable("django_exchanged").dropColumn("session_id").execute();
       },
     },
+    "0004_deleted_users_stay_deleted": {
+      // The foreign key becomes ON DELETE SET NULL (SQLite cannot alter a constraint: the table is rebuilt).
+      up: (db) => rebuildDjangoUsers(db, dialect, "set null"),
+      async down(db) {
+        await db
+          .deleteFrom("django_users" as never)
+          .where("user_id" as never, "is", null)
+          .execute();
+        await rebuildDjangoUsers(db, dialect, "cascade");
+      },
+    },
   };
+}
+
+/** django_users again, with `onDelete` on its user_id foreign key and every row kept. */
+async function rebuildDjangoUsers(
+  db: Kysely<unknown>,
+  dialect: SqlDialect,
+  onDelete: "set null" | "cascade",
+): Promise<void> {
+  const types = dialectTypes(dialect);
+  await db.schema
+    .createTable("django_users_next")
+    .addColumn("django_id", "text", (c) => c.primaryKey())
+    .addColumn("user_id", "text", (c) => {
+      const column = c.unique().references("users.id").onDelete(onDelete);
+      return onDelete === "cascade" ? column.notNull() : column;
+    })
+    .addColumn("tokens_revoked_at", types.timestamp)
+    .execute();
+  await sql`INSERT INTO django_users_next (django_id, user_id, tokens_revoked_at)
+    SELECT django_id, user_id, tokens_revoked_at FROM django_users`.execute(db);
+  await db.schema.dropTable("django_users").execute();
+  await db.schema.alterTable("django_users_next").renameTo("django_users").execute();
 }
