@@ -11,12 +11,14 @@ import { createDjangoStore } from "../src/methods/django-compat/store.js";
 import { djangoTables } from "../src/methods/django-compat/tables.js";
 import { createAdminStore } from "../src/stores/admin-store.js";
 import {
+  type Backend,
   backends,
   createClock,
   createPostgresDatabase,
   runCli,
   startTestServer,
   TestBrowser,
+  type TestServer,
 } from "./support/index.js";
 
 const SECRET_KEY = "import-test-key-0123456789abcdefghijklmnopqrstuv!@#$%^&*(";
@@ -41,18 +43,38 @@ function djangoHash(password: string, salt: string): string {
   return `pbkdf2_sha256$1000$${salt}$${pbkdf2Sync(password, salt, 1000, 32, "sha256").toString("base64")}`;
 }
 
+/** A Django database (auth_user, with `schema`'s other tables) beside a Tollgate test server, dropped after `run`. */
+async function withDjango(
+  backend: Backend,
+  schema: readonly string[],
+  run: (fixture: {
+    clock: ReturnType<typeof createClock>;
+    url: string;
+    server: TestServer;
+    client: pg.Client;
+  }) => Promise<void>,
+): Promise<void> {
+  const clock = createClock();
+  const django = await createPostgresDatabase();
+  const server = await startTestServer(backend, {
+    clock,
+    config: { djangoCompat: true, djangoSecretKey: SECRET_KEY, djangoCutoverUntil: clock.now() + 86_400_000 },
+  });
+  const client = new pg.Client({ connectionString: django.url });
+  try {
+    await client.connect();
+    for (const statement of schema) await client.query(statement);
+    await run({ clock, url: django.url, server, client });
+  } finally {
+    await client.end();
+    await server.close();
+    await django.drop();
+  }
+}
+
 describe.runIf(process.env.TEST_DATABASE_URL).each(backends())("importing SimpleJWT's state into %s", (backend) => {
-  it("maps Django ids and copies outstanding and blacklisted tokens; the surface then honours them", async () => {
-    const clock = createClock();
-    const django = await createPostgresDatabase();
-    const server = await startTestServer(backend, {
-      clock,
-      config: { djangoCompat: true, djangoSecretKey: SECRET_KEY, djangoCutoverUntil: clock.now() + 86_400_000 },
-    });
-    const client = new pg.Client({ connectionString: django.url });
-    try {
-      await client.connect();
-      for (const statement of SCHEMA) await client.query(statement);
+  it("maps Django ids and copies outstanding and blacklisted tokens; the surface then honours them", () =>
+    withDjango(backend, SCHEMA, async ({ clock, url, server, client }) => {
       // Ids as Django gave them, with a gap: the mapping must not assume they are dense.
       await client.query(
         "INSERT INTO auth_user (id, username, password, first_name) VALUES (41, 'olivia', $1, 'Olivia'), (57, 'peggy', $2, 'Peggy'), (63, 'admin', $3, '')",
@@ -88,7 +110,7 @@ describe.runIf(process.env.TEST_DATABASE_URL).each(backends())("importing Simple
       );
 
       const store = createDjangoStore(djangoTables(server.database), clock.now);
-      const report = await importDjangoUsers(django.url, server.app.services.users, store);
+      const report = await importDjangoUsers(url, server.app.services.users, store);
       expect(report).toMatchObject({ imported: 2, alreadyPresent: 1, mapped: 2, tokens: 4, blacklisted: 1 });
       expect(await store.userIdOf("41")).toBe((await server.app.services.users.findByUsername("olivia"))?.id);
       // The account that existed in Tollgate is never reachable with the Django user's tokens.
@@ -123,64 +145,50 @@ describe.runIf(process.env.TEST_DATABASE_URL).each(backends())("importing Simple
         "INSERT INTO token_blacklist_blacklistedtoken (blacklisted_at, token_id) SELECT now(), id FROM token_blacklist_outstandingtoken WHERE jti = $1",
         [later],
       );
-      const again = await importDjangoUsers(django.url, server.app.services.users, store);
+      const again = await importDjangoUsers(url, server.app.services.users, store);
       expect(again).toMatchObject({ imported: 0, alreadyPresent: 3, mapped: 0, blacklisted: 2 });
       expect(await exchange(await mint(57, later))).toBe(401);
 
       // The CLI: creates the method's tables in a database never served with it, and reports the tokens.
       const dataDir = mkdtempSync(join(tmpdir(), "tollgate-import-tokens-"));
-      const cli = await runCli(["user:import-django", "--from", django.url], { DATA_DIR: dataDir });
+      const cli = await runCli(["user:import-django", "--from", url], { DATA_DIR: dataDir });
       expect(cli.code).toBe(0);
       expect(cli.stdout).toMatch(/^Imported 3 user\(s\); 0 already present; 0 skipped$/m);
       expect(cli.stdout).toMatch(/^Django ids mapped: 3 new; SimpleJWT tokens copied: 4 \(2 blacklisted\)$/m);
-    } finally {
-      await client.end();
-      await server.close();
-      await django.drop();
-    }
-  });
+    }));
 
-  it("maps users an earlier run imported without ids, then follows Django's password changes and deactivations", async () => {
-    const clock = createClock();
-    const django = await createPostgresDatabase();
-    const server = await startTestServer(backend, {
-      clock,
-      config: { djangoCompat: true, djangoSecretKey: SECRET_KEY, djangoCutoverUntil: clock.now() + 86_400_000 },
-    });
-    const client = new pg.Client({ connectionString: django.url });
-    const printed: string[] = [];
-    /** The CLI's own command, in this process, on the server's database. */
-    const importCommand = () =>
-      runCommand(
-        "user:import-django",
-        { from: django.url },
-        {
-          database: server.database,
-          sessions: server.app.services.auth.sessions,
-          io: { readPassword: async () => "", print: (line) => printed.push(line) },
-        },
-      );
-    const signIn = async (username: string, password: string) => {
-      const b = new TestBrowser(server.url);
-      const result = await b.request("POST", "/accounts/auth/login/", JSON.stringify({ username, password }));
-      return { b, status: result.status };
-    };
-    const mint = (userId: number, claims: Record<string, unknown> = {}) =>
-      new SignJWT({ token_type: "access", jti: randomUUID().replaceAll("-", ""), user_id: userId, ...claims })
-        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-        .setIssuedAt(Math.floor(clock.now() / 1000))
-        .setExpirationTime(Math.floor(clock.now() / 1000) + 300)
-        .sign(new TextEncoder().encode(SECRET_KEY));
-    const me = async (token: string) =>
-      (
-        await new TestBrowser(server.url).request("GET", "/accounts/user/", undefined, {
-          headers: { authorization: `Bearer ${token}` },
-        })
-      ).status;
-    const line = () => printed.find((l) => l.startsWith("Changed in Django since the last run:"));
-    try {
-      await client.connect();
-      await client.query(SCHEMA[0] as string);
+  it("maps users an earlier run imported without ids, then follows Django's password changes and deactivations", () =>
+    withDjango(backend, [SCHEMA[0] as string], async ({ clock, url, server, client }) => {
+      const printed: string[] = [];
+      /** The CLI's own command, in this process, on the server's database. */
+      const importCommand = () =>
+        runCommand(
+          "user:import-django",
+          { from: url },
+          {
+            database: server.database,
+            sessions: server.app.services.auth.sessions,
+            io: { readPassword: async () => "", print: (line) => printed.push(line) },
+          },
+        );
+      const signIn = async (username: string, password: string) => {
+        const b = new TestBrowser(server.url);
+        const result = await b.request("POST", "/accounts/auth/login/", JSON.stringify({ username, password }));
+        return { b, status: result.status };
+      };
+      const mint = (userId: number, claims: Record<string, unknown> = {}) =>
+        new SignJWT({ token_type: "access", jti: randomUUID().replaceAll("-", ""), user_id: userId, ...claims })
+          .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+          .setIssuedAt(Math.floor(clock.now() / 1000))
+          .setExpirationTime(Math.floor(clock.now() / 1000) + 300)
+          .sign(new TextEncoder().encode(SECRET_KEY));
+      const me = async (token: string) =>
+        (
+          await new TestBrowser(server.url).request("GET", "/accounts/user/", undefined, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).status;
+      const line = () => printed.find((l) => l.startsWith("Changed in Django since the last run:"));
       const users: [number, string, string][] = [
         [5, "olivia", djangoHash("olivia pw", "s4ltA")],
         [6, "peggy", djangoHash("peggy pw", "s4ltB")],
@@ -196,7 +204,7 @@ describe.runIf(process.env.TEST_DATABASE_URL).each(backends())("importing Simple
       // Made in Tollgate under a Django user's name: never mapped, whatever the runs.
       const tollgateZed = await server.createUser("zed", "tollgate zed's passphrase");
       // A run that recorded no Django ids (users only).
-      expect(await importDjangoUsers(django.url, server.app.services.users)).toMatchObject({ imported: 6, mapped: 0 });
+      expect(await importDjangoUsers(url, server.app.services.users)).toMatchObject({ imported: 6, mapped: 0 });
       // Deactivated in Django before the run that maps her: mapped and deactivated by the same run.
       await client.query("UPDATE auth_user SET is_active = false WHERE id = 11");
 
@@ -253,28 +261,13 @@ describe.runIf(process.env.TEST_DATABASE_URL).each(backends())("importing Simple
         "Changed in Django since the last run: 0 password(s) copied; 0 user(s) deactivated; 1 deleted in Tollgate, not brought back",
       );
       expect(printed[0]).toBe("Imported 0 user(s); 5 already present; 0 skipped");
-    } finally {
-      await client.end();
-      await server.close();
-      await django.drop();
-    }
-  });
+    }));
 
-  it("imports users alone when the token_blacklist app was never installed", async () => {
-    const django = await createPostgresDatabase();
-    const server = await startTestServer(backend);
-    const client = new pg.Client({ connectionString: django.url });
-    try {
-      await client.connect();
-      await client.query(SCHEMA[0] as string);
+  it("imports users alone when the token_blacklist app was never installed", () =>
+    withDjango(backend, [SCHEMA[0] as string], async ({ clock, url, server, client }) => {
       await client.query("INSERT INTO auth_user (username, password) VALUES ('quinn', $1)", [djangoHash("q", "s4ltQ")]);
-      const store = createDjangoStore(djangoTables(server.database), Date.now);
-      const report = await importDjangoUsers(django.url, server.app.services.users, store);
+      const store = createDjangoStore(djangoTables(server.database), clock.now);
+      const report = await importDjangoUsers(url, server.app.services.users, store);
       expect(report).toMatchObject({ imported: 1, mapped: 1, tokens: 0, blacklisted: 0 });
-    } finally {
-      await client.end();
-      await server.close();
-      await django.drop();
-    }
-  });
+    }));
 });
