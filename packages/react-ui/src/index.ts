@@ -10,6 +10,7 @@ export type { Catalogue, Language, MessageKey, PartialCatalogue } from "./i18n/c
 export { en } from "./i18n/en.js";
 export { fa } from "./i18n/fa.js";
 export { ResetPassword, type ResetPasswordProps } from "./reset-password.js";
+export { type DeviceFields, deviceLabel } from "./settings/device-label.js";
 export { SignIn, type SignInProps } from "./sign-in.js";
 export { SignUp, type SignUpProps } from "./sign-up.js";
 export { StepUpPrompt, type StepUpPromptProps, useStepUp } from "./step-up-prompt.js";

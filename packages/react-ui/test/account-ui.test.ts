@@ -98,8 +98,11 @@ describe.each(LANGUAGES)("the account components in $lang (headless Chromium, 36
     // Dates in the language's digits (Intl): the sessions' "signed in …" line.
     const sessions = reset.getByRole("list", { name: c.sessions.list });
     expect(await sessions.textContent()).toMatch(lang === "fa" ? /[۰-۹]/ : /\d/);
-    // Regression: the device in words (the server's parser), not a raw user-agent string.
-    expect(await sessions.textContent()).toContain("on Linux");
+    // Regression: the device in the language's words (the server names browser and system), not a raw
+    // user-agent string, and not the server's English "on" on a Persian page.
+    const on = c.sessions.deviceOn.replace("{{browser}}", "").replace("{{os}}", "Linux");
+    expect(await sessions.textContent()).toContain(on);
+    if (lang !== "en") expect(await sessions.textContent()).not.toContain(" on Linux");
     expect(await sessions.textContent()).not.toContain("Mozilla/");
 
     // Regression: saving the profile with the same address says "Saved." and mails nothing.

@@ -85,7 +85,12 @@ describe.each(backends())("security activity, events and notices on %s", (backen
 
     const page = data<ActivityPage>(await laptop.query("auth.activity"));
     expect(page.events.map((e) => e.event)).toEqual(["login_succeeded", "new_device", "login_failed"]);
-    expect(page.events[0]).toMatchObject({ ip: "198.51.100.10", device: "Firefox 140 on Linux" });
+    expect(page.events[0]).toMatchObject({
+      ip: "198.51.100.10",
+      device: "Firefox 140 on Linux",
+      browser: "Firefox 140",
+      os: "Linux",
+    });
     expect(page.events[0]?.at).toBeGreaterThanOrEqual(page.events[1]?.at ?? 0);
     expect(page.nextCursor).toBeNull();
   });

@@ -16,6 +16,8 @@ interface SessionView {
   expiresAt: number;
   userAgent: string | null;
   device: string | null;
+  browser: string | null;
+  os: string | null;
   ip: string | null;
   current: boolean;
   revokedAt: number | null;
@@ -66,6 +68,11 @@ describe.each(backends())("session management on %s", (backend) => {
     expect(byCurrent.map((s) => [s.device, s.current])).toEqual([
       ["Firefox 140 on Linux", true],
       [null, false],
+    ]);
+    // Its parts, for pages that say "on" in another language.
+    expect(byCurrent.map((s) => [s.browser, s.os])).toEqual([
+      ["Firefox 140", "Linux"],
+      [null, null],
     ]);
     // The raw agent stays beside it (the contract's field).
     expect(list.find((s) => s.current)?.userAgent).toBe(firefox);

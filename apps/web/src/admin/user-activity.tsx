@@ -3,7 +3,7 @@
  * account settings' "Recent activity" uses for the user's own; "Show older
  * activity" follows the server's cursor.
  */
-import { type MessageKey as ComponentKey, en as components, useTollgateUI } from "@tollgate/react-ui";
+import { type MessageKey as ComponentKey, en as components, deviceLabel, useTollgateUI } from "@tollgate/react-ui";
 import { useId, useState } from "react";
 import { t } from "../i18n.js";
 import { AdminButton } from "./button.js";
@@ -48,7 +48,7 @@ export function UserActivity(props: UserActivityProps) {
           <li className="tg-item">{i18n.t("activity.none")}</li>
         ) : (
           events.map((event) => {
-            const where = [event.device, event.ip].filter(Boolean).join(" · ");
+            const where = [deviceLabel(i18n.t, event), event.ip].filter(Boolean).join(" · ");
             return (
               <li key={event.id} className="tg-item" data-event={event.event}>
                 <div className="tg-item-text">

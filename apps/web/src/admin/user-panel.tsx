@@ -4,7 +4,7 @@
  * with their devices and its activity. Focus goes to its heading when it is
  * opened, and back to the action's button when it is shown again after one.
  */
-import { useTollgateUI } from "@tollgate/react-ui";
+import { deviceLabel, useTollgateUI } from "@tollgate/react-ui";
 import { useEffect, useId, useRef } from "react";
 import { t } from "../i18n.js";
 import { AdminButton } from "./button.js";
@@ -58,7 +58,7 @@ export function UserPanel(props: UserPanelProps) {
             <li key={session.id} className="tg-item" data-session-id={session.id}>
               <div className="tg-item-text">
                 {/* The server names the device from its user agent; never the raw string here. */}
-                <div className="tg-item-title">{session.device ?? i18n.t("sessions.unknownDevice")}</div>
+                <div className="tg-item-title">{deviceLabel(i18n.t, session) ?? i18n.t("sessions.unknownDevice")}</div>
                 <div className="tg-meta">
                   {[
                     session.ip,

@@ -165,6 +165,8 @@ export const en = {
     list: "Sessions",
     thisDevice: "This device",
     unknownDevice: "Unknown device",
+    /** A browser and the system it runs on, both named by the server ("Firefox 140", "Linux"). */
+    deviceOn: "{{browser}} on {{os}}",
     since: "signed in {{date}}",
     lastUsed: "last used {{date}}",
     end: "Sign out",

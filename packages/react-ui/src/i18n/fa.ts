@@ -162,6 +162,7 @@ export const fa: Catalogue = {
     list: "نشست‌ها",
     thisDevice: "همین دستگاه",
     unknownDevice: "دستگاه ناشناخته",
+    deviceOn: "{{browser}} روی {{os}}",
     since: "ورود در {{date}}",
     lastUsed: "آخرین استفاده {{date}}",
     end: "خروج",

@@ -4,6 +4,7 @@ import type { MessageKey } from "../i18n/catalogue.js";
 import { en } from "../i18n/en.js";
 import { UI_KEY } from "../session.js";
 import { Button, useT } from "../ui.js";
+import { deviceLabel } from "./device-label.js";
 import { Section } from "./section.js";
 
 /** auth.activity: the account's security events, newest first, 20 at a time. */
@@ -30,7 +31,7 @@ export function ActivitySection() {
               <div className="tg-meta">
                 {/* The instant itself in datetime (machine-readable, the same in every language), the words for people. */}
                 <time dateTime={new Date(event.at).toISOString()}>{i18n.dateTime(event.at)}</time>
-                {[event.device, event.ip]
+                {[deviceLabel(t, event), event.ip]
                   .filter(Boolean)
                   .map((part) => ` · ${part}`)
                   .join("")}

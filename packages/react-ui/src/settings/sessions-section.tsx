@@ -4,6 +4,7 @@ import { useTollgateUI } from "../context.js";
 import type { MessageKey } from "../i18n/catalogue.js";
 import { UI_KEY } from "../session.js";
 import { Alert, Button, useAction, useT } from "../ui.js";
+import { deviceLabel } from "./device-label.js";
 import { Section, type SectionProps, useSignedOut } from "./section.js";
 
 const KEY = [UI_KEY, "sessions"];
@@ -24,7 +25,7 @@ export function SessionsSection(props: SectionProps) {
       <ul className="tg-list" aria-label={t("sessions.list")}>
         {sessions.map((session) => {
           // The server names the device from its user agent (a maintained parser); never the raw string here.
-          const device = session.device ?? t("sessions.unknownDevice");
+          const device = deviceLabel(t, session) ?? t("sessions.unknownDevice");
           const status = session.revokedAt
             ? t(
                 `sessions.ended.${ENDED.has(session.revokedReason ?? "") ? session.revokedReason : "other"}` as MessageKey,

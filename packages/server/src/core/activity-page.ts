@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { deviceName } from "../events/device-name.js";
+import { deviceFields } from "../events/device-name.js";
 import type { Services } from "../services.js";
 import type { AuditEvent } from "../stores/audit-log.js";
 
@@ -67,7 +67,7 @@ export async function activityPage(
       event: row.event as ActivityEvent,
       at: new Date(row.at).getTime(),
       ip: row.ip,
-      device: deviceName(row.user_agent) ?? null,
+      ...deviceFields(row.user_agent),
       detail: row.detail,
     })),
     nextCursor: rows.length > PAGE ? String(page.at(-1)?.id) : null,

@@ -1,14 +1,34 @@
 import Bowser from "bowser";
 
 /**
- * A person's words for a browser's user agent ("Chrome 156 on Linux"), for
- * security mails and the activity list; undefined when nothing is known.
- * Parsed with bowser; only the major version is kept.
+ * What a browser's user agent says, in parts a page can put in its own
+ * words: the browser with its major version ("Chrome 156") and the system
+ * ("Linux"); null where nothing is known. Parsed with bowser.
+ */
+export interface DeviceParts {
+  readonly browser: string | null;
+  readonly os: string | null;
+}
+
+export function deviceParts(userAgent: string | null | undefined): DeviceParts {
+  if (!userAgent) return { browser: null, os: null };
+  const { browser, os } = Bowser.parse(userAgent.slice(0, 512));
+  const name = browser.name ? [browser.name, browser.version?.split(".")[0]].filter(Boolean).join(" ") : null;
+  return { browser: name, os: os.name || null };
+}
+
+/**
+ * A person's words for a browser's user agent in English ("Chrome 156 on
+ * Linux"), for security mails and API readers; undefined when nothing is
+ * known. Pages in other languages build theirs from deviceParts.
  */
 export function deviceName(userAgent: string | null | undefined): string | undefined {
-  if (!userAgent) return undefined;
-  const { browser, os } = Bowser.parse(userAgent.slice(0, 512));
-  const name = browser.name ? [browser.name, browser.version?.split(".")[0]].filter(Boolean).join(" ") : undefined;
-  if (name && os.name) return `${name} on ${os.name}`;
-  return name ?? os.name ?? undefined;
+  const { browser, os } = deviceParts(userAgent);
+  if (browser && os) return `${browser} on ${os}`;
+  return browser ?? os ?? undefined;
+}
+
+/** What a listed session or event says of its device: the English name and its parts. */
+export function deviceFields(userAgent: string | null | undefined): { device: string | null } & DeviceParts {
+  return { device: deviceName(userAgent) ?? null, ...deviceParts(userAgent) };
 }

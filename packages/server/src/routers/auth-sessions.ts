@@ -3,7 +3,7 @@ import { audit } from "../core/audit.js";
 import { endEverySession } from "../core/end-sessions.js";
 import { revokeSessionInput } from "../core/inputs.js";
 import { requireRecentProof } from "../core/step-up.js";
-import { deviceName } from "../events/device-name.js";
+import { deviceFields } from "../events/device-name.js";
 import { authedProcedure, protectedMutation } from "../trpc.js";
 
 export const logout = protectedMutation.mutation(async ({ ctx }) => {
@@ -61,7 +61,7 @@ export const sessions = authedProcedure.query(async ({ ctx }) => {
     lastUsedAt: s.id === ctx.session.sessionId ? Math.max(now, s.lastUsedAt.getTime()) : s.lastUsedAt.getTime(),
     expiresAt: s.expiresAt.getTime(),
     userAgent: s.userAgent,
-    device: deviceName(s.userAgent) ?? null,
+    ...deviceFields(s.userAgent),
     ip: s.ip,
     current: s.id === ctx.session.sessionId,
     revokedAt: s.revokedAt === null ? null : s.revokedAt.getTime(),

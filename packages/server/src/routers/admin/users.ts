@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { activityCursor, activityPage } from "../../core/activity-page.js";
 import { factorsOnFor } from "../../core/step-up.js";
-import { deviceName } from "../../events/device-name.js";
+import { deviceFields } from "../../events/device-name.js";
 import { adminProcedure, targetUser } from "./admin-procedure.js";
 
 const PAGE = 50;
@@ -42,7 +42,7 @@ export const get = adminProcedure.input(z.object({ id: userId }).strict()).query
         lastUsedAt: s.lastUsedAt.getTime(),
         expiresAt: s.expiresAt.getTime(),
         ip: s.ip,
-        device: deviceName(s.userAgent) ?? null,
+        ...deviceFields(s.userAgent),
         authMethod: s.authMethod,
       })),
   };
