@@ -28,6 +28,8 @@ const WORDS = {
     query: "Search users",
     results: "Users found",
     disable: "Disable",
+    delete: "Delete",
+    deleteForGood: "Delete for good",
   },
   fa: {
     username: "نام کاربری",
@@ -38,6 +40,8 @@ const WORDS = {
     query: "جست‌وجوی کاربران",
     results: "کاربران یافته‌شده",
     disable: "غیرفعال کردن",
+    delete: "حذف",
+    deleteForGood: "حذف برای همیشه",
   },
 } as const;
 type Language = keyof typeof WORDS;
@@ -256,6 +260,11 @@ describe("the Administration section of the account page (headless Chromium)", (
       await openUser(page, username, language);
       await userPanel(page, language).getByRole("button", { name: WORDS[language].disable, exact: true }).click();
       await expect.poll(() => adminSection(page, language).getByRole("status").textContent()).not.toBe("");
+      // The delete confirmation open too: its button is in the danger colour, and its contrast is checked below.
+      const panel = userPanel(page, language);
+      await panel.getByRole("button", { name: WORDS[language].delete, exact: true }).click();
+      const forGood = panel.getByRole("button", { name: WORDS[language].deleteForGood });
+      expect(await forGood.getAttribute("class")).toContain("tg-danger");
       // .tg-admin: the section's root (a region named by its heading), as react-ui names its components' roots.
       const results = await new AxeBuilder({ page }).include(".tg-admin").analyze();
       expect(results.passes.length).toBeGreaterThan(5);

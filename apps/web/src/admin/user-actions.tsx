@@ -56,7 +56,7 @@ export function UserActions(props: UserActionsProps) {
         <legend>{t("admin.confirmDelete", name)}</legend>
         <div className="tg-actions">
           <AdminButton
-            primary
+            danger
             busy={busy}
             onClick={() => {
               setBusy(true);
