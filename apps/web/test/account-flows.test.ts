@@ -66,11 +66,11 @@ describe("account page in headless Chromium: sign up, verify, forgot password, r
     await signUp.getByLabel("Choose a password").fill("lena's first passphrase");
     await signUp.getByRole("button", { name: "Sign up" }).click();
     await expect.poll(() => signedInAs(page)).toBe("lena");
-    // The address waits for its link before it is the account's.
+    // The address waits for its link before it is the account's: shown, marked unconfirmed, with what to do.
     await expect
       .poll(() => page.getByRole("region", { name: "Profile" }).textContent())
-      .toContain("lena@example.org waits for confirmation");
-    expect(await email(page)).toBe("(not set)");
+      .toContain("Follow the link we mailed to lena@example.org to confirm it.");
+    expect(await email(page)).toBe("lena@example.org (not confirmed yet)");
 
     const verification = await smtp.waitFor("lena@example.org", /Confirm your email address/);
     await page.goto(verification.link ?? "");

@@ -93,6 +93,7 @@ export const en = {
     confirmed: "confirmed",
     unconfirmed: "not confirmed yet",
     pending: "{{email}} waits for confirmation: follow the link we mailed.",
+    pendingFirst: "Follow the link we mailed to {{email}} to confirm it.",
     resend: "Send the confirmation mail again",
     resent: "We mailed a new confirmation link to {{email}}.",
     edit: "Edit profile",

@@ -132,10 +132,17 @@ export function ProfileSection(props: SectionProps) {
         <dd data-testid="email">
           {user.email
             ? `${user.email} (${t(user.emailVerified ? "profile.confirmed" : "profile.unconfirmed")})`
-            : t("common.notSet")}
+            : user.pendingEmail
+              ? // A first address (a sign-up's) is the account's once its link is followed: shown, marked so.
+                `${user.pendingEmail} (${t("profile.unconfirmed")})`
+              : t("common.notSet")}
         </dd>
       </dl>
-      {user.pendingEmail && <p className="tg-intro">{t("profile.pending", { email: user.pendingEmail })}</p>}
+      {user.pendingEmail && (
+        <p className="tg-intro">
+          {t(user.email ? "profile.pending" : "profile.pendingFirst", { email: user.pendingEmail })}
+        </p>
+      )}
       <div className="tg-actions">
         <Button onClick={edit}>{t("profile.edit")}</Button>
         {unconfirmed && (
