@@ -56,11 +56,12 @@ export function passwordRuleBroken(password: string, context: PasswordPolicyCont
  * The password policy, the one place it is decided: applied to every new
  * password (sign-up, change, reset, the CLI), never at sign-in, so passwords
  * set before the policy still sign in. Throws AuthError PASSWORD_POLICY whose
- * message names the rule.
+ * message names the rule, and whose data says which (`{ passwordRule }`), so
+ * a page can say it in its own language.
  */
 export function checkPasswordPolicy(password: string, context: PasswordPolicyContext = {}): void {
   const rule = passwordRuleBroken(password, context);
-  if (rule) throw new AuthError("PASSWORD_POLICY", MESSAGES[rule]);
+  if (rule) throw new AuthError("PASSWORD_POLICY", MESSAGES[rule], { data: { passwordRule: rule } });
 }
 
 /** The message for a broken rule (the CLI prints it). */

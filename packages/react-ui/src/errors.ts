@@ -13,6 +13,11 @@ export function errorKey(error: unknown): MessageKey {
     return "errors.PASSKEY_CANCELLED";
   }
   const code = authCodeOf(error);
+  if (code === "PASSWORD_POLICY") {
+    // Which rule the password broke, when the server says: one reason, not the whole policy.
+    const rule = (error as { data?: { passwordRule?: unknown } }).data?.passwordRule;
+    if (typeof rule === "string" && rule in en.passwordRules) return `passwordRules.${rule}` as MessageKey;
+  }
   if (code && code in en.errors) return `errors.${code}` as MessageKey;
   if (error instanceof TypeError) return "errors.network"; // fetch failed: offline, server down
   return "errors.generic";

@@ -113,9 +113,12 @@ describe.each(backends())("sign-up and email verification through a real SMTP se
   it("applies the password policy, naming the rule", async () => {
     const common = await signUp(server.url, { username: "gus", email: "gus@example.org", password: "iloveyou1" }).res;
     expect(errorOf(common).data.authCode).toBe("PASSWORD_POLICY");
+    expect(errorOf(common).data.passwordRule).toBe("common");
     const same = await signUp(server.url, { username: "gus", email: "gus@example.org", password: "GUS@example.org" })
       .res;
     expect(errorOf(same).message).toBe("The password must not be the email address");
+    // Which rule, for a page to say in its own language.
+    expect(errorOf(same).data.passwordRule).toBe("same_as_email");
   });
 
   it("auth.requestEmailVerification mails a new link; a changed address is re-verified and the old one told", async () => {

@@ -30,6 +30,8 @@ export interface TRPCErrorBody {
       readonly path?: string;
       readonly authCode?: string;
       readonly stack?: string;
+      /** An error's own data beside its code (STEP_UP_REQUIRED's `stepUp`, PASSWORD_POLICY's `passwordRule`). */
+      readonly [extra: string]: unknown;
     };
   };
 }

@@ -234,6 +234,14 @@ export const en = {
     needPassword: "Enter your password.",
     cancel: "Cancel",
   },
+  /** PASSWORD_POLICY, by the rule the server says the password broke. */
+  passwordRules: {
+    too_short: "Choose a longer password: at least 8 characters.",
+    too_long: "Choose a shorter password.",
+    common: "That password is one of the most common ones: choose another.",
+    same_as_username: "Choose a password other than your username.",
+    same_as_email: "Choose a password other than your email address.",
+  },
   errors: {
     generic: "Something went wrong. Please try again.",
     network: "The server could not be reached. Please try again.",
