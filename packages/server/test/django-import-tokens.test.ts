@@ -251,6 +251,20 @@ describe.runIf(process.env.TEST_DATABASE_URL).each(backends())("importing Simple
       expect((await olivia.b.request("GET", "/accounts/user/", undefined)).status).toBe(401);
       expect((await server.app.services.users.findByUsername("olivia"))?.isActive).toBe(false);
       expect((await server.app.services.users.findByUsername("rosa"))?.isActive).toBe(false);
+      // Each change is in the account's activity, naming where it came from.
+      const details = await server.database.db
+        .selectFrom("audit_events")
+        .select(["username", "detail"])
+        .where("detail", "like", "%tollgate user:import-django%")
+        .orderBy("username")
+        .execute();
+      expect(details).toEqual([
+        { username: "olivia", detail: "user.disabled (as in Django) by the operator (tollgate user:import-django)" },
+        { username: "peggy", detail: "password copied from Django by the operator (tollgate user:import-django)" },
+        { username: "quentin", detail: "password copied from Django by the operator (tollgate user:import-django)" },
+        { username: "rosa", detail: "user.disabled (as in Django) by the operator (tollgate user:import-django)" },
+        { username: "tara", detail: "user.disabled (as in Django) by the operator (tollgate user:import-django)" },
+      ]);
       // Sven, deleted in Tollgate, is not brought back.
       expect(await server.app.services.users.findByUsername("sven")).toBeUndefined();
 

@@ -414,6 +414,16 @@ describe.each(backends())("SimpleJWT tokens on %s", (backend) => {
       },
     );
     expect(printed).toEqual(["0 session(s) of vera ended"]);
+    // In her activity, as an administrator's action is.
+    const entries = await server.database.db
+      .selectFrom("audit_events")
+      .select(["event", "detail"])
+      .where("username", "=", "vera")
+      .where("event", "=", "admin_action")
+      .execute();
+    expect(entries).toEqual([
+      { event: "admin_action", detail: "sessions.ended by the operator (tollgate sessions:revoke)" },
+    ]);
     expectRefused(await me(bearer(access)), ACCESS_NOT_VALID);
     expectRefused(await exchange(refresh), TOKEN_NOT_VALID);
   });

@@ -27,6 +27,7 @@ import { createUserStore, EmailTakenError, UsernameTakenError, type UserStore } 
 import { CliError, type CommandIo, type Flags } from "./command-io.js";
 import { importDjangoUsers } from "./django-import.js";
 import { type KeyCommandContext, keyStatus, rotateKeys } from "./keys.js";
+import { createOperatorAudit } from "./operator-audit.js";
 import { methodsWithTables } from "./stored-methods.js";
 
 export { CliError, type CommandIo, type Flags } from "./command-io.js";
@@ -93,6 +94,7 @@ export async function runCommand(command: string, flags: Flags, context: Command
   const { database, sessions, io } = context;
   const users = createUserStore(database.db);
   const hasher = createPasswordHasher();
+  const record = createOperatorAudit(database, io, command);
   /** Ending a user's sessions as a running server does (its methods' hooks included). */
   const endSessionsDeps = async (): Promise<EndSessionsDeps> => ({
     sessions,
@@ -162,6 +164,7 @@ export async function runCommand(command: string, flags: Flags, context: Command
         }
         throw error;
       }
+      await record(user, "password_changed", "password set");
       io.print(`Password of ${user.username} changed; ${ended} session(s) ended`);
       return;
     }
@@ -171,6 +174,7 @@ export async function runCommand(command: string, flags: Flags, context: Command
       if (!user) throw new CliError(`No user named ${username}`);
       // As an administrator's "end sessions": sign-ins waiting for a factor and the Django app's tokens end too.
       const ended = await endEverySessionWith(await endSessionsDeps(), user.id, "admin");
+      await record(user, "admin_action", "sessions.ended");
       io.print(`${ended} session(s) of ${user.username} ended`);
       return;
     }
@@ -183,6 +187,7 @@ export async function runCommand(command: string, flags: Flags, context: Command
       for (const method of await methodsWithTables(database))
         removed = (await method.hooks?.resetSecondFactor?.(hooks, user.id)) || removed;
       const ended = await sessions.revokeAllForUser(user.id, "admin");
+      if (removed) await record(user, "admin_action", "second_factor.reset");
       io.print(
         `${removed ? "Two-step sign-in turned off" : "Two-step sign-in was not on"} for ${user.username}; ${ended} session(s) ended`,
       );
@@ -193,6 +198,7 @@ export async function runCommand(command: string, flags: Flags, context: Command
       const user = await namedUser(users, flags);
       const grant = command === "user:grant-admin";
       await createAdminStore(database.db).setAdmin(user.id, grant);
+      await record(user, "admin_action", grant ? "user.admin_granted" : "user.admin_revoked");
       io.print(`${user.username} ${grant ? "is an administrator" : "is no longer an administrator"}`);
       return;
     }
@@ -207,15 +213,18 @@ export async function runCommand(command: string, flags: Flags, context: Command
         async deactivate(userId) {
           await admin.setActive(userId, false);
           await endEverySessionWith(await endSessionsDeps(), userId, "admin");
+          const user = await users.findById(userId);
+          if (user) await record(user, "admin_action", "user.disabled (as in Django)");
         },
         async passwordChanged(userId) {
           const user = await users.findById(userId);
           // No "password changed" mail: the user changed it in Django, which told them.
-          if (user)
-            await endWhatThePasswordOpened(
-              { ...(await endSessionsDeps()), tokens: createAccountTokenStore(database.db), notify: async () => {} },
-              user,
-            );
+          if (!user) return;
+          await endWhatThePasswordOpened(
+            { ...(await endSessionsDeps()), tokens: createAccountTokenStore(database.db), notify: async () => {} },
+            user,
+          );
+          await record(user, "password_changed", "password copied from Django");
         },
       });
       io.print(

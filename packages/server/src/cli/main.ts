@@ -122,9 +122,23 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// A command whose work waits on nothing that keeps the process alive (an unref'd timer) would end with
+// exit 0 half done: an exit before main() settled is a failure, and says so.
+process.on("exit", (code) => {
+  if (code === 0 && !settled) {
+    console.error("Failed: the command ended before its work was done");
+    process.exitCode = 1;
+  }
+});
+let settled = false;
+
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    settled = true;
+    process.exit(code);
+  },
   (error: unknown) => {
+    settled = true;
     if (error instanceof UsageError) {
       console.error(`${error.message}\n\n${topUsage()}`);
       process.exit(EXIT_USAGE);
