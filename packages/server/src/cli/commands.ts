@@ -141,13 +141,10 @@ export async function runCommand(command: string, flags: Flags, context: Command
       try {
         ended = await setPassword(
           {
+            ...(await endSessionsDeps()),
             users,
             hasher,
             tokens: createAccountTokenStore(database.db),
-            pendingSignIns: createPendingSignInStore(database.db),
-            sessions,
-            methods: await methodsWithTables(database),
-            hookServices: { database, now: Date.now },
             // Into the outbox: a running server (or the next one to start) sends it.
             notify: async (mail) => {
               if (outbox) await outbox.enqueue(mail);
@@ -210,16 +207,13 @@ export async function runCommand(command: string, flags: Flags, context: Command
       await migrateMethod(database.db as Kysely<unknown>, "django", djangoMigrations(database.kind));
       const admin = createAdminStore(database.db);
       const report = await importDjangoUsers(from, users, createDjangoStore(djangoTables(database), Date.now), {
-        async deactivate(userId) {
-          await admin.setActive(userId, false);
-          await endEverySessionWith(await endSessionsDeps(), userId, "admin");
-          const user = await users.findById(userId);
-          if (user) await record(user, "admin_action", "user.disabled (as in Django)");
+        async deactivate(user) {
+          await admin.setActive(user.id, false);
+          await endEverySessionWith(await endSessionsDeps(), user.id, "admin");
+          await record(user, "admin_action", "user.disabled (as in Django)");
         },
-        async passwordChanged(userId) {
-          const user = await users.findById(userId);
+        async passwordChanged(user) {
           // No "password changed" mail: the user changed it in Django, which told them.
-          if (!user) return;
           await endWhatThePasswordOpened(
             { ...(await endSessionsDeps()), tokens: createAccountTokenStore(database.db), notify: async () => {} },
             user,

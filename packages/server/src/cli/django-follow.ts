@@ -1,14 +1,14 @@
 import { isDjangoHash, parseDjangoHash } from "@tollgate/auth";
 import { unusablePasswordHash } from "../core/usable-password.js";
 import type { DjangoStore } from "../methods/django-compat/store.js";
-import type { UserStore } from "../stores/user-store.js";
+import type { User, UserStore } from "../stores/user-store.js";
 
 /** What a run of the import may do to users it imported before. */
 export interface ImportFollowUps {
   /** Makes an imported user inactive and ends every session of theirs. */
-  deactivate(userId: string): Promise<void>;
+  deactivate(user: User): Promise<void>;
   /** Their password hash was replaced: what the old password opened ends, as with any password change. */
-  passwordChanged(userId: string): Promise<void>;
+  passwordChanged(user: User): Promise<void>;
 }
 
 /** What following Django changed, for the import's report. */
@@ -58,12 +58,12 @@ export async function followDjangoRow(
   const next = isDjangoHash(user.passwordHash) ? followedHash(row.password) : undefined;
   if (next !== undefined && next !== user.passwordHash) {
     if (await users.replacePasswordHash(user.id, user.passwordHash, next)) {
-      await followUps.passwordChanged(user.id);
+      await followUps.passwordChanged(user);
       counts.passwordsUpdated++;
     }
   }
   if (row.is_active === false && user.isActive) {
-    await followUps.deactivate(user.id);
+    await followUps.deactivate(user);
     counts.deactivated++;
   }
 }
@@ -83,7 +83,7 @@ export async function followDeletedUsers(
     if (djangoIds.has(djangoId)) continue;
     const user = await users.findById(userId);
     if (!user?.isActive) continue;
-    await followUps.deactivate(user.id);
+    await followUps.deactivate(user);
     counts.deactivated++;
   }
 }

@@ -124,13 +124,13 @@ async function main(): Promise<number> {
 
 // A command whose work waits on nothing that keeps the process alive (an unref'd timer) would end with
 // exit 0 half done: an exit before main() settled is a failure, and says so.
+let settled = false;
 process.on("exit", (code) => {
   if (code === 0 && !settled) {
     console.error("Failed: the command ended before its work was done");
     process.exitCode = 1;
   }
 });
-let settled = false;
 
 main().then(
   (code) => {

@@ -17,18 +17,23 @@ export function deviceParts(userAgent: string | null | undefined): DeviceParts {
   return { browser: name, os: os.name || null };
 }
 
+/** The English words for a device's parts ("Chrome 156 on Linux"); undefined when nothing is known. */
+function englishName({ browser, os }: DeviceParts): string | undefined {
+  if (browser && os) return `${browser} on ${os}`;
+  return browser ?? os ?? undefined;
+}
+
 /**
  * A person's words for a browser's user agent in English ("Chrome 156 on
  * Linux"), for security mails and API readers; undefined when nothing is
  * known. Pages in other languages build theirs from deviceParts.
  */
 export function deviceName(userAgent: string | null | undefined): string | undefined {
-  const { browser, os } = deviceParts(userAgent);
-  if (browser && os) return `${browser} on ${os}`;
-  return browser ?? os ?? undefined;
+  return englishName(deviceParts(userAgent));
 }
 
-/** What a listed session or event says of its device: the English name and its parts. */
+/** What a listed session or event says of its device: the English name and its parts (one parse). */
 export function deviceFields(userAgent: string | null | undefined): { device: string | null } & DeviceParts {
-  return { device: deviceName(userAgent) ?? null, ...deviceParts(userAgent) };
+  const parts = deviceParts(userAgent);
+  return { device: englishName(parts) ?? null, ...parts };
 }

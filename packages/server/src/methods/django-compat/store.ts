@@ -65,6 +65,12 @@ export interface DjangoStore {
 }
 
 export function createDjangoStore(db: Kysely<DjangoTables>, now: () => number): DjangoStore {
+  const mapping = (djangoId: string) =>
+    db
+      .selectFrom("django_users")
+      .select(["user_id", "tokens_revoked_at"])
+      .where("django_id", "=", djangoId)
+      .executeTakeFirst();
   return {
     async mapUser(djangoId, userId) {
       try {
@@ -76,21 +82,11 @@ export function createDjangoStore(db: Kysely<DjangoTables>, now: () => number): 
       }
     },
     async userIdOf(djangoId) {
-      const row = await db
-        .selectFrom("django_users")
-        .select("user_id")
-        .where("django_id", "=", djangoId)
-        .where("tokens_revoked_at", "is", null)
-        .executeTakeFirst();
-      return row?.user_id ?? undefined;
+      const row = await mapping(djangoId);
+      return row?.tokens_revoked_at === null ? (row.user_id ?? undefined) : undefined;
     },
     async importedAs(djangoId) {
-      const row = await db
-        .selectFrom("django_users")
-        .select("user_id")
-        .where("django_id", "=", djangoId)
-        .executeTakeFirst();
-      return row?.user_id;
+      return (await mapping(djangoId))?.user_id;
     },
     async mappings() {
       const rows = await db
